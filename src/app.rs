@@ -1,0 +1,1019 @@
+//! App state and the one command path through which every change to the document passes.
+//!
+//! UI code never mutates the document: it pushes [`Command`]s, which [`TradeApp`] applies
+//! once per frame after drawing. Edits go through [`History`] (undo/redo, unsaved marker);
+//! file dialogs, loading and saving run on background threads and report back over a
+//! channel with a repaint request.
+
+mod history;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use egui::{Key, KeyboardShortcut, Modifiers};
+use serde::{Deserialize, Serialize};
+
+pub use history::{CoalesceKey, History, UNDO_LIMIT};
+
+use crate::io::{self, BUNDLED_NAME, LoadError, SaveError};
+use crate::model::{Document, Edit, Problem, Severity, Summary, validate};
+use crate::ui;
+
+/// Most recent files remembered.
+const RECENT_LIMIT: usize = 10;
+
+/// A file dialog that answers faster than this cannot have been seen by a person: rfd
+/// returns at once when no dialog backend (portal or zenity) is installed.
+const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(300);
+
+/// Where the current document came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk.
+    File(PathBuf),
+    /// The dataset embedded in the binary.
+    Bundled,
+    /// A new document, never saved.
+    Untitled,
+}
+
+/// The colour theme the user chose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Light background.
+    Light,
+    /// Dark background.
+    Dark,
+}
+
+impl ThemeChoice {
+    /// Every choice, in menu order.
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    /// Menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeChoice::System => "Follow system",
+            ThemeChoice::Light => "Light",
+            ThemeChoice::Dark => "Dark",
+        }
+    }
+
+    fn preference(self) -> egui::ThemePreference {
+        match self {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
+/// What persists between runs through eframe's storage. The document never goes here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Recently opened or saved files, most recent first.
+    pub recent_files: Vec<PathBuf>,
+    /// Colour theme.
+    pub theme: ThemeChoice,
+    /// Whether the problems panel is shown.
+    pub show_problems: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            recent_files: Vec::new(),
+            theme: ThemeChoice::System,
+            show_problems: true,
+        }
+    }
+}
+
+/// Named actions of the menus, each with its keyboard shortcuts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// New empty document.
+    New,
+    /// Open a document with a file dialog.
+    Open,
+    /// Save to the current file (or Save As when there is none).
+    Save,
+    /// Save to a new file.
+    SaveAs,
+    /// Reload the current file, dropping unsaved changes.
+    Revert,
+    /// Quit the app.
+    Quit,
+    /// Undo the last edit.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+}
+
+const fn cmd(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn cmd_shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
+}
+
+impl Action {
+    /// Order in which shortcuts are checked: those with Shift first, because egui matches
+    /// Ctrl+S also when Shift is held.
+    pub const SHORTCUT_ORDER: [Action; 8] = [
+        Action::SaveAs,
+        Action::Redo,
+        Action::New,
+        Action::Open,
+        Action::Save,
+        Action::Revert,
+        Action::Quit,
+        Action::Undo,
+    ];
+
+    /// Menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::New => "New",
+            Action::Open => "Open…",
+            Action::Save => "Save",
+            Action::SaveAs => "Save As…",
+            Action::Revert => "Revert",
+            Action::Quit => "Quit",
+            Action::Undo => "Undo",
+            Action::Redo => "Redo",
+        }
+    }
+
+    /// Keyboard shortcuts, the first one shown in menus.
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const NEW: [KeyboardShortcut; 1] = [cmd(Key::N)];
+        const OPEN: [KeyboardShortcut; 1] = [cmd(Key::O)];
+        const SAVE: [KeyboardShortcut; 1] = [cmd(Key::S)];
+        const SAVE_AS: [KeyboardShortcut; 1] = [cmd_shift(Key::S)];
+        const QUIT: [KeyboardShortcut; 1] = [cmd(Key::Q)];
+        const UNDO: [KeyboardShortcut; 1] = [cmd(Key::Z)];
+        const REDO: [KeyboardShortcut; 2] = [cmd_shift(Key::Z), cmd(Key::Y)];
+        match self {
+            Action::New => &NEW,
+            Action::Open => &OPEN,
+            Action::Save => &SAVE,
+            Action::SaveAs => &SAVE_AS,
+            Action::Revert => &[],
+            Action::Quit => &QUIT,
+            Action::Undo => &UNDO,
+            Action::Redo => &REDO,
+        }
+    }
+}
+
+/// An action that would drop unsaved changes, so it asks first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guarded {
+    /// New document.
+    New,
+    /// Open with a file dialog.
+    Open,
+    /// Open a given file.
+    OpenPath(PathBuf),
+    /// Reload the current file.
+    Revert,
+    /// Quit.
+    Quit,
+}
+
+impl Guarded {
+    /// What the action does, for the unsaved-changes question ("Save them before …?").
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Guarded::New => "starting a new document",
+            Guarded::Open | Guarded::OpenPath(_) => "opening another file",
+            Guarded::Revert => "reverting to the saved file",
+            Guarded::Quit => "quitting",
+        }
+    }
+}
+
+/// Answer to the unsaved-changes dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmChoice {
+    /// Save, then go on.
+    Save,
+    /// Drop the changes and go on.
+    DontSave,
+    /// Stay.
+    Cancel,
+}
+
+/// What a typed path is for, when no file dialog is available.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Open the file.
+    Open,
+    /// Save to the file, then do the guarded action if any.
+    SaveAs(Option<Guarded>),
+}
+
+/// The dialog asking for a path by text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPrompt {
+    /// What the path is for.
+    pub purpose: PathPurpose,
+    /// The text typed so far.
+    pub text: String,
+    /// Why the prompt is shown, when it replaces a file dialog.
+    pub note: Option<String>,
+    /// Whether a file exists at the typed path (checked when the text changes).
+    pub exists: bool,
+}
+
+/// A message for the user, shown in a modal until dismissed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Heading.
+    pub title: String,
+    /// The message.
+    pub text: String,
+}
+
+/// Everything the UI can ask the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// A menu action or shortcut.
+    Action(Action),
+    /// Open this file (recent files, drag and drop, typed path).
+    OpenPath(PathBuf),
+    /// Save to this file (typed path).
+    SaveToPath(PathBuf, Option<Guarded>),
+    /// Change the document.
+    Edit {
+        /// The change.
+        edit: Edit,
+        /// Merge with the previous edit of the same key into one undo step.
+        coalesce: Option<CoalesceKey>,
+    },
+    /// A text field lost focus: the next edit starts a new undo step.
+    EndGesture,
+    /// Answer to the unsaved-changes dialog.
+    Confirm(ConfirmChoice),
+    /// Submit the path prompt.
+    SubmitPathPrompt,
+    /// Close the path prompt.
+    CancelPathPrompt,
+    /// Close the message.
+    DismissMessage,
+    /// Show or hide the About dialog.
+    ShowAbout(bool),
+    /// Change the colour theme.
+    SetTheme(ThemeChoice),
+    /// Show or hide the problems panel.
+    ShowProblems(bool),
+    /// Forget the recent files.
+    ClearRecent,
+}
+
+/// A trade figure for the overview, prepared from the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyFigure {
+    /// "Total trade 2024", "Export" …
+    pub label: String,
+    /// "Kazakhstan – Pakistan".
+    pub pair: String,
+    /// The value in US dollars.
+    pub value_usd: f64,
+    /// Source title, for the tooltip.
+    pub source: String,
+}
+
+/// Data derived from the document, recomputed only when the document changes.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    revision: u64,
+    /// Counts and totals.
+    pub summary: Summary,
+    /// Validation problems.
+    pub problems: Vec<Problem>,
+    /// Number of error-level problems.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Trade figures with values, latest and largest first.
+    pub key_figures: Vec<KeyFigure>,
+}
+
+impl Derived {
+    fn compute(doc: &Document, revision: u64) -> Derived {
+        let problems = validate(doc);
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        Derived {
+            revision,
+            summary: Summary::of(doc),
+            warnings: problems.len() - errors,
+            errors,
+            problems,
+            key_figures: key_figures(doc, 12),
+        }
+    }
+}
+
+fn key_figures(doc: &Document, limit: usize) -> Vec<KeyFigure> {
+    use crate::model::country::display_name;
+    let mut rows: Vec<&crate::model::TradeVolume> = doc
+        .trade
+        .iter()
+        .filter(|t| t.value_usd.is_some_and(f64::is_finite))
+        .collect();
+    rows.sort_by(|a, b| {
+        b.year
+            .cmp(&a.year)
+            .then(a.category.is_some().cmp(&b.category.is_some()))
+            .then(
+                b.value_usd
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.value_usd.unwrap_or(0.0)),
+            )
+    });
+    rows.into_iter()
+        .take(limit)
+        .map(|t| {
+            let mut label = t.flow.label().to_owned();
+            if let Some(year) = t.year {
+                label.push_str(&format!(" {year}"));
+            }
+            if let Some(code) = &t.category {
+                let name = doc
+                    .category(code)
+                    .map_or(code.as_str(), |c| c.name.as_str());
+                label.push_str(&format!(" ({name})"));
+            }
+            KeyFigure {
+                label,
+                pair: format!(
+                    "{} – {}",
+                    display_name(doc, &t.reporter),
+                    display_name(doc, &t.partner)
+                ),
+                value_usd: t.value_usd.unwrap_or(0.0),
+                source: t
+                    .source
+                    .and_then(|id| doc.source(id))
+                    .map_or_else(|| "no source".to_owned(), |s| s.title.clone()),
+            }
+        })
+        .collect()
+}
+
+/// What a background job reports.
+enum JobResult {
+    Picked {
+        purpose: PathPurpose,
+        path: Option<PathBuf>,
+        elapsed: Duration,
+    },
+    Loaded {
+        path: PathBuf,
+        result: Result<Document, LoadError>,
+    },
+    Saved {
+        path: PathBuf,
+        state: u64,
+        result: Result<(), SaveError>,
+        then: Option<Guarded>,
+    },
+}
+
+/// Dialog and panel state of the UI (not the document).
+#[derive(Debug, Default)]
+pub struct UiState {
+    /// The unsaved-changes question, when asked.
+    pub confirm: Option<Guarded>,
+    /// A message to show.
+    pub message: Option<Message>,
+    /// The typed-path dialog.
+    pub prompt: Option<PathPrompt>,
+    /// Whether the About dialog is open.
+    pub about: bool,
+    /// A short note for the status bar, e.g. "Saved".
+    pub toast: Option<(String, Instant)>,
+}
+
+/// The Trade Explorer app.
+pub struct TradeApp {
+    ctx: egui::Context,
+    settings: Settings,
+    /// Whether settings are read from and written to eframe's storage.
+    persist: bool,
+    /// Whether Open and Save As use native dialogs (false: always the typed-path dialog).
+    native_dialogs: bool,
+    doc: Document,
+    origin: Origin,
+    history: History,
+    revision: u64,
+    derived: Derived,
+    ui_state: UiState,
+    jobs_tx: Sender<JobResult>,
+    jobs_rx: Receiver<JobResult>,
+    /// What is running in the background, for the busy indicator.
+    busy: Option<String>,
+    pending_jobs: usize,
+    allow_close: bool,
+    sent_title: String,
+}
+
+impl TradeApp {
+    fn build(cc: &eframe::CreationContext<'_>, doc: Document, origin: Origin) -> Self {
+        let (jobs_tx, jobs_rx) = channel();
+        let derived = Derived::compute(&doc, 0);
+        Self {
+            ctx: cc.egui_ctx.clone(),
+            settings: Settings::default(),
+            persist: false,
+            native_dialogs: false,
+            doc,
+            origin,
+            history: History::new_saved(),
+            revision: 0,
+            derived,
+            ui_state: UiState::default(),
+            jobs_tx,
+            jobs_rx,
+            busy: None,
+            pending_jobs: 0,
+            allow_close: false,
+            sent_title: String::new(),
+        }
+    }
+
+    /// The app as started from the command line: settings from eframe's storage, then
+    /// `file` if given, else the last file if it still exists, else the bundled dataset.
+    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
+        let mut app = Self::build(cc, io::bundled_document(), Origin::Bundled);
+        app.persist = true;
+        app.native_dialogs = true;
+        if let Some(storage) = cc.storage
+            && let Some(settings) = eframe::get_value::<Settings>(storage, eframe::APP_KEY)
+        {
+            app.settings = settings;
+        }
+        cc.egui_ctx.set_theme(app.settings.theme.preference());
+        let start = file.or_else(|| {
+            app.settings
+                .recent_files
+                .first()
+                .filter(|p| p.is_file())
+                .cloned()
+        });
+        if let Some(path) = start {
+            app.start_load(path);
+        }
+        app
+    }
+
+    /// The app showing `doc`, without file dialogs and without reading or writing persisted
+    /// state, for tests.
+    pub fn with_document(cc: &eframe::CreationContext<'_>, doc: Document) -> Self {
+        Self::build(cc, doc, Origin::Untitled)
+    }
+
+    /// The current document.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// Where the document came from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// True when there are unsaved changes.
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// Derived figures of the current document.
+    pub fn derived(&self) -> &Derived {
+        &self.derived
+    }
+
+    /// Dialog state, for tests.
+    pub fn ui_state(&self) -> &UiState {
+        &self.ui_state
+    }
+
+    /// Number of background jobs not yet reported back.
+    pub fn pending_jobs(&self) -> usize {
+        self.pending_jobs
+    }
+
+    /// The persisted settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// File name shown in the title bar.
+    pub fn document_name(&self) -> String {
+        match &self.origin {
+            Origin::File(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            Origin::Bundled => BUNDLED_NAME.to_owned(),
+            Origin::Untitled => "Untitled.ron".to_owned(),
+        }
+    }
+
+    /// The window title, with `*` before the name while there are unsaved changes.
+    pub fn window_title(&self) -> String {
+        let marker = if self.is_dirty() { "*" } else { "" };
+        format!("Trade Explorer — {marker}{}", self.document_name())
+    }
+
+    /// Applies one command. Every change to the document passes through here.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::Action(action) => self.run_action(action),
+            Command::OpenPath(path) => self.request(Guarded::OpenPath(path)),
+            Command::SaveToPath(path, then) => self.save_to(with_ron_extension(path), then),
+            Command::Edit { edit, coalesce } => {
+                self.history.apply(&mut self.doc, edit, coalesce);
+                self.revision += 1;
+            }
+            Command::EndGesture => self.history.end_gesture(),
+            Command::Confirm(choice) => self.confirm(choice),
+            Command::SubmitPathPrompt => self.submit_prompt(),
+            Command::CancelPathPrompt => self.ui_state.prompt = None,
+            Command::DismissMessage => self.ui_state.message = None,
+            Command::ShowAbout(open) => self.ui_state.about = open,
+            Command::SetTheme(theme) => {
+                self.settings.theme = theme;
+                self.ctx.set_theme(theme.preference());
+            }
+            Command::ShowProblems(show) => self.settings.show_problems = show,
+            Command::ClearRecent => self.settings.recent_files.clear(),
+        }
+    }
+
+    fn run_action(&mut self, action: Action) {
+        match action {
+            Action::New => self.request(Guarded::New),
+            Action::Open => self.request(Guarded::Open),
+            Action::Save => self.save(None),
+            Action::SaveAs => self.pick(PathPurpose::SaveAs(None)),
+            Action::Revert => self.request(Guarded::Revert),
+            Action::Quit => self.request(Guarded::Quit),
+            Action::Undo => {
+                if self.history.undo(&mut self.doc) {
+                    self.revision += 1;
+                }
+            }
+            Action::Redo => {
+                if self.history.redo(&mut self.doc) {
+                    self.revision += 1;
+                }
+            }
+        }
+    }
+
+    /// Asks about unsaved changes first when there are any.
+    fn request(&mut self, action: Guarded) {
+        if self.busy.is_some() {
+            return;
+        }
+        if self.history.is_dirty() {
+            self.ui_state.confirm = Some(action);
+        } else {
+            self.perform(action);
+        }
+    }
+
+    fn perform(&mut self, action: Guarded) {
+        match action {
+            Guarded::New => self.replace_document(Document::new(), Origin::Untitled),
+            Guarded::Open => self.pick(PathPurpose::Open),
+            Guarded::OpenPath(path) => self.start_load(path),
+            Guarded::Revert => match self.origin.clone() {
+                Origin::File(path) => self.start_load(path),
+                Origin::Bundled => self.replace_document(io::bundled_document(), Origin::Bundled),
+                Origin::Untitled => self.replace_document(Document::new(), Origin::Untitled),
+            },
+            Guarded::Quit => {
+                self.allow_close = true;
+                self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn confirm(&mut self, choice: ConfirmChoice) {
+        let Some(action) = self.ui_state.confirm.take() else {
+            return;
+        };
+        match choice {
+            ConfirmChoice::Save => self.save(Some(action)),
+            ConfirmChoice::DontSave => self.perform(action),
+            ConfirmChoice::Cancel => {}
+        }
+    }
+
+    fn replace_document(&mut self, doc: Document, origin: Origin) {
+        self.doc = doc;
+        self.origin = origin;
+        self.history = History::new_saved();
+        self.revision += 1;
+    }
+
+    fn save(&mut self, then: Option<Guarded>) {
+        match self.origin.clone() {
+            Origin::File(path) => self.save_to(path, then),
+            Origin::Bundled | Origin::Untitled => self.pick(PathPurpose::SaveAs(then)),
+        }
+    }
+
+    fn spawn(&mut self, busy: String, job: impl FnOnce() -> JobResult + Send + 'static) {
+        self.busy = Some(busy);
+        self.pending_jobs += 1;
+        let tx = self.jobs_tx.clone();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("trade-explorer-job".into())
+            .spawn(move || {
+                // The receiver only disappears when the app is gone; nothing to report then.
+                let _ = tx.send(job());
+                ctx.request_repaint();
+            });
+        if let Err(err) = spawned {
+            self.busy = None;
+            self.pending_jobs -= 1;
+            self.show_message("Could not start a background task", err.to_string());
+        }
+    }
+
+    fn save_to(&mut self, path: PathBuf, then: Option<Guarded>) {
+        if self.busy.is_some() {
+            return;
+        }
+        let doc = self.doc.clone();
+        let state = self.history.state();
+        let busy = format!("Saving {}…", path.display());
+        self.spawn(busy, move || {
+            let result = io::save_document(&path, &doc);
+            JobResult::Saved {
+                path,
+                state,
+                result,
+                then,
+            }
+        });
+    }
+
+    fn start_load(&mut self, path: PathBuf) {
+        if self.busy.is_some() {
+            return;
+        }
+        let busy = format!("Opening {}…", path.display());
+        self.spawn(busy, move || {
+            let result = io::load_document(&path);
+            JobResult::Loaded { path, result }
+        });
+    }
+
+    /// Folder where file dialogs start: the current file's folder, else `saves/`.
+    fn dialog_folder(&self) -> PathBuf {
+        if let Origin::File(path) = &self.origin
+            && let Some(parent) = path.parent()
+            && parent.is_dir()
+        {
+            return parent.to_path_buf();
+        }
+        let saves = PathBuf::from("saves");
+        if saves.is_dir() {
+            std::fs::canonicalize(&saves).unwrap_or(saves)
+        } else {
+            std::env::current_dir().unwrap_or_default()
+        }
+    }
+
+    fn pick(&mut self, purpose: PathPurpose) {
+        if self.busy.is_some() {
+            return;
+        }
+        if !self.native_dialogs {
+            self.open_prompt(purpose, None);
+            return;
+        }
+        let folder = self.dialog_folder();
+        let name = self.suggested_save_path().file_name().map_or_else(
+            || "Untitled.ron".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let busy = match purpose {
+            PathPurpose::Open => "Choosing a file to open…",
+            PathPurpose::SaveAs(_) => "Choosing where to save…",
+        };
+        self.spawn(busy.to_owned(), move || {
+            let started = Instant::now();
+            let dialog = rfd::FileDialog::new()
+                .add_filter("Trade Explorer document", &["ron"])
+                .add_filter("All files", &["*"])
+                .set_directory(&folder);
+            let path = match purpose {
+                PathPurpose::Open => dialog.set_title("Open document").pick_file(),
+                PathPurpose::SaveAs(_) => dialog
+                    .set_title("Save document as")
+                    .set_file_name(&name)
+                    .save_file(),
+            };
+            JobResult::Picked {
+                purpose,
+                path,
+                elapsed: started.elapsed(),
+            }
+        });
+    }
+
+    fn open_prompt(&mut self, purpose: PathPurpose, note: Option<String>) {
+        let text = match purpose {
+            PathPurpose::SaveAs(_) => self.suggested_save_path().display().to_string(),
+            PathPurpose::Open => {
+                let mut folder = self.dialog_folder().display().to_string();
+                folder.push(std::path::MAIN_SEPARATOR);
+                folder
+            }
+        };
+        let exists = Path::new(&text).is_file();
+        self.ui_state.prompt = Some(PathPrompt {
+            purpose,
+            text,
+            note,
+            exists,
+        });
+    }
+
+    /// Where Save As proposes to save: the current file, else a name in the dialog folder
+    /// that no file has yet, so that accepting the default never replaces another file.
+    fn suggested_save_path(&self) -> PathBuf {
+        match &self.origin {
+            Origin::File(path) => path.clone(),
+            Origin::Bundled | Origin::Untitled => {
+                unused_path(&self.dialog_folder().join(self.document_name()))
+            }
+        }
+    }
+
+    fn submit_prompt(&mut self) {
+        let Some(prompt) = self.ui_state.prompt.take() else {
+            return;
+        };
+        let text = prompt.text.trim();
+        if text.is_empty() {
+            self.ui_state.prompt = Some(prompt);
+            return;
+        }
+        let path = expand_home(text);
+        match prompt.purpose {
+            PathPurpose::Open => {
+                // The unsaved-changes question was asked before the prompt opened.
+                self.start_load(path);
+            }
+            PathPurpose::SaveAs(then) => self.save_to(with_ron_extension(path), then),
+        }
+    }
+
+    fn show_message(&mut self, title: &str, text: String) {
+        self.ui_state.message = Some(Message {
+            title: title.to_owned(),
+            text,
+        });
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.settings.recent_files.retain(|p| p != &path);
+        self.settings.recent_files.insert(0, path);
+        self.settings.recent_files.truncate(RECENT_LIMIT);
+    }
+
+    /// Takes in what background jobs reported.
+    fn poll_jobs(&mut self) {
+        while let Ok(result) = self.jobs_rx.try_recv() {
+            self.pending_jobs = self.pending_jobs.saturating_sub(1);
+            self.busy = None;
+            match result {
+                JobResult::Picked {
+                    purpose,
+                    path,
+                    elapsed,
+                } => match path {
+                    Some(path) => match purpose {
+                        PathPurpose::Open => self.start_load(path),
+                        PathPurpose::SaveAs(then) => self.save_to(with_ron_extension(path), then),
+                    },
+                    None if elapsed < NO_DIALOG_THRESHOLD => {
+                        let note = "No file dialog is available on this system (install \
+                                    xdg-desktop-portal or zenity for one). Type the path instead."
+                            .to_owned();
+                        self.open_prompt(purpose, Some(note));
+                    }
+                    None => {}
+                },
+                JobResult::Loaded { path, result } => match result {
+                    Ok(doc) => {
+                        self.remember_recent(&path);
+                        self.replace_document(doc, Origin::File(path));
+                        self.ui_state.toast = Some(("Opened".to_owned(), Instant::now()));
+                    }
+                    Err(err) => {
+                        if matches!(&err, LoadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+                        {
+                            self.settings.recent_files.retain(|p| p != &path);
+                        }
+                        self.show_message(
+                            "Could not open the file",
+                            format!("{err}\n\nThe current document is unchanged."),
+                        );
+                    }
+                },
+                JobResult::Saved {
+                    path,
+                    state,
+                    result,
+                    then,
+                } => match result {
+                    Ok(()) => {
+                        self.history.mark_saved(state);
+                        self.remember_recent(&path);
+                        self.origin = Origin::File(path);
+                        self.ui_state.toast = Some(("Saved".to_owned(), Instant::now()));
+                        if let Some(action) = then {
+                            self.perform(action);
+                        }
+                    }
+                    Err(err) => self.show_message(
+                        "Could not save",
+                        format!(
+                            "{err}\n\nThe file on disk is unchanged and your changes are still here, unsaved."
+                        ),
+                    ),
+                },
+            }
+        }
+    }
+
+    fn handle_shortcuts(&mut self, ui: &egui::Ui, commands: &mut Vec<Command>) {
+        // While a modal asks something, shortcuts must not act behind it.
+        if self.ui_state.confirm.is_some()
+            || self.ui_state.message.is_some()
+            || self.ui_state.prompt.is_some()
+        {
+            return;
+        }
+        ui.input_mut(|input| {
+            for action in Action::SHORTCUT_ORDER {
+                if action.shortcuts().iter().any(|s| input.consume_shortcut(s)) {
+                    commands.push(Command::Action(action));
+                }
+            }
+        });
+    }
+
+    fn handle_dropped_files(&mut self, ui: &egui::Ui, commands: &mut Vec<Command>) {
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+            {
+                commands.push(Command::OpenPath(path));
+            } else {
+                self.show_message(
+                    "Not a Trade Explorer document",
+                    format!(
+                        "{}: only .ron documents can be opened by dropping them on the window.",
+                        path.display()
+                    ),
+                );
+            }
+        }
+    }
+
+    fn update_window_title(&mut self) {
+        let title = self.window_title();
+        if title != self.sent_title {
+            self.ctx
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.sent_title = title;
+        }
+    }
+
+    fn handle_close_request(&mut self, ui: &egui::Ui) {
+        if ui.input(|i| i.viewport().close_requested())
+            && self.history.is_dirty()
+            && !self.allow_close
+        {
+            self.ctx
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.ui_state.confirm.is_none() {
+                self.ui_state.confirm = Some(Guarded::Quit);
+            }
+        }
+    }
+}
+
+/// `~/x` → `$HOME/x`, so that typed paths work as in a shell.
+fn expand_home(text: &str) -> PathBuf {
+    if let Some(rest) = text.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(text)
+}
+
+/// `path` if nothing is there, else `NAME-2.ron`, `NAME-3.ron`, … whichever is free first.
+fn unused_path(path: &Path) -> PathBuf {
+    if !path.exists() {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().map_or_else(
+        || "document".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    (2..1000)
+        .map(|n| path.with_file_name(format!("{stem}-{n}.ron")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Adds `.ron` when the name has no extension.
+fn with_ron_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_none() {
+        path.with_extension("ron")
+    } else {
+        path
+    }
+}
+
+impl eframe::App for TradeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll_jobs();
+        if self.derived.revision != self.revision {
+            self.derived = Derived::compute(&self.doc, self.revision);
+        }
+        self.handle_close_request(ui);
+
+        let mut commands = Vec::new();
+        self.handle_shortcuts(ui, &mut commands);
+        self.handle_dropped_files(ui, &mut commands);
+
+        let view = ui::AppView {
+            doc: &self.doc,
+            derived: &self.derived,
+            settings: &self.settings,
+            document_name: self.document_name(),
+            origin: &self.origin,
+            dirty: self.history.is_dirty(),
+            undo_label: self.history.undo_label(),
+            redo_label: self.history.redo_label(),
+            busy: self.busy.as_deref(),
+        };
+        ui::show(ui, &view, &mut self.ui_state, &mut commands);
+
+        for command in commands {
+            self.apply(command);
+        }
+        if self.derived.revision != self.revision {
+            self.derived = Derived::compute(&self.doc, self.revision);
+            self.ctx.request_repaint();
+        }
+        self.update_window_title();
+        if let Some((_, at)) = &self.ui_state.toast {
+            let left = Duration::from_secs(3).saturating_sub(at.elapsed());
+            if left.is_zero() {
+                self.ui_state.toast = None;
+            } else {
+                self.ctx.request_repaint_after(left);
+            }
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.persist {
+            eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! Reading and writing documents as RON files, without ever losing data.
+//!
+//! Loading never touches the current document: it returns a new one or an error.
+//! Saving writes a temporary file in the target's folder, syncs it, keeps the previous
+//! version as `NAME.ron.bak`, and renames the new file over the target, so that the target
+//! is always either the complete old version or the complete new version.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use serde::Deserialize;
+
+use crate::model::{Document, FORMAT_VERSION};
+
+/// Files larger than this are refused: a trade document is text typed by people, and a
+/// bound keeps a wrong file from exhausting memory.
+pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Nesting deeper than this in a RON file is refused rather than risking the stack.
+const RECURSION_LIMIT: usize = 64;
+
+/// Why a file could not be opened as a document.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The operating system could not read the file.
+    #[error("{}: {}", .path.display(), describe_io(.source))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The path is a folder or something else that is not a regular file.
+    #[error("{}: not a file", .path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The file is over [`MAX_DOCUMENT_BYTES`].
+    #[error("{}: the file is {} MiB; documents over 256 MiB are refused (import large data as a dataset instead)", .path.display(), .size / (1024 * 1024))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("{}:{}:{}: the file is not UTF-8 text (is it a binary file or in another encoding?)", .path.display(), .line, .column)]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Line of the first invalid byte (1-based).
+        line: usize,
+        /// Column of the first invalid byte (1-based, in characters).
+        column: usize,
+    },
+    /// The text is not a valid document: a syntax or type error.
+    #[error("{}:{}:{}: {}", .path.display(), .line, .column, .message)]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// Line of the error (1-based).
+        line: usize,
+        /// Column of the error (1-based).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file was written by a newer version of the app.
+    #[error("{}: this file has format version {found}, but this version of Trade Explorer reads versions up to {supported}; open it with a newer Trade Explorer", .path.display())]
+    NewerVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The file has no `format_version` field.
+    #[error("{}: this is not a Trade Explorer document: it has no format_version field (add `format_version: {FORMAT_VERSION},` if it is one)", .path.display())]
+    MissingVersion {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+impl LoadError {
+    /// Line and column of the error in the file, when it has one.
+    pub fn location(&self) -> Option<(usize, usize)> {
+        match self {
+            LoadError::Syntax { line, column, .. } | LoadError::NotUtf8 { line, column, .. } => {
+                Some((*line, *column))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why a document could not be saved. The file on disk is unchanged in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The document could not be turned into RON (should not happen with valid data).
+    #[error("could not write the document as RON: {0}")]
+    Serialize(#[from] ron::Error),
+    /// The folder does not exist (any more).
+    #[error("{}: the folder {} does not exist (was it moved or deleted?); choose Save As to save elsewhere", .path.display(), .folder.display())]
+    FolderMissing {
+        /// The target file.
+        path: PathBuf,
+        /// Its folder.
+        folder: PathBuf,
+    },
+    /// The target file is marked read-only.
+    #[error("{}: the file is read-only; choose Save As to save a copy elsewhere", .path.display())]
+    ReadOnly {
+        /// The target file.
+        path: PathBuf,
+    },
+    /// The target is a folder.
+    #[error("{}: is a folder, not a file", .path.display())]
+    IsFolder {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The operating system refused a step of the save.
+    #[error("{}: could not {action}: {}", .path.display(), describe_io(.source))]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// The underlying error.
+        source: io::Error,
+    },
+}
+
+/// An I/O error in words that say what to do.
+fn describe_io(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        io::ErrorKind::PermissionDenied => {
+            "permission denied (choose a folder you can write to, or check the file's permissions)"
+                .to_owned()
+        }
+        io::ErrorKind::StorageFull => "the disk is full; free some space and try again".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_owned(),
+        _ => err.to_string(),
+    }
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(RECURSION_LIMIT)
+}
+
+/// Only the version field, read before the rest so that a newer file is refused with a
+/// clear message even when its other fields would not parse.
+#[derive(Deserialize)]
+#[serde(rename = "Document")]
+struct VersionProbe {
+    #[serde(default)]
+    format_version: Option<u32>,
+}
+
+/// Why a text is not a document (without a file name; see [`LoadError`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// A syntax or type error at a position (1-based line and column).
+    Syntax {
+        /// Line.
+        line: usize,
+        /// Column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The text declares a newer format version.
+    NewerVersion(u32),
+    /// The text has no `format_version`.
+    MissingVersion,
+}
+
+impl ParseError {
+    fn at(self, path: &Path) -> LoadError {
+        let path = path.to_path_buf();
+        match self {
+            ParseError::Syntax {
+                line,
+                column,
+                message,
+            } => LoadError::Syntax {
+                path,
+                line,
+                column,
+                message,
+            },
+            ParseError::NewerVersion(found) => LoadError::NewerVersion {
+                path,
+                found,
+                supported: FORMAT_VERSION,
+            },
+            ParseError::MissingVersion => LoadError::MissingVersion { path },
+        }
+    }
+}
+
+/// Parses the text of a document file.
+pub fn parse_document(text: &str) -> Result<Document, ParseError> {
+    let options = ron_options();
+    if let Ok(probe) = options.from_str::<VersionProbe>(text) {
+        match probe.format_version {
+            None => return Err(ParseError::MissingVersion),
+            Some(v) if v > FORMAT_VERSION => return Err(ParseError::NewerVersion(v)),
+            Some(_) => {}
+        }
+    }
+    options
+        .from_str::<Document>(text)
+        .map_err(|e| ParseError::Syntax {
+            line: e.span.start.line.max(1),
+            column: e.span.start.col.max(1),
+            message: e.code.to_string(),
+        })
+}
+
+/// Turns a document into the text of a `.ron` file: pretty, stable and diff-friendly
+/// (one field per line, fields in a fixed order, absent optional fields left out).
+pub fn document_to_ron(doc: &Document) -> Result<String, ron::Error> {
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(false)
+        .indentor("    ")
+        .new_line("\n")
+        .depth_limit(2)
+        .escape_strings(false)
+        .extensions(Extensions::IMPLICIT_SOME);
+    let mut text = ron::Options::default().to_string_pretty(doc, config)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Reads a whole file, refusing it once it passes `limit` bytes (even if it grows while read).
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let io_err = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io_err)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > limit {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+        });
+    }
+    let file = fs::File::open(path).map_err(io_err)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `bytes`, whose prefix
+/// up to `at` is valid UTF-8.
+fn line_and_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let prefix = String::from_utf8_lossy(&bytes[..at.min(bytes.len())]);
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Loads a document from a `.ron` file.
+///
+/// Refuses files over 256 MiB, non-UTF-8 files, syntax and type errors (with line and
+/// column), and files from a newer format version. A file that parses but has validation
+/// problems loads; see [`crate::model::validate`].
+pub fn load_document(path: &Path) -> Result<Document, LoadError> {
+    let bytes = read_bounded(path, MAX_DOCUMENT_BYTES)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let (line, column) = line_and_column(err.as_bytes(), at);
+            return Err(LoadError::NotUtf8 {
+                path: path.to_path_buf(),
+                line,
+                column,
+            });
+        }
+    };
+    // A byte-order mark is legal UTF-8 but not RON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse_document(text).map_err(|e| e.at(path))
+}
+
+/// The `.bak` file kept beside a saved document: `NAME.ron` → `NAME.ron.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Saves a document atomically, keeping the previous version as `NAME.ron.bak`.
+///
+/// On any error the file on disk is unchanged.
+pub fn save_document(path: &Path, doc: &Document) -> Result<(), SaveError> {
+    let text = document_to_ron(doc)?;
+    write_atomic(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename), keeping the
+/// previous content as `path.bak`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    // Saving through a symbolic link must replace the file it points to, not the link.
+    let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        return Err(SaveError::FolderMissing {
+            path: target.clone(),
+            folder,
+        });
+    }
+    let existing = fs::metadata(&target).ok();
+    if let Some(meta) = &existing {
+        if meta.is_dir() {
+            return Err(SaveError::IsFolder { path: target });
+        }
+        if meta.permissions().readonly() {
+            return Err(SaveError::ReadOnly { path: target });
+        }
+    }
+    let io = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SaveError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".to_owned());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(&folder)
+        .map_err(io("create a temporary file in the folder", &folder))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.flush())
+        .map_err(io("write the new version", &target))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(io("write the new version to disk", &target))?;
+    if let Some(meta) = &existing {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(io("keep the file's permissions", &target))?;
+    } else {
+        set_default_permissions(tmp.as_file());
+    }
+
+    if existing.is_some() {
+        keep_backup(&target, &folder, &name)?;
+    }
+
+    tmp.persist(&target)
+        .map_err(|e| io("replace the file with the new version", &target)(e.error))?;
+    sync_folder(&folder);
+    Ok(())
+}
+
+/// Copies the current version to `NAME.bak` through its own temporary file, so that the
+/// backup is never partial either.
+fn keep_backup(target: &Path, folder: &Path, name: &str) -> Result<(), SaveError> {
+    let bak = backup_path(target);
+    let io = |action: &'static str| {
+        let path = bak.clone();
+        move |source| SaveError::Io {
+            path,
+            action,
+            source,
+        }
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.bak."))
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(io("create the backup"))?;
+    fs::copy(target, tmp.path()).map_err(io("copy the previous version to the backup"))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(io("write the backup to disk"))?;
+    tmp.persist(&bak)
+        .map_err(|e| io("replace the backup")(e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_default_permissions(file: &fs::File) {
+    use std::os::unix::fs::PermissionsExt;
+    // tempfile creates 0600; a document is an ordinary file. Failure here is harmless.
+    if let Err(err) = file.set_permissions(fs::Permissions::from_mode(0o644)) {
+        log::warn!("could not set permissions of the new file: {err}");
+    }
+}
+
+#[cfg(not(unix))]
+fn set_default_permissions(_file: &fs::File) {}
+
+/// Makes the rename durable. Failure only weakens durability after a power cut, so it is
+/// logged rather than reported.
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    if let Err(err) = fs::File::open(folder).and_then(|d| d.sync_all()) {
+        log::warn!("could not sync folder {}: {err}", folder.display());
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_reports_line_and_column() {
+        let text = "(\n    format_version: 1,\n    title: 12,\n)";
+        match parse_document(text) {
+            Err(ParseError::Syntax { line, column, .. }) => {
+                assert_eq!(line, 3);
+                assert!(column >= 5, "column {column}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn newer_version_is_refused_even_with_unknown_fields() {
+        let text = "(format_version: 99, title: \"x\", shiny_new_field: [1, 2])";
+        assert_eq!(parse_document(text), Err(ParseError::NewerVersion(99)));
+    }
+
+    #[test]
+    fn missing_version_is_refused() {
+        assert_eq!(
+            parse_document("(title: \"x\")"),
+            Err(ParseError::MissingVersion)
+        );
+    }
+
+    #[test]
+    fn optional_fields_may_be_missing_and_some_may_be_implicit() {
+        let doc = parse_document(
+            "(format_version: 1, trade: [(id: 1, reporter: \"PAK\", partner: \"KAZ\", flow: Total, value_usd: 5.0), \
+             (id: 2, reporter: \"PAK\", partner: \"KAZ\", flow: Export, value_usd: Some(6.0))])",
+        )
+        .unwrap();
+        assert_eq!(doc.trade[0].value_usd, Some(5.0));
+        assert_eq!(doc.trade[1].value_usd, Some(6.0));
+        assert_eq!(doc.trade[0].year, None);
+        assert!(doc.title.is_empty());
+    }
+
+    #[test]
+    fn unknown_fields_are_errors() {
+        let err = parse_document("(format_version: 1, titel: \"typo\")").unwrap_err();
+        assert!(
+            matches!(&err, ParseError::Syntax { message, .. } if message.contains("titel")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_and_column(b"ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("é\nxé".as_bytes(), 6), (2, 3));
+    }
+
+    #[test]
+    fn backup_path_appends_bak() {
+        assert_eq!(
+            backup_path(Path::new("/a/b/doc.ron")),
+            PathBuf::from("/a/b/doc.ron.bak")
+        );
+    }
+}

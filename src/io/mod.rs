@@ -1,0 +1,30 @@
+//! Reading and writing files. Plain Rust: nothing here knows about egui or eframe.
+
+pub mod document_file;
+
+pub use document_file::{
+    LoadError, MAX_DOCUMENT_BYTES, ParseError, SaveError, backup_path, document_to_ron,
+    load_document, parse_document, save_document, write_atomic,
+};
+
+use crate::model::Document;
+
+/// File name of the bundled dataset, as shown in the title bar.
+pub const BUNDLED_NAME: &str = "pakistan-partners.ron";
+
+/// Text of the bundled dataset (also shipped as `saves/pakistan-partners.ron`).
+pub const BUNDLED_RON: &str = include_str!("../../assets/pakistan-partners.ron");
+
+/// The bundled Pakistan dataset, parsed from the copy embedded in the binary.
+///
+/// The embedded text is checked by the test suite, so a parse failure here means a broken
+/// build; an empty document is returned rather than crashing the app.
+pub fn bundled_document() -> Document {
+    match parse_document(BUNDLED_RON) {
+        Ok(doc) => doc,
+        Err(err) => {
+            log::error!("the bundled dataset does not parse: {err:?}");
+            Document::new()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Country codes: ISO 3166-1 alpha-3 from the `rust_iso3166` table, plus a document's own groups.
+
+use super::document::Document;
+
+/// True when `code` is an ISO 3166-1 alpha-3 code.
+pub fn is_iso_alpha3(code: &str) -> bool {
+    code.len() == 3 && rust_iso3166::from_alpha3(code).is_some()
+}
+
+/// The ISO 3166 English short name of an alpha-3 code.
+pub fn iso_name(code: &str) -> Option<&'static str> {
+    rust_iso3166::from_alpha3(code).map(|c| c.name)
+}
+
+/// True when a document's own group code has an acceptable shape: 2–8 of A–Z, 0–9 and `_`.
+pub fn is_valid_group_code(code: &str) -> bool {
+    (2..=8).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// True when records of `doc` may use `code`: an ISO alpha-3 code or one the document declares.
+pub fn is_known(doc: &Document, code: &str) -> bool {
+    is_iso_alpha3(code) || doc.countries.iter().any(|c| c.code == code)
+}
+
+/// Display name of `code`: the document's own name, else the ISO name, else the code itself.
+pub fn display_name<'a>(doc: &'a Document, code: &'a str) -> &'a str {
+    if let Some(entry) = doc.countries.iter().find(|c| c.code == code)
+        && !entry.name.is_empty()
+    {
+        return &entry.name;
+    }
+    iso_name(code).unwrap_or(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::document::CountryEntry;
+
+    #[test]
+    fn iso_codes_are_known_and_named() {
+        assert!(is_iso_alpha3("PAK"));
+        assert!(is_iso_alpha3("KAZ"));
+        assert!(!is_iso_alpha3("pak"));
+        assert!(!is_iso_alpha3("XXX"));
+        assert!(!is_iso_alpha3("ROM"), "ROM was replaced by ROU in 2002");
+        assert_eq!(iso_name("KAZ"), Some("Kazakhstan"));
+    }
+
+    #[test]
+    fn document_names_override_iso_names() {
+        let mut doc = Document::new();
+        doc.countries.push(CountryEntry {
+            code: "GBR".into(),
+            name: "United Kingdom".into(),
+            group: false,
+        });
+        doc.countries.push(CountryEntry {
+            code: "EU27".into(),
+            name: "European Union".into(),
+            group: true,
+        });
+        assert_eq!(display_name(&doc, "GBR"), "United Kingdom");
+        assert_eq!(display_name(&doc, "PAK"), "Pakistan");
+        assert_eq!(display_name(&doc, "EU27"), "European Union");
+        assert_eq!(display_name(&doc, "QQQ"), "QQQ");
+        assert!(is_known(&doc, "EU27"));
+        assert!(!is_known(&doc, "EU28"));
+    }
+
+    #[test]
+    fn group_code_shape() {
+        assert!(is_valid_group_code("EU"));
+        assert!(is_valid_group_code("WORLD"));
+        assert!(!is_valid_group_code("W"));
+        assert!(!is_valid_group_code("eu"));
+        assert!(!is_valid_group_code("TOO_LONG_CODE"));
+    }
+}

@@ -1,0 +1,113 @@
+//! Numbers people can read: `$53.7M` on screen, `$53,700,000` in tooltips and tables.
+
+/// Short form of a dollar amount: `$812K`, `$53.7M`, `$5.0B`.
+///
+/// One decimal below 100 of a unit, none above, so that the figure keeps three
+/// significant digits at most and never claims more precision than a headline needs.
+pub fn usd_short(value: f64) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let v = value.abs();
+    const UNITS: [(f64, &str); 4] = [(1e3, "K"), (1e6, "M"), (1e9, "B"), (1e12, "T")];
+    let round = |scaled: f64| {
+        if scaled < 99.95 {
+            (scaled * 10.0).round() / 10.0
+        } else {
+            scaled.round()
+        }
+    };
+    // The largest unit the value reaches; rounding may carry it into the next one
+    // (999,950 is $1.0M, not $1000K).
+    let mut unit = UNITS.iter().rposition(|(scale, _)| v >= *scale);
+    if unit.is_none() && v.round() >= 1000.0 {
+        unit = Some(0);
+    }
+    let Some(mut i) = unit else {
+        return format!("{sign}${}", v.round() as u64);
+    };
+    if round(v / UNITS[i].0) >= 1000.0 && i + 1 < UNITS.len() {
+        i += 1;
+    }
+    let (scale, suffix) = UNITS[i];
+    let rounded = round(v / scale);
+    if rounded < 100.0 {
+        format!("{sign}${rounded:.1}{suffix}")
+    } else {
+        format!("{sign}${rounded:.0}{suffix}")
+    }
+}
+
+/// Full dollar amount with thousands separators: `$53,700,000`, `$1,234.50`.
+pub fn usd_full(value: f64) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let v = value.abs();
+    let cents = (v * 100.0).round();
+    let whole = (cents / 100.0).trunc();
+    let frac = (cents - whole * 100.0) as u64;
+    if frac == 0 {
+        format!("{sign}${}", group_thousands(whole as u64))
+    } else {
+        format!("{sign}${}.{frac:02}", group_thousands(whole as u64))
+    }
+}
+
+/// `1 error`, `2 errors`: a count with its noun, plural with "s" unless it is one.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms_match_headlines() {
+        assert_eq!(usd_short(53_700_000.0), "$53.7M");
+        assert_eq!(usd_short(5_000_000_000.0), "$5.0B");
+        assert_eq!(usd_short(812_000.0), "$812K");
+        assert_eq!(usd_short(999_950.0), "$1.0M");
+        assert_eq!(usd_short(250_000_000.0), "$250M");
+        assert_eq!(usd_short(950.0), "$950");
+        assert_eq!(usd_short(0.0), "$0");
+        assert_eq!(usd_short(-1_500.0), "-$1.5K");
+        assert_eq!(usd_short(2.5e12), "$2.5T");
+        assert_eq!(usd_short(999.6), "$1.0K");
+        assert_eq!(usd_short(99_960.0), "$100K");
+        assert_eq!(usd_short(12_345.0), "$12.3K");
+        assert_eq!(usd_short(f64::NAN), "—");
+    }
+
+    #[test]
+    fn full_forms_keep_every_digit() {
+        assert_eq!(usd_full(53_700_000.0), "$53,700,000");
+        assert_eq!(usd_full(1_234.5), "$1,234.50");
+        assert_eq!(usd_full(999.0), "$999");
+        assert_eq!(usd_full(-1_000.0), "-$1,000");
+        assert_eq!(group_thousands(1_000_000), "1,000,000");
+        assert_eq!(group_thousands(100), "100");
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(0, "warning"), "0 warnings");
+    }
+}

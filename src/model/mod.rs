@@ -1,0 +1,18 @@
+//! The document, its validation and the queries that turn records into figures.
+//!
+//! Plain Rust: nothing here knows about egui or eframe, so all of it is tested directly.
+
+pub mod country;
+pub mod date;
+pub mod document;
+pub mod edit;
+pub mod format;
+pub mod hs;
+pub mod summary;
+pub mod validate;
+
+pub use date::PartialDate;
+pub use document::*;
+pub use edit::Edit;
+pub use summary::Summary;
+pub use validate::{Problem, RecordKind, RecordRef, Severity, validate};

@@ -1,0 +1,137 @@
+//! Figures that describe a whole document: record counts, countries, years, totals.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::document::Document;
+
+/// Counts and totals of a document, for the status bar and `trade-explorer check`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Number of sources.
+    pub sources: usize,
+    /// Number of declared countries and groups.
+    pub declared_countries: usize,
+    /// Number of categories.
+    pub categories: usize,
+    /// Number of trade volume records.
+    pub trade_records: usize,
+    /// Number of investment and agreement records.
+    pub investments: usize,
+    /// Number of indicator and target records.
+    pub indicators: usize,
+    /// Number of facts.
+    pub facts: usize,
+    /// Every country or group code used by a record, sorted.
+    pub country_codes: BTreeSet<String>,
+    /// Every year a trade record or indicator covers, sorted.
+    pub years: BTreeSet<i32>,
+    /// Sum of the values of all trade volume records, in US dollars.
+    ///
+    /// Exports, imports and totals are summed alike: this is a checksum of what the file
+    /// holds, not a statement about any country's trade.
+    pub total_trade_usd: f64,
+}
+
+impl Summary {
+    /// Computes the summary of `doc`.
+    pub fn of(doc: &Document) -> Summary {
+        let mut country_codes = BTreeSet::new();
+        let mut years = BTreeSet::new();
+        let mut total = 0.0;
+        for t in &doc.trade {
+            country_codes.insert(t.reporter.clone());
+            country_codes.insert(t.partner.clone());
+            years.extend(t.year);
+            total += t.value_usd.filter(|v| v.is_finite()).unwrap_or(0.0);
+        }
+        for v in &doc.investments {
+            country_codes.extend(v.parties.iter().cloned());
+            country_codes.extend(v.host.iter().cloned());
+        }
+        for v in &doc.indicators {
+            country_codes.insert(v.country.clone());
+            years.extend(v.year);
+        }
+        for f in &doc.facts {
+            country_codes.extend(f.countries.iter().cloned());
+        }
+        country_codes.remove("");
+        Summary {
+            sources: doc.sources.len(),
+            declared_countries: doc.countries.len(),
+            categories: doc.categories.len(),
+            trade_records: doc.trade.len(),
+            investments: doc.investments.len(),
+            indicators: doc.indicators.len(),
+            facts: doc.facts.len(),
+            country_codes,
+            years,
+            total_trade_usd: total,
+        }
+    }
+
+    /// `2019–2040`, `2024`, or `no years`.
+    pub fn year_range(&self) -> String {
+        match (self.years.first(), self.years.last()) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            _ => "no years".to_owned(),
+        }
+    }
+
+    /// One line of record counts: `14 trade, 9 investments, …`.
+    pub fn counts_line(&self) -> String {
+        format!(
+            "{} trade, {} investments, {} indicators, {} facts, {} categories, {} sources",
+            self.trade_records,
+            self.investments,
+            self.indicators,
+            self.facts,
+            self.categories,
+            self.sources
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::document::*;
+
+    #[test]
+    fn counts_countries_years_and_values() {
+        let mut doc = Document::new();
+        for (id, year, reporter, partner, value) in [
+            (1, Some(2024), "KAZ", "PAK", Some(53.7e6)),
+            (2, None, "PAK", "KAZ", None),
+            (3, Some(2020), "PAK", "CHN", Some(1.5e6)),
+        ] {
+            doc.trade.push(TradeVolume {
+                id,
+                year,
+                reporter: reporter.into(),
+                partner: partner.into(),
+                flow: Flow::Total,
+                category: None,
+                value_usd: value,
+                quantity: None,
+                source: None,
+                note: String::new(),
+            });
+        }
+        let s = Summary::of(&doc);
+        assert_eq!(s.trade_records, 3);
+        assert_eq!(
+            s.country_codes
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            ["CHN", "KAZ", "PAK"]
+        );
+        assert_eq!(s.years.iter().copied().collect::<Vec<_>>(), [2020, 2024]);
+        assert_eq!(s.year_range(), "2020–2024");
+        assert!((s.total_trade_usd - 55.2e6).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,640 @@
+//! Validation: everything that is wrong with a document that parsed.
+//!
+//! A document with problems still opens; the problems are listed so that the user can
+//! fix them. Only syntax and type errors refuse a file (see `io`).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use super::country;
+use super::document::{Document, Id, is_hs_code};
+use super::hs;
+
+/// Earliest year accepted in records.
+pub const MIN_YEAR: i32 = 1900;
+/// Latest year accepted in records.
+pub const MAX_YEAR: i32 = 2100;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The record is wrong: a figure cannot be trusted or a reference is broken.
+    Error,
+    /// Probably a mistake or a gap, e.g. a record without a source.
+    Warning,
+}
+
+impl Severity {
+    /// Lower-case name, as printed by the command line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Which list of the document a record is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// The document itself (title, notes).
+    Document,
+    /// `sources`.
+    Source,
+    /// `countries`.
+    Country,
+    /// `categories`.
+    Category,
+    /// `trade`.
+    Trade,
+    /// `investments`.
+    Investment,
+    /// `indicators`.
+    Indicator,
+    /// `facts`.
+    Fact,
+}
+
+impl RecordKind {
+    /// Singular name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Document => "document",
+            RecordKind::Source => "source",
+            RecordKind::Country => "country",
+            RecordKind::Category => "category",
+            RecordKind::Trade => "trade record",
+            RecordKind::Investment => "investment",
+            RecordKind::Indicator => "indicator",
+            RecordKind::Fact => "fact",
+        }
+    }
+}
+
+/// A record in a document: its kind, its position in the list and its id or code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct RecordRef {
+    /// The list the record is in.
+    pub kind: RecordKind,
+    /// Position in that list (0-based).
+    pub index: usize,
+    /// The record's id or code, as text.
+    pub key: String,
+}
+
+/// One thing wrong with a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The record concerned.
+    pub record: RecordRef,
+    /// The field concerned.
+    pub field: &'static str,
+    /// What is wrong, in words that say what to do.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.record;
+        if r.kind == RecordKind::Document {
+            write!(
+                f,
+                "{}: {}: {}",
+                self.severity.label(),
+                self.field,
+                self.message
+            )
+        } else {
+            write!(
+                f,
+                "{}: {} {} (#{}), {}: {}",
+                self.severity.label(),
+                r.kind.label(),
+                r.key,
+                r.index + 1,
+                self.field,
+                self.message
+            )
+        }
+    }
+}
+
+struct Checker<'a> {
+    doc: &'a Document,
+    source_ids: HashSet<Id>,
+    category_codes: HashSet<&'a str>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, severity: Severity, record: &RecordRef, field: &'static str, msg: String) {
+        self.problems.push(Problem {
+            severity,
+            record: record.clone(),
+            field,
+            message: msg,
+        });
+    }
+
+    fn year(&mut self, record: &RecordRef, field: &'static str, year: i32) {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            self.push(
+                Severity::Error,
+                record,
+                field,
+                format!("year {year} is outside {MIN_YEAR}–{MAX_YEAR}"),
+            );
+        }
+    }
+
+    fn money(&mut self, record: &RecordRef, field: &'static str, value: f64) {
+        if !value.is_finite() {
+            self.push(
+                Severity::Error,
+                record,
+                field,
+                format!("{value} is not a number: enter an amount in US dollars"),
+            );
+        } else if value < 0.0 {
+            self.push(
+                Severity::Error,
+                record,
+                field,
+                format!("negative amount {value}: amounts are never negative (use the flow to say which way)"),
+            );
+        }
+    }
+
+    fn country(&mut self, record: &RecordRef, field: &'static str, code: &str) {
+        if code.is_empty() {
+            self.push(Severity::Error, record, field, "no country code".into());
+        } else if !country::is_known(self.doc, code) {
+            self.push(
+                Severity::Error,
+                record,
+                field,
+                format!(
+                    "unknown country code '{code}': use an ISO 3166-1 alpha-3 code (e.g. PAK) or declare it as a group"
+                ),
+            );
+        }
+    }
+
+    fn source(&mut self, record: &RecordRef, source: Option<Id>) {
+        match source {
+            None => self.push(
+                Severity::Warning,
+                record,
+                "source",
+                "no source: every figure should say where it comes from".into(),
+            ),
+            Some(id) if !self.source_ids.contains(&id) => self.push(
+                Severity::Error,
+                record,
+                "source",
+                format!("source {id} does not exist"),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn duplicate_ids<T>(&mut self, kind: RecordKind, items: &[T], id: impl Fn(&T) -> String) {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (index, item) in items.iter().enumerate() {
+            let key = id(item);
+            if let Some(first) = seen.get(&key) {
+                let record = RecordRef {
+                    kind,
+                    index,
+                    key: key.clone(),
+                };
+                let msg = format!(
+                    "duplicate id {key}: {} #{} has the same id; ids must be unique",
+                    kind.label(),
+                    first + 1
+                );
+                self.push(Severity::Error, &record, "id", msg);
+            } else {
+                seen.insert(key, index);
+            }
+        }
+    }
+}
+
+fn rec(kind: RecordKind, index: usize, key: impl ToString) -> RecordRef {
+    RecordRef {
+        kind,
+        index,
+        key: key.to_string(),
+    }
+}
+
+/// Lists everything wrong with `doc`, errors before warnings, in document order within each.
+pub fn validate(doc: &Document) -> Vec<Problem> {
+    let mut c = Checker {
+        doc,
+        source_ids: doc.sources.iter().map(|s| s.id).collect(),
+        category_codes: doc.categories.iter().map(|c| c.code.as_str()).collect(),
+        problems: Vec::new(),
+    };
+
+    if doc.title.trim().is_empty() {
+        let r = rec(RecordKind::Document, 0, "");
+        c.push(
+            Severity::Warning,
+            &r,
+            "title",
+            "the document has no title".into(),
+        );
+    }
+
+    c.duplicate_ids(RecordKind::Source, &doc.sources, |s| s.id.to_string());
+    for (i, s) in doc.sources.iter().enumerate() {
+        let r = rec(RecordKind::Source, i, s.id);
+        if s.title.trim().is_empty() {
+            c.push(
+                Severity::Warning,
+                &r,
+                "title",
+                "the source has no title".into(),
+            );
+        }
+        if !(s.url.is_empty() || s.url.starts_with("https://") || s.url.starts_with("http://")) {
+            c.push(
+                Severity::Warning,
+                &r,
+                "url",
+                format!("'{}' is not a web address (http:// or https://)", s.url),
+            );
+        }
+        if let Some(date) = s.date {
+            c.year(&r, "date", date.year());
+        }
+    }
+
+    c.duplicate_ids(RecordKind::Country, &doc.countries, |e| e.code.clone());
+    for (i, e) in doc.countries.iter().enumerate() {
+        let r = rec(RecordKind::Country, i, &e.code);
+        if e.group {
+            if !country::is_valid_group_code(&e.code) {
+                c.push(
+                    Severity::Error,
+                    &r,
+                    "code",
+                    format!(
+                        "group code '{}' must be 2–8 capital letters, digits or _",
+                        e.code
+                    ),
+                );
+            }
+            if e.name.trim().is_empty() {
+                c.push(
+                    Severity::Warning,
+                    &r,
+                    "name",
+                    "the group has no name".into(),
+                );
+            }
+        } else if !country::is_iso_alpha3(&e.code) {
+            c.push(
+                Severity::Error,
+                &r,
+                "code",
+                format!(
+                    "'{}' is not an ISO 3166-1 alpha-3 code; mark it as a group if it is the document's own code",
+                    e.code
+                ),
+            );
+        }
+    }
+
+    c.duplicate_ids(RecordKind::Category, &doc.categories, |k| k.code.clone());
+    for (i, k) in doc.categories.iter().enumerate() {
+        let r = rec(RecordKind::Category, i, &k.code);
+        if k.code.trim().is_empty() {
+            c.push(
+                Severity::Error,
+                &r,
+                "code",
+                "the category has no code".into(),
+            );
+        } else if is_hs_code(&k.code) && !hs::is_chapter_in_use(&k.code) {
+            c.push(
+                Severity::Warning,
+                &r,
+                "code",
+                format!(
+                    "'{}' looks like an HS code but its chapter does not exist",
+                    k.code
+                ),
+            );
+        }
+        if k.name.trim().is_empty() {
+            c.push(
+                Severity::Warning,
+                &r,
+                "name",
+                "the category has no name".into(),
+            );
+        }
+    }
+
+    c.duplicate_ids(RecordKind::Trade, &doc.trade, |t| t.id.to_string());
+    for (i, t) in doc.trade.iter().enumerate() {
+        let r = rec(RecordKind::Trade, i, t.id);
+        if let Some(year) = t.year {
+            c.year(&r, "year", year);
+        }
+        c.country(&r, "reporter", &t.reporter);
+        c.country(&r, "partner", &t.partner);
+        if !t.reporter.is_empty() && t.reporter == t.partner {
+            c.push(
+                Severity::Error,
+                &r,
+                "partner",
+                format!("reporter and partner are both {}", t.reporter),
+            );
+        }
+        if let Some(code) = &t.category
+            && !c.category_codes.contains(code.as_str())
+        {
+            c.push(
+                Severity::Error,
+                &r,
+                "category",
+                format!("category '{code}' is not in the document's categories"),
+            );
+        }
+        if let Some(value) = t.value_usd {
+            c.money(&r, "value_usd", value);
+        }
+        if let Some(q) = &t.quantity {
+            if !q.amount.is_finite() || q.amount < 0.0 {
+                c.push(
+                    Severity::Error,
+                    &r,
+                    "quantity",
+                    format!("quantity {} must be a number of at least 0", q.amount),
+                );
+            }
+            if q.unit.trim().is_empty() {
+                c.push(
+                    Severity::Warning,
+                    &r,
+                    "quantity",
+                    "the quantity has no unit".into(),
+                );
+            }
+        }
+        c.source(&r, t.source);
+    }
+
+    c.duplicate_ids(RecordKind::Investment, &doc.investments, |v| {
+        v.id.to_string()
+    });
+    for (i, v) in doc.investments.iter().enumerate() {
+        let r = rec(RecordKind::Investment, i, v.id);
+        if v.title.trim().is_empty() {
+            c.push(
+                Severity::Warning,
+                &r,
+                "title",
+                "the record has no title".into(),
+            );
+        }
+        if v.parties.is_empty() {
+            c.push(Severity::Warning, &r, "parties", "no party country".into());
+        }
+        for p in &v.parties {
+            c.country(&r, "parties", p);
+        }
+        if let Some(host) = &v.host {
+            c.country(&r, "host", host);
+        }
+        match (v.amount_usd, v.amount_basis) {
+            (Some(amount), basis) => {
+                c.money(&r, "amount_usd", amount);
+                if basis.is_none() {
+                    c.push(
+                        Severity::Warning,
+                        &r,
+                        "amount_basis",
+                        "say whether the amount is pledged, committed or projected".into(),
+                    );
+                }
+            }
+            (None, Some(_)) => c.push(
+                Severity::Warning,
+                &r,
+                "amount_basis",
+                "an amount basis is set but there is no amount".into(),
+            ),
+            (None, None) => {}
+        }
+        if let Some(date) = v.announced {
+            c.year(&r, "announced", date.year());
+        }
+        if let Some(year) = v.target_year {
+            c.year(&r, "target_year", year);
+        }
+        c.source(&r, v.source);
+    }
+
+    c.duplicate_ids(RecordKind::Indicator, &doc.indicators, |v| v.id.to_string());
+    for (i, v) in doc.indicators.iter().enumerate() {
+        let r = rec(RecordKind::Indicator, i, v.id);
+        c.country(&r, "country", &v.country);
+        if v.name.trim().is_empty() {
+            c.push(
+                Severity::Warning,
+                &r,
+                "name",
+                "the indicator has no name".into(),
+            );
+        }
+        if let Some(year) = v.year {
+            c.year(&r, "year", year);
+        }
+        if !v.value.is_finite() {
+            c.push(
+                Severity::Error,
+                &r,
+                "value",
+                format!("{} is not a number", v.value),
+            );
+        }
+        c.source(&r, v.source);
+    }
+
+    c.duplicate_ids(RecordKind::Fact, &doc.facts, |v| v.id.to_string());
+    for (i, v) in doc.facts.iter().enumerate() {
+        let r = rec(RecordKind::Fact, i, v.id);
+        for code in &v.countries {
+            c.country(&r, "countries", code);
+        }
+        if v.text.trim().is_empty() {
+            c.push(Severity::Warning, &r, "text", "the fact has no text".into());
+        }
+        c.source(&r, v.source);
+    }
+
+    let mut problems = c.problems;
+    // Stable: keeps document order within each severity.
+    problems.sort_by_key(|p| p.severity);
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn base() -> Document {
+        let mut doc = Document::new();
+        doc.title = "Test".into();
+        doc.sources.push(Source {
+            id: 1,
+            title: "A source".into(),
+            publisher: String::new(),
+            url: String::new(),
+            date: None,
+            note: String::new(),
+        });
+        doc
+    }
+
+    fn trade(id: Id, reporter: &str, partner: &str, value: Option<f64>) -> TradeVolume {
+        TradeVolume {
+            id,
+            year: Some(2024),
+            reporter: reporter.into(),
+            partner: partner.into(),
+            flow: Flow::Total,
+            category: None,
+            value_usd: value,
+            quantity: None,
+            source: Some(1),
+            note: String::new(),
+        }
+    }
+
+    fn fields(problems: &[Problem]) -> Vec<(Severity, RecordKind, &'static str)> {
+        problems
+            .iter()
+            .map(|p| (p.severity, p.record.kind, p.field))
+            .collect()
+    }
+
+    #[test]
+    fn clean_document_has_no_problems() {
+        let mut doc = base();
+        doc.trade.push(trade(1, "PAK", "KAZ", Some(53.7e6)));
+        assert_eq!(validate(&doc), vec![]);
+    }
+
+    #[test]
+    fn reports_each_kind_of_trade_problem() {
+        let mut doc = base();
+        doc.trade.push(trade(1, "PAK", "KAZ", Some(-5.0)));
+        doc.trade.push(trade(2, "PAK", "XXX", None));
+        doc.trade.push(trade(3, "PAK", "PAK", None));
+        let mut t = trade(4, "PAK", "KAZ", Some(f64::NAN));
+        t.year = Some(1850);
+        t.source = Some(99);
+        t.category = Some("0805".into());
+        doc.trade.push(t);
+        let mut t = trade(4, "PAK", "KAZ", None);
+        t.source = None;
+        doc.trade.push(t);
+        let problems = validate(&doc);
+        let f = fields(&problems);
+        use RecordKind::Trade;
+        use Severity::*;
+        assert!(f.contains(&(Error, Trade, "value_usd")));
+        assert!(f.contains(&(Error, Trade, "partner")));
+        assert!(f.contains(&(Error, Trade, "year")));
+        assert!(f.contains(&(Error, Trade, "category")));
+        assert!(f.contains(&(Error, Trade, "id")));
+        assert!(f.contains(&(Warning, Trade, "source")));
+        let dangling = problems
+            .iter()
+            .find(|p| p.field == "source" && p.severity == Error)
+            .expect("dangling source reported");
+        assert_eq!(dangling.record.index, 3);
+        assert!(dangling.message.contains("99"));
+        let same = problems
+            .iter()
+            .find(|p| p.message.contains("both PAK"))
+            .expect("reporter equal to partner reported");
+        assert_eq!(same.record.key, "3");
+        // Errors come before warnings.
+        let first_warning = problems.iter().position(|p| p.severity == Warning);
+        let last_error = problems.iter().rposition(|p| p.severity == Error);
+        assert!(first_warning > last_error);
+    }
+
+    #[test]
+    fn declared_groups_are_known_but_bad_declarations_are_not() {
+        let mut doc = base();
+        doc.countries.push(CountryEntry {
+            code: "WLD".into(),
+            name: "World".into(),
+            group: true,
+        });
+        doc.countries.push(CountryEntry {
+            code: "ZZZ".into(),
+            name: "Nowhere".into(),
+            group: false,
+        });
+        doc.trade.push(trade(1, "PAK", "WLD", Some(1.0)));
+        let problems = validate(&doc);
+        assert_eq!(
+            fields(&problems),
+            vec![(Severity::Error, RecordKind::Country, "code")]
+        );
+        assert_eq!(problems[0].record.key, "ZZZ");
+    }
+
+    #[test]
+    fn investment_amount_rules() {
+        let mut doc = base();
+        doc.investments.push(Investment {
+            id: 1,
+            title: "Corridor".into(),
+            parties: vec!["KAZ".into(), "PAK".into()],
+            organisations: vec![],
+            host: Some("QQQ".into()),
+            sector: String::new(),
+            kind: InvestmentKind::Projection,
+            amount_usd: Some(5e9),
+            amount_basis: None,
+            status: Status::Proposed,
+            announced: Some(PartialDate::Year(2300)),
+            target_year: None,
+            description: String::new(),
+            source: Some(1),
+        });
+        let f = fields(&validate(&doc));
+        use RecordKind::Investment as I;
+        assert!(f.contains(&(Severity::Error, I, "host")));
+        assert!(f.contains(&(Severity::Error, I, "announced")));
+        assert!(f.contains(&(Severity::Warning, I, "amount_basis")));
+    }
+
+    #[test]
+    fn problem_display_names_record_and_field() {
+        let mut doc = base();
+        doc.trade.push(trade(7, "PAK", "KAZ", Some(-1.0)));
+        let text = validate(&doc)[0].to_string();
+        assert!(
+            text.starts_with("error: trade record 7 (#1), value_usd:"),
+            "{text}"
+        );
+    }
+}

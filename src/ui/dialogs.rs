@@ -1,0 +1,196 @@
+//! Modal dialogs: unsaved changes, messages, typed paths, About, and work in progress.
+
+use eframe::egui;
+
+use super::AppView;
+use crate::app::{Command, ConfirmChoice, PathPurpose, UiState};
+use crate::io::bundled_document;
+use crate::model::hs;
+
+/// Draws whichever dialogs are open. The message goes on top, as it reports on the others.
+pub fn show(
+    ctx: &egui::Context,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    if let Some(action) = &state.confirm {
+        unsaved_changes(ctx, view, action.clone(), commands);
+    }
+    if state.prompt.is_some() {
+        path_prompt(ctx, state, commands);
+    }
+    if state.about {
+        about(ctx, commands);
+    }
+    if let Some(busy) = view.busy {
+        egui::Modal::new(egui::Id::unique("busy_modal")).show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(busy);
+            });
+        });
+    }
+    if let Some(message) = &state.message {
+        let response = egui::Modal::new(egui::Id::unique("message_modal")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            ui.heading(&message.title);
+            ui.add_space(4.0);
+            ui.label(&message.text);
+            ui.add_space(8.0);
+            ui.button("OK").clicked()
+        });
+        if response.inner || response.should_close() {
+            commands.push(Command::DismissMessage);
+        }
+    }
+}
+
+fn unsaved_changes(
+    ctx: &egui::Context,
+    view: &AppView<'_>,
+    action: crate::app::Guarded,
+    commands: &mut Vec<Command>,
+) {
+    let response = egui::Modal::new(egui::Id::unique("unsaved_changes_modal")).show(ctx, |ui| {
+        ui.set_max_width(440.0);
+        ui.heading("Unsaved changes");
+        ui.add_space(4.0);
+        ui.label(format!(
+            "{} has unsaved changes. Save them before {}?",
+            view.document_name,
+            action.verb()
+        ));
+        ui.add_space(8.0);
+        let mut choice = None;
+        ui.horizontal(|ui| {
+            let save = ui.button("Save");
+            if save.clicked() {
+                choice = Some(ConfirmChoice::Save);
+            }
+            if ui
+                .button("Don't Save")
+                .on_hover_text("Discard the changes")
+                .clicked()
+            {
+                choice = Some(ConfirmChoice::DontSave);
+            }
+            if ui.button("Cancel").clicked() {
+                choice = Some(ConfirmChoice::Cancel);
+            }
+        });
+        choice
+    });
+    let escape = response.is_top_modal
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    match response.inner {
+        Some(choice) => commands.push(Command::Confirm(choice)),
+        None if escape => commands.push(Command::Confirm(ConfirmChoice::Cancel)),
+        None => {}
+    }
+}
+
+fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Command>) {
+    let Some(prompt) = state.prompt.as_mut() else {
+        return;
+    };
+    let (heading, button) = match prompt.purpose {
+        PathPurpose::Open => ("Open a document", "Open"),
+        PathPurpose::SaveAs(_) => ("Save the document as", "Save"),
+    };
+    let response = egui::Modal::new(egui::Id::unique("path_prompt_modal")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        ui.heading(heading);
+        if let Some(note) = &prompt.note {
+            ui.label(note);
+        }
+        ui.add_space(4.0);
+        let label = ui.label("File path");
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut prompt.text)
+                    .hint_text("/path/to/document.ron")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if !edit.has_focus() && !edit.lost_focus() {
+            edit.request_focus();
+        }
+        if edit.changed() {
+            prompt.exists = std::path::Path::new(prompt.text.trim()).is_file();
+        }
+        if prompt.exists && matches!(prompt.purpose, PathPurpose::SaveAs(_)) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "A file with this name exists and will be replaced; its previous version is kept as .bak.",
+            );
+        }
+        let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.add_space(8.0);
+        let mut submit = entered;
+        let mut cancel = false;
+        ui.horizontal(|ui| {
+            submit |= ui
+                .add_enabled(!prompt.text.trim().is_empty(), egui::Button::new(button))
+                .clicked();
+            cancel = ui.button("Cancel").clicked();
+        });
+        (submit, cancel)
+    });
+    let (submit, cancel) = response.inner;
+    if submit {
+        commands.push(Command::SubmitPathPrompt);
+    } else if cancel || response.should_close() {
+        commands.push(Command::CancelPathPrompt);
+    }
+}
+
+fn about(ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let response = egui::Modal::new(egui::Id::unique("about_modal")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading("Trade Explorer");
+        ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+        ui.label("Explore trade relationships between countries: partners, trade volumes, investments and agreements, and policy targets, each figure traceable to its source.");
+        ui.add_space(8.0);
+        ui.strong("Data sources of the bundled dataset");
+        for source in bundled_document().sources {
+            ui.horizontal_wrapped(|ui| {
+                if source.url.is_empty() {
+                    ui.label(format!("{}, {}", source.title, source.publisher));
+                } else {
+                    ui.hyperlink_to(format!("{}, {}", source.title, source.publisher), &source.url);
+                }
+            });
+        }
+        ui.add_space(4.0);
+        ui.strong("Reference data");
+        ui.label(hs::CHAPTERS_SOURCE);
+        ui.label("Country codes and names: ISO 3166-1, from the rust_iso3166 crate.");
+        ui.add_space(8.0);
+        ui.button("Close").clicked()
+    });
+    if response.inner || response.should_close() {
+        commands.push(Command::ShowAbout(false));
+    }
+}
+
+/// While files are dragged over the window, says what dropping them does.
+pub fn drop_hint(ctx: &egui::Context) {
+    let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+    if !hovering {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_hint"),
+    ));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(160));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop a .ron document to open it",
+        egui::FontId::proportional(24.0),
+        egui::Color32::WHITE,
+    );
+}

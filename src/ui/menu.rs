@@ -1,0 +1,108 @@
+//! The menu bar: File, Edit, View, Help. Labels and shortcuts come from [`Action`].
+
+use eframe::egui;
+
+use super::AppView;
+use crate::app::{Action, Command, ThemeChoice};
+
+fn action_button(ui: &mut egui::Ui, action: Action, label: &str, enabled: bool) -> bool {
+    let mut button = egui::Button::new(label);
+    if let Some(shortcut) = action.shortcuts().first() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+    }
+    ui.add_enabled(enabled, button).clicked()
+}
+
+/// Draws the menu bar.
+pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    let idle = view.busy.is_none();
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            for action in [Action::New, Action::Open] {
+                if action_button(ui, action, action.label(), idle) {
+                    commands.push(Command::Action(action));
+                }
+            }
+            ui.menu_button("Open Recent", |ui| {
+                if view.settings.recent_files.is_empty() {
+                    ui.label("No recent files");
+                }
+                for path in &view.settings.recent_files {
+                    let name = path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    if ui
+                        .add_enabled(idle, egui::Button::new(name))
+                        .on_hover_text(path.display().to_string())
+                        .clicked()
+                    {
+                        commands.push(Command::OpenPath(path.clone()));
+                    }
+                }
+                if !view.settings.recent_files.is_empty() {
+                    ui.separator();
+                    if ui.button("Clear Recent Files").clicked() {
+                        commands.push(Command::ClearRecent);
+                    }
+                }
+            });
+            ui.separator();
+            for action in [Action::Save, Action::SaveAs] {
+                if action_button(ui, action, action.label(), idle) {
+                    commands.push(Command::Action(action));
+                }
+            }
+            let revert = action_button(
+                ui,
+                Action::Revert,
+                Action::Revert.label(),
+                idle && view.dirty,
+            );
+            if revert {
+                commands.push(Command::Action(Action::Revert));
+            }
+            ui.separator();
+            if action_button(ui, Action::Quit, Action::Quit.label(), true) {
+                commands.push(Command::Action(Action::Quit));
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            let undo = match view.undo_label {
+                Some(what) => format!("Undo {what}"),
+                None => "Undo".to_owned(),
+            };
+            if action_button(ui, Action::Undo, &undo, view.undo_label.is_some()) {
+                commands.push(Command::Action(Action::Undo));
+            }
+            let redo = match view.redo_label {
+                Some(what) => format!("Redo {what}"),
+                None => "Redo".to_owned(),
+            };
+            if action_button(ui, Action::Redo, &redo, view.redo_label.is_some()) {
+                commands.push(Command::Action(Action::Redo));
+            }
+        });
+        ui.menu_button("View", |ui| {
+            let mut show_problems = view.settings.show_problems;
+            if ui.checkbox(&mut show_problems, "Problems panel").changed() {
+                commands.push(Command::ShowProblems(show_problems));
+            }
+            ui.separator();
+            ui.label("Theme");
+            for theme in ThemeChoice::ALL {
+                if ui
+                    .radio(view.settings.theme == theme, theme.label())
+                    .clicked()
+                {
+                    commands.push(Command::SetTheme(theme));
+                }
+            }
+        });
+        ui.menu_button("Help", |ui| {
+            if ui.button("About Trade Explorer").clicked() {
+                commands.push(Command::ShowAbout(true));
+            }
+        });
+    });
+}

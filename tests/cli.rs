@@ -1,0 +1,186 @@
+//! The command line, run as a user would: the real binary, its output and exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+fn bundled() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/pakistan-partners.ron")
+}
+
+#[test]
+fn check_summarises_the_bundled_dataset() {
+    let path = bundled();
+    let out = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("{}: ok: ", path.display())),
+        "{first}"
+    );
+    for part in [
+        "12 trade",
+        "7 investments",
+        "5 indicators",
+        "6 countries",
+        "years 2024–2040",
+        "$53.7M (53,700,000 USD)",
+        "0 errors",
+    ] {
+        assert!(first.contains(part), "missing {part:?} in {first}");
+    }
+    assert_eq!(text.lines().count(), 1, "no problems to list: {text}");
+}
+
+#[test]
+fn check_json_prints_one_object_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(\n  format_version: 1,\n  title: 5,\n)").unwrap();
+    let problems = dir.path().join("problems.ron");
+    std::fs::write(
+        &problems,
+        "(format_version: 1, title: \"p\", trade: [(id: 1, year: 2024, reporter: \"PAK\", partner: \"ZZZ\", flow: Total, value_usd: 10.0, source: 1)])",
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        "--json",
+        bundled().to_str().unwrap(),
+        broken.to_str().unwrap(),
+        problems.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a file failed, so the status is 1"
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        for key in [
+            "file",
+            "ok",
+            "error",
+            "problems",
+            "trade_records",
+            "countries",
+            "years",
+            "total_trade_usd",
+        ] {
+            assert!(line.get(key).is_some(), "key {key} missing in {line}");
+        }
+    }
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(lines[0]["trade_records"], 12);
+    assert_eq!(lines[0]["total_trade_usd"], 53_700_000.0);
+    assert_eq!(lines[0]["countries"], 6);
+    assert_eq!(lines[0]["years"], serde_json::json!([2024, 2030, 2040]));
+
+    assert_eq!(lines[1]["ok"], false);
+    assert_eq!(lines[1]["line"], 3);
+    let error = lines[1]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with(&format!("{}:3:", broken.display())),
+        "{error}"
+    );
+
+    assert_eq!(lines[2]["ok"], false);
+    let listed = lines[2]["problems"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|p| p["field"] == "partner" && p["severity"] == "error"),
+        "{listed:?}"
+    );
+    assert!(listed.iter().any(|p| p["field"] == "source"));
+}
+
+#[test]
+fn check_reports_errors_as_file_line_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    std::fs::write(&path, "(\n    format_version: 1,\n    trade: oops,\n)").unwrap();
+    let out = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("{}:3:", path.display())),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_lists_validation_problems_after_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("warn.ron");
+    std::fs::write(
+        &path,
+        "(format_version: 1, title: \"w\", trade: [(id: 1, year: 2024, reporter: \"PAK\", partner: \"KAZ\", flow: Total, value_usd: 10.0)])",
+    )
+    .unwrap();
+    let out = run(&["check", path.to_str().unwrap()]);
+    // Warnings alone do not fail the check.
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].contains("0 errors, 1 warning"), "{text}");
+    assert!(
+        lines[1].contains("warning: trade record 1 (#1), source"),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2_and_help_and_version_work() {
+    let out = run(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage"));
+    let out = run(&["check", "--frobnicate", "x.ron"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("check"));
+    let out = run(&["check", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("--json"));
+    let out = run(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn check_survives_binary_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("binary.ron");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 255, 0, 1]).unwrap();
+    let out = run(&[
+        "check",
+        binary.to_str().unwrap(),
+        dir.path().join("missing.ron").to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains("not UTF-8"));
+    assert!(text.contains("no such file"));
+    assert!(text.contains("not a file"));
+    assert!(out.stderr.is_empty(), "no panic message: {:?}", out.stderr);
+}
