@@ -426,6 +426,8 @@ pub struct TradeApp {
     /// What is running in the background, for the busy indicator.
     busy: Option<String>,
     pending_jobs: usize,
+    /// True until the file named at start-up has loaded or failed.
+    startup_load: bool,
     allow_close: bool,
     sent_title: String,
 }
@@ -449,6 +451,7 @@ impl TradeApp {
             jobs_rx,
             busy: None,
             pending_jobs: 0,
+            startup_load: false,
             allow_close: false,
             sent_title: String::new(),
         }
@@ -475,6 +478,7 @@ impl TradeApp {
         });
         if let Some(path) = start {
             app.start_load(path);
+            app.startup_load = true;
         }
         app
     }
@@ -807,6 +811,7 @@ impl TradeApp {
         while let Ok(result) = self.jobs_rx.try_recv() {
             self.pending_jobs = self.pending_jobs.saturating_sub(1);
             self.busy = None;
+            let startup_load = std::mem::take(&mut self.startup_load);
             match result {
                 JobResult::Picked {
                     purpose,
@@ -836,10 +841,12 @@ impl TradeApp {
                         {
                             self.settings.recent_files.retain(|p| p != &path);
                         }
-                        self.show_message(
-                            "Could not open the file",
-                            format!("{err}\n\nThe current document is unchanged."),
-                        );
+                        let after = if startup_load {
+                            "The bundled dataset is shown instead."
+                        } else {
+                            "The current document is unchanged."
+                        };
+                        self.show_message("Could not open the file", format!("{err}\n\n{after}"));
                     }
                 },
                 JobResult::Saved {
