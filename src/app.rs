@@ -5,8 +5,11 @@
 //! file dialogs, loading and saving run on background threads and report back over a
 //! channel with a repaint request.
 
+mod explore_cache;
 mod history;
+mod navigation;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
@@ -15,10 +18,14 @@ use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+pub use explore_cache::{ExploreData, ExploreKey};
 pub use history::{CoalesceKey, History, UNDO_LIMIT};
+pub use navigation::{BACK_SHORTCUT, FORWARD_SHORTCUT, Navigation, Page, View};
 
 use crate::io::{self, BUNDLED_NAME, LoadError, SaveError};
-use crate::model::{Document, Edit, Problem, Severity, Summary, validate};
+use crate::model::chart::MoneyUnit;
+use crate::model::explore;
+use crate::model::{Document, Edit, RecordKind, RecordRef};
 use crate::ui;
 
 /// Most recent files remembered.
@@ -83,6 +90,8 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// Whether the problems panel is shown.
     pub show_problems: bool,
+    /// Unit of money on chart axes.
+    pub money_unit: MoneyUnit,
 }
 
 impl Default for Settings {
@@ -91,6 +100,7 @@ impl Default for Settings {
             recent_files: Vec::new(),
             theme: ThemeChoice::System,
             show_problems: true,
+            money_unit: MoneyUnit::Usd,
         }
     }
 }
@@ -219,6 +229,8 @@ pub enum PathPurpose {
     Open,
     /// Save to the file, then do the guarded action if any.
     SaveAs(Option<Guarded>),
+    /// Save the chart with this key as a PNG image.
+    SavePng(String),
 }
 
 /// The dialog asking for a path by text.
@@ -277,100 +289,30 @@ pub enum Command {
     ShowProblems(bool),
     /// Forget the recent files.
     ClearRecent,
-}
-
-/// A trade figure for the overview, prepared from the document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KeyFigure {
-    /// "Total trade 2024", "Export" …
-    pub label: String,
-    /// "Kazakhstan – Pakistan".
-    pub pair: String,
-    /// The value in US dollars.
-    pub value_usd: f64,
-    /// Source title, for the tooltip.
-    pub source: String,
-}
-
-/// Data derived from the document, recomputed only when the document changes.
-#[derive(Debug, Clone)]
-pub struct Derived {
-    revision: u64,
-    /// Counts and totals.
-    pub summary: Summary,
-    /// Validation problems.
-    pub problems: Vec<Problem>,
-    /// Number of error-level problems.
-    pub errors: usize,
-    /// Number of warnings.
-    pub warnings: usize,
-    /// Trade figures with values, latest and largest first.
-    pub key_figures: Vec<KeyFigure>,
-}
-
-impl Derived {
-    fn compute(doc: &Document, revision: u64) -> Derived {
-        let problems = validate(doc);
-        let errors = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count();
-        Derived {
-            revision,
-            summary: Summary::of(doc),
-            warnings: problems.len() - errors,
-            errors,
-            problems,
-            key_figures: key_figures(doc, 12),
-        }
-    }
-}
-
-fn key_figures(doc: &Document, limit: usize) -> Vec<KeyFigure> {
-    use crate::model::country::display_name;
-    let mut rows: Vec<&crate::model::TradeVolume> = doc
-        .trade
-        .iter()
-        .filter(|t| t.value_usd.is_some_and(f64::is_finite))
-        .collect();
-    rows.sort_by(|a, b| {
-        b.year
-            .cmp(&a.year)
-            .then(a.category.is_some().cmp(&b.category.is_some()))
-            .then(
-                b.value_usd
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.value_usd.unwrap_or(0.0)),
-            )
-    });
-    rows.into_iter()
-        .take(limit)
-        .map(|t| {
-            let mut label = t.flow.label().to_owned();
-            if let Some(year) = t.year {
-                label.push_str(&format!(" {year}"));
-            }
-            if let Some(code) = &t.category {
-                let name = doc
-                    .category(code)
-                    .map_or(code.as_str(), |c| c.name.as_str());
-                label.push_str(&format!(" ({name})"));
-            }
-            KeyFigure {
-                label,
-                pair: format!(
-                    "{} – {}",
-                    display_name(doc, &t.reporter),
-                    display_name(doc, &t.partner)
-                ),
-                value_usd: t.value_usd.unwrap_or(0.0),
-                source: t
-                    .source
-                    .and_then(|id| doc.source(id))
-                    .map_or_else(|| "no source".to_owned(), |s| s.title.clone()),
-            }
-        })
-        .collect()
+    /// Go to a page (remembered for Back).
+    Navigate(Page),
+    /// Show a view for the current focus and partner.
+    ShowView(View),
+    /// Make a country the focus (its overview is shown).
+    SetFocus(String),
+    /// Open the relationship page of the focus country with this partner.
+    OpenPartner(String),
+    /// Go back one page.
+    Back,
+    /// Go forward one page.
+    Forward,
+    /// Show a record's details (or none).
+    Select(Option<RecordRef>),
+    /// Show a record's row in the Tables view.
+    RevealInTable(RecordRef),
+    /// Show this table in the Tables view.
+    SetTableKind(RecordKind),
+    /// Year of the partners chart.
+    SetPartnerYear(i32),
+    /// Unit of money on chart axes.
+    SetMoneyUnit(MoneyUnit),
+    /// Save the chart with this key as a PNG (asks where).
+    SaveChartPng(String),
 }
 
 /// What a background job reports.
@@ -390,6 +332,10 @@ enum JobResult {
         result: Result<(), SaveError>,
         then: Option<Guarded>,
     },
+    PngSaved {
+        path: PathBuf,
+        result: Result<(), SaveError>,
+    },
 }
 
 /// Dialog and panel state of the UI (not the document).
@@ -405,6 +351,12 @@ pub struct UiState {
     pub about: bool,
     /// A short note for the status bar, e.g. "Saved".
     pub toast: Option<(String, Instant)>,
+    /// Where each chart was drawn last frame (by chart key), for "Save as PNG".
+    pub chart_rects: HashMap<String, egui::Rect>,
+    /// Text typed into the partner search box.
+    pub partner_search: String,
+    /// Text typed into the focus country search box.
+    pub country_search: String,
 }
 
 /// The Trade Explorer app.
@@ -419,7 +371,8 @@ pub struct TradeApp {
     origin: Origin,
     history: History,
     revision: u64,
-    derived: Derived,
+    nav: Navigation,
+    explore: ExploreData,
     ui_state: UiState,
     jobs_tx: Sender<JobResult>,
     jobs_rx: Receiver<JobResult>,
@@ -435,8 +388,8 @@ pub struct TradeApp {
 impl TradeApp {
     fn build(cc: &eframe::CreationContext<'_>, doc: Document, origin: Origin) -> Self {
         let (jobs_tx, jobs_rx) = channel();
-        let derived = Derived::compute(&doc, 0);
-        Self {
+        let nav = start_navigation(&doc);
+        let mut app = Self {
             ctx: cc.egui_ctx.clone(),
             settings: Settings::default(),
             persist: false,
@@ -445,7 +398,8 @@ impl TradeApp {
             origin,
             history: History::new_saved(),
             revision: 0,
-            derived,
+            nav,
+            explore: ExploreData::default(),
             ui_state: UiState::default(),
             jobs_tx,
             jobs_rx,
@@ -454,7 +408,9 @@ impl TradeApp {
             startup_load: false,
             allow_close: false,
             sent_title: String::new(),
-        }
+        };
+        app.refresh_explore();
+        app
     }
 
     /// The app as started from the command line: settings from eframe's storage, then
@@ -504,9 +460,25 @@ impl TradeApp {
         self.history.is_dirty()
     }
 
-    /// Derived figures of the current document.
-    pub fn derived(&self) -> &Derived {
-        &self.derived
+    /// Data prepared for the views.
+    pub fn explore(&self) -> &ExploreData {
+        &self.explore
+    }
+
+    /// Where the user is.
+    pub fn navigation(&self) -> &Navigation {
+        &self.nav
+    }
+
+    /// Recomputes the views' data if the document or the navigation changed.
+    fn refresh_explore(&mut self) {
+        let key = ExploreKey {
+            revision: self.revision,
+            focus: self.nav.page.focus.clone(),
+            partner: self.nav.page.partner.clone(),
+            partner_year: self.nav.partner_year,
+        };
+        self.explore.update(&self.doc, key);
     }
 
     /// Dialog state, for tests.
@@ -564,6 +536,56 @@ impl TradeApp {
             }
             Command::ShowProblems(show) => self.settings.show_problems = show,
             Command::ClearRecent => self.settings.recent_files.clear(),
+            Command::Navigate(page) => self.nav.go(page),
+            Command::ShowView(view) => {
+                let page = Page {
+                    view,
+                    ..self.nav.page.clone()
+                };
+                self.nav.go(page);
+            }
+            Command::SetFocus(focus) => {
+                let partner = explore::partners(&self.doc, &focus)
+                    .first()
+                    .map(|p| p.code.clone());
+                self.nav.go(Page {
+                    view: View::Overview,
+                    focus: Some(focus),
+                    partner,
+                });
+            }
+            Command::OpenPartner(partner) => {
+                let page = Page {
+                    view: View::Relationship,
+                    focus: self.nav.page.focus.clone(),
+                    partner: Some(partner),
+                };
+                self.nav.go(page);
+            }
+            Command::Back => {
+                self.nav.back();
+            }
+            Command::Forward => {
+                self.nav.forward();
+            }
+            Command::Select(record) => self.nav.selected = record,
+            Command::RevealInTable(record) => {
+                self.nav.table_kind = record.kind;
+                self.nav.reveal_row = Some(record.index);
+                self.nav.selected = Some(record);
+                let page = Page {
+                    view: View::Tables,
+                    ..self.nav.page.clone()
+                };
+                self.nav.go(page);
+            }
+            Command::SetTableKind(kind) => {
+                self.nav.table_kind = kind;
+                self.nav.reveal_row = None;
+            }
+            Command::SetPartnerYear(year) => self.nav.partner_year = Some(year),
+            Command::SetMoneyUnit(unit) => self.settings.money_unit = unit,
+            Command::SaveChartPng(key) => self.pick(PathPurpose::SavePng(key)),
         }
     }
 
@@ -629,6 +651,7 @@ impl TradeApp {
     }
 
     fn replace_document(&mut self, doc: Document, origin: Origin) {
+        self.nav = start_navigation(&doc);
         self.doc = doc;
         self.origin = origin;
         self.history = History::new_saved();
@@ -715,24 +738,32 @@ impl TradeApp {
             return;
         }
         let folder = self.dialog_folder();
-        let name = self.suggested_save_path().file_name().map_or_else(
+        let suggested = self.suggested_path(&purpose);
+        let name = suggested.file_name().map_or_else(
             || "Untitled.ron".to_owned(),
             |n| n.to_string_lossy().into_owned(),
         );
         let busy = match purpose {
             PathPurpose::Open => "Choosing a file to open…",
-            PathPurpose::SaveAs(_) => "Choosing where to save…",
+            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) => "Choosing where to save…",
         };
         self.spawn(busy.to_owned(), move || {
             let started = Instant::now();
-            let dialog = rfd::FileDialog::new()
-                .add_filter("Trade Explorer document", &["ron"])
-                .add_filter("All files", &["*"])
-                .set_directory(&folder);
+            let dialog = rfd::FileDialog::new().set_directory(&folder);
             let path = match purpose {
-                PathPurpose::Open => dialog.set_title("Open document").pick_file(),
+                PathPurpose::Open => dialog
+                    .add_filter("Trade Explorer document", &["ron"])
+                    .add_filter("All files", &["*"])
+                    .set_title("Open document")
+                    .pick_file(),
                 PathPurpose::SaveAs(_) => dialog
+                    .add_filter("Trade Explorer document", &["ron"])
                     .set_title("Save document as")
+                    .set_file_name(&name)
+                    .save_file(),
+                PathPurpose::SavePng(_) => dialog
+                    .add_filter("PNG image", &["png"])
+                    .set_title("Save chart as PNG")
                     .set_file_name(&name)
                     .save_file(),
             };
@@ -746,7 +777,9 @@ impl TradeApp {
 
     fn open_prompt(&mut self, purpose: PathPurpose, note: Option<String>) {
         let text = match purpose {
-            PathPurpose::SaveAs(_) => self.suggested_save_path().display().to_string(),
+            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) => {
+                self.suggested_path(&purpose).display().to_string()
+            }
             PathPurpose::Open => {
                 let mut folder = self.dialog_folder().display().to_string();
                 folder.push(std::path::MAIN_SEPARATOR);
@@ -762,14 +795,16 @@ impl TradeApp {
         });
     }
 
-    /// Where Save As proposes to save: the current file, else a name in the dialog folder
-    /// that no file has yet, so that accepting the default never replaces another file.
-    fn suggested_save_path(&self) -> PathBuf {
-        match &self.origin {
-            Origin::File(path) => path.clone(),
-            Origin::Bundled | Origin::Untitled => {
-                unused_path(&self.dialog_folder().join(self.document_name()))
+    /// Where a save proposes to write: for a document the current file, else a name in
+    /// the dialog folder that no file has yet, so that accepting the default never replaces
+    /// another file; for a chart image likewise a free name.
+    fn suggested_path(&self, purpose: &PathPurpose) -> PathBuf {
+        match (purpose, &self.origin) {
+            (PathPurpose::SavePng(key), _) => {
+                unused_path(&self.dialog_folder().join(format!("{key}.png")))
             }
+            (_, Origin::File(path)) => path.clone(),
+            _ => unused_path(&self.dialog_folder().join(self.document_name())),
         }
     }
 
@@ -783,13 +818,45 @@ impl TradeApp {
             return;
         }
         let path = expand_home(text);
-        match prompt.purpose {
-            PathPurpose::Open => {
-                // The unsaved-changes question was asked before the prompt opened.
-                self.start_load(path);
-            }
+        self.use_picked_path(prompt.purpose, path);
+    }
+
+    fn use_picked_path(&mut self, purpose: PathPurpose, path: PathBuf) {
+        match purpose {
+            // The unsaved-changes question was asked before the path was chosen.
+            PathPurpose::Open => self.start_load(path),
             PathPurpose::SaveAs(then) => self.save_to(with_ron_extension(path), then),
+            PathPurpose::SavePng(key) => self.save_chart_png(key, with_extension(path, "png")),
         }
+    }
+
+    /// Takes a screenshot of the next frame and saves the part where chart `key` is drawn.
+    fn save_chart_png(&mut self, key: String, path: PathBuf) {
+        let Some(rect) = self.ui_state.chart_rects.get(&key).copied() else {
+            self.show_message(
+                "Could not save the chart",
+                "The chart is not on screen any more; show it and try again.".to_owned(),
+            );
+            return;
+        };
+        let pixels_per_point = self.ctx.pixels_per_point();
+        let tx = self.jobs_tx.clone();
+        let ctx = self.ctx.clone();
+        self.pending_jobs += 1;
+        self.ctx.request_screenshot(move |image| {
+            // Encoding takes a moment; keep it off the thread that delivers the screenshot.
+            std::thread::spawn(move || {
+                let result = match crop_screenshot(&image, rect, pixels_per_point) {
+                    Some((width, height, rgba)) => io::save_png(&path, width, height, &rgba),
+                    None => Err(SaveError::Encode(
+                        "the chart is outside the window".to_owned(),
+                    )),
+                };
+                let _ = tx.send(JobResult::PngSaved { path, result });
+                ctx.request_repaint();
+            });
+        });
+        self.ctx.request_repaint();
     }
 
     fn show_message(&mut self, title: &str, text: String) {
@@ -810,7 +877,9 @@ impl TradeApp {
     fn poll_jobs(&mut self) {
         while let Ok(result) = self.jobs_rx.try_recv() {
             self.pending_jobs = self.pending_jobs.saturating_sub(1);
-            self.busy = None;
+            if !matches!(result, JobResult::PngSaved { .. }) {
+                self.busy = None;
+            }
             let startup_load = std::mem::take(&mut self.startup_load);
             match result {
                 JobResult::Picked {
@@ -818,10 +887,7 @@ impl TradeApp {
                     path,
                     elapsed,
                 } => match path {
-                    Some(path) => match purpose {
-                        PathPurpose::Open => self.start_load(path),
-                        PathPurpose::SaveAs(then) => self.save_to(with_ron_extension(path), then),
-                    },
+                    Some(path) => self.use_picked_path(purpose, path),
                     None if elapsed < NO_DIALOG_THRESHOLD => {
                         let note = "No file dialog is available on this system (install \
                                     xdg-desktop-portal or zenity for one). Type the path instead."
@@ -871,6 +937,13 @@ impl TradeApp {
                         ),
                     ),
                 },
+                JobResult::PngSaved { path, result } => match result {
+                    Ok(()) => {
+                        self.ui_state.toast =
+                            Some((format!("Saved {}", path.display()), Instant::now()));
+                    }
+                    Err(err) => self.show_message("Could not save the chart", err.to_string()),
+                },
             }
         }
     }
@@ -888,6 +961,17 @@ impl TradeApp {
                 if action.shortcuts().iter().any(|s| input.consume_shortcut(s)) {
                     commands.push(Command::Action(action));
                 }
+            }
+            for view in View::ALL {
+                if input.consume_shortcut(&view.shortcut()) {
+                    commands.push(Command::ShowView(view));
+                }
+            }
+            if input.consume_shortcut(&BACK_SHORTCUT) {
+                commands.push(Command::Back);
+            }
+            if input.consume_shortcut(&FORWARD_SHORTCUT) {
+                commands.push(Command::Forward);
             }
         });
     }
@@ -968,19 +1052,56 @@ fn unused_path(path: &Path) -> PathBuf {
 
 /// Adds `.ron` when the name has no extension.
 fn with_ron_extension(path: PathBuf) -> PathBuf {
+    with_extension(path, "ron")
+}
+
+/// Adds `.extension` when the name has no extension.
+fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
     if path.extension().is_none() {
-        path.with_extension("ron")
+        path.with_extension(extension)
     } else {
         path
     }
 }
 
+/// Where the app starts for a document: the overview of the country in most records,
+/// with its first partner chosen so that the relationship views have a pair at once.
+fn start_navigation(doc: &Document) -> Navigation {
+    let focus = explore::default_focus(doc);
+    let partner = focus
+        .as_deref()
+        .and_then(|f| explore::partners(doc, f).into_iter().next())
+        .map(|p| p.code);
+    Navigation::new(View::Overview, focus, partner)
+}
+
+/// The pixels of `rect` (in points) of a screenshot, as RGBA bytes with their size.
+fn crop_screenshot(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> Option<(u32, u32, Vec<u8>)> {
+    let [width, height] = image.size;
+    let x0 = ((rect.min.x * pixels_per_point).round().max(0.0) as usize).min(width);
+    let y0 = ((rect.min.y * pixels_per_point).round().max(0.0) as usize).min(height);
+    let x1 = ((rect.max.x * pixels_per_point).round().max(0.0) as usize).min(width);
+    let y1 = ((rect.max.y * pixels_per_point).round().max(0.0) as usize).min(height);
+    if x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for pixel in &image.pixels[y * width + x0..y * width + x1] {
+            rgba.extend_from_slice(&pixel.to_array());
+        }
+    }
+    Some(((x1 - x0) as u32, (y1 - y0) as u32, rgba))
+}
+
 impl eframe::App for TradeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_jobs();
-        if self.derived.revision != self.revision {
-            self.derived = Derived::compute(&self.doc, self.revision);
-        }
+        self.refresh_explore();
         self.handle_close_request(ui);
 
         let mut commands = Vec::new();
@@ -989,7 +1110,8 @@ impl eframe::App for TradeApp {
 
         let view = ui::AppView {
             doc: &self.doc,
-            derived: &self.derived,
+            explore: &self.explore,
+            nav: &self.nav,
             settings: &self.settings,
             document_name: self.document_name(),
             origin: &self.origin,
@@ -999,12 +1121,21 @@ impl eframe::App for TradeApp {
             busy: self.busy.as_deref(),
         };
         ui::show(ui, &view, &mut self.ui_state, &mut commands);
+        // A revealed row is scrolled to once.
+        self.nav.reveal_row = None;
 
+        let changed = !commands.is_empty();
         for command in commands {
             self.apply(command);
         }
-        if self.derived.revision != self.revision {
-            self.derived = Derived::compute(&self.doc, self.revision);
+        if changed {
+            self.refresh_explore();
+            if let Some(selected) = &self.nav.selected
+                && crate::model::describe::describe(&self.doc, selected).is_none()
+            {
+                self.nav.selected = None;
+            }
+            // Draw once more with what the commands changed.
             self.ctx.request_repaint();
         }
         self.update_window_title();

@@ -104,6 +104,9 @@ pub enum SaveError {
     /// The document could not be turned into RON (should not happen with valid data).
     #[error("could not write the document as RON: {0}")]
     Serialize(#[from] ron::Error),
+    /// An image could not be encoded.
+    #[error("could not encode the image: {0}")]
+    Encode(String),
     /// The folder does not exist (any more).
     #[error("{}: the folder {} does not exist (was it moved or deleted?); choose Save As to save elsewhere", .path.display(), .folder.display())]
     FolderMissing {
@@ -324,6 +327,12 @@ pub fn save_document(path: &Path, doc: &Document) -> Result<(), SaveError> {
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename), keeping the
 /// previous content as `path.bak`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    write_file_atomic(path, bytes, true)
+}
+
+/// Writes `bytes` to `path` atomically; with `backup`, keeps the previous content as
+/// `path.bak`.
+pub fn write_file_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<(), SaveError> {
     // Saving through a symbolic link must replace the file it points to, not the link.
     let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let folder = match target.parent() {
@@ -377,7 +386,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         set_default_permissions(tmp.as_file());
     }
 
-    if existing.is_some() {
+    if backup && existing.is_some() {
         keep_backup(&target, &folder, &name)?;
     }
 

@@ -1,11 +1,13 @@
 //! Reading and writing files. Plain Rust: nothing here knows about egui or eframe.
 
 pub mod document_file;
+pub mod image_file;
 
 pub use document_file::{
     LoadError, MAX_DOCUMENT_BYTES, ParseError, SaveError, backup_path, document_to_ron,
-    load_document, parse_document, save_document, write_atomic,
+    load_document, parse_document, save_document, write_atomic, write_file_atomic,
 };
+pub use image_file::save_png;
 
 use crate::model::Document;
 

@@ -2,10 +2,13 @@
 //!
 //! Plain Rust: nothing here knows about egui or eframe, so all of it is tested directly.
 
+pub mod chart;
 pub mod country;
 pub mod date;
+pub mod describe;
 pub mod document;
 pub mod edit;
+pub mod explore;
 pub mod format;
 pub mod hs;
 pub mod summary;

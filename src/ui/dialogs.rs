@@ -97,6 +97,7 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
     let (heading, button) = match prompt.purpose {
         PathPurpose::Open => ("Open a document", "Open"),
         PathPurpose::SaveAs(_) => ("Save the document as", "Save"),
+        PathPurpose::SavePng(_) => ("Save the chart as a PNG image", "Save"),
     };
     let response = egui::Modal::new(egui::Id::unique("path_prompt_modal")).show(ctx, |ui| {
         ui.set_width(520.0);
@@ -119,7 +120,7 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         if edit.changed() {
             prompt.exists = std::path::Path::new(prompt.text.trim()).is_file();
         }
-        if prompt.exists && matches!(prompt.purpose, PathPurpose::SaveAs(_)) {
+        if prompt.exists && prompt.purpose != PathPurpose::Open {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
                 "A file with this name exists and will be replaced; its previous version is kept as .bak.",

@@ -1,9 +1,10 @@
-//! The overview: the document's title and notes (editable), its key trade figures and sources.
+//! The overview: the focus country's partners ranked, totals and pledges, plus the
+//! document's title and notes (editable) and its sources.
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::Command;
+use super::{AppView, chart};
+use crate::app::{Command, UiState};
 use crate::model::{Edit, format};
 
 /// Undo merges the keystrokes of one visit to a field into one step.
@@ -11,15 +12,21 @@ const TITLE_KEY: (&str, u64) = ("title", 0);
 const NOTES_KEY: (&str, u64) = ("notes", 0);
 
 /// Draws the overview.
-pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
     egui::ScrollArea::vertical()
         .id_salt("overview_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            document_fields(ui, view, commands);
-            ui.add_space(8.0);
-            ui.separator();
-            key_figures(ui, view);
+            egui::CollapsingHeader::new("Document")
+                .default_open(true)
+                .show(ui, |ui| document_fields(ui, view, commands));
+            ui.add_space(6.0);
+            focus_country(ui, view, state, commands);
             ui.add_space(8.0);
             ui.separator();
             sources(ui, view);
@@ -66,7 +73,7 @@ fn document_fields(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Com
                 .add(
                     egui::TextEdit::multiline(&mut notes)
                         .hint_text("Free notes about this document")
-                        .desired_rows(3)
+                        .desired_rows(2)
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(label.id);
@@ -83,34 +90,124 @@ fn document_fields(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Com
         });
 }
 
-fn key_figures(ui: &mut egui::Ui, view: &AppView<'_>) {
-    ui.heading("Key trade figures");
-    let figures = &view.derived.key_figures;
-    if figures.is_empty() {
-        ui.label("No trade figures with a value yet.");
+fn focus_country(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let explore = view.explore;
+    if view.nav.page.focus.is_none() {
+        ui.label("No country yet: the document has no trade, investment or indicator record.");
         return;
     }
-    egui::Grid::new("key_figures")
-        .num_columns(3)
-        .striped(true)
-        .spacing([16.0, 6.0])
+    ui.heading(&explore.focus_name);
+    egui::Grid::new("focus_figures")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            for figure in figures {
-                ui.label(&figure.label);
-                ui.label(&figure.pair);
-                ui.label(
-                    egui::RichText::new(format::usd_short(figure.value_usd))
-                        .strong()
-                        .size(18.0),
-                )
-                .on_hover_text(format!(
-                    "{} US dollars\nSource: {}",
-                    format::usd_full(figure.value_usd),
-                    figure.source
+            ui.label("Partners");
+            ui.strong(explore.partners.len().to_string());
+            ui.end_row();
+            if let (Some(total), Some(year)) = (explore.partners_total, explore.partner_year) {
+                ui.label(format!("Total trade with the partners below, {year}"));
+                ui.strong(format::usd_short(total))
+                    .on_hover_text(format!("{} US dollars", format::usd_full(total)));
+                ui.end_row();
+            }
+            let deals: usize = explore.focus_deals.iter().map(|s| s.count).sum();
+            ui.label("Investments and agreements");
+            let stated: f64 = explore
+                .focus_deals
+                .iter()
+                .filter_map(|s| s.stated_usd)
+                .sum();
+            if stated > 0.0 {
+                ui.strong(format!(
+                    "{deals} (amounts stated: {})",
+                    format::usd_short(stated)
                 ));
+            } else {
+                ui.strong(deals.to_string());
+            }
+            ui.end_row();
+            for row in &explore.focus_deals {
+                ui.label(format!("    {}", row.status.label()));
+                match row.stated_usd {
+                    Some(sum) => {
+                        ui.label(format!("{} (stated {})", row.count, format::usd_short(sum)))
+                    }
+                    None => ui.label(row.count.to_string()),
+                };
                 ui.end_row();
             }
         });
+    ui.add_space(8.0);
+    ui.strong("Partners ranked by their latest total trade");
+    egui::Grid::new("partner_ranking")
+        .num_columns(3)
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for (rank, partner) in explore.partners.iter().enumerate() {
+                ui.label(format!("{}.", rank + 1));
+                if ui
+                    .link(format!("{} ({})", partner.name, partner.code))
+                    .on_hover_text("Open the relationship page")
+                    .clicked()
+                {
+                    commands.push(Command::OpenPartner(partner.code.clone()));
+                }
+                ui.label(partner.key_figure());
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+    partners_chart(ui, view, state, commands);
+}
+
+/// The partners chart with its year selector (also used by the Trade view).
+pub fn partners_chart(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let explore = view.explore;
+    let Some(chart_data) = &explore.partners_chart else {
+        ui.weak("No partner has a total trade figure with a year, so there is no partners chart.");
+        return;
+    };
+    if explore.partner_years.len() > 1 {
+        ui.horizontal(|ui| {
+            let label = ui.label("Year");
+            let current = explore.partner_year.unwrap_or_default();
+            egui::ComboBox::from_id_salt("partner_year")
+                .selected_text(current.to_string())
+                .show_ui(ui, |ui| {
+                    for year in explore.partner_years.iter().rev() {
+                        if ui
+                            .selectable_label(*year == current, year.to_string())
+                            .clicked()
+                        {
+                            commands.push(Command::SetPartnerYear(*year));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+    }
+    let height = (60.0 + 28.0 * chart_data.categories.len() as f32).clamp(160.0, 480.0);
+    chart::show(
+        ui,
+        chart_data,
+        height,
+        view.settings.money_unit,
+        view.nav.selected.as_ref(),
+        state,
+        commands,
+    );
 }
 
 fn sources(ui: &mut egui::Ui, view: &AppView<'_>) {

@@ -3,10 +3,11 @@
 use eframe::egui;
 
 use super::AppView;
-use crate::app::{Origin, UiState};
+use crate::app::{Command, Origin, UiState, View};
+use crate::model::format;
 
 /// Draws the status bar.
-pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState) {
+pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         let location = match view.origin {
             Origin::File(path) => path.display().to_string(),
@@ -20,12 +21,30 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState) {
             ui.colored_label(ui.visuals().warn_fg_color, "Unsaved changes");
         }
         ui.separator();
-        let summary = &view.derived.summary;
-        ui.label(summary.counts_line()).on_hover_text(format!(
-            "{} countries, years {}",
-            summary.country_codes.len(),
-            summary.year_range()
-        ));
+        if let Some(summary) = &view.explore.summary {
+            ui.label(summary.counts_line()).on_hover_text(format!(
+                "{} countries, years {}",
+                summary.country_codes.len(),
+                summary.year_range()
+            ));
+        }
+        ui.separator();
+        let problems = if view.explore.problems.is_empty() {
+            "No problems".to_owned()
+        } else {
+            format!(
+                "{}, {}",
+                format::count(view.explore.errors, "error"),
+                format::count(view.explore.warnings, "warning")
+            )
+        };
+        if ui
+            .link(problems)
+            .on_hover_text("Show the Problems view (Ctrl+8)")
+            .clicked()
+        {
+            commands.push(Command::ShowView(View::Problems));
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if let Some(busy) = view.busy {
                 ui.label(busy);

@@ -1,0 +1,159 @@
+//! Everything the exploration views show, computed from the document when the document
+//! revision or the navigation changes, never on every frame.
+
+use crate::model::chart::ChartData;
+use crate::model::country::display_name;
+use crate::model::explore::{self, PairSummary, PartnerRow, StatusRow};
+use crate::model::{Document, Problem, Severity, Summary, validate};
+
+/// What the cached data was computed for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExploreKey {
+    /// Document revision.
+    pub revision: u64,
+    /// Focus country.
+    pub focus: Option<String>,
+    /// Partner.
+    pub partner: Option<String>,
+    /// Requested year of the partners chart.
+    pub partner_year: Option<i32>,
+}
+
+/// Prepared data for every view.
+#[derive(Debug, Clone, Default)]
+pub struct ExploreData {
+    /// What this was computed for.
+    pub key: ExploreKey,
+    /// Counts and totals of the document.
+    pub summary: Option<Summary>,
+    /// Validation problems.
+    pub problems: Vec<Problem>,
+    /// Number of error-level problems.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Countries mentioned by records, (code, name) by name, for the focus picker.
+    pub countries: Vec<(String, String)>,
+    /// Display name of the focus country.
+    pub focus_name: String,
+    /// Display name of the partner.
+    pub partner_name: String,
+    /// Partners of the focus country, ranked.
+    pub partners: Vec<PartnerRow>,
+    /// The relationship page's figures, when a partner is chosen.
+    pub pair: Option<PairSummary>,
+    /// Trade over time for the pair.
+    pub trade_chart: Option<ChartData>,
+    /// Categories butterfly for the pair.
+    pub category_chart: Option<ChartData>,
+    /// Investment amounts of the pair by status.
+    pub pair_investment_bars: Option<ChartData>,
+    /// Announcement timeline of the pair.
+    pub pair_timeline: Option<ChartData>,
+    /// Years the partners chart can show.
+    pub partner_years: Vec<i32>,
+    /// The year it shows.
+    pub partner_year: Option<i32>,
+    /// Total trade of the focus country by partner.
+    pub partners_chart: Option<ChartData>,
+    /// Sum of the partners' totals in `partner_year`.
+    pub partners_total: Option<f64>,
+    /// Investments and agreements of the focus country by status.
+    pub focus_deals: Vec<StatusRow>,
+    /// Investment amounts of the focus country by partner and status.
+    pub focus_investment_bars: Option<ChartData>,
+    /// Announcement timeline of the focus country.
+    pub focus_timeline: Option<ChartData>,
+    /// Indicator charts of the focus country.
+    pub indicator_charts: Vec<ChartData>,
+}
+
+impl ExploreData {
+    /// Recomputes what depends on `key`. Document-wide data (problems, summary, countries)
+    /// is kept when only the navigation changed.
+    pub fn update(&mut self, doc: &Document, key: ExploreKey) {
+        if self.summary.is_some() && self.key == key {
+            return;
+        }
+        if self.summary.is_none() || self.key.revision != key.revision {
+            let problems = validate(doc);
+            self.errors = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count();
+            self.warnings = problems.len() - self.errors;
+            self.problems = problems;
+            self.summary = Some(Summary::of(doc));
+            self.countries = explore::countries_in_use(doc);
+        }
+        let focus = key.focus.as_deref();
+        let partner = key.partner.as_deref();
+        self.focus_name = focus
+            .map(|f| display_name(doc, f).to_owned())
+            .unwrap_or_default();
+        self.partner_name = partner
+            .map(|p| display_name(doc, p).to_owned())
+            .unwrap_or_default();
+        self.partners = focus.map(|f| explore::partners(doc, f)).unwrap_or_default();
+        let pair = focus.zip(partner);
+        self.pair = pair.map(|(a, b)| explore::pair_summary(doc, a, b));
+        self.trade_chart = pair.map(|(a, b)| explore::trade_chart(doc, a, b));
+        self.category_chart = pair.map(|(a, b)| explore::category_chart(doc, a, b));
+        self.pair_investment_bars = pair.map(|(a, b)| explore::investment_bars(doc, a, Some(b)));
+        self.pair_timeline = pair.map(|(a, b)| explore::investment_timeline(doc, a, Some(b)));
+
+        self.partner_years = focus
+            .map(|f| explore::partner_years(doc, f))
+            .unwrap_or_default();
+        self.partner_year = key
+            .partner_year
+            .filter(|y| self.partner_years.contains(y))
+            .or_else(|| self.partner_years.last().copied());
+        self.partners_chart = focus
+            .zip(self.partner_year)
+            .map(|(f, year)| explore::partners_chart(doc, f, year));
+        self.partners_total = self.partners_chart.as_ref().and_then(|c| {
+            let points = c.series.first().map(|s| &s.points)?;
+            (!points.is_empty()).then(|| points.iter().map(|p| p.value).sum())
+        });
+        self.focus_deals = focus
+            .map(|f| explore::deals_by_status(doc, f, None))
+            .unwrap_or_default();
+        self.focus_investment_bars = focus.map(|f| explore::investment_bars(doc, f, None));
+        self.focus_timeline = focus.map(|f| explore::investment_timeline(doc, f, None));
+        self.indicator_charts = focus
+            .map(|f| explore::indicator_charts(doc, f))
+            .unwrap_or_default();
+        self.key = key;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recomputes_only_when_the_key_changes() {
+        let mut doc = crate::bundled_document();
+        let mut data = ExploreData::default();
+        let key = ExploreKey {
+            revision: 1,
+            focus: Some("PAK".into()),
+            partner: Some("KAZ".into()),
+            partner_year: None,
+        };
+        data.update(&doc, key.clone());
+        assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$53.7M");
+        assert_eq!(data.partner_year, Some(2024));
+        assert_eq!(data.partners_total, Some(53.7e6));
+
+        // Same key: a changed document is not looked at again.
+        doc.trade[0].value_usd = Some(1.0);
+        data.update(&doc, key.clone());
+        assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$53.7M");
+
+        // New revision: recomputed.
+        data.update(&doc, ExploreKey { revision: 2, ..key });
+        assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$1");
+    }
+}

@@ -1,0 +1,462 @@
+//! One chart widget for every chart: title, legend, axes with units, hover tooltips with
+//! the record and its source, click to select a record, "Copy data" and "Save as PNG…".
+
+use eframe::egui;
+use egui_plot::{
+    Bar, BarChart, Corner, GridMark, Legend, Line, LineStyle, MarkerShape, Plot, PlotMemory,
+    PlotPoints, Points,
+};
+
+use crate::app::{Command, UiState};
+use crate::model::RecordRef;
+use crate::model::chart::{ChartData, ChartPoint, Hue, MoneyUnit, SeriesStyle, ValueUnit};
+
+/// Bar thickness in category units.
+const BAR_WIDTH: f64 = 0.6;
+/// How close (in points) the pointer must be to a marker to hover it.
+const HOVER_RADIUS: f32 = 12.0;
+
+/// The colour of a series meaning, the same in every chart.
+pub fn hue_color(hue: Hue) -> egui::Color32 {
+    use egui::Color32;
+    const OTHERS: [Color32; 8] = [
+        Color32::from_rgb(155, 89, 182),
+        Color32::from_rgb(26, 188, 156),
+        Color32::from_rgb(241, 196, 15),
+        Color32::from_rgb(231, 76, 60),
+        Color32::from_rgb(52, 152, 219),
+        Color32::from_rgb(230, 126, 34),
+        Color32::from_rgb(149, 165, 166),
+        Color32::from_rgb(46, 204, 113),
+    ];
+    match hue {
+        Hue::Exports => Color32::from_rgb(66, 133, 244),
+        Hue::Imports => Color32::from_rgb(234, 134, 54),
+        Hue::Total => Color32::from_rgb(52, 168, 83),
+        Hue::Balance => Color32::from_rgb(160, 160, 160),
+        Hue::Other(i) => OTHERS[i % OTHERS.len()],
+    }
+}
+
+/// How plotted numbers relate to the data: money is divided by the display unit.
+#[derive(Clone, Copy)]
+struct Scale {
+    unit: ValueUnit,
+    money: MoneyUnit,
+}
+
+impl Scale {
+    fn divisor(self) -> f64 {
+        match self.unit {
+            ValueUnit::Usd => self.money.divisor(),
+            ValueUnit::Percent => 1.0,
+        }
+    }
+
+    fn tick(self, plotted: f64, mirrored: bool) -> String {
+        let plotted = if mirrored { plotted.abs() } else { plotted };
+        match self.unit {
+            ValueUnit::Usd => self.money.tick(plotted * self.divisor()),
+            ValueUnit::Percent => format!("{plotted}%"),
+        }
+    }
+
+    fn axis_title(self, title: &str) -> String {
+        match self.unit {
+            ValueUnit::Usd => format!("{title} ({})", self.money.axis_suffix()),
+            ValueUnit::Percent => format!("{title} (%)"),
+        }
+    }
+}
+
+/// Plot coordinates of a point: values scaled, bars at their far end.
+fn plot_xy(style: SeriesStyle, p: &ChartPoint, d: f64) -> [f64; 2] {
+    match style {
+        SeriesStyle::HorizontalBars => [p.x / d, p.y],
+        SeriesStyle::VerticalBars => [p.x, (p.base + p.y) / d],
+        SeriesStyle::Line { .. } | SeriesStyle::Markers => [p.x, p.y / d],
+    }
+}
+
+/// The plot rectangle of a bar, as [min x, min y, max x, max y].
+fn bar_bounds(style: SeriesStyle, p: &ChartPoint, d: f64) -> Option<[f64; 4]> {
+    let half = BAR_WIDTH / 2.0;
+    match style {
+        SeriesStyle::HorizontalBars => {
+            let (a, b) = (0.0_f64, p.x / d);
+            Some([a.min(b), p.y - half, a.max(b), p.y + half])
+        }
+        SeriesStyle::VerticalBars => {
+            let (a, b) = (p.base / d, (p.base + p.y) / d);
+            Some([p.x - half, a.min(b), p.x + half, a.max(b)])
+        }
+        _ => None,
+    }
+}
+
+fn category_formatter(
+    categories: &[String],
+) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String + '_ {
+    move |mark, _| {
+        let rounded = mark.value.round();
+        if (mark.value - rounded).abs() > 1e-6 || rounded < 0.0 {
+            return String::new();
+        }
+        categories
+            .get(rounded as usize)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn year_formatter(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
+    let rounded = mark.value.round();
+    if (mark.value - rounded).abs() > 1e-6 {
+        String::new()
+    } else {
+        format!("{rounded:.0}")
+    }
+}
+
+/// Draws `chart` with a plot of `height` points.
+pub fn show(
+    ui: &mut egui::Ui,
+    chart: &ChartData,
+    height: f32,
+    money: MoneyUnit,
+    selected: Option<&RecordRef>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let scale = Scale {
+        unit: chart.unit,
+        money,
+    };
+    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.strong(&chart.title);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("Save as PNG…")
+                    .on_hover_text("Save exactly this chart as a PNG image")
+                    .clicked()
+                {
+                    commands.push(Command::SaveChartPng(chart.key.clone()));
+                }
+                if ui
+                    .button("Copy data")
+                    .on_hover_text("Copy the chart's numbers as tab-separated values")
+                    .clicked()
+                {
+                    ui.ctx().copy_text(chart.to_tsv());
+                }
+            });
+        });
+        if chart.is_empty() {
+            // Nothing to plot: say so, and show the lists without reserving plot space.
+            ui.weak(&chart.empty_message);
+            ui.horizontal_wrapped(|ui| {
+                for (title, names) in &chart.side_lists {
+                    ui.vertical(|ui| {
+                        ui.set_max_width(320.0);
+                        side_list(ui, title, names);
+                    });
+                }
+            });
+            return;
+        }
+        let side_width = if chart.side_lists.is_empty() {
+            0.0
+        } else {
+            (ui.available_width() * 0.28).clamp(150.0, 300.0)
+        };
+        ui.horizontal_top(|ui| {
+            let plot_width = (ui.available_width() - side_width - 8.0).max(200.0);
+            ui.allocate_ui(egui::vec2(plot_width, height), |ui| {
+                plot(ui, chart, height, scale, selected, commands);
+            });
+            if side_width > 0.0 {
+                ui.vertical(|ui| {
+                    ui.set_width(side_width);
+                    for (title, names) in &chart.side_lists {
+                        side_list(ui, title, names);
+                    }
+                });
+            }
+        });
+    });
+    state
+        .chart_rects
+        .insert(chart.key.clone(), frame.response.rect);
+}
+
+fn side_list(ui: &mut egui::Ui, title: &str, names: &[String]) {
+    ui.add(egui::Label::new(egui::RichText::new(title).strong()).wrap());
+    for name in names {
+        ui.add(egui::Label::new(format!("• {name}")).wrap());
+    }
+    ui.add_space(4.0);
+}
+
+fn plot(
+    ui: &mut egui::Ui,
+    chart: &ChartData,
+    height: f32,
+    scale: Scale,
+    selected: Option<&RecordRef>,
+    commands: &mut Vec<Command>,
+) {
+    let d = scale.divisor();
+    let plot_id = egui::Id::unique(("chart", chart.key.as_str()));
+    let value_on_x = chart
+        .series
+        .iter()
+        .any(|s| s.style == SeriesStyle::HorizontalBars);
+    let (x_title, y_title) = if value_on_x {
+        (scale.axis_title(&chart.x_title), chart.y_title.clone())
+    } else {
+        (chart.x_title.clone(), scale.axis_title(&chart.y_title))
+    };
+
+    let mut plot = Plot::new(("plot", chart.key.as_str()))
+        .id(plot_id)
+        .height(height)
+        .legend(
+            Legend::default()
+                .position(Corner::LeftTop)
+                .follow_insertion_order(true),
+        )
+        .x_axis_label(x_title)
+        .y_axis_label(y_title)
+        .allow_scroll(false)
+        .show_x(false)
+        .show_y(false)
+        .label_formatter(|_| None);
+    // Values start from zero so that bars and levels compare honestly, with some room
+    // above the largest so that its marker is not cut by the frame.
+    let values = chart.series.iter().flat_map(|s| {
+        s.points
+            .iter()
+            .map(move |p| plot_xy(s.style, p, d)[usize::from(!value_on_x)])
+    });
+    let (low, high) = values.fold((0.0_f64, 0.0_f64), |(a, b), v| (a.min(v), b.max(v)));
+    let room = (high - low).abs() * 0.08;
+    plot = if value_on_x {
+        plot.include_x(low - if low < 0.0 { room } else { 0.0 })
+            .include_x(high + if high > 0.0 { room } else { 0.0 })
+    } else {
+        plot.include_y(low - if low < 0.0 { room } else { 0.0 })
+            .include_y(high + if high > 0.0 { room } else { 0.0 })
+    };
+    // Markers without amounts (e.g. a timeline of announcements): the value axis says nothing.
+    let no_values = chart
+        .series
+        .iter()
+        .all(|s| s.style == SeriesStyle::Markers && s.points.iter().all(|p| p.value == 0.0));
+    if no_values {
+        plot = plot.show_axes([true, false]).include_y(-1.0).include_y(1.0);
+    }
+    let xs = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.x));
+    let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    if chart.x_is_year {
+        plot = plot
+            .x_axis_formatter(year_formatter)
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+            .include_x(min_x.floor() - 0.5)
+            .include_x(max_x.ceil() + 0.5)
+            .link_cursor(egui::Id::unique("year_cursor"), [true, false]);
+    }
+    let categories = &chart.categories;
+    let n = categories.len() as f64;
+    let mirrored = chart.mirrored_values;
+    if value_on_x {
+        plot = plot
+            .y_axis_formatter(category_formatter(categories))
+            .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+            .include_y(-0.5)
+            .include_y(n - 0.5)
+            .x_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
+            .y_axis_min_width(120.0);
+    } else if !categories.is_empty() {
+        plot = plot
+            .x_axis_formatter(category_formatter(categories))
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+            .include_x(-0.5)
+            .include_x(n - 0.5)
+            .y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored));
+    } else {
+        plot = plot.y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored));
+    }
+
+    let response = plot.show(ui, |plot_ui| {
+        for series in &chart.series {
+            let color = hue_color(series.hue);
+            let points: Vec<[f64; 2]> = series
+                .points
+                .iter()
+                .map(|p| plot_xy(series.style, p, d))
+                .collect();
+            match series.style {
+                SeriesStyle::Line { dashed } => {
+                    let style = if dashed {
+                        LineStyle::dashed_loose()
+                    } else {
+                        LineStyle::Solid
+                    };
+                    plot_ui.line(
+                        Line::new(series.name.clone(), PlotPoints::from(points.clone()))
+                            .color(color)
+                            .width(2.0)
+                            .style(style),
+                    );
+                    plot_ui.points(
+                        Points::new(series.name.clone(), PlotPoints::from(points))
+                            .color(color)
+                            .radius(4.5)
+                            .shape(MarkerShape::Circle)
+                            .filled(true),
+                    );
+                }
+                SeriesStyle::Markers => {
+                    plot_ui.points(
+                        Points::new(series.name.clone(), PlotPoints::from(points))
+                            .color(color)
+                            .radius(5.0)
+                            .shape(MarkerShape::Diamond)
+                            .filled(true),
+                    );
+                }
+                SeriesStyle::HorizontalBars | SeriesStyle::VerticalBars => {
+                    let horizontal = series.style == SeriesStyle::HorizontalBars;
+                    let bars = series
+                        .points
+                        .iter()
+                        .map(|p| {
+                            let bar = if horizontal {
+                                Bar::new(p.y, p.x / d).horizontal()
+                            } else {
+                                Bar::new(p.x, p.y / d).base_offset(p.base / d).vertical()
+                            };
+                            bar.width(BAR_WIDTH).fill(color).name(&p.label)
+                        })
+                        .collect();
+                    let mut chart = BarChart::new(series.name.clone(), bars).color(color);
+                    chart = if horizontal {
+                        chart.horizontal()
+                    } else {
+                        chart.vertical()
+                    };
+                    plot_ui.bar_chart(chart.allow_hover(false));
+                }
+            }
+        }
+    });
+
+    let hidden = PlotMemory::load(ui.ctx(), plot_id)
+        .map(|m| m.hidden_items)
+        .unwrap_or_default();
+    let transform = response.transform;
+    let painter = ui.painter_at(response.response.rect);
+
+    // Labels beside markers (moved up until they overlap no other label), and a ring
+    // around the selected record.
+    let mut placed: Vec<egui::Rect> = Vec::new();
+    let font = egui::FontId::proportional(12.0);
+    let text_color = ui.visuals().text_color();
+    for series in &chart.series {
+        if hidden.contains(&egui_plot::ItemId::new(series.name.as_str())) {
+            continue;
+        }
+        for p in &series.points {
+            let [x, y] = plot_xy(series.style, p, d);
+            let pos = transform.position_from_point(&egui_plot::PlotPoint::new(x, y));
+            if series.style == SeriesStyle::Markers {
+                let galley = painter.layout_no_wrap(p.label.clone(), font.clone(), text_color);
+                let mut rect = egui::Rect::from_min_size(
+                    pos + egui::vec2(8.0, -8.0 - galley.size().y),
+                    galley.size(),
+                );
+                while placed.iter().any(|r| r.expand(1.0).intersects(rect)) {
+                    rect = rect.translate(egui::vec2(0.0, -galley.size().y - 2.0));
+                }
+                painter.galley(rect.min, galley, text_color);
+                placed.push(rect);
+            }
+            if selected.is_some() && p.record.as_ref() == selected {
+                painter.circle_stroke(
+                    pos,
+                    8.0,
+                    egui::Stroke::new(2.0, ui.visuals().strong_text_color()),
+                );
+            }
+        }
+    }
+
+    let Some(pointer) = response.response.hover_pos() else {
+        return;
+    };
+    let hovered = nearest(chart, &hidden, &transform, pointer, d);
+    if let Some(point) = hovered {
+        egui::Tooltip::always_open(
+            ui.ctx().clone(),
+            response.response.layer_id,
+            plot_id.with("tooltip"),
+            pointer + egui::vec2(16.0, 16.0),
+        )
+        .show(|ui| {
+            for (i, line) in point.tooltip.iter().enumerate() {
+                if i == 0 {
+                    ui.strong(line);
+                } else {
+                    ui.label(line);
+                }
+            }
+            if point.record.is_some() {
+                ui.weak("Click to show the record");
+            }
+        });
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+    }
+    if response.response.clicked() {
+        commands.push(Command::Select(hovered.and_then(|p| p.record.clone())));
+    }
+}
+
+/// The point or bar under the pointer: bars containing it, else the nearest marker within
+/// [`HOVER_RADIUS`]. Hidden series are skipped.
+fn nearest<'c>(
+    chart: &'c ChartData,
+    hidden: &egui_plot::ItemIdSet,
+    transform: &egui_plot::PlotTransform,
+    pointer: egui::Pos2,
+    d: f64,
+) -> Option<&'c ChartPoint> {
+    let at = transform.value_from_position(pointer);
+    let mut best: Option<(&ChartPoint, f32)> = None;
+    for series in &chart.series {
+        if hidden.contains(&egui_plot::ItemId::new(series.name.as_str())) {
+            continue;
+        }
+        for p in &series.points {
+            if let Some([x0, y0, x1, y1]) = bar_bounds(series.style, p, d) {
+                if (x0..=x1).contains(&at.x) && (y0..=y1).contains(&at.y) {
+                    return Some(p);
+                }
+                continue;
+            }
+            let [x, y] = plot_xy(series.style, p, d);
+            let pos = transform.position_from_point(&egui_plot::PlotPoint::new(x, y));
+            let distance = pos.distance(pointer);
+            if distance <= HOVER_RADIUS && best.is_none_or(|(_, b)| distance < b) {
+                best = Some((p, distance));
+            }
+        }
+    }
+    best.map(|(p, _)| p)
+}

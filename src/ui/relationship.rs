@@ -1,0 +1,96 @@
+//! The relationship page: headline figures for the pair, deals, facts, and the charts
+//! filtered to the pair.
+
+use eframe::egui;
+
+use super::{AppView, chart, no_partner};
+use crate::app::{Command, UiState};
+use crate::model::format;
+
+/// Draws the page.
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let explore = view.explore;
+    let Some(pair) = &explore.pair else {
+        no_partner(ui, view);
+        return;
+    };
+    let unit = view.settings.money_unit;
+    let selected = view.nav.selected.as_ref();
+    egui::ScrollArea::vertical()
+        .id_salt("relationship_scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.heading(format!("{} – {}", pair.a_name, pair.b_name));
+            ui.add_space(4.0);
+            if pair.headlines.is_empty() {
+                ui.weak("No trade figure with a value for this pair.");
+            }
+            ui.horizontal_wrapped(|ui| {
+                for headline in &pair.headlines {
+                    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.vertical(|ui| {
+                            ui.label(&headline.label);
+                            ui.label(egui::RichText::new(&headline.value).size(22.0).strong());
+                        });
+                    });
+                    let response =
+                        frame
+                            .response
+                            .interact(egui::Sense::click())
+                            .on_hover_ui(|ui| {
+                                for line in &headline.tooltip {
+                                    ui.label(line);
+                                }
+                            });
+                    if response.clicked() && headline.record.is_some() {
+                        commands.push(Command::Select(headline.record.clone()));
+                    }
+                }
+            });
+            ui.add_space(6.0);
+            let deals: usize = pair.by_status.iter().map(|s| s.count).sum();
+            ui.strong(format!("Investments and agreements: {deals}"));
+            for row in &pair.by_status {
+                let stated = row
+                    .stated_usd
+                    .map(|s| format!(", amounts stated: {}", format::usd_short(s)))
+                    .unwrap_or_default();
+                ui.label(format!("{}: {}{stated}", row.status.label(), row.count));
+            }
+            if !pair.facts.is_empty() {
+                ui.add_space(6.0);
+                ui.strong("Notes");
+                for fact in &pair.facts {
+                    let text = if fact.topic.is_empty() {
+                        fact.text.clone()
+                    } else {
+                        format!("{}: {}", fact.topic, fact.text)
+                    };
+                    let response = ui
+                        .add(egui::Label::new(text).sense(egui::Sense::click()).wrap())
+                        .on_hover_text(&fact.source);
+                    if response.clicked() {
+                        commands.push(Command::Select(Some(fact.record.clone())));
+                    }
+                }
+            }
+            ui.add_space(8.0);
+            for chart_data in [
+                &explore.trade_chart,
+                &explore.category_chart,
+                &explore.pair_investment_bars,
+                &explore.pair_timeline,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                chart::show(ui, chart_data, 220.0, unit, selected, state, commands);
+                ui.add_space(6.0);
+            }
+        });
+}
