@@ -816,8 +816,8 @@ pub fn partners_chart(doc: &Document, focus: &str, year: i32) -> ChartData {
         .map(|(i, (code, value, obs))| {
             let pos = n - 1 - i;
             let name = display_name(doc, code).to_owned();
-            categories[pos] = name.clone();
             let share = if sum > 0.0 { value / sum * 100.0 } else { 0.0 };
+            categories[pos] = format!("{name} ({share:.1}%)");
             let what = format!("Total trade {focus_name}–{name}, {year}");
             let mut tooltip = match obs {
                 Some(obs) => obs_tooltip(doc, &what, obs),
@@ -850,7 +850,7 @@ pub fn partners_chart(doc: &Document, focus: &str, year: i32) -> ChartData {
         key: "partners".to_owned(),
         title: format!("Total trade of {focus_name} by partner, {year}"),
         x_title: "Total trade".to_owned(),
-        y_title: "Partner".to_owned(),
+        y_title: "Partner (share of the partners shown)".to_owned(),
         unit: ValueUnit::Usd,
         x_is_year: false,
         mirrored_values: false,

@@ -3,7 +3,8 @@
 use eframe::egui;
 
 use super::AppView;
-use crate::app::{Action, Command, ThemeChoice};
+use crate::app::{Action, BACK_SHORTCUT, Command, FORWARD_SHORTCUT, ThemeChoice, View};
+use crate::model::chart::MoneyUnit;
 
 fn action_button(ui: &mut egui::Ui, action: Action, label: &str, enabled: bool) -> bool {
     let mut button = egui::Button::new(label);
@@ -84,8 +85,40 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
             }
         });
         ui.menu_button("View", |ui| {
+            for v in View::ALL {
+                let button = egui::Button::selectable(view.nav.page.view == v, v.label())
+                    .shortcut_text(ui.ctx().format_shortcut(&v.shortcut()));
+                if ui.add(button).clicked() {
+                    commands.push(Command::ShowView(v));
+                }
+            }
+            ui.separator();
+            let back =
+                egui::Button::new("Back").shortcut_text(ui.ctx().format_shortcut(&BACK_SHORTCUT));
+            if ui.add_enabled(view.nav.can_go_back(), back).clicked() {
+                commands.push(Command::Back);
+            }
+            let forward = egui::Button::new("Forward")
+                .shortcut_text(ui.ctx().format_shortcut(&FORWARD_SHORTCUT));
+            if ui.add_enabled(view.nav.can_go_forward(), forward).clicked() {
+                commands.push(Command::Forward);
+            }
+            ui.separator();
+            ui.menu_button("Chart values in", |ui| {
+                for unit in MoneyUnit::ALL {
+                    if ui
+                        .radio(view.settings.money_unit == unit, unit.label())
+                        .clicked()
+                    {
+                        commands.push(Command::SetMoneyUnit(unit));
+                    }
+                }
+            });
             let mut show_problems = view.settings.show_problems;
-            if ui.checkbox(&mut show_problems, "Problems panel").changed() {
+            if ui
+                .checkbox(&mut show_problems, "Problems panel under the views")
+                .changed()
+            {
                 commands.push(Command::ShowProblems(show_problems));
             }
             ui.separator();
