@@ -848,9 +848,11 @@ pub fn partners_chart(doc: &Document, focus: &str, year: i32) -> ChartData {
         .collect();
     ChartData {
         key: "partners".to_owned(),
-        title: format!("Total trade of {focus_name} by partner, {year}"),
+        title: format!(
+            "Total trade of {focus_name} by partner, {year} (share of the partners shown)"
+        ),
         x_title: "Total trade".to_owned(),
-        y_title: "Partner (share of the partners shown)".to_owned(),
+        y_title: "Partner (share)".to_owned(),
         unit: ValueUnit::Usd,
         x_is_year: false,
         mirrored_values: false,
