@@ -9,7 +9,7 @@ mod explore_cache;
 mod history;
 mod navigation;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
@@ -25,7 +25,9 @@ pub use navigation::{BACK_SHORTCUT, FORWARD_SHORTCUT, Navigation, Page, View};
 use crate::io::{self, BUNDLED_NAME, LoadError, SaveError};
 use crate::model::chart::MoneyUnit;
 use crate::model::explore;
-use crate::model::{Document, Edit, RecordKind, RecordRef};
+use crate::model::fields;
+use crate::model::table::{self, TableQuery};
+use crate::model::{Document, Edit, Record, RecordKind, RecordRef};
 use crate::ui;
 
 /// Most recent files remembered.
@@ -255,6 +257,88 @@ pub struct Message {
     pub text: String,
 }
 
+/// Where the cursor goes after a cell edit is committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellMove {
+    /// Stay on the cell.
+    Stay,
+    /// Edit the next cell (Tab).
+    Next,
+    /// Edit the previous cell (Shift+Tab).
+    Previous,
+    /// Go to the cell below (Enter).
+    Down,
+}
+
+/// A cell being edited: the text typed so far and, after a refused commit, why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellEdit {
+    /// Row in the document's list.
+    pub index: usize,
+    /// Field.
+    pub field: usize,
+    /// The text typed.
+    pub text: String,
+    /// Why the last commit was refused.
+    pub error: Option<String>,
+    /// True until the editor has taken the keyboard focus.
+    pub fresh: bool,
+}
+
+/// The state of one table in the Tables view (not part of the document).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableUi {
+    /// Filters and sort.
+    pub query: TableQuery,
+    /// Selected rows (document indices).
+    pub selected: BTreeSet<usize>,
+    /// The row a Shift-click extends the selection from.
+    pub anchor: Option<usize>,
+    /// The current cell: (document index, field).
+    pub cursor: Option<(usize, usize)>,
+    /// The cell being edited.
+    pub editing: Option<CellEdit>,
+    /// A row to scroll to once.
+    pub scroll_to: Option<usize>,
+}
+
+/// The current table's rows in view order and its quick-filter choices, recomputed only
+/// when the document, the table or its query changes.
+#[derive(Debug, Default)]
+struct TableCache {
+    rows_key: Option<(u64, RecordKind, TableQuery)>,
+    rows: Vec<usize>,
+    choices_key: Option<(u64, RecordKind)>,
+    choices: (Vec<i32>, Vec<String>),
+}
+
+impl TableCache {
+    fn update(&mut self, doc: &Document, revision: u64, kind: RecordKind, query: TableQuery) {
+        if self.choices_key != Some((revision, kind)) {
+            self.choices = table::filter_choices(doc, kind);
+            self.choices_key = Some((revision, kind));
+        }
+        let key = Some((revision, kind, query));
+        if self.rows_key != key {
+            if let Some((_, kind, query)) = &key {
+                self.rows = table::view_rows(doc, *kind, query);
+            }
+            self.rows_key = key;
+        }
+    }
+}
+
+/// Deleting sources that records still cite waits for an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingDelete {
+    /// The list.
+    pub kind: RecordKind,
+    /// The rows.
+    pub rows: BTreeSet<usize>,
+    /// The question, naming the citing records.
+    pub question: String,
+}
+
 /// Everything the UI can ask the app to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -303,8 +387,8 @@ pub enum Command {
     Forward,
     /// Show a record's details (or none).
     Select(Option<RecordRef>),
-    /// Show a record's row in the Tables view.
-    RevealInTable(RecordRef),
+    /// Show a record's row (and field, if named) in the Tables view.
+    RevealInTable(RecordRef, Option<&'static str>),
     /// Show this table in the Tables view.
     SetTableKind(RecordKind),
     /// Year of the partners chart.
@@ -313,6 +397,42 @@ pub enum Command {
     SetMoneyUnit(MoneyUnit),
     /// Save the chart with this key as a PNG (asks where).
     SaveChartPng(String),
+    /// Commit the text of a cell edit.
+    EditCell {
+        /// The table.
+        kind: RecordKind,
+        /// Row in the document's list.
+        index: usize,
+        /// Field.
+        field: usize,
+        /// Text typed (or chosen).
+        text: String,
+        /// Where to go after committing.
+        then: CellMove,
+    },
+    /// Add a prefilled row to a table.
+    AddRow(RecordKind),
+    /// Duplicate the selected rows.
+    DuplicateRows(RecordKind),
+    /// Delete the selected rows (asks first when they are cited sources).
+    DeleteRows(RecordKind),
+    /// Answer to the question about deleting cited sources.
+    ConfirmDelete(bool),
+    /// Copy the selected rows as tab-separated values.
+    CopyRows(RecordKind),
+    /// Paste tab-separated rows into a table.
+    Paste(RecordKind, String),
+    /// Create a source and cite it from this cell.
+    NewSourceFor {
+        /// The table.
+        kind: RecordKind,
+        /// Row in the document's list.
+        index: usize,
+        /// The source field.
+        field: usize,
+    },
+    /// Open the Tables view on a table with these filters.
+    ShowTable(RecordKind, TableQuery),
 }
 
 /// What a background job reports.
@@ -357,6 +477,17 @@ pub struct UiState {
     pub partner_search: String,
     /// Text typed into the focus country search box.
     pub country_search: String,
+    /// State of each table of the Tables view.
+    pub tables: HashMap<RecordKind, TableUi>,
+    /// Deleting cited sources, waiting for an answer.
+    pub pending_delete: Option<PendingDelete>,
+}
+
+impl UiState {
+    /// The state of the table of `kind`.
+    pub fn table(&mut self, kind: RecordKind) -> &mut TableUi {
+        self.tables.entry(kind).or_default()
+    }
 }
 
 /// The Trade Explorer app.
@@ -373,6 +504,7 @@ pub struct TradeApp {
     revision: u64,
     nav: Navigation,
     explore: ExploreData,
+    table_cache: TableCache,
     ui_state: UiState,
     jobs_tx: Sender<JobResult>,
     jobs_rx: Receiver<JobResult>,
@@ -400,6 +532,7 @@ impl TradeApp {
             revision: 0,
             nav,
             explore: ExploreData::default(),
+            table_cache: TableCache::default(),
             ui_state: UiState::default(),
             jobs_tx,
             jobs_rx,
@@ -479,6 +612,29 @@ impl TradeApp {
             partner_year: self.nav.partner_year,
         };
         self.explore.update(&self.doc, key);
+        let kind = self.nav.table_kind;
+        let query = self.ui_state.table(kind).query.clone();
+        self.table_cache
+            .update(&self.doc, self.revision, kind, query);
+    }
+
+    /// Rows of the current table, in view order.
+    pub fn table_rows(&self) -> &[usize] {
+        &self.table_cache.rows
+    }
+
+    /// Applies an edit through the history; refused edits (stale rows) are reported.
+    fn apply_edit(&mut self, edit: Edit) -> bool {
+        match self.history.apply(&mut self.doc, edit, None) {
+            Ok(()) => {
+                self.revision += 1;
+                true
+            }
+            Err(err) => {
+                self.show_message("The change could not be made", err.to_string());
+                false
+            }
+        }
     }
 
     /// Dialog state, for tests.
@@ -521,8 +677,10 @@ impl TradeApp {
             Command::OpenPath(path) => self.request(Guarded::OpenPath(path)),
             Command::SaveToPath(path, then) => self.save_to(with_ron_extension(path), then),
             Command::Edit { edit, coalesce } => {
-                self.history.apply(&mut self.doc, edit, coalesce);
-                self.revision += 1;
+                match self.history.apply(&mut self.doc, edit, coalesce) {
+                    Ok(()) => self.revision += 1,
+                    Err(err) => self.show_message("The change could not be made", err.to_string()),
+                }
             }
             Command::EndGesture => self.history.end_gesture(),
             Command::Confirm(choice) => self.confirm(choice),
@@ -569,20 +727,69 @@ impl TradeApp {
                 self.nav.forward();
             }
             Command::Select(record) => self.nav.selected = record,
-            Command::RevealInTable(record) => {
-                self.nav.table_kind = record.kind;
-                self.nav.reveal_row = Some(record.index);
-                self.nav.selected = Some(record);
+            Command::RevealInTable(record, field) => self.reveal_in_table(record, field),
+            Command::EditCell {
+                kind,
+                index,
+                field,
+                text,
+                then,
+            } => self.edit_cell(kind, index, field, text, then),
+            Command::AddRow(kind) => self.add_row(kind),
+            Command::DuplicateRows(kind) => {
+                let rows = self.ui_state.table(kind).selected.clone();
+                if let Some(edit) = table::duplicate_rows(&self.doc, kind, &rows)
+                    && self.apply_edit(edit)
+                {
+                    // The copies sit right after their originals.
+                    let copies: BTreeSet<usize> =
+                        rows.iter().enumerate().map(|(k, i)| i + k + 1).collect();
+                    self.ui_state.table(kind).selected = copies;
+                }
+            }
+            Command::DeleteRows(kind) => self.delete_rows(kind),
+            Command::ConfirmDelete(yes) => {
+                if let Some(pending) = self.ui_state.pending_delete.take()
+                    && yes
+                {
+                    self.remove_rows(pending.kind, pending.rows);
+                }
+            }
+            Command::CopyRows(kind) => {
+                let selected = &self.ui_state.table(kind).selected;
+                let rows: Vec<usize> = if kind == self.nav.table_kind {
+                    self.table_cache
+                        .rows
+                        .iter()
+                        .copied()
+                        .filter(|i| selected.contains(i))
+                        .collect()
+                } else {
+                    selected.iter().copied().collect()
+                };
+                if !rows.is_empty() {
+                    self.ctx
+                        .copy_text(table::rows_to_tsv(&self.doc, kind, &rows));
+                    self.ui_state.toast = Some((
+                        format!("Copied {}", crate::model::format::count(rows.len(), "row")),
+                        Instant::now(),
+                    ));
+                }
+            }
+            Command::Paste(kind, text) => self.paste(kind, &text),
+            Command::NewSourceFor { kind, index, field } => self.new_source_for(kind, index, field),
+            Command::ShowTable(kind, query) => {
+                self.nav.table_kind = kind;
+                let table = self.ui_state.table(kind);
+                table.query = query;
+                table.editing = None;
                 let page = Page {
                     view: View::Tables,
                     ..self.nav.page.clone()
                 };
                 self.nav.go(page);
             }
-            Command::SetTableKind(kind) => {
-                self.nav.table_kind = kind;
-                self.nav.reveal_row = None;
-            }
+            Command::SetTableKind(kind) => self.nav.table_kind = kind,
             Command::SetPartnerYear(year) => self.nav.partner_year = Some(year),
             Command::SetMoneyUnit(unit) => self.settings.money_unit = unit,
             Command::SaveChartPng(key) => self.pick(PathPurpose::SavePng(key)),
@@ -652,6 +859,7 @@ impl TradeApp {
 
     fn replace_document(&mut self, doc: Document, origin: Origin) {
         self.nav = start_navigation(&doc);
+        self.ui_state.tables.clear();
         self.doc = doc;
         self.origin = origin;
         self.history = History::new_saved();
@@ -830,6 +1038,256 @@ impl TradeApp {
         }
     }
 
+    fn reveal_in_table(&mut self, record: RecordRef, field: Option<&'static str>) {
+        let kind = record.kind;
+        if kind == RecordKind::Document {
+            return;
+        }
+        self.nav.table_kind = kind;
+        let field = field
+            .and_then(|name| fields::field_index(kind, name))
+            .unwrap_or(0);
+        let table = self.ui_state.table(kind);
+        // A filter that hides the row would make "reveal" show nothing.
+        table.query = table.query.without_filters();
+        table.selected = [record.index].into_iter().collect();
+        table.anchor = Some(record.index);
+        table.cursor = Some((record.index, field));
+        table.editing = None;
+        table.scroll_to = Some(record.index);
+        self.nav.selected = Some(record);
+        let page = Page {
+            view: View::Tables,
+            ..self.nav.page.clone()
+        };
+        self.nav.go(page);
+    }
+
+    fn edit_cell(
+        &mut self,
+        kind: RecordKind,
+        index: usize,
+        field: usize,
+        text: String,
+        then: CellMove,
+    ) {
+        match fields::edit_field(&self.doc, kind, index, field, &text) {
+            Ok(record) => {
+                let unchanged = self
+                    .doc
+                    .view(kind, index)
+                    .is_some_and(|v| v.to_record() == record);
+                if !unchanged && !self.apply_edit(Edit::Replace { index, record }) {
+                    return;
+                }
+                self.ui_state.table(kind).editing = None;
+                self.move_cursor(kind, index, field, then);
+            }
+            Err(reason) => {
+                self.ui_state.table(kind).editing = Some(CellEdit {
+                    index,
+                    field,
+                    text,
+                    error: Some(reason),
+                    fresh: true,
+                });
+            }
+        }
+    }
+
+    /// Moves the table cursor after a commit; Tab and Shift+Tab keep editing.
+    fn move_cursor(&mut self, kind: RecordKind, index: usize, field: usize, then: CellMove) {
+        let n_fields = fields::fields(kind).len();
+        let rows = if kind == self.nav.table_kind {
+            self.table_cache.rows.clone()
+        } else {
+            Vec::new()
+        };
+        let position = rows.iter().position(|&i| i == index);
+        let step = |delta: isize| -> Option<(usize, usize)> {
+            let flat = position? as isize * n_fields as isize + field as isize + delta;
+            if flat < 0 || flat >= (rows.len() * n_fields) as isize {
+                return None;
+            }
+            let flat = flat as usize;
+            Some((rows[flat / n_fields], flat % n_fields))
+        };
+        let target = match then {
+            CellMove::Stay => Some((index, field)),
+            CellMove::Next => step(1),
+            CellMove::Previous => step(-1),
+            CellMove::Down => step(n_fields as isize).or(Some((index, field))),
+        };
+        let Some((row, col)) = target else {
+            return;
+        };
+        let editing = matches!(then, CellMove::Next | CellMove::Previous).then(|| CellEdit {
+            index: row,
+            field: col,
+            text: self
+                .doc
+                .view(kind, row)
+                .map(|v| fields::edit_text(v, col))
+                .unwrap_or_default(),
+            error: None,
+            fresh: true,
+        });
+        let table = self.ui_state.table(kind);
+        table.cursor = Some((row, col));
+        table.selected = [row].into_iter().collect();
+        table.anchor = Some(row);
+        table.scroll_to = Some(row);
+        table.editing = editing;
+    }
+
+    fn add_row(&mut self, kind: RecordKind) {
+        let query = self.ui_state.table(kind).query.clone();
+        let pair = (
+            self.nav.page.focus.as_deref(),
+            self.nav.page.partner.as_deref(),
+        );
+        let Some(record) = table::new_record(&self.doc, kind, &query, pair) else {
+            return;
+        };
+        let index = self.doc.len_of(kind);
+        if self.apply_edit(Edit::Insert(vec![(index, record)])) {
+            let table = self.ui_state.table(kind);
+            table.selected = [index].into_iter().collect();
+            table.anchor = Some(index);
+            table.cursor = Some((index, 0));
+            table.scroll_to = Some(index);
+            table.editing = None;
+        }
+    }
+
+    fn delete_rows(&mut self, kind: RecordKind) {
+        let rows = self.ui_state.table(kind).selected.clone();
+        if rows.is_empty() {
+            return;
+        }
+        if kind == RecordKind::Source {
+            let mut lines = Vec::new();
+            for &index in &rows {
+                let Some(source) = self.doc.sources.get(index) else {
+                    continue;
+                };
+                let citing = table::citing(&self.doc, source.id);
+                if !citing.is_empty() {
+                    let names: Vec<String> = citing
+                        .iter()
+                        .take(12)
+                        .map(|r| format!("{} {}", r.kind.label(), r.key))
+                        .collect();
+                    let more = citing.len().saturating_sub(names.len());
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    lines.push(format!(
+                        "Source {} \"{}\" is cited by {}: {}{more}.",
+                        source.id,
+                        source.title,
+                        crate::model::format::count(citing.len(), "record"),
+                        names.join(", ")
+                    ));
+                }
+            }
+            if !lines.is_empty() {
+                self.ui_state.pending_delete = Some(PendingDelete {
+                    kind,
+                    rows,
+                    question: format!(
+                        "{}\n\nDelete anyway? Those records will cite a source that no longer exists (the Problems view lists them).",
+                        lines.join("\n")
+                    ),
+                });
+                return;
+            }
+        }
+        self.remove_rows(kind, rows);
+    }
+
+    fn remove_rows(&mut self, kind: RecordKind, rows: BTreeSet<usize>) {
+        let indices: Vec<usize> = rows.into_iter().collect();
+        if self.apply_edit(Edit::Remove { kind, indices }) {
+            let table = self.ui_state.table(kind);
+            table.selected.clear();
+            table.cursor = None;
+            table.editing = None;
+        }
+    }
+
+    fn paste(&mut self, kind: RecordKind, text: &str) {
+        let outcome = table::parse_paste(&self.doc, kind, text);
+        let start = self.doc.len_of(kind);
+        let added = outcome.records.len();
+        if added > 0 {
+            let inserts = outcome
+                .records
+                .into_iter()
+                .enumerate()
+                .map(|(k, record)| (start + k, record))
+                .collect();
+            if !self.apply_edit(Edit::Insert(inserts)) {
+                return;
+            }
+            let table = self.ui_state.table(kind);
+            table.selected = (start..start + added).collect();
+            table.scroll_to = Some(start);
+            table.cursor = Some((start, 0));
+        }
+        use crate::model::format::count;
+        if outcome.rejected.is_empty() {
+            self.ui_state.toast = Some((format!("Pasted {}", count(added, "row")), Instant::now()));
+        } else {
+            let mut lines: Vec<String> = outcome
+                .rejected
+                .iter()
+                .take(20)
+                .map(|(line, reason)| format!("Line {line}: {reason}"))
+                .collect();
+            if outcome.rejected.len() > 20 {
+                lines.push(format!("… and {} more", outcome.rejected.len() - 20));
+            }
+            self.show_message(
+                "Some rows were not pasted",
+                format!(
+                    "{} added, {} refused:\n{}",
+                    count(added, "row"),
+                    outcome.rejected.len(),
+                    lines.join("\n")
+                ),
+            );
+        }
+    }
+
+    fn new_source_for(&mut self, kind: RecordKind, index: usize, field: usize) {
+        let id = self.doc.next_id(RecordKind::Source);
+        let Some(Record::Source(mut source)) = table::blank_record(RecordKind::Source, id) else {
+            return;
+        };
+        source.title = "New source".to_owned();
+        let Some(view) = self.doc.view(kind, index) else {
+            return;
+        };
+        let Ok(record) = fields::with_text(view, field, &id.to_string()) else {
+            return;
+        };
+        let at = self.doc.sources.len();
+        let edit = Edit::Batch(vec![
+            Edit::Insert(vec![(at, Record::Source(source))]),
+            Edit::Replace { index, record },
+        ]);
+        if self.apply_edit(edit) {
+            self.ui_state.table(kind).editing = None;
+            self.ui_state.toast = Some((
+                format!("Added source {id}; give it a title in the Sources table"),
+                Instant::now(),
+            ));
+        }
+    }
+
     /// Takes a screenshot of the next frame and saves the part where chart `key` is drawn.
     fn save_chart_png(&mut self, key: String, path: PathBuf) {
         let Some(rect) = self.ui_state.chart_rects.get(&key).copied() else {
@@ -953,6 +1411,7 @@ impl TradeApp {
         if self.ui_state.confirm.is_some()
             || self.ui_state.message.is_some()
             || self.ui_state.prompt.is_some()
+            || self.ui_state.pending_delete.is_some()
         {
             return;
         }
@@ -1112,6 +1571,8 @@ impl eframe::App for TradeApp {
             doc: &self.doc,
             explore: &self.explore,
             nav: &self.nav,
+            table_rows: &self.table_cache.rows,
+            table_choices: &self.table_cache.choices,
             settings: &self.settings,
             document_name: self.document_name(),
             origin: &self.origin,
@@ -1121,8 +1582,6 @@ impl eframe::App for TradeApp {
             busy: self.busy.as_deref(),
         };
         ui::show(ui, &view, &mut self.ui_state, &mut commands);
-        // A revealed row is scrolled to once.
-        self.nav.reveal_row = None;
 
         let changed = !commands.is_empty();
         for command in commands {

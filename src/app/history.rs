@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 
+use crate::model::record::NoSuchRow;
 use crate::model::{Document, Edit};
 
 /// How many steps undo keeps at the least.
@@ -71,10 +72,16 @@ impl History {
         s
     }
 
-    /// Applies `edit` to `doc` and records it.
-    pub fn apply(&mut self, doc: &mut Document, edit: Edit, coalesce: Option<CoalesceKey>) {
+    /// Applies `edit` to `doc` and records it. An edit that refers to rows that do not exist
+    /// changes nothing and is not recorded.
+    pub fn apply(
+        &mut self,
+        doc: &mut Document,
+        edit: Edit,
+        coalesce: Option<CoalesceKey>,
+    ) -> Result<(), NoSuchRow> {
         let label = edit.label();
-        let inverse = edit.apply(doc);
+        let inverse = edit.apply(doc)?;
         let merge = self.coalesce_open
             && coalesce.is_some()
             && self.undo.back().is_some_and(|s| s.coalesce == coalesce);
@@ -93,6 +100,7 @@ impl History {
             }
         }
         self.coalesce_open = coalesce.is_some();
+        Ok(())
     }
 
     /// Undoes the last step; false when there is nothing to undo.
@@ -100,7 +108,10 @@ impl History {
         let Some(step) = self.undo.pop_back() else {
             return false;
         };
-        let redo = step.edit.apply(doc);
+        // Inverses are built from the document they undo, so they always apply.
+        let Ok(redo) = step.edit.apply(doc) else {
+            return false;
+        };
         self.redo.push(Step {
             edit: redo,
             label: step.label,
@@ -117,7 +128,9 @@ impl History {
         let Some(step) = self.redo.pop() else {
             return false;
         };
-        let undo = step.edit.apply(doc);
+        let Ok(undo) = step.edit.apply(doc) else {
+            return false;
+        };
         self.undo.push_back(Step {
             edit: undo,
             label: step.label,
@@ -178,8 +191,8 @@ mod tests {
         let mut doc = Document::new();
         let mut h = History::new_saved();
         assert!(!h.is_dirty());
-        h.apply(&mut doc, Edit::SetTitle("A".into()), None);
-        h.apply(&mut doc, Edit::SetTitle("B".into()), None);
+        h.apply(&mut doc, Edit::SetTitle("A".into()), None).unwrap();
+        h.apply(&mut doc, Edit::SetTitle("B".into()), None).unwrap();
         assert!(h.is_dirty());
         assert!(h.undo(&mut doc));
         assert_eq!(title(&doc), "A");
@@ -203,11 +216,12 @@ mod tests {
         let mut h = History::new_saved();
         let key = Some(("title", 1));
         for text in ["P", "Pa", "Pak"] {
-            h.apply(&mut doc, Edit::SetTitle(text.into()), key);
+            h.apply(&mut doc, Edit::SetTitle(text.into()), key).unwrap();
         }
         assert_eq!(h.undo_len(), 1);
         h.end_gesture();
-        h.apply(&mut doc, Edit::SetTitle("Pakistan".into()), key);
+        h.apply(&mut doc, Edit::SetTitle("Pakistan".into()), key)
+            .unwrap();
         assert_eq!(h.undo_len(), 2);
         h.undo(&mut doc);
         assert_eq!(title(&doc), "Pak");
@@ -220,9 +234,9 @@ mod tests {
         let mut doc = Document::new();
         let mut h = History::new_unsaved();
         assert!(h.is_dirty());
-        h.apply(&mut doc, Edit::SetTitle("A".into()), None);
+        h.apply(&mut doc, Edit::SetTitle("A".into()), None).unwrap();
         h.undo(&mut doc);
-        h.apply(&mut doc, Edit::SetNotes("n".into()), None);
+        h.apply(&mut doc, Edit::SetNotes("n".into()), None).unwrap();
         assert!(!h.redo(&mut doc));
         assert_eq!(h.redo_label(), None);
         assert_eq!(h.undo_label(), Some("edit notes"));
@@ -233,7 +247,8 @@ mod tests {
         let mut doc = Document::new();
         let mut h = History::new_saved();
         for i in 0..(UNDO_LIMIT + 50) {
-            h.apply(&mut doc, Edit::SetTitle(i.to_string()), None);
+            h.apply(&mut doc, Edit::SetTitle(i.to_string()), None)
+                .unwrap();
         }
         let mut undone = 0;
         while h.undo(&mut doc) {

@@ -100,8 +100,6 @@ pub struct Navigation {
     pub partner_year: Option<i32>,
     /// Which table the Tables view shows.
     pub table_kind: RecordKind,
-    /// A row of the table to scroll to and highlight once.
-    pub reveal_row: Option<usize>,
 }
 
 const HISTORY_LIMIT: usize = 200;
@@ -120,7 +118,6 @@ impl Navigation {
             selected: None,
             partner_year: None,
             table_kind: RecordKind::Trade,
-            reveal_row: None,
         }
     }
 

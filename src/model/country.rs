@@ -35,6 +35,37 @@ pub fn display_name<'a>(doc: &'a Document, code: &'a str) -> &'a str {
     iso_name(code).unwrap_or(code)
 }
 
+/// Countries and groups whose code or name contains `text` (case-insensitive): the
+/// document's own entries first, then ISO countries, exact code matches at the top.
+pub fn search(doc: &Document, text: &str, limit: usize) -> Vec<(String, String)> {
+    let needle = text.trim().to_lowercase();
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut push = |code: &str, name: &str| {
+        if found.len() < limit * 4 && !found.iter().any(|(c, _)| c == code) {
+            found.push((code.to_owned(), name.to_owned()));
+        }
+    };
+    let hit = |code: &str, name: &str| {
+        needle.is_empty()
+            || code.to_lowercase().contains(&needle)
+            || name.to_lowercase().contains(&needle)
+    };
+    for entry in &doc.countries {
+        let name = display_name(doc, &entry.code);
+        if hit(&entry.code, name) {
+            push(&entry.code, name);
+        }
+    }
+    for country in rust_iso3166::ALL {
+        if hit(country.alpha3, country.name) {
+            push(country.alpha3, country.name);
+        }
+    }
+    found.sort_by_key(|(code, _)| code.to_lowercase() != needle);
+    found.truncate(limit);
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +100,17 @@ mod tests {
         assert_eq!(display_name(&doc, "QQQ"), "QQQ");
         assert!(is_known(&doc, "EU27"));
         assert!(!is_known(&doc, "EU28"));
+    }
+
+    #[test]
+    fn search_finds_codes_and_names() {
+        let doc = crate::bundled_document();
+        let kaz = search(&doc, "kazakh", 5);
+        assert_eq!(kaz[0], ("KAZ".to_owned(), "Kazakhstan".to_owned()));
+        let by_code = search(&doc, "pak", 5);
+        assert_eq!(by_code[0].0, "PAK", "an exact code comes first");
+        assert!(search(&doc, "zzzz", 5).is_empty());
+        assert_eq!(search(&doc, "", 3).len(), 3);
     }
 
     #[test]

@@ -9,13 +9,17 @@ pub mod describe;
 pub mod document;
 pub mod edit;
 pub mod explore;
+pub mod fields;
 pub mod format;
 pub mod hs;
+pub mod record;
 pub mod summary;
+pub mod table;
 pub mod validate;
 
 pub use date::PartialDate;
 pub use document::*;
 pub use edit::Edit;
+pub use record::{RecView, Record};
 pub use summary::Summary;
-pub use validate::{Problem, RecordKind, RecordRef, Severity, validate};
+pub use validate::{Problem, RecordChecker, RecordKind, RecordRef, Severity, validate};

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::country;
 use super::document::{Document, Id, is_hs_code};
 use super::hs;
+use super::record::{RecView, Record};
 
 /// Earliest year accepted in records.
 pub const MIN_YEAR: i32 = 1900;
@@ -60,6 +61,17 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// The document's lists, in file order.
+    pub const LISTS: [RecordKind; 7] = [
+        RecordKind::Source,
+        RecordKind::Country,
+        RecordKind::Category,
+        RecordKind::Trade,
+        RecordKind::Investment,
+        RecordKind::Indicator,
+        RecordKind::Fact,
+    ];
+
     /// Singular name for messages.
     pub fn label(self) -> &'static str {
         match self {
@@ -235,14 +247,242 @@ fn rec(kind: RecordKind, index: usize, key: impl ToString) -> RecordRef {
     }
 }
 
+impl<'a> Checker<'a> {
+    fn new(doc: &'a Document) -> Self {
+        Checker {
+            doc,
+            source_ids: doc.sources.iter().map(|s| s.id).collect(),
+            category_codes: doc.categories.iter().map(|c| c.code.as_str()).collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, view: RecView<'_>, index: usize) {
+        let r = rec(view.kind(), index, view.key());
+        match view {
+            RecView::Source(s) => self.source_record(&r, s),
+            RecView::Country(e) => self.country_record(&r, e),
+            RecView::Category(k) => self.category_record(&r, k),
+            RecView::Trade(t) => self.trade_record(&r, t),
+            RecView::Investment(v) => self.investment_record(&r, v),
+            RecView::Indicator(v) => self.indicator_record(&r, v),
+            RecView::Fact(v) => self.fact_record(&r, v),
+        }
+    }
+
+    fn source_record(&mut self, r: &RecordRef, s: &super::document::Source) {
+        if s.title.trim().is_empty() {
+            self.push(
+                Severity::Warning,
+                r,
+                "title",
+                "the source has no title".into(),
+            );
+        }
+        if !(s.url.is_empty() || s.url.starts_with("https://") || s.url.starts_with("http://")) {
+            self.push(
+                Severity::Warning,
+                r,
+                "url",
+                format!("'{}' is not a web address (http:// or https://)", s.url),
+            );
+        }
+        if let Some(date) = s.date {
+            self.year(r, "date", date.year());
+        }
+    }
+
+    fn country_record(&mut self, r: &RecordRef, e: &super::document::CountryEntry) {
+        if e.group {
+            if !country::is_valid_group_code(&e.code) {
+                self.push(
+                    Severity::Error,
+                    r,
+                    "code",
+                    format!(
+                        "group code '{}' must be 2–8 capital letters, digits or _",
+                        e.code
+                    ),
+                );
+            }
+            if e.name.trim().is_empty() {
+                self.push(Severity::Warning, r, "name", "the group has no name".into());
+            }
+        } else if !country::is_iso_alpha3(&e.code) {
+            self.push(
+                Severity::Error,
+                r,
+                "code",
+                format!(
+                    "'{}' is not an ISO 3166-1 alpha-3 code; mark it as a group if it is the document's own code",
+                    e.code
+                ),
+            );
+        }
+    }
+
+    fn category_record(&mut self, r: &RecordRef, k: &super::document::Category) {
+        if k.code.trim().is_empty() {
+            self.push(
+                Severity::Error,
+                r,
+                "code",
+                "the category has no code".into(),
+            );
+        } else if is_hs_code(&k.code) && !hs::is_chapter_in_use(&k.code) {
+            self.push(
+                Severity::Warning,
+                r,
+                "code",
+                format!(
+                    "'{}' looks like an HS code but its chapter does not exist",
+                    k.code
+                ),
+            );
+        }
+        if k.name.trim().is_empty() {
+            self.push(
+                Severity::Warning,
+                r,
+                "name",
+                "the category has no name".into(),
+            );
+        }
+    }
+
+    fn trade_record(&mut self, r: &RecordRef, t: &super::document::TradeVolume) {
+        if let Some(year) = t.year {
+            self.year(r, "year", year);
+        }
+        self.country(r, "reporter", &t.reporter);
+        self.country(r, "partner", &t.partner);
+        if !t.reporter.is_empty() && t.reporter == t.partner {
+            self.push(
+                Severity::Error,
+                r,
+                "partner",
+                format!("reporter and partner are both {}", t.reporter),
+            );
+        }
+        if let Some(code) = &t.category
+            && !self.category_codes.contains(code.as_str())
+        {
+            self.push(
+                Severity::Error,
+                r,
+                "category",
+                format!("category '{code}' is not in the document's categories"),
+            );
+        }
+        if let Some(value) = t.value_usd {
+            self.money(r, "value_usd", value);
+        }
+        if let Some(q) = &t.quantity {
+            if !q.amount.is_finite() || q.amount < 0.0 {
+                self.push(
+                    Severity::Error,
+                    r,
+                    "quantity",
+                    format!("quantity {} must be a number of at least 0", q.amount),
+                );
+            }
+            if q.unit.trim().is_empty() {
+                self.push(
+                    Severity::Warning,
+                    r,
+                    "quantity",
+                    "the quantity has no unit".into(),
+                );
+            }
+        }
+        self.source(r, t.source);
+    }
+
+    fn investment_record(&mut self, r: &RecordRef, v: &super::document::Investment) {
+        if v.title.trim().is_empty() {
+            self.push(
+                Severity::Warning,
+                r,
+                "title",
+                "the record has no title".into(),
+            );
+        }
+        if v.parties.is_empty() {
+            self.push(Severity::Warning, r, "parties", "no party country".into());
+        }
+        for p in &v.parties {
+            self.country(r, "parties", p);
+        }
+        if let Some(host) = &v.host {
+            self.country(r, "host", host);
+        }
+        match (v.amount_usd, v.amount_basis) {
+            (Some(amount), basis) => {
+                self.money(r, "amount_usd", amount);
+                if basis.is_none() {
+                    self.push(
+                        Severity::Warning,
+                        r,
+                        "amount_basis",
+                        "say whether the amount is pledged, committed or projected".into(),
+                    );
+                }
+            }
+            (None, Some(_)) => self.push(
+                Severity::Warning,
+                r,
+                "amount_basis",
+                "an amount basis is set but there is no amount".into(),
+            ),
+            (None, None) => {}
+        }
+        if let Some(date) = v.announced {
+            self.year(r, "announced", date.year());
+        }
+        if let Some(year) = v.target_year {
+            self.year(r, "target_year", year);
+        }
+        self.source(r, v.source);
+    }
+
+    fn indicator_record(&mut self, r: &RecordRef, v: &super::document::Indicator) {
+        self.country(r, "country", &v.country);
+        if v.name.trim().is_empty() {
+            self.push(
+                Severity::Warning,
+                r,
+                "name",
+                "the indicator has no name".into(),
+            );
+        }
+        if let Some(year) = v.year {
+            self.year(r, "year", year);
+        }
+        if !v.value.is_finite() {
+            self.push(
+                Severity::Error,
+                r,
+                "value",
+                format!("{} is not a number", v.value),
+            );
+        }
+        self.source(r, v.source);
+    }
+
+    fn fact_record(&mut self, r: &RecordRef, v: &super::document::Fact) {
+        for code in &v.countries {
+            self.country(r, "countries", code);
+        }
+        if v.text.trim().is_empty() {
+            self.push(Severity::Warning, r, "text", "the fact has no text".into());
+        }
+        self.source(r, v.source);
+    }
+}
+
 /// Lists everything wrong with `doc`, errors before warnings, in document order within each.
 pub fn validate(doc: &Document) -> Vec<Problem> {
-    let mut c = Checker {
-        doc,
-        source_ids: doc.sources.iter().map(|s| s.id).collect(),
-        category_codes: doc.categories.iter().map(|c| c.code.as_str()).collect(),
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(doc);
 
     if doc.title.trim().is_empty() {
         let r = rec(RecordKind::Document, 0, "");
@@ -253,241 +493,74 @@ pub fn validate(doc: &Document) -> Vec<Problem> {
             "the document has no title".into(),
         );
     }
-
     c.duplicate_ids(RecordKind::Source, &doc.sources, |s| s.id.to_string());
-    for (i, s) in doc.sources.iter().enumerate() {
-        let r = rec(RecordKind::Source, i, s.id);
-        if s.title.trim().is_empty() {
-            c.push(
-                Severity::Warning,
-                &r,
-                "title",
-                "the source has no title".into(),
-            );
-        }
-        if !(s.url.is_empty() || s.url.starts_with("https://") || s.url.starts_with("http://")) {
-            c.push(
-                Severity::Warning,
-                &r,
-                "url",
-                format!("'{}' is not a web address (http:// or https://)", s.url),
-            );
-        }
-        if let Some(date) = s.date {
-            c.year(&r, "date", date.year());
-        }
-    }
-
     c.duplicate_ids(RecordKind::Country, &doc.countries, |e| e.code.clone());
-    for (i, e) in doc.countries.iter().enumerate() {
-        let r = rec(RecordKind::Country, i, &e.code);
-        if e.group {
-            if !country::is_valid_group_code(&e.code) {
-                c.push(
-                    Severity::Error,
-                    &r,
-                    "code",
-                    format!(
-                        "group code '{}' must be 2–8 capital letters, digits or _",
-                        e.code
-                    ),
-                );
-            }
-            if e.name.trim().is_empty() {
-                c.push(
-                    Severity::Warning,
-                    &r,
-                    "name",
-                    "the group has no name".into(),
-                );
-            }
-        } else if !country::is_iso_alpha3(&e.code) {
-            c.push(
-                Severity::Error,
-                &r,
-                "code",
-                format!(
-                    "'{}' is not an ISO 3166-1 alpha-3 code; mark it as a group if it is the document's own code",
-                    e.code
-                ),
-            );
-        }
-    }
-
     c.duplicate_ids(RecordKind::Category, &doc.categories, |k| k.code.clone());
-    for (i, k) in doc.categories.iter().enumerate() {
-        let r = rec(RecordKind::Category, i, &k.code);
-        if k.code.trim().is_empty() {
-            c.push(
-                Severity::Error,
-                &r,
-                "code",
-                "the category has no code".into(),
-            );
-        } else if is_hs_code(&k.code) && !hs::is_chapter_in_use(&k.code) {
-            c.push(
-                Severity::Warning,
-                &r,
-                "code",
-                format!(
-                    "'{}' looks like an HS code but its chapter does not exist",
-                    k.code
-                ),
-            );
-        }
-        if k.name.trim().is_empty() {
-            c.push(
-                Severity::Warning,
-                &r,
-                "name",
-                "the category has no name".into(),
-            );
-        }
-    }
-
     c.duplicate_ids(RecordKind::Trade, &doc.trade, |t| t.id.to_string());
-    for (i, t) in doc.trade.iter().enumerate() {
-        let r = rec(RecordKind::Trade, i, t.id);
-        if let Some(year) = t.year {
-            c.year(&r, "year", year);
-        }
-        c.country(&r, "reporter", &t.reporter);
-        c.country(&r, "partner", &t.partner);
-        if !t.reporter.is_empty() && t.reporter == t.partner {
-            c.push(
-                Severity::Error,
-                &r,
-                "partner",
-                format!("reporter and partner are both {}", t.reporter),
-            );
-        }
-        if let Some(code) = &t.category
-            && !c.category_codes.contains(code.as_str())
-        {
-            c.push(
-                Severity::Error,
-                &r,
-                "category",
-                format!("category '{code}' is not in the document's categories"),
-            );
-        }
-        if let Some(value) = t.value_usd {
-            c.money(&r, "value_usd", value);
-        }
-        if let Some(q) = &t.quantity {
-            if !q.amount.is_finite() || q.amount < 0.0 {
-                c.push(
-                    Severity::Error,
-                    &r,
-                    "quantity",
-                    format!("quantity {} must be a number of at least 0", q.amount),
-                );
-            }
-            if q.unit.trim().is_empty() {
-                c.push(
-                    Severity::Warning,
-                    &r,
-                    "quantity",
-                    "the quantity has no unit".into(),
-                );
-            }
-        }
-        c.source(&r, t.source);
-    }
-
     c.duplicate_ids(RecordKind::Investment, &doc.investments, |v| {
         v.id.to_string()
     });
-    for (i, v) in doc.investments.iter().enumerate() {
-        let r = rec(RecordKind::Investment, i, v.id);
-        if v.title.trim().is_empty() {
-            c.push(
-                Severity::Warning,
-                &r,
-                "title",
-                "the record has no title".into(),
-            );
-        }
-        if v.parties.is_empty() {
-            c.push(Severity::Warning, &r, "parties", "no party country".into());
-        }
-        for p in &v.parties {
-            c.country(&r, "parties", p);
-        }
-        if let Some(host) = &v.host {
-            c.country(&r, "host", host);
-        }
-        match (v.amount_usd, v.amount_basis) {
-            (Some(amount), basis) => {
-                c.money(&r, "amount_usd", amount);
-                if basis.is_none() {
-                    c.push(
-                        Severity::Warning,
-                        &r,
-                        "amount_basis",
-                        "say whether the amount is pledged, committed or projected".into(),
-                    );
-                }
-            }
-            (None, Some(_)) => c.push(
-                Severity::Warning,
-                &r,
-                "amount_basis",
-                "an amount basis is set but there is no amount".into(),
-            ),
-            (None, None) => {}
-        }
-        if let Some(date) = v.announced {
-            c.year(&r, "announced", date.year());
-        }
-        if let Some(year) = v.target_year {
-            c.year(&r, "target_year", year);
-        }
-        c.source(&r, v.source);
-    }
-
     c.duplicate_ids(RecordKind::Indicator, &doc.indicators, |v| v.id.to_string());
-    for (i, v) in doc.indicators.iter().enumerate() {
-        let r = rec(RecordKind::Indicator, i, v.id);
-        c.country(&r, "country", &v.country);
-        if v.name.trim().is_empty() {
-            c.push(
-                Severity::Warning,
-                &r,
-                "name",
-                "the indicator has no name".into(),
-            );
-        }
-        if let Some(year) = v.year {
-            c.year(&r, "year", year);
-        }
-        if !v.value.is_finite() {
-            c.push(
-                Severity::Error,
-                &r,
-                "value",
-                format!("{} is not a number", v.value),
-            );
-        }
-        c.source(&r, v.source);
-    }
-
     c.duplicate_ids(RecordKind::Fact, &doc.facts, |v| v.id.to_string());
-    for (i, v) in doc.facts.iter().enumerate() {
-        let r = rec(RecordKind::Fact, i, v.id);
-        for code in &v.countries {
-            c.country(&r, "countries", code);
+    for kind in RecordKind::LISTS {
+        for index in 0..doc.len_of(kind) {
+            if let Some(view) = doc.view(kind, index) {
+                c.record(view, index);
+            }
         }
-        if v.text.trim().is_empty() {
-            c.push(Severity::Warning, &r, "text", "the fact has no text".into());
-        }
-        c.source(&r, v.source);
     }
 
     let mut problems = c.problems;
-    // Stable: keeps document order within each severity.
-    problems.sort_by_key(|p| p.severity);
+    // Stable: keeps document order within each severity and kind.
+    problems.sort_by_key(|p| (p.severity, p.record.kind));
     problems
+}
+
+/// Checks one record as if it stood at `index` of its list: the same checks as
+/// [`validate`], plus whether its id or code is already used by another record.
+/// Builds its look-up sets once, so that checking many records (a paste) stays cheap.
+pub struct RecordChecker<'a> {
+    checker: Checker<'a>,
+}
+
+impl<'a> RecordChecker<'a> {
+    /// A checker against the sources, categories and countries of `doc`.
+    pub fn new(doc: &'a Document) -> Self {
+        Self {
+            checker: Checker::new(doc),
+        }
+    }
+
+    /// The problems `record` would have at `index` (`None`: a new record).
+    pub fn check(&mut self, record: &Record, index: Option<usize>) -> Vec<Problem> {
+        self.checker.problems.clear();
+        let view = record.view();
+        let at = index.unwrap_or(usize::MAX);
+        self.checker.record(view, at);
+        let key = view.key();
+        let doc = self.checker.doc;
+        let taken = (0..doc.len_of(view.kind()))
+            .filter(|i| Some(*i) != index)
+            .filter_map(|i| doc.view(view.kind(), i))
+            .any(|other| other.key() == key);
+        if taken {
+            let r = rec(view.kind(), at, &key);
+            let field = match view.kind() {
+                RecordKind::Country | RecordKind::Category => "code",
+                _ => "id",
+            };
+            self.checker.push(
+                Severity::Error,
+                &r,
+                field,
+                format!(
+                    "{field} {key} is already used by another {}",
+                    view.kind().label()
+                ),
+            );
+        }
+        std::mem::take(&mut self.checker.problems)
+    }
 }
 
 #[cfg(test)]

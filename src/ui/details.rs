@@ -36,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
         .on_hover_text("Open the Tables view at this record's row")
         .clicked()
     {
-        commands.push(Command::RevealInTable(selected.clone()));
+        commands.push(Command::RevealInTable(selected.clone(), None));
     }
     ui.separator();
     egui::ScrollArea::vertical()

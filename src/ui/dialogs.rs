@@ -23,6 +23,30 @@ pub fn show(
     if state.about {
         about(ctx, commands);
     }
+    if let Some(pending) = &state.pending_delete {
+        let response = egui::Modal::new(egui::Id::unique("delete_sources_modal")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            ui.heading("Delete cited sources?");
+            ui.add_space(4.0);
+            ui.label(&pending.question);
+            ui.add_space(8.0);
+            let mut answer = None;
+            ui.horizontal(|ui| {
+                if ui.button("Delete").clicked() {
+                    answer = Some(true);
+                }
+                if ui.button("Keep them").clicked() {
+                    answer = Some(false);
+                }
+            });
+            answer
+        });
+        match response.inner {
+            Some(answer) => commands.push(Command::ConfirmDelete(answer)),
+            None if response.should_close() => commands.push(Command::ConfirmDelete(false)),
+            None => {}
+        }
+    }
     if let Some(busy) = view.busy {
         egui::Modal::new(egui::Id::unique("busy_modal")).show(ctx, |ui| {
             ui.horizontal(|ui| {

@@ -34,6 +34,10 @@ pub struct AppView<'a> {
     pub explore: &'a ExploreData,
     /// Where the user is.
     pub nav: &'a Navigation,
+    /// Rows of the current table, in view order.
+    pub table_rows: &'a [usize],
+    /// Years and countries offered by the current table's quick filters.
+    pub table_choices: &'a (Vec<i32>, Vec<String>),
     /// Persisted settings.
     pub settings: &'a Settings,
     /// File name for display.
@@ -100,7 +104,7 @@ pub fn show(
         View::Categories => categories_view::show(ui, view, state, commands),
         View::Investments => investments_view::show(ui, view, state, commands),
         View::Indicators => indicators_view::show(ui, view, state, commands),
-        View::Tables => tables::show(ui, view, commands),
+        View::Tables => tables::show(ui, view, state, commands),
         View::Problems => {
             egui::ScrollArea::vertical()
                 .id_salt("problems_view")

@@ -38,7 +38,10 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
                     )
                     .on_hover_text("Click to open the record in the Tables view");
                 if response.clicked() && problem.record.kind != RecordKind::Document {
-                    commands.push(Command::RevealInTable(problem.record.clone()));
+                    commands.push(Command::RevealInTable(
+                        problem.record.clone(),
+                        Some(problem.field),
+                    ));
                 }
             }
         });

@@ -5,7 +5,9 @@ use eframe::egui;
 
 use super::{AppView, chart, no_partner};
 use crate::app::{Command, UiState};
+use crate::model::RecordKind;
 use crate::model::format;
+use crate::model::table::TableQuery;
 
 /// Draws the page.
 pub fn show(
@@ -25,7 +27,24 @@ pub fn show(
         .id_salt("relationship_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.heading(format!("{} – {}", pair.a_name, pair.b_name));
+            ui.horizontal(|ui| {
+                ui.heading(format!("{} – {}", pair.a_name, pair.b_name));
+                if let (Some(a), Some(b)) = (&view.nav.page.focus, &view.nav.page.partner)
+                    && ui
+                        .button("Show the pair's trade records")
+                        .on_hover_text("Open the trade table filtered to these two countries")
+                        .clicked()
+                {
+                    commands.push(Command::ShowTable(
+                        RecordKind::Trade,
+                        TableQuery {
+                            country: Some(a.clone()),
+                            country2: Some(b.clone()),
+                            ..TableQuery::default()
+                        },
+                    ));
+                }
+            });
             ui.add_space(4.0);
             if pair.headlines.is_empty() {
                 ui.weak("No trade figure with a value for this pair.");

@@ -1,0 +1,105 @@
+//! CPU time of one frame of the Tables view showing a trade-volume table of 1,000,000 rows,
+//! standing still and while scrolling. Run with `cargo bench --bench table_frame`.
+//!
+//! The document is generated here with a fixed seed: it is benchmark data, not figures.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::egui;
+use egui_kittest::Harness;
+use trade_explorer::TradeApp;
+use trade_explorer::model::{Document, Flow, Source, TradeVolume};
+
+const ROWS: usize = 1_000_000;
+const COUNTRIES: [&str; 12] = [
+    "PAK", "KAZ", "CHN", "JPN", "USA", "DEU", "IND", "TUR", "UZB", "ARE", "GBR", "FRA",
+];
+
+/// xorshift64*: enough randomness for benchmark data, and the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn document(rows: usize) -> Document {
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut doc = Document::new();
+    doc.title = "Benchmark: generated trade records".into();
+    doc.sources.push(Source {
+        id: 1,
+        title: "Generated for the benchmark".into(),
+        publisher: String::new(),
+        url: String::new(),
+        date: None,
+        note: String::new(),
+    });
+    doc.trade = (0..rows)
+        .map(|i| {
+            let reporter = rng.below(COUNTRIES.len());
+            let partner = (reporter + 1 + rng.below(COUNTRIES.len() - 1)) % COUNTRIES.len();
+            TradeVolume {
+                id: i as u32 + 1,
+                year: Some(2000 + rng.below(25) as i32),
+                reporter: COUNTRIES[reporter].into(),
+                partner: COUNTRIES[partner].into(),
+                flow: [Flow::Export, Flow::Import, Flow::Total][rng.below(3)],
+                category: None,
+                value_usd: Some((rng.next() % 10_000_000_000) as f64 / 100.0),
+                quantity: None,
+                source: Some(1),
+                note: String::new(),
+            }
+        })
+        .collect();
+    doc
+}
+
+fn table_frame(c: &mut Criterion) {
+    let doc = document(ROWS);
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| TradeApp::with_document(cc, doc));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num7);
+    harness.run_steps(4);
+    assert_eq!(harness.state().table_rows().len(), ROWS);
+    let over_table = egui::pos2(800.0, 500.0);
+    harness.hover_at(over_table);
+    harness.run_steps(2);
+
+    let mut group = c.benchmark_group("tables_view_1m_rows");
+    group.sample_size(50);
+    group.bench_function("frame", |b| b.iter(|| harness.step()));
+    group.bench_function("frame_while_scrolling", |b| {
+        let mut down = true;
+        let mut frames = 0;
+        b.iter(|| {
+            frames += 1;
+            // Scroll down for a while, then back up, so that the table keeps moving.
+            if frames % 200 == 0 {
+                down = !down;
+            }
+            let delta = if down { -3.0 } else { 3.0 };
+            harness.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: egui::vec2(0.0, delta),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: egui::Modifiers::NONE,
+            });
+            harness.step();
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, table_frame);
+criterion_main!(benches);

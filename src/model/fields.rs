@@ -1,0 +1,810 @@
+//! The fields of every record kind: how each is shown, sorted, typed in and checked.
+//!
+//! Tables, the details panel, copying and pasting all go through this one definition, so
+//! a field reads the same everywhere and every way of changing it is checked the same way.
+
+use std::cmp::Ordering;
+
+use super::country::display_name;
+use super::date::PartialDate;
+use super::document::{
+    AmountBasis, Document, Flow, IndicatorKind, InvestmentKind, Quantity, Status,
+};
+use super::format;
+use super::record::{RecView, Record};
+use super::validate::{RecordChecker, RecordKind, Severity};
+
+/// What kind of value a field holds, which decides its editor and its parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A record id (whole number).
+    Id,
+    /// Free text.
+    Text,
+    /// A country or group code (for the country list itself).
+    Code,
+    /// An amount in US dollars, optional.
+    Money,
+    /// A year, optional.
+    Year,
+    /// A date to the year, month or day, optional.
+    Date,
+    /// A number.
+    Number,
+    /// An amount with its unit, optional.
+    Quantity,
+    /// A country code, required.
+    Country,
+    /// A country code, optional.
+    OptCountry,
+    /// A list of country codes.
+    Countries,
+    /// A list of names.
+    List,
+    /// A source id, optional.
+    Source,
+    /// A category code, optional.
+    Category,
+    /// Yes or no.
+    Bool,
+    /// A trade flow.
+    Flow,
+    /// A kind of investment or agreement.
+    InvestmentKind,
+    /// What an amount means, optional.
+    AmountBasis,
+    /// A status.
+    Status,
+    /// Target or actual.
+    IndicatorKind,
+}
+
+impl FieldType {
+    /// The choices of an enumerated field, as shown (and accepted when typed).
+    pub fn choices(self) -> Option<Vec<&'static str>> {
+        Some(match self {
+            FieldType::Flow => Flow::ALL.iter().map(|v| v.label()).collect(),
+            FieldType::InvestmentKind => InvestmentKind::ALL.iter().map(|v| v.label()).collect(),
+            FieldType::Status => Status::ALL.iter().map(|v| v.label()).collect(),
+            FieldType::IndicatorKind => IndicatorKind::ALL.iter().map(|v| v.label()).collect(),
+            FieldType::AmountBasis => std::iter::once("")
+                .chain(AmountBasis::ALL.iter().map(|v| v.label()))
+                .collect(),
+            FieldType::Bool => vec!["no", "yes"],
+            _ => return None,
+        })
+    }
+
+    /// Whether values sort as numbers.
+    fn numeric(self) -> bool {
+        matches!(
+            self,
+            FieldType::Id
+                | FieldType::Money
+                | FieldType::Year
+                | FieldType::Number
+                | FieldType::Quantity
+        )
+    }
+}
+
+/// A field of a record kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// Name as in the file format (and in copied headers).
+    pub name: &'static str,
+    /// Its type.
+    pub ty: FieldType,
+}
+
+const fn f(name: &'static str, ty: FieldType) -> Field {
+    Field { name, ty }
+}
+
+use FieldType as T;
+
+const SOURCE_FIELDS: [Field; 6] = [
+    f("id", T::Id),
+    f("title", T::Text),
+    f("publisher", T::Text),
+    f("url", T::Text),
+    f("date", T::Date),
+    f("note", T::Text),
+];
+const COUNTRY_FIELDS: [Field; 3] = [f("code", T::Code), f("name", T::Text), f("group", T::Bool)];
+const CATEGORY_FIELDS: [Field; 3] = [f("code", T::Code), f("name", T::Text), f("note", T::Text)];
+const TRADE_FIELDS: [Field; 10] = [
+    f("id", T::Id),
+    f("year", T::Year),
+    f("reporter", T::Country),
+    f("partner", T::Country),
+    f("flow", T::Flow),
+    f("category", T::Category),
+    f("value_usd", T::Money),
+    f("quantity", T::Quantity),
+    f("source", T::Source),
+    f("note", T::Text),
+];
+const INVESTMENT_FIELDS: [Field; 14] = [
+    f("id", T::Id),
+    f("title", T::Text),
+    f("parties", T::Countries),
+    f("organisations", T::List),
+    f("host", T::OptCountry),
+    f("sector", T::Text),
+    f("kind", T::InvestmentKind),
+    f("amount_usd", T::Money),
+    f("amount_basis", T::AmountBasis),
+    f("status", T::Status),
+    f("announced", T::Date),
+    f("target_year", T::Year),
+    f("description", T::Text),
+    f("source", T::Source),
+];
+const INDICATOR_FIELDS: [Field; 10] = [
+    f("id", T::Id),
+    f("country", T::Country),
+    f("name", T::Text),
+    f("segment", T::Text),
+    f("year", T::Year),
+    f("value", T::Number),
+    f("unit", T::Text),
+    f("kind", T::IndicatorKind),
+    f("source", T::Source),
+    f("note", T::Text),
+];
+const FACT_FIELDS: [Field; 5] = [
+    f("id", T::Id),
+    f("countries", T::Countries),
+    f("topic", T::Text),
+    f("text", T::Text),
+    f("source", T::Source),
+];
+
+/// The fields of `kind`, in file order.
+pub fn fields(kind: RecordKind) -> &'static [Field] {
+    match kind {
+        RecordKind::Source => &SOURCE_FIELDS,
+        RecordKind::Country => &COUNTRY_FIELDS,
+        RecordKind::Category => &CATEGORY_FIELDS,
+        RecordKind::Trade => &TRADE_FIELDS,
+        RecordKind::Investment => &INVESTMENT_FIELDS,
+        RecordKind::Indicator => &INDICATOR_FIELDS,
+        RecordKind::Fact => &FACT_FIELDS,
+        RecordKind::Document => &[],
+    }
+}
+
+/// The index of field `name` of `kind`.
+pub fn field_index(kind: RecordKind, name: &str) -> Option<usize> {
+    fields(kind)
+        .iter()
+        .position(|f| f.name.eq_ignore_ascii_case(name.trim()))
+}
+
+/// One field's value, borrowed where possible, before it is turned into text.
+enum Value<'a> {
+    Text(&'a str),
+    Id(u32),
+    Money(Option<f64>),
+    Year(Option<i32>),
+    Date(Option<PartialDate>),
+    Number(f64),
+    Quantity(Option<&'a Quantity>),
+    Country(&'a str),
+    OptCountry(Option<&'a str>),
+    Countries(&'a [String]),
+    List(&'a [String]),
+    Source(Option<u32>),
+    Category(Option<&'a str>),
+    Bool(bool),
+    Label(&'static str),
+}
+
+fn value<'a>(view: RecView<'a>, field: usize) -> Option<Value<'a>> {
+    use Value as V;
+    Some(match view {
+        RecView::Source(r) => match field {
+            0 => V::Id(r.id),
+            1 => V::Text(&r.title),
+            2 => V::Text(&r.publisher),
+            3 => V::Text(&r.url),
+            4 => V::Date(r.date),
+            5 => V::Text(&r.note),
+            _ => return None,
+        },
+        RecView::Country(r) => match field {
+            0 => V::Text(&r.code),
+            1 => V::Text(&r.name),
+            2 => V::Bool(r.group),
+            _ => return None,
+        },
+        RecView::Category(r) => match field {
+            0 => V::Text(&r.code),
+            1 => V::Text(&r.name),
+            2 => V::Text(&r.note),
+            _ => return None,
+        },
+        RecView::Trade(r) => match field {
+            0 => V::Id(r.id),
+            1 => V::Year(r.year),
+            2 => V::Country(&r.reporter),
+            3 => V::Country(&r.partner),
+            4 => V::Label(r.flow.label()),
+            5 => V::Category(r.category.as_deref()),
+            6 => V::Money(r.value_usd),
+            7 => V::Quantity(r.quantity.as_ref()),
+            8 => V::Source(r.source),
+            9 => V::Text(&r.note),
+            _ => return None,
+        },
+        RecView::Investment(r) => match field {
+            0 => V::Id(r.id),
+            1 => V::Text(&r.title),
+            2 => V::Countries(&r.parties),
+            3 => V::List(&r.organisations),
+            4 => V::OptCountry(r.host.as_deref()),
+            5 => V::Text(&r.sector),
+            6 => V::Label(r.kind.label()),
+            7 => V::Money(r.amount_usd),
+            8 => V::Label(r.amount_basis.map_or("", |b| b.label())),
+            9 => V::Label(r.status.label()),
+            10 => V::Date(r.announced),
+            11 => V::Year(r.target_year),
+            12 => V::Text(&r.description),
+            13 => V::Source(r.source),
+            _ => return None,
+        },
+        RecView::Indicator(r) => match field {
+            0 => V::Id(r.id),
+            1 => V::Country(&r.country),
+            2 => V::Text(&r.name),
+            3 => V::Text(&r.segment),
+            4 => V::Year(r.year),
+            5 => V::Number(r.value),
+            6 => V::Text(&r.unit),
+            7 => V::Label(r.kind.label()),
+            8 => V::Source(r.source),
+            9 => V::Text(&r.note),
+            _ => return None,
+        },
+        RecView::Fact(r) => match field {
+            0 => V::Id(r.id),
+            1 => V::Countries(&r.countries),
+            2 => V::Text(&r.topic),
+            3 => V::Text(&r.text),
+            4 => V::Source(r.source),
+            _ => return None,
+        },
+    })
+}
+
+fn number_text(v: f64) -> String {
+    // `{}` prints the shortest text that reads back as the same number.
+    format!("{v}")
+}
+
+/// The field as shown in a table cell: full money values, codes with names.
+pub fn display(doc: &Document, view: RecView<'_>, field: usize) -> String {
+    let country = |code: &str| {
+        let name = display_name(doc, code);
+        if name == code || code.is_empty() {
+            code.to_owned()
+        } else {
+            format!("{code} ({name})")
+        }
+    };
+    match value(view, field) {
+        None => String::new(),
+        Some(Value::Money(v)) => v.map(format::usd_full).unwrap_or_default(),
+        Some(Value::Country(code)) => country(code),
+        Some(Value::OptCountry(code)) => code.map(country).unwrap_or_default(),
+        Some(Value::Countries(codes)) => codes
+            .iter()
+            .map(|c| country(c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Category(Some(code))) => match doc.category(code) {
+            Some(c) => format!("{code} ({})", c.name),
+            None => code.to_owned(),
+        },
+        Some(Value::Source(Some(id))) => match doc.source(id) {
+            Some(s) => format!("{id}: {}", s.title),
+            None => id.to_string(),
+        },
+        Some(other) => plain_text(other),
+    }
+}
+
+fn plain_text(v: Value<'_>) -> String {
+    match v {
+        Value::Text(t) | Value::Country(t) | Value::Label(t) => t.to_owned(),
+        Value::Id(id) => id.to_string(),
+        Value::Money(v) => v.map(number_text).unwrap_or_default(),
+        Value::Year(y) => y.map(|y| y.to_string()).unwrap_or_default(),
+        Value::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+        Value::Number(n) => number_text(n),
+        Value::Quantity(q) => q
+            .map(|q| format!("{} {}", number_text(q.amount), q.unit))
+            .unwrap_or_default(),
+        Value::OptCountry(c) | Value::Category(c) => c.unwrap_or_default().to_owned(),
+        Value::Countries(list) | Value::List(list) => list.join(", "),
+        Value::Source(id) => id.map(|i| i.to_string()).unwrap_or_default(),
+        Value::Bool(b) => if b { "yes" } else { "no" }.to_owned(),
+    }
+}
+
+/// The field as text to edit, copy and paste: exactly what [`with_text`] reads back.
+pub fn edit_text(view: RecView<'_>, field: usize) -> String {
+    value(view, field).map(plain_text).unwrap_or_default()
+}
+
+/// A value to sort by: numbers numerically, missing values last.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    /// A number.
+    Number(f64),
+    /// Text, compared case-insensitively.
+    Text(String),
+    /// No value.
+    Missing,
+}
+
+impl SortKey {
+    /// Ascending order, missing values last.
+    pub fn compare(&self, other: &SortKey) -> Ordering {
+        match (self, other) {
+            (SortKey::Number(a), SortKey::Number(b)) => a.total_cmp(b),
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            (SortKey::Missing, SortKey::Missing) => Ordering::Equal,
+            (SortKey::Missing, _) => Ordering::Greater,
+            (_, SortKey::Missing) => Ordering::Less,
+            (SortKey::Number(_), SortKey::Text(_)) => Ordering::Less,
+            (SortKey::Text(_), SortKey::Number(_)) => Ordering::Greater,
+        }
+    }
+}
+
+/// The key to sort rows by `field`.
+pub fn sort_key(doc: &Document, view: RecView<'_>, field: usize) -> SortKey {
+    let Some(v) = value(view, field) else {
+        return SortKey::Missing;
+    };
+    let number = match &v {
+        Value::Id(id) => Some(f64::from(*id)),
+        Value::Money(m) => *m,
+        Value::Year(y) => y.map(f64::from),
+        Value::Number(n) => Some(*n),
+        Value::Quantity(q) => q.map(|q| q.amount),
+        Value::Source(s) => s.map(f64::from),
+        _ => None,
+    };
+    let ty = fields(view.kind())[field].ty;
+    if ty.numeric() || matches!(v, Value::Source(_)) {
+        return number.map_or(SortKey::Missing, SortKey::Number);
+    }
+    let text = display(doc, view, field);
+    if text.is_empty() {
+        SortKey::Missing
+    } else {
+        SortKey::Text(text.to_lowercase())
+    }
+}
+
+/// Whether any field of the record, as shown, contains `needle` (already lower case).
+pub fn row_contains(doc: &Document, view: RecView<'_>, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    (0..fields(view.kind()).len()).any(|i| display(doc, view, i).to_lowercase().contains(needle))
+}
+
+/// `$53.7M`, `5B`, `812K`, `1,234,567`, `53700000`, `1.5e6`: a dollar amount in many
+/// spellings. Empty text is no amount.
+pub fn parse_money(text: &str) -> Result<Option<f64>, String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_' | '$'))
+        .collect();
+    let cleaned = cleaned
+        .strip_prefix("US")
+        .or_else(|| cleaned.strip_prefix("us"))
+        .unwrap_or(&cleaned);
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    let (number, scale) = match cleaned.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&cleaned[..cleaned.len() - 1], 1e3),
+        Some('M') => (&cleaned[..cleaned.len() - 1], 1e6),
+        Some('B') => (&cleaned[..cleaned.len() - 1], 1e9),
+        Some('T') => (&cleaned[..cleaned.len() - 1], 1e12),
+        _ => (cleaned, 1.0),
+    };
+    let value: f64 = number.parse().map_err(|_| {
+        format!(
+            "'{}' is not an amount: write e.g. 53.7M, 5B, 812K, 1,234,567 or 53700000",
+            text.trim()
+        )
+    })?;
+    let value = value * scale;
+    if !value.is_finite() {
+        return Err(format!("'{}' is too large", text.trim()));
+    }
+    // Round away the binary noise of the scale (53.7 × 1e6 = 53700000.00000001).
+    let rounded = (value * 100.0).round() / 100.0;
+    Ok(Some(if rounded.is_finite() { rounded } else { value }))
+}
+
+fn parse_year(text: &str) -> Result<Option<i32>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<i32>()
+        .map(Some)
+        .map_err(|_| format!("'{t}' is not a year: write four digits, e.g. 2024"))
+}
+
+fn parse_number(text: &str) -> Result<f64, String> {
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_'))
+        .collect();
+    let t = t.trim_end_matches('%');
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("'{}' is not a number", text.trim())),
+    }
+}
+
+/// The code at the start of `PAK (Pakistan)` or `pak`.
+fn code_of(text: &str) -> String {
+    text.trim()
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ':')
+        .next()
+        .unwrap_or_default()
+        .to_uppercase()
+}
+
+fn parse_codes(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(code_of)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+fn parse_list(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn parse_choice<E: Copy>(
+    text: &str,
+    all: &[E],
+    label: fn(E) -> &'static str,
+    what: &str,
+) -> Result<E, String> {
+    let t = text.trim();
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    all.iter()
+        .copied()
+        .find(|v| squash(label(*v)) == squash(t))
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|v| label(*v)).collect();
+            format!("'{t}' is not a {what}: choose {}", names.join(", "))
+        })
+}
+
+fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" => Ok(true),
+        "no" | "n" | "false" | "0" | "" => Ok(false),
+        other => Err(format!("'{other}' is not yes or no")),
+    }
+}
+
+fn parse_quantity(text: &str) -> Result<Option<Quantity>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | 'e' | 'E' | '+')))
+        .unwrap_or(t.len());
+    let amount = parse_number(&t[..split])?;
+    let unit = t[split..].trim().to_owned();
+    Ok(Some(Quantity { amount, unit }))
+}
+
+fn parse_source(text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let number = t
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap_or_default();
+    number
+        .parse()
+        .map(Some)
+        .map_err(|_| format!("'{t}' is not a source id"))
+}
+
+fn optional_code(text: &str) -> Option<String> {
+    let code = code_of(text);
+    (!code.is_empty()).then_some(code)
+}
+
+/// The record with field `field` set from `text`, parsed but not yet checked.
+pub fn with_text(view: RecView<'_>, field: usize, text: &str) -> Result<Record, String> {
+    let mut record = view.to_record();
+    let t = text.trim();
+    let name = fields(view.kind()).get(field).map_or("field", |f| f.name);
+    let id = || -> Result<u32, String> {
+        t.parse()
+            .map_err(|_| format!("'{t}' is not an id: ids are whole numbers from 0"))
+    };
+    match &mut record {
+        Record::Source(r) => match field {
+            0 => r.id = id()?,
+            1 => r.title = t.to_owned(),
+            2 => r.publisher = t.to_owned(),
+            3 => r.url = t.to_owned(),
+            4 => r.date = parse_date(t)?,
+            5 => r.note = text.to_owned(),
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Country(r) => match field {
+            0 => r.code = t.to_uppercase(),
+            1 => r.name = t.to_owned(),
+            2 => r.group = parse_bool(t)?,
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Category(r) => match field {
+            0 => r.code = t.to_owned(),
+            1 => r.name = t.to_owned(),
+            2 => r.note = text.to_owned(),
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Trade(r) => match field {
+            0 => r.id = id()?,
+            1 => r.year = parse_year(t)?,
+            2 => r.reporter = code_of(t),
+            3 => r.partner = code_of(t),
+            4 => r.flow = parse_choice(t, &Flow::ALL, Flow::label, "flow")?,
+            5 => r.category = optional_code_raw(t),
+            6 => r.value_usd = parse_money(t)?,
+            7 => r.quantity = parse_quantity(t)?,
+            8 => r.source = parse_source(t)?,
+            9 => r.note = text.to_owned(),
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Investment(r) => match field {
+            0 => r.id = id()?,
+            1 => r.title = t.to_owned(),
+            2 => r.parties = parse_codes(t),
+            3 => r.organisations = parse_list(t),
+            4 => r.host = optional_code(t),
+            5 => r.sector = t.to_owned(),
+            6 => r.kind = parse_choice(t, &InvestmentKind::ALL, InvestmentKind::label, "kind")?,
+            7 => r.amount_usd = parse_money(t)?,
+            8 => {
+                r.amount_basis = if t.is_empty() {
+                    None
+                } else {
+                    Some(parse_choice(
+                        t,
+                        &AmountBasis::ALL,
+                        AmountBasis::label,
+                        "basis",
+                    )?)
+                }
+            }
+            9 => r.status = parse_choice(t, &Status::ALL, Status::label, "status")?,
+            10 => r.announced = parse_date(t)?,
+            11 => r.target_year = parse_year(t)?,
+            12 => r.description = text.to_owned(),
+            13 => r.source = parse_source(t)?,
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Indicator(r) => match field {
+            0 => r.id = id()?,
+            1 => r.country = code_of(t),
+            2 => r.name = t.to_owned(),
+            3 => r.segment = t.to_owned(),
+            4 => r.year = parse_year(t)?,
+            5 => r.value = parse_number(t)?,
+            6 => r.unit = t.to_owned(),
+            7 => r.kind = parse_choice(t, &IndicatorKind::ALL, IndicatorKind::label, "kind")?,
+            8 => r.source = parse_source(t)?,
+            9 => r.note = text.to_owned(),
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Fact(r) => match field {
+            0 => r.id = id()?,
+            1 => r.countries = parse_codes(t),
+            2 => r.topic = t.to_owned(),
+            3 => r.text = text.to_owned(),
+            4 => r.source = parse_source(t)?,
+            _ => return Err(format!("there is no {name} field")),
+        },
+    }
+    Ok(record)
+}
+
+/// A category code as typed (`0805` or `0805 (Citrus fruits)`); codes keep their case.
+fn optional_code_raw(text: &str) -> Option<String> {
+    let code = text
+        .trim()
+        .split(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or_default();
+    (!code.is_empty()).then(|| code.to_owned())
+}
+
+fn parse_date(text: &str) -> Result<Option<PartialDate>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|e: super::date::DateError| e.to_string())
+}
+
+/// Sets field `field` of record `index` from `text` and checks the result: the new record,
+/// or the reason it is refused. A record's other, older problems do not refuse the edit;
+/// only errors in the edited field do.
+pub fn edit_field(
+    doc: &Document,
+    kind: RecordKind,
+    index: usize,
+    field: usize,
+    text: &str,
+) -> Result<Record, String> {
+    let view = doc
+        .view(kind, index)
+        .ok_or_else(|| format!("row {} no longer exists", index + 1))?;
+    let record = with_text(view, field, text)?;
+    let name = fields(kind)[field].name;
+    let mut checker = RecordChecker::new(doc);
+    let problems = checker.check(&record, Some(index));
+    match problems
+        .iter()
+        .find(|p| p.severity == Severity::Error && p.field == name)
+    {
+        Some(problem) => Err(problem.message.clone()),
+        None => Ok(record),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_many_spellings() {
+        for (text, value) in [
+            ("53.7M", 53_700_000.0),
+            ("$53.7M", 53_700_000.0),
+            ("5B", 5e9),
+            ("812K", 812_000.0),
+            ("812k", 812_000.0),
+            ("1,234,567", 1_234_567.0),
+            ("53700000", 53_700_000.0),
+            (" $ 1,234.50 ", 1_234.5),
+            ("US$5 b", 5e9),
+            ("1.5e6", 1.5e6),
+        ] {
+            assert_eq!(parse_money(text), Ok(Some(value)), "{text}");
+        }
+        assert_eq!(parse_money(""), Ok(None));
+        for bad in ["abc", "5X", "1.2.3M", "M"] {
+            assert!(parse_money(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn edit_text_reads_back_to_the_same_record() {
+        let doc = crate::bundled_document();
+        for kind in RecordKind::LISTS {
+            for index in 0..doc.len_of(kind) {
+                let view = doc.view(kind, index).unwrap();
+                for field in 0..fields(kind).len() {
+                    let text = edit_text(view, field);
+                    let back = with_text(view, field, &text).unwrap();
+                    assert_eq!(
+                        back,
+                        view.to_record(),
+                        "{kind:?} {index} {}",
+                        fields(kind)[field].name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn edits_are_checked_before_they_are_accepted() {
+        let doc = crate::bundled_document();
+        let value = field_index(RecordKind::Trade, "value_usd").unwrap();
+        let ok = edit_field(&doc, RecordKind::Trade, 0, value, "60M").unwrap();
+        assert!(matches!(ok, Record::Trade(t) if t.value_usd == Some(60e6)));
+        let err = edit_field(&doc, RecordKind::Trade, 0, value, "-5M").unwrap_err();
+        assert!(err.contains("negative"), "{err}");
+        let err = edit_field(&doc, RecordKind::Trade, 0, value, "lots").unwrap_err();
+        assert!(err.contains("not an amount"), "{err}");
+        let partner = field_index(RecordKind::Trade, "partner").unwrap();
+        assert!(
+            edit_field(&doc, RecordKind::Trade, 0, partner, "XYZ")
+                .unwrap_err()
+                .contains("unknown country")
+        );
+        assert!(
+            edit_field(&doc, RecordKind::Trade, 0, partner, "KAZ")
+                .unwrap_err()
+                .contains("both KAZ")
+        );
+        let year = field_index(RecordKind::Trade, "year").unwrap();
+        assert!(
+            edit_field(&doc, RecordKind::Trade, 0, year, "1850")
+                .unwrap_err()
+                .contains("outside")
+        );
+        let id = field_index(RecordKind::Trade, "id").unwrap();
+        assert!(
+            edit_field(&doc, RecordKind::Trade, 0, id, "2")
+                .unwrap_err()
+                .contains("already used")
+        );
+        let source = field_index(RecordKind::Trade, "source").unwrap();
+        assert!(
+            edit_field(&doc, RecordKind::Trade, 0, source, "9")
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        let flow = field_index(RecordKind::Trade, "flow").unwrap();
+        let ok = edit_field(&doc, RecordKind::Trade, 0, flow, "export").unwrap();
+        assert!(matches!(ok, Record::Trade(t) if t.flow == Flow::Export));
+        assert!(
+            edit_field(&doc, RecordKind::Trade, 0, flow, "sideways")
+                .unwrap_err()
+                .contains("choose")
+        );
+    }
+
+    #[test]
+    fn sort_keys_compare_numbers_as_numbers() {
+        let doc = crate::bundled_document();
+        let value = field_index(RecordKind::Trade, "value_usd").unwrap();
+        let a = sort_key(&doc, doc.view(RecordKind::Trade, 0).unwrap(), value);
+        let b = sort_key(&doc, doc.view(RecordKind::Trade, 1).unwrap(), value);
+        assert_eq!(a, SortKey::Number(53.7e6));
+        assert_eq!(b, SortKey::Missing);
+        assert_eq!(a.compare(&b), Ordering::Less, "missing values sort last");
+        assert_eq!(
+            SortKey::Number(9.0).compare(&SortKey::Number(10.0)),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn display_names_codes_and_sources() {
+        let doc = crate::bundled_document();
+        let view = doc.view(RecordKind::Trade, 1).unwrap();
+        assert_eq!(display(&doc, view, 2), "PAK (Pakistan)");
+        assert_eq!(display(&doc, view, 5), "0805 (Citrus fruits)");
+        assert!(display(&doc, view, 8).starts_with("1: Kazakh president"));
+        assert!(row_contains(&doc, view, "citrus"));
+        assert!(!row_contains(&doc, view, "japan"));
+    }
+}
