@@ -94,10 +94,20 @@ impl ExploreData {
         self.partner_name = partner
             .map(|p| display_name(doc, p).to_owned())
             .unwrap_or_default();
-        self.partners = focus.map(|f| explore::partners(doc, f)).unwrap_or_default();
+        // One pass over the trade records for everything about the focus country.
+        let trade = focus
+            .map(|f| explore::focus_trade(doc, f))
+            .unwrap_or_default();
+        self.partners = focus
+            .map(|f| explore::partners_from(doc, f, &trade))
+            .unwrap_or_default();
         let pair = focus.zip(partner);
-        self.pair = pair.map(|(a, b)| explore::pair_summary(doc, a, b));
-        self.trade_chart = pair.map(|(a, b)| explore::trade_chart(doc, a, b));
+        let no_years = Vec::new();
+        let pair_years = partner
+            .and_then(|p| trade.years.get(p))
+            .unwrap_or(&no_years);
+        self.pair = pair.map(|(a, b)| explore::pair_summary_from(doc, a, b, pair_years));
+        self.trade_chart = pair.map(|(a, b)| explore::trade_chart_from(doc, a, b, pair_years));
         self.category_chart = pair.map(|(a, b)| explore::category_chart(doc, a, b));
         self.pair_investment_bars = pair.map(|(a, b)| explore::investment_bars(doc, a, Some(b)));
         self.pair_timeline = pair.map(|(a, b)| explore::investment_timeline(doc, a, Some(b)));
@@ -111,7 +121,7 @@ impl ExploreData {
             .or_else(|| self.partner_years.last().copied());
         self.partners_chart = focus
             .zip(self.partner_year)
-            .map(|(f, year)| explore::partners_chart(doc, f, year));
+            .map(|(f, year)| explore::partners_chart_from(doc, f, &trade, year));
         self.partners_total = self.partners_chart.as_ref().and_then(|c| {
             let points = c.series.first().map(|s| &s.points)?;
             (!points.is_empty()).then(|| points.iter().map(|p| p.value).sum())

@@ -141,32 +141,42 @@ pub fn pair_years(doc: &Document, a: &str, b: &str) -> Vec<PairYear> {
     years.into_values().collect()
 }
 
-fn add_related(counts: &mut HashMap<String, usize>, codes: impl IntoIterator<Item = String>) {
-    let unique: BTreeSet<String> = codes.into_iter().filter(|c| !c.is_empty()).collect();
-    for code in unique {
-        *counts.entry(code).or_default() += 1;
+fn add_related<'a>(counts: &mut HashMap<&'a str, usize>, codes: impl IntoIterator<Item = &'a str>) {
+    // Records name few countries: a small vector dedups them without allocating strings.
+    let mut seen: Vec<&str> = Vec::new();
+    for code in codes {
+        if !code.is_empty() && !seen.contains(&code) {
+            seen.push(code);
+            *counts.entry(code).or_default() += 1;
+        }
     }
 }
 
 /// How many records mention each country.
 pub fn mentions(doc: &Document) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     for t in &doc.trade {
-        add_related(&mut counts, [t.reporter.clone(), t.partner.clone()]);
+        add_related(&mut counts, [t.reporter.as_str(), t.partner.as_str()]);
     }
     for v in &doc.investments {
         add_related(
             &mut counts,
-            v.parties.iter().cloned().chain(v.host.iter().cloned()),
+            v.parties
+                .iter()
+                .map(String::as_str)
+                .chain(v.host.as_deref()),
         );
     }
     for v in &doc.indicators {
-        add_related(&mut counts, [v.country.clone()]);
+        add_related(&mut counts, [v.country.as_str()]);
     }
     for f in &doc.facts {
-        add_related(&mut counts, f.countries.iter().cloned());
+        add_related(&mut counts, f.countries.iter().map(String::as_str));
     }
     counts
+        .into_iter()
+        .map(|(code, n)| (code.to_owned(), n))
+        .collect()
 }
 
 /// The country that appears in most records (ties: the first code alphabetically).
@@ -220,17 +230,76 @@ impl PartnerRow {
     }
 }
 
+/// The focus country's trade records grouped by partner, gathered in one pass over the
+/// document so that the partner list and charts do not rescan it once per partner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FocusTrade {
+    /// Valued, uncategorised figures per partner, in year order (as [`pair_years`]).
+    pub years: HashMap<String, Vec<PairYear>>,
+    /// Number of trade records per partner.
+    pub counts: HashMap<String, usize>,
+}
+
+/// Groups the trade records involving `focus` by partner.
+pub fn focus_trade(doc: &Document, focus: &str) -> FocusTrade {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut years: HashMap<&str, BTreeMap<i32, PairYear>> = HashMap::new();
+    for (index, t) in doc.trade.iter().enumerate() {
+        let other = if t.reporter == focus && t.partner != focus {
+            t.partner.as_str()
+        } else if t.partner == focus && t.reporter != focus {
+            t.reporter.as_str()
+        } else {
+            continue;
+        };
+        *counts.entry(other).or_default() += 1;
+        let (Some(year), Some(value)) = (t.year, t.value_usd) else {
+            continue;
+        };
+        if t.category.is_some() || !value.is_finite() {
+            continue;
+        }
+        let Some(slot) = slot(t, focus, other) else {
+            continue;
+        };
+        let entry = years
+            .entry(other)
+            .or_default()
+            .entry(year)
+            .or_insert_with(|| PairYear {
+                year,
+                ..PairYear::default()
+            });
+        let target = slot(entry);
+        if target.is_none() {
+            *target = Some(Obs::of(t, index, value));
+        }
+    }
+    FocusTrade {
+        years: years
+            .into_iter()
+            .map(|(code, by_year)| (code.to_owned(), by_year.into_values().collect()))
+            .collect(),
+        counts: counts
+            .into_iter()
+            .map(|(code, n)| (code.to_owned(), n))
+            .collect(),
+    }
+}
+
 /// Every country related to `focus` by a trade record or an investment or agreement,
 /// ranked by its latest total trade, then (without a value) by number of records.
 pub fn partners(doc: &Document, focus: &str) -> Vec<PartnerRow> {
-    let mut trade_counts: HashMap<&str, usize> = HashMap::new();
-    for t in &doc.trade {
-        if t.reporter == focus && t.partner != focus {
-            *trade_counts.entry(&t.partner).or_default() += 1;
-        } else if t.partner == focus && t.reporter != focus {
-            *trade_counts.entry(&t.reporter).or_default() += 1;
-        }
-    }
+    partners_from(doc, focus, &focus_trade(doc, focus))
+}
+
+/// [`partners`], from the focus country's grouped trade.
+pub fn partners_from(doc: &Document, focus: &str, trade: &FocusTrade) -> Vec<PartnerRow> {
+    let trade_counts: HashMap<&str, usize> = trade
+        .counts
+        .iter()
+        .map(|(code, n)| (code.as_str(), *n))
+        .collect();
     let mut deal_counts: HashMap<&str, usize> = HashMap::new();
     for v in doc.investments.iter().filter(|v| involves(v, focus)) {
         let others: BTreeSet<&str> = v
@@ -252,10 +321,12 @@ pub fn partners(doc: &Document, focus: &str) -> Vec<PartnerRow> {
     let mut rows: Vec<PartnerRow> = codes
         .into_iter()
         .map(|code| {
-            let latest_total = pair_years(doc, focus, code)
-                .iter()
-                .rev()
-                .find_map(|y| Some((y.year, y.total_value()?)));
+            let latest_total = trade.years.get(code).and_then(|years| {
+                years
+                    .iter()
+                    .rev()
+                    .find_map(|y| Some((y.year, y.total_value()?)))
+            });
             PartnerRow {
                 code: code.to_owned(),
                 name: display_name(doc, code).to_owned(),
@@ -366,9 +437,13 @@ pub struct PairSummary {
 
 /// Headline figures, deals and facts of the pair (`a` is the focus country).
 pub fn pair_summary(doc: &Document, a: &str, b: &str) -> PairSummary {
+    pair_summary_from(doc, a, b, &pair_years(doc, a, b))
+}
+
+/// [`pair_summary`], from the pair's figures by year.
+pub fn pair_summary_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) -> PairSummary {
     let a_name = display_name(doc, a).to_owned();
     let b_name = display_name(doc, b).to_owned();
-    let years = pair_years(doc, a, b);
     let mut headlines = Vec::new();
 
     if let Some(y) = years.iter().rev().find(|y| y.total_value().is_some()) {
@@ -509,9 +584,13 @@ fn line(name: String, hue: Hue, dashed: bool, points: Vec<ChartPoint>) -> ChartS
 /// Trade of `a` with `b` over time: exports, imports, total and balance, with mirror
 /// figures side by side where both countries report.
 pub fn trade_chart(doc: &Document, a: &str, b: &str) -> ChartData {
+    trade_chart_from(doc, a, b, &pair_years(doc, a, b))
+}
+
+/// [`trade_chart`], from the pair's figures by year.
+pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) -> ChartData {
     let a_name = display_name(doc, a);
     let b_name = display_name(doc, b);
-    let years = pair_years(doc, a, b);
     let mut series = Vec::new();
 
     type Pick = fn(&PairYear) -> (Option<&Obs>, Option<&Obs>);
@@ -781,29 +860,42 @@ pub fn category_chart(doc: &Document, a: &str, b: &str) -> ChartData {
 
 /// Years in which `focus` has a total with at least one partner, newest last.
 pub fn partner_years(doc: &Document, focus: &str) -> Vec<i32> {
-    let mut years = BTreeSet::new();
-    for row in partners(doc, focus) {
-        for y in pair_years(doc, focus, &row.code) {
-            if y.total_value().is_some() {
-                years.insert(y.year);
-            }
-        }
-    }
+    partner_years_from(&focus_trade(doc, focus))
+}
+
+/// [`partner_years`], from the focus country's grouped trade.
+pub fn partner_years_from(trade: &FocusTrade) -> Vec<i32> {
+    let years: BTreeSet<i32> = trade
+        .years
+        .values()
+        .flatten()
+        .filter(|y| y.total_value().is_some())
+        .map(|y| y.year)
+        .collect();
     years.into_iter().collect()
 }
 
 /// Total trade of `focus` by partner in `year`, as horizontal bars with each partner's
 /// share of the sum over the partners shown.
 pub fn partners_chart(doc: &Document, focus: &str, year: i32) -> ChartData {
+    partners_chart_from(doc, focus, &focus_trade(doc, focus), year)
+}
+
+/// [`partners_chart`], from the focus country's grouped trade.
+pub fn partners_chart_from(
+    doc: &Document,
+    focus: &str,
+    trade: &FocusTrade,
+    year: i32,
+) -> ChartData {
     let focus_name = display_name(doc, focus);
-    let mut rows: Vec<(String, f64, Option<Obs>)> = partners(doc, focus)
-        .into_iter()
-        .filter_map(|p| {
-            let y = pair_years(doc, focus, &p.code)
-                .into_iter()
-                .find(|y| y.year == year)?;
+    let mut rows: Vec<(String, f64, Option<Obs>)> = trade
+        .years
+        .iter()
+        .filter_map(|(code, years)| {
+            let y = years.iter().find(|y| y.year == year)?;
             let value = y.total_value()?;
-            Some((p.code, value, y.best_total().cloned()))
+            Some((code.clone(), value, y.best_total().cloned()))
         })
         .collect();
     rows.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));

@@ -391,12 +391,61 @@ pub fn sort_key(doc: &Document, view: RecView<'_>, field: usize) -> SortKey {
     }
 }
 
+/// Case-insensitive `contains` for a needle already in lower case, without allocating when
+/// the needle is ASCII (the common case, and the one a million rows need to be fast).
+fn contains_lower(hay: &str, needle: &str) -> bool {
+    if needle.is_ascii() {
+        let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+        needle.is_empty()
+            || hay
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle))
+    } else {
+        hay.to_lowercase().contains(needle)
+    }
+}
+
+/// Whether field `field` of the record, as shown, contains `needle` (already lower case).
+fn field_contains(doc: &Document, view: RecView<'_>, field: usize, needle: &str) -> bool {
+    let country = |code: &str| {
+        contains_lower(code, needle) || contains_lower(display_name(doc, code), needle)
+    };
+    match value(view, field) {
+        None => false,
+        Some(Value::Text(t) | Value::Label(t)) => contains_lower(t, needle),
+        Some(Value::Country(code)) => country(code),
+        Some(Value::OptCountry(code)) => code.is_some_and(country),
+        Some(Value::Countries(codes)) => codes.iter().any(|c| country(c)),
+        Some(Value::List(items)) => items.iter().any(|i| contains_lower(i, needle)),
+        Some(Value::Category(code)) => code.is_some_and(|code| {
+            contains_lower(code, needle)
+                || doc
+                    .category(code)
+                    .is_some_and(|c| contains_lower(&c.name, needle))
+        }),
+        Some(Value::Source(id)) => id.is_some_and(|id| {
+            contains_lower(&id.to_string(), needle)
+                || doc
+                    .source(id)
+                    .is_some_and(|s| contains_lower(&s.title, needle))
+        }),
+        // Numbers and dates: only worth formatting when the needle could match them.
+        Some(_)
+            if !needle
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'$' || b == b',') =>
+        {
+            matches!(value(view, field), Some(Value::Bool(_)))
+                && contains_lower(&display(doc, view, field), needle)
+        }
+        Some(_) => contains_lower(&display(doc, view, field), needle),
+    }
+}
+
 /// Whether any field of the record, as shown, contains `needle` (already lower case).
 pub fn row_contains(doc: &Document, view: RecView<'_>, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    (0..fields(view.kind()).len()).any(|i| display(doc, view, i).to_lowercase().contains(needle))
+    needle.is_empty()
+        || (0..fields(view.kind()).len()).any(|i| field_contains(doc, view, i, needle))
 }
 
 /// `$53.7M`, `5B`, `812K`, `1,234,567`, `53700000`, `1.5e6`: a dollar amount in many
@@ -805,6 +854,12 @@ mod tests {
         assert_eq!(display(&doc, view, 5), "0805 (Citrus fruits)");
         assert!(display(&doc, view, 8).starts_with("1: Kazakh president"));
         assert!(row_contains(&doc, view, "citrus"));
+        assert!(row_contains(&doc, view, "pakistan"));
         assert!(!row_contains(&doc, view, "japan"));
+        let total = doc.view(RecordKind::Trade, 0).unwrap();
+        assert!(row_contains(&doc, total, "53,700"), "money as shown");
+        assert!(row_contains(&doc, total, "2024"));
+        assert!(!row_contains(&doc, total, "99"));
+        assert!(contains_lower("Türkiye", "türk"));
     }
 }

@@ -53,33 +53,45 @@ impl TableQuery {
     }
 }
 
-/// Years and countries a record refers to, for the quick filters.
-fn year_and_countries(view: RecView<'_>) -> (Option<i32>, Vec<&str>) {
+/// The year a record refers to, for the quick filters.
+fn year_of(view: RecView<'_>) -> Option<i32> {
     match view {
-        RecView::Trade(t) => (t.year, vec![t.reporter.as_str(), t.partner.as_str()]),
-        RecView::Investment(v) => (
-            v.announced.map(|d| d.year()),
-            v.parties
-                .iter()
-                .map(String::as_str)
-                .chain(v.host.as_deref())
-                .collect(),
-        ),
-        RecView::Indicator(v) => (v.year, vec![v.country.as_str()]),
-        RecView::Fact(f) => (None, f.countries.iter().map(String::as_str).collect()),
-        RecView::Source(s) => (s.date.map(|d| d.year()), Vec::new()),
-        RecView::Country(c) => (None, vec![c.code.as_str()]),
-        RecView::Category(_) => (None, Vec::new()),
+        RecView::Trade(t) => t.year,
+        RecView::Investment(v) => v.announced.map(|d| d.year()),
+        RecView::Indicator(v) => v.year,
+        RecView::Source(s) => s.date.map(|d| d.year()),
+        RecView::Fact(_) | RecView::Country(_) | RecView::Category(_) => None,
+    }
+}
+
+/// Calls `f` with each country a record refers to, without collecting them.
+fn each_country<'a>(view: RecView<'a>, mut f: impl FnMut(&'a str)) {
+    match view {
+        RecView::Trade(t) => {
+            f(&t.reporter);
+            f(&t.partner);
+        }
+        RecView::Investment(v) => {
+            v.parties.iter().for_each(|p| f(p));
+            if let Some(host) = &v.host {
+                f(host);
+            }
+        }
+        RecView::Indicator(v) => f(&v.country),
+        RecView::Fact(x) => x.countries.iter().for_each(|c| f(c)),
+        RecView::Country(c) => f(&c.code),
+        RecView::Source(_) | RecView::Category(_) => {}
     }
 }
 
 fn passes(doc: &Document, view: RecView<'_>, q: &TableQuery, needle: &str) -> bool {
-    let (year, countries) = year_and_countries(view);
-    if q.year.is_some() && q.year != year {
+    if q.year.is_some() && q.year != year_of(view) {
         return false;
     }
     for code in [&q.country, &q.country2].into_iter().flatten() {
-        if !countries.contains(&code.as_str()) {
+        let mut found = false;
+        each_country(view, |c| found |= c == code);
+        if !found {
             return false;
         }
     }
@@ -140,20 +152,21 @@ pub fn view_rows(doc: &Document, kind: RecordKind, q: &TableQuery) -> Vec<usize>
 /// Years and countries that appear in the records of `kind`, for the quick filters.
 pub fn filter_choices(doc: &Document, kind: RecordKind) -> (Vec<i32>, Vec<String>) {
     let mut years = BTreeSet::new();
-    let mut countries = BTreeSet::new();
+    // Borrowed while scanning: a million rows would otherwise clone two million codes.
+    let mut countries: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for i in 0..doc.len_of(kind) {
         if let Some(view) = doc.view(kind, i) {
-            let (year, codes) = year_and_countries(view);
-            years.extend(year);
-            countries.extend(
-                codes
-                    .into_iter()
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_owned),
-            );
+            years.extend(year_of(view));
+            each_country(view, |c| {
+                if !c.is_empty() {
+                    countries.insert(c);
+                }
+            });
         }
     }
-    (years.into_iter().collect(), countries.into_iter().collect())
+    let mut countries: Vec<String> = countries.into_iter().map(str::to_owned).collect();
+    countries.sort();
+    (years.into_iter().collect(), countries)
 }
 
 /// The rows as tab-separated values with a header line of field names; values are written

@@ -141,6 +141,7 @@ struct Checker<'a> {
     doc: &'a Document,
     source_ids: HashSet<Id>,
     category_codes: HashSet<&'a str>,
+    declared_codes: HashSet<&'a str>,
     problems: Vec<Problem>,
 }
 
@@ -186,7 +187,7 @@ impl<'a> Checker<'a> {
     fn country(&mut self, record: &RecordRef, field: &'static str, code: &str) {
         if code.is_empty() {
             self.push(Severity::Error, record, field, "no country code".into());
-        } else if !country::is_known(self.doc, code) {
+        } else if !(country::is_iso_alpha3(code) || self.declared_codes.contains(code)) {
             self.push(
                 Severity::Error,
                 record,
@@ -216,15 +217,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn duplicate_ids<T>(&mut self, kind: RecordKind, items: &[T], id: impl Fn(&T) -> String) {
-        let mut seen: HashMap<String, usize> = HashMap::new();
+    fn duplicate_ids<'t, T, K>(&mut self, kind: RecordKind, items: &'t [T], id: impl Fn(&'t T) -> K)
+    where
+        K: std::hash::Hash + Eq + fmt::Display,
+    {
+        let mut seen: HashMap<K, usize> = HashMap::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
             let key = id(item);
             if let Some(first) = seen.get(&key) {
                 let record = RecordRef {
                     kind,
                     index,
-                    key: key.clone(),
+                    key: key.to_string(),
                 };
                 let msg = format!(
                     "duplicate id {key}: {} #{} has the same id; ids must be unique",
@@ -253,20 +257,34 @@ impl<'a> Checker<'a> {
             doc,
             source_ids: doc.sources.iter().map(|s| s.id).collect(),
             category_codes: doc.categories.iter().map(|c| c.code.as_str()).collect(),
+            declared_codes: doc.countries.iter().map(|c| c.code.as_str()).collect(),
             problems: Vec::new(),
         }
     }
 
     fn record(&mut self, view: RecView<'_>, index: usize) {
-        let r = rec(view.kind(), index, view.key());
+        // The key is only written into the problems found: most records have none, and a
+        // million keys would cost a million allocations.
+        let start = self.problems.len();
+        let r = rec(view.kind(), index, "");
+        self.record_checks(view, &r);
+        if self.problems.len() > start {
+            let key = view.key();
+            for problem in &mut self.problems[start..] {
+                problem.record.key.clone_from(&key);
+            }
+        }
+    }
+
+    fn record_checks(&mut self, view: RecView<'_>, r: &RecordRef) {
         match view {
-            RecView::Source(s) => self.source_record(&r, s),
-            RecView::Country(e) => self.country_record(&r, e),
-            RecView::Category(k) => self.category_record(&r, k),
-            RecView::Trade(t) => self.trade_record(&r, t),
-            RecView::Investment(v) => self.investment_record(&r, v),
-            RecView::Indicator(v) => self.indicator_record(&r, v),
-            RecView::Fact(v) => self.fact_record(&r, v),
+            RecView::Source(s) => self.source_record(r, s),
+            RecView::Country(e) => self.country_record(r, e),
+            RecView::Category(k) => self.category_record(r, k),
+            RecView::Trade(t) => self.trade_record(r, t),
+            RecView::Investment(v) => self.investment_record(r, v),
+            RecView::Indicator(v) => self.indicator_record(r, v),
+            RecView::Fact(v) => self.fact_record(r, v),
         }
     }
 
@@ -493,15 +511,13 @@ pub fn validate(doc: &Document) -> Vec<Problem> {
             "the document has no title".into(),
         );
     }
-    c.duplicate_ids(RecordKind::Source, &doc.sources, |s| s.id.to_string());
-    c.duplicate_ids(RecordKind::Country, &doc.countries, |e| e.code.clone());
-    c.duplicate_ids(RecordKind::Category, &doc.categories, |k| k.code.clone());
-    c.duplicate_ids(RecordKind::Trade, &doc.trade, |t| t.id.to_string());
-    c.duplicate_ids(RecordKind::Investment, &doc.investments, |v| {
-        v.id.to_string()
-    });
-    c.duplicate_ids(RecordKind::Indicator, &doc.indicators, |v| v.id.to_string());
-    c.duplicate_ids(RecordKind::Fact, &doc.facts, |v| v.id.to_string());
+    c.duplicate_ids(RecordKind::Source, &doc.sources, |s| s.id);
+    c.duplicate_ids(RecordKind::Country, &doc.countries, |e| e.code.as_str());
+    c.duplicate_ids(RecordKind::Category, &doc.categories, |k| k.code.as_str());
+    c.duplicate_ids(RecordKind::Trade, &doc.trade, |t| t.id);
+    c.duplicate_ids(RecordKind::Investment, &doc.investments, |v| v.id);
+    c.duplicate_ids(RecordKind::Indicator, &doc.indicators, |v| v.id);
+    c.duplicate_ids(RecordKind::Fact, &doc.facts, |v| v.id);
     for kind in RecordKind::LISTS {
         for index in 0..doc.len_of(kind) {
             if let Some(view) = doc.view(kind, index) {
