@@ -302,3 +302,29 @@ fn deleting_a_cited_source_asks_first_and_names_the_records() {
         "the citing records now show problems"
     );
 }
+
+#[test]
+fn the_source_picker_can_create_a_new_source() {
+    let mut harness = harness();
+    harness.get_by_label("Facts (3)").click();
+    harness.run();
+    harness
+        .get_all_by_label_contains("1: Kazakh president")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.get_by_label("New source…").click();
+    harness.run();
+    let doc = harness.state().document();
+    assert_eq!(doc.sources.len(), 3);
+    assert_eq!(doc.sources[2].id, 3);
+    assert_eq!(doc.facts[0].source, Some(3));
+    harness.get_by_label_contains("Added source 3");
+    // One undo step removes the source and restores the citation.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document(), &bundled_document());
+}

@@ -434,7 +434,7 @@ fn grid(
                     let (rect, response) = table_row.col(|ui| {
                         if editing_here {
                             if let Some(edit) = table.editing.as_mut() {
-                                cell_editor(ui, doc, kind, def.ty, edit, commands);
+                                cell_editor(ui, doc, kind, def, edit, commands);
                             }
                         } else {
                             let text = fields::display(doc, record, field);
@@ -534,10 +534,20 @@ fn cell_editor(
     ui: &mut egui::Ui,
     doc: &Document,
     kind: RecordKind,
-    ty: FieldType,
+    def: &fields::Field,
     edit: &mut CellEdit,
     commands: &mut Vec<Command>,
 ) {
+    let ty = def.ty;
+    // Screen readers (and kittest) need a name for the editor: the column's.
+    let name_it = |response: &egui::Response, value: &str| {
+        response.widget_info(|| {
+            let mut info = egui::WidgetInfo::new(egui::Role::ComboBox);
+            info.label = Some(def.name.to_owned());
+            info.current_text_value = Some(value.to_owned());
+            info
+        });
+    };
     let commit = |text: String, then: CellMove, commands: &mut Vec<Command>| {
         commands.push(Command::EditCell {
             kind,
@@ -601,6 +611,7 @@ fn cell_editor(
                 new_source = ui.button("New source…").clicked();
             })
             .response;
+        name_it(&response, &edit.text);
         if edit.fresh {
             edit.fresh = false;
             egui::Popup::open_id(ui.ctx(), egui::Popup::default_response_id(&response));
@@ -721,6 +732,8 @@ fn country_picker(
         .fixed_pos(response.rect.left_bottom())
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_min_width(response.rect.width().max(220.0));
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                 for (code, name) in matches {
                     if ui
                         .selectable_label(false, format!("{code}  {name}"))
