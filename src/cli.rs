@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::io::{LoadError, load_document};
+use crate::io::{import, load_document};
 use crate::model::{Problem, Severity, Summary, format, validate};
 
 /// Command-line arguments.
@@ -77,13 +77,94 @@ pub struct CheckReport {
     pub country_codes: Vec<String>,
     /// The distinct years covered, sorted.
     pub years: Vec<i32>,
-    /// Sum of the values of all trade volume records in US dollars.
+    /// Sum of the values of all trade volume records in US dollars (for imported files:
+    /// exports and imports only, without World, sub-flows or double-counted aggregates).
     pub total_trade_usd: f64,
+    /// For imported files: the layout read.
+    pub layout: Option<String>,
+    /// For imported files: data rows read, refused ones included.
+    pub rows_read: Option<u64>,
+    /// For imported files: rows refused.
+    pub rows_rejected: Option<u64>,
+    /// For imported files: the first refused rows, as "line N: reason".
+    pub rejected: Vec<String>,
+    /// For imported files: country codes kept but not recognised.
+    pub unknown_countries: Vec<String>,
+}
+
+/// True when `path` names a document rather than a data file to import.
+pub fn is_document(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
 }
 
 impl CheckReport {
-    /// Loads and validates one file.
+    /// Loads and validates one file: a document (`.ron`) or any importable data file.
     pub fn of(path: &Path) -> CheckReport {
+        if is_document(path) {
+            Self::of_document(path)
+        } else {
+            Self::of_import(path)
+        }
+    }
+
+    fn of_import(path: &Path) -> CheckReport {
+        let file = path.display().to_string();
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        match import::import_file(path, None, &mut |_| {}, &cancel) {
+            Ok(outcome) => {
+                let table = &outcome.table;
+                let mut countries: Vec<String> = table
+                    .countries
+                    .iter()
+                    .filter(|c| !c.world)
+                    .map(|c| c.code.clone())
+                    .collect();
+                countries.sort();
+                // A presence table: sorting ten million years would cost more than reading them.
+                let mut seen = [false; 2101];
+                for &y in &table.year {
+                    if let Some(slot) = seen.get_mut(usize::from(y)) {
+                        *slot = true;
+                    }
+                }
+                let years: Vec<i32> = (0..seen.len())
+                    .filter(|&y| seen[y])
+                    .map(|y| y as i32)
+                    .collect();
+                CheckReport {
+                    file,
+                    ok: outcome.rows_rejected == 0,
+                    error: None,
+                    line: None,
+                    column: None,
+                    problems: Vec::new(),
+                    trade_records: table.len(),
+                    investments: 0,
+                    indicators: 0,
+                    facts: 0,
+                    categories: table.products.len(),
+                    sources: 0,
+                    countries: countries.len(),
+                    country_codes: countries,
+                    years,
+                    total_trade_usd: table.total_usd(),
+                    layout: Some(outcome.layout.label().to_owned()),
+                    rows_read: Some(outcome.rows_read),
+                    rows_rejected: Some(outcome.rows_rejected),
+                    rejected: outcome
+                        .rejected
+                        .iter()
+                        .map(|(line, reason)| format!("line {line}: {reason}"))
+                        .collect(),
+                    unknown_countries: outcome.unknown_countries,
+                }
+            }
+            Err(err) => CheckReport::failed(file, err.to_string(), None),
+        }
+    }
+
+    fn of_document(path: &Path) -> CheckReport {
         let file = path.display().to_string();
         match load_document(path) {
             Ok(doc) => {
@@ -106,18 +187,22 @@ impl CheckReport {
                     country_codes: summary.country_codes.into_iter().collect(),
                     years: summary.years.into_iter().collect(),
                     total_trade_usd: summary.total_trade_usd,
+                    layout: None,
+                    rows_read: None,
+                    rows_rejected: None,
+                    rejected: Vec::new(),
+                    unknown_countries: Vec::new(),
                 }
             }
-            Err(err) => CheckReport::failed(file, &err),
+            Err(err) => CheckReport::failed(file, err.to_string(), err.location()),
         }
     }
 
-    fn failed(file: String, err: &LoadError) -> CheckReport {
-        let location = err.location();
+    fn failed(file: String, error: String, location: Option<(usize, usize)>) -> CheckReport {
         CheckReport {
             file,
             ok: false,
-            error: Some(err.to_string()),
+            error: Some(error),
             line: location.map(|l| l.0),
             column: location.map(|l| l.1),
             problems: Vec::new(),
@@ -131,6 +216,11 @@ impl CheckReport {
             country_codes: Vec::new(),
             years: Vec::new(),
             total_trade_usd: 0.0,
+            layout: None,
+            rows_read: None,
+            rows_rejected: None,
+            rejected: Vec::new(),
+            unknown_countries: Vec::new(),
         }
     }
 
@@ -147,6 +237,36 @@ impl CheckReport {
         match &self.error {
             // The error's text already starts with FILE or FILE:LINE:COLUMN.
             Some(error) => lines.push(error.clone()),
+            None if self.rows_read.is_some() => {
+                let years = match (self.years.first(), self.years.last()) {
+                    (Some(a), Some(b)) if a == b => a.to_string(),
+                    (Some(a), Some(b)) => format!("{a}–{b}"),
+                    _ => "none".to_owned(),
+                };
+                lines.push(format!(
+                    "{}: {}: {} ({}); {} read, {} refused; {} countries; years {years}; {} products; trade value {} ({} USD)",
+                    self.file,
+                    if self.ok { "ok" } else { "has refused rows" },
+                    self.layout.as_deref().unwrap_or_default(),
+                    format::count(self.trade_records, "row"),
+                    format::group_thousands(self.rows_read.unwrap_or(0)),
+                    format::group_thousands(self.rows_rejected.unwrap_or(0)),
+                    self.countries,
+                    format::group_thousands(self.categories as u64),
+                    format::usd_short(self.total_trade_usd),
+                    format::group_thousands(self.total_trade_usd.max(0.0).round() as u64),
+                ));
+                for line in &self.rejected {
+                    lines.push(format!("{}: {line}", self.file));
+                }
+                if !self.unknown_countries.is_empty() {
+                    lines.push(format!(
+                        "{}: country codes kept but not recognised: {}",
+                        self.file,
+                        self.unknown_countries.join(", ")
+                    ));
+                }
+            }
             None => {
                 let years = match (self.years.first(), self.years.last()) {
                     (Some(a), Some(b)) if a == b => a.to_string(),

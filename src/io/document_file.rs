@@ -140,7 +140,7 @@ pub enum SaveError {
 }
 
 /// An I/O error in words that say what to do.
-fn describe_io(err: &io::Error) -> String {
+pub(crate) fn describe_io(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         io::ErrorKind::PermissionDenied => {

@@ -2,6 +2,7 @@
 
 pub mod document_file;
 pub mod image_file;
+pub mod import;
 
 pub use document_file::{
     LoadError, MAX_DOCUMENT_BYTES, ParseError, SaveError, backup_path, document_to_ron,

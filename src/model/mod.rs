@@ -4,6 +4,7 @@
 
 pub mod chart;
 pub mod country;
+pub mod dataset;
 pub mod date;
 pub mod describe;
 pub mod document;

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Runs the same load + aggregation as `trade-explorer check` with polars, for comparison.
+
+    python3 benches/polars_compare.py --layout baci FILE
+    python3 benches/polars_compare.py --layout comtradr FILE
+
+Load the file, then: total trade per (reporter, partner) pair, and the top products of
+one pair. Prints the wall time and the peak memory of this process (ru_maxrss).
+Needs `pip install polars` (the README gives the version measured).
+"""
+import argparse
+import resource
+import time
+
+import polars as pl
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--layout", choices=["baci", "comtradr"], required=True)
+    parser.add_argument("file")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    if args.layout == "baci":
+        df = pl.read_csv(args.file, schema_overrides={"k": pl.Utf8})
+        pairs = df.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000)
+        first = df.row(0, named=True)
+        top = (
+            df.filter((pl.col("i") == first["i"]) & (pl.col("j") == first["j"]))
+            .group_by("k")
+            .agg(pl.col("v").sum())
+            .sort("v", descending=True)
+            .head(10)
+        )
+    else:
+        df = pl.read_csv(args.file, schema_overrides={"cmd_code": pl.Utf8})
+        pairs = (
+            df.filter(pl.col("flow_code").is_in(["X", "M"]))
+            .group_by(["reporter_iso", "partner_iso"])
+            .agg(pl.col("primary_value").sum())
+        )
+        first = df.row(0, named=True)
+        top = (
+            df.filter(
+                (pl.col("reporter_iso") == first["reporter_iso"])
+                & (pl.col("partner_iso") == first["partner_iso"])
+            )
+            .group_by("cmd_code")
+            .agg(pl.col("primary_value").sum())
+            .sort("primary_value", descending=True)
+            .head(10)
+        )
+    elapsed = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"polars {pl.__version__}: {len(df):,} rows, {len(pairs):,} pairs, "
+        f"top product {top.row(0)[0]}; {elapsed:.2f} s, peak {peak_kib / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

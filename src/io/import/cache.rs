@@ -1,0 +1,247 @@
+//! A binary copy of an imported file's columns, kept outside the document, so that a
+//! dataset reopens in a fraction of the time its text takes to parse. The cache records
+//! the source's size, modification time and a content sample; when any differs, the cache
+//! is ignored and rebuilt.
+
+use std::fs::File;
+use std::hash::Hasher;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use rustc_hash::FxHasher;
+use serde::{Deserialize, Serialize};
+
+use super::Layout;
+use crate::model::dataset::{DatasetCountry, DatasetProduct, TradeTable};
+
+const MAGIC: &[u8; 8] = b"TXCACHE1";
+/// Bytes sampled from each end of the source for its fingerprint.
+const SAMPLE: u64 = 64 * 1024;
+
+/// What identifies a source file's content cheaply: size, modification time and a hash of
+/// its first and last 64 KiB.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since 1970 (0 when unknown).
+    pub modified_ns: u128,
+    /// Hash of the sampled bytes, as hexadecimal.
+    pub sample: String,
+}
+
+impl Fingerprint {
+    /// Computes the fingerprint of `path`.
+    pub fn of(path: &Path) -> io::Result<Fingerprint> {
+        let mut file = File::open(path)?;
+        let meta = file.metadata()?;
+        let size = meta.len();
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let mut hasher = FxHasher::default();
+        let mut buf = vec![0u8; SAMPLE as usize];
+        let n = file.read(&mut buf)?;
+        hasher.write(&buf[..n]);
+        if size > SAMPLE {
+            file.seek(SeekFrom::Start(size.saturating_sub(SAMPLE).max(SAMPLE)))?;
+            let n = file.read(&mut buf)?;
+            hasher.write(&buf[..n]);
+        }
+        hasher.write_u64(size);
+        Ok(Fingerprint {
+            size,
+            modified_ns,
+            sample: format!("{:016x}", hasher.finish()),
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    fingerprint: Fingerprint,
+    layout: Layout,
+    reconciled: bool,
+    rows: u64,
+    countries: Vec<(String, String, bool, bool)>,
+    products: Vec<(String, String)>,
+    rows_rejected: u64,
+    rejected: Vec<(u64, String)>,
+}
+
+/// What a cache gives back.
+#[derive(Debug)]
+pub struct Cached {
+    /// The rows.
+    pub table: TradeTable,
+    /// The layout the source had.
+    pub layout: Layout,
+    /// Rows refused when the source was read.
+    pub rows_rejected: u64,
+    /// The first refused rows.
+    pub rejected: Vec<(u64, String)>,
+}
+
+/// The folder for cache files: `$XDG_CACHE_HOME/trade-explorer` or `~/.cache/trade-explorer`.
+pub fn cache_folder() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("trade-explorer"))
+}
+
+/// The cache file for a source (named by a hash of its absolute path).
+pub fn cache_path(folder: &Path, source: &Path) -> PathBuf {
+    let absolute = std::fs::canonicalize(source).unwrap_or_else(|_| source.to_path_buf());
+    let mut hasher = FxHasher::default();
+    hasher.write(absolute.to_string_lossy().as_bytes());
+    folder.join(format!("{:016x}.tecache", hasher.finish()))
+}
+
+fn write_column<T: bytemuck::Pod>(out: &mut impl Write, column: &[T]) -> io::Result<()> {
+    out.write_all(bytemuck::cast_slice(column))
+}
+
+fn read_column<T: bytemuck::Pod + Default + Clone>(
+    input: &mut impl Read,
+    n: usize,
+) -> io::Result<Vec<T>> {
+    let mut column = vec![T::default(); n];
+    input.read_exact(bytemuck::cast_slice_mut(&mut column))?;
+    Ok(column)
+}
+
+/// Writes the cache for `source` (atomically, like every file the app writes).
+pub fn store(
+    cache_file: &Path,
+    fingerprint: &Fingerprint,
+    layout: Layout,
+    table: &TradeTable,
+    rows_rejected: u64,
+    rejected: &[(u64, String)],
+) -> io::Result<()> {
+    if cfg!(target_endian = "big") {
+        return Ok(()); // The columns are written in memory order; keep caches little-endian only.
+    }
+    if let Some(folder) = cache_file.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    let meta = Meta {
+        fingerprint: fingerprint.clone(),
+        layout,
+        reconciled: table.reconciled,
+        rows: table.len() as u64,
+        countries: table
+            .countries
+            .iter()
+            .map(|c| (c.code.clone(), c.name.clone(), c.world, c.unknown))
+            .collect(),
+        products: table
+            .products
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .collect(),
+        rows_rejected,
+        rejected: rejected.to_vec(),
+    };
+    let meta_bytes = serde_json::to_vec(&meta).map_err(io::Error::other)?;
+    let folder = cache_file.parent().unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(folder)?;
+    {
+        let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        out.write_all(MAGIC)?;
+        out.write_all(&(meta_bytes.len() as u64).to_le_bytes())?;
+        out.write_all(&meta_bytes)?;
+        write_column(&mut out, &table.year)?;
+        write_column(&mut out, &table.reporter)?;
+        write_column(&mut out, &table.partner)?;
+        write_column(&mut out, &table.flow)?;
+        write_column(&mut out, &table.product)?;
+        write_column(&mut out, &table.value)?;
+        write_column(&mut out, &table.quantity)?;
+        out.flush()?;
+    }
+    tmp.persist(cache_file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Reads the cache if it exists and matches `fingerprint`; `Ok(None)` when it does not.
+pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<Cached>> {
+    let file = match File::open(cache_file) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let expected_len = file.metadata()?.len();
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let mut magic = [0u8; 8];
+    input.read_exact(&mut magic)?;
+    if &magic != MAGIC {
+        return Ok(None);
+    }
+    let mut len = [0u8; 8];
+    input.read_exact(&mut len)?;
+    let meta_len = u64::from_le_bytes(len);
+    if meta_len > expected_len {
+        return Ok(None);
+    }
+    let mut meta_bytes = vec![0u8; meta_len as usize];
+    input.read_exact(&mut meta_bytes)?;
+    let Ok(meta) = serde_json::from_slice::<Meta>(&meta_bytes) else {
+        return Ok(None);
+    };
+    if &meta.fingerprint != fingerprint {
+        return Ok(None);
+    }
+    let n = meta.rows as usize;
+    // A cache cut short (disk full, killed writer) is ignored rather than trusted.
+    if expected_len != 16 + meta_len + (n as u64) * 23 {
+        return Ok(None);
+    }
+    let table = TradeTable {
+        year: read_column(&mut input, n)?,
+        reporter: read_column(&mut input, n)?,
+        partner: read_column(&mut input, n)?,
+        flow: read_column(&mut input, n)?,
+        product: read_column(&mut input, n)?,
+        value: read_column(&mut input, n)?,
+        quantity: read_column(&mut input, n)?,
+        countries: meta
+            .countries
+            .into_iter()
+            .map(|(code, name, world, unknown)| DatasetCountry {
+                code,
+                name,
+                world,
+                unknown,
+            })
+            .collect(),
+        products: meta
+            .products
+            .into_iter()
+            .map(|(code, name)| DatasetProduct { code, name })
+            .collect(),
+        reconciled: meta.reconciled,
+    };
+    let countries = table.countries.len();
+    let products = table.products.len();
+    if table
+        .reporter
+        .iter()
+        .chain(&table.partner)
+        .any(|&c| usize::from(c) >= countries)
+        || table.product.iter().any(|&p| p as usize >= products)
+    {
+        return Ok(None);
+    }
+    Ok(Some(Cached {
+        table,
+        layout: meta.layout,
+        rows_rejected: meta.rows_rejected,
+        rejected: meta.rejected,
+    }))
+}

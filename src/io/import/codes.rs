@@ -1,0 +1,216 @@
+//! Numeric country codes (UN M49 as used by UN Comtrade and BACI) to ISO alpha-3.
+//!
+//! The built-in table is ISO 3166-1 numeric (from the `rust_iso3166` crate) plus the codes
+//! Comtrade uses where ISO has none or a different one. Those exceptions are the ones named
+//! in the project's import issue (842 USA, 251 France, 699 India, 757 Switzerland, 490
+//! "Other Asia, n.e.s.") and in a public BACI concordance (381 Italy, 579 Norway). Any other
+//! code is kept as `N<code>` and reported, never dropped. When BACI's own
+//! `country_codes_V*.csv` lies beside the file, it is used instead.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How a numeric code reads: (code, name, world?).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeEntry {
+    /// ISO alpha-3 or the file's own code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// World.
+    pub world: bool,
+    /// Not ISO and not World.
+    pub unknown: bool,
+}
+
+/// Numeric codes that differ from ISO 3166-1 numeric.
+const EXCEPTIONS: [(u32, &str, &str); 7] = [
+    (842, "USA", "United States of America"),
+    (251, "FRA", "France"),
+    (699, "IND", "India"),
+    (757, "CHE", "Switzerland"),
+    (381, "ITA", "Italy"),
+    (579, "NOR", "Norway"),
+    (490, "S19", "Other Asia, n.e.s."),
+];
+
+/// A numeric-code table.
+#[derive(Debug, Clone, Default)]
+pub struct CodeTable {
+    entries: HashMap<u32, CodeEntry>,
+    /// Where the table comes from, for messages.
+    pub origin: String,
+}
+
+impl CodeTable {
+    /// The built-in table.
+    pub fn builtin() -> CodeTable {
+        let mut entries: HashMap<u32, CodeEntry> = rust_iso3166::ALL
+            .iter()
+            .map(|c| {
+                (
+                    u32::from(c.numeric),
+                    CodeEntry {
+                        code: c.alpha3.to_owned(),
+                        name: c.name.to_owned(),
+                        world: false,
+                        unknown: false,
+                    },
+                )
+            })
+            .collect();
+        for (num, code, name) in EXCEPTIONS {
+            entries.insert(
+                num,
+                CodeEntry {
+                    code: code.to_owned(),
+                    name: name.to_owned(),
+                    world: false,
+                    unknown: !crate::model::country::is_iso_alpha3(code),
+                },
+            );
+        }
+        entries.insert(
+            0,
+            CodeEntry {
+                code: "W00".to_owned(),
+                name: "World".to_owned(),
+                world: true,
+                unknown: false,
+            },
+        );
+        CodeTable {
+            entries,
+            origin: "built-in table (ISO 3166-1 numeric and Comtrade's exceptions)".to_owned(),
+        }
+    }
+
+    /// BACI's `country_codes_V*.csv` beside `data_file`, if there is one that reads.
+    pub fn baci_companion(data_file: &Path) -> Option<CodeTable> {
+        let folder = data_file.parent()?;
+        let mut candidates: Vec<_> = std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("country_codes_V") && n.ends_with(".csv"))
+            })
+            .collect();
+        candidates.sort();
+        let path = candidates.pop()?;
+        let bytes = std::fs::read(&path).ok()?;
+        let mut table = Self::parse_companion(&bytes)?;
+        table.origin = path.display().to_string();
+        Some(table)
+    }
+
+    /// Reads a BACI country code file (any of its versions' column names).
+    pub fn parse_companion(bytes: &[u8]) -> Option<CodeTable> {
+        let text = super::decode_text(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .ok()?
+            .iter()
+            .map(|h| h.to_lowercase())
+            .collect();
+        let col = |want: &[&str]| header.iter().position(|h| want.contains(&h.trim()));
+        let code = col(&["country_code", "i", "code"])?;
+        let iso3 = col(&["country_iso3", "iso_3digit_alpha", "iso3"])?;
+        let name = col(&[
+            "country_name",
+            "country_name_full",
+            "country_name_abbreviation",
+            "name",
+        ]);
+        let mut entries = HashMap::new();
+        for record in reader.records().filter_map(Result::ok) {
+            let Some(num) = record.get(code).and_then(|c| c.trim().parse::<u32>().ok()) else {
+                continue;
+            };
+            let alpha = record.get(iso3).unwrap_or_default().trim().to_uppercase();
+            let label = name
+                .and_then(|n| record.get(n))
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            let known = crate::model::country::is_iso_alpha3(&alpha);
+            let code = if alpha.is_empty() {
+                format!("N{num:03}")
+            } else {
+                alpha
+            };
+            entries.insert(
+                num,
+                CodeEntry {
+                    code,
+                    name: label,
+                    world: num == 0,
+                    unknown: !known && num != 0,
+                },
+            );
+        }
+        (!entries.is_empty()).then(|| CodeTable {
+            entries,
+            origin: String::new(),
+        })
+    }
+
+    /// The entry for a numeric code; unknown codes become `N<code>`.
+    pub fn lookup(&self, num: u32) -> CodeEntry {
+        self.entries
+            .get(&num)
+            .cloned()
+            .unwrap_or_else(|| CodeEntry {
+                code: format!("N{num:03}"),
+                name: format!("Unknown code {num}"),
+                world: false,
+                unknown: true,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_knows_iso_and_comtrade_exceptions() {
+        let t = CodeTable::builtin();
+        assert_eq!(t.lookup(586).code, "PAK");
+        assert_eq!(t.lookup(398).code, "KAZ");
+        assert_eq!(t.lookup(842).code, "USA");
+        assert_eq!(t.lookup(251).code, "FRA");
+        assert_eq!(t.lookup(699).code, "IND");
+        assert_eq!(t.lookup(757).code, "CHE");
+        let other_asia = t.lookup(490);
+        assert_eq!(
+            (other_asia.code.as_str(), other_asia.unknown),
+            ("S19", true)
+        );
+        assert!(t.lookup(0).world);
+        let unknown = t.lookup(999);
+        assert_eq!((unknown.code.as_str(), unknown.unknown), ("N999", true));
+    }
+
+    #[test]
+    fn reads_baci_companion_files() {
+        let file = "country_code,country_name,country_iso2,country_iso3\n4,Afghanistan,AF,AFG\n842,USA,US,USA\n490,\"Other Asia, nes\",,\n";
+        let t = CodeTable::parse_companion(file.as_bytes()).unwrap();
+        assert_eq!(t.lookup(842).code, "USA");
+        assert_eq!(t.lookup(490).code, "N490");
+        assert_eq!(t.lookup(490).name, "Other Asia, nes");
+        let old = "country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha\n586,Pakistan,Pakistan,PK,PAK\n";
+        assert_eq!(
+            CodeTable::parse_companion(old.as_bytes())
+                .unwrap()
+                .lookup(586)
+                .code,
+            "PAK"
+        );
+    }
+}

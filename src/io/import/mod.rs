@@ -1,0 +1,514 @@
+//! Importing trade data files: UN Comtrade (new, bulk and legacy), comtradr, CEPII BACI and
+//! any CSV through a column mapping; plain or gzip-compressed; UTF-8 or ISO-8859-1.
+//!
+//! The file is read in blocks on one thread while the blocks are parsed on the others, so
+//! that ten million rows load in about a second on two cores; see `parse`.
+
+pub mod cache;
+pub mod codes;
+pub mod formats;
+pub mod parse;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+pub use formats::{ColumnMap, Layout, detect, expected_columns};
+
+use crate::model::dataset::TradeTable;
+use codes::CodeTable;
+use parse::{MAX_RECORD_BYTES, PartContext, parse_part_into, record_boundaries, split_fields};
+
+/// Bytes read per block.
+const BLOCK_BYTES: usize = 4 * 1024 * 1024;
+/// Refused rows listed (all are counted).
+pub const MAX_LISTED_REJECTIONS: usize = 100;
+
+/// Why a file could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The operating system could not read the file.
+    #[error("{}: {}", .path.display(), crate::io::document_file::describe_io(.source))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: io::Error,
+    },
+    /// The path is a folder or something else that is not a file.
+    #[error("{}: not a file", .path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The file has no bytes at all.
+    #[error("{}: the file is empty", .path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A gzip file that ends early or is damaged.
+    #[error("{}: the compressed file is incomplete or damaged ({detail}); download it again", .path.display())]
+    Compressed {
+        /// The file.
+        path: PathBuf,
+        /// What the decompressor said.
+        detail: String,
+    },
+    /// The header matches no known format and no mapping was given.
+    #[error("{}: the header matches no known format.\nIts columns are: {columns}\n\n{}", .path.display(), expected_columns())]
+    UnknownHeader {
+        /// The file.
+        path: PathBuf,
+        /// The header's columns.
+        columns: String,
+    },
+    /// A record longer than the limit (probably not a text data file).
+    #[error("{}: a line is longer than 16 MiB; is this a trade data file?", .path.display())]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Cancel was pressed.
+    #[error("the import was cancelled")]
+    Cancelled,
+}
+
+/// How far an import has come.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Bytes of the file read so far (compressed bytes for gzip files).
+    pub bytes: u64,
+    /// Size of the file.
+    pub total_bytes: u64,
+    /// Rows read so far.
+    pub rows: u64,
+    /// Time since the import started.
+    pub elapsed: Duration,
+}
+
+impl Progress {
+    /// Share done, 0 to 1.
+    pub fn fraction(&self) -> f32 {
+        if self.total_bytes == 0 {
+            0.0
+        } else {
+            (self.bytes as f64 / self.total_bytes as f64).min(1.0) as f32
+        }
+    }
+
+    /// Rows per second so far.
+    pub fn rows_per_second(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 { self.rows as f64 / s } else { 0.0 }
+    }
+
+    /// Estimated time left, once there is something to estimate from.
+    pub fn time_left(&self) -> Option<Duration> {
+        let f = f64::from(self.fraction());
+        (f > 0.01).then(|| Duration::from_secs_f64(self.elapsed.as_secs_f64() * (1.0 - f) / f))
+    }
+}
+
+/// A look at the start of a file: its header, delimiter, first rows and layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peek {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Field delimiter.
+    pub delimiter: u8,
+    /// The first rows, as text.
+    pub rows: Vec<Vec<String>>,
+    /// The layout, when the header is a known one.
+    pub detected: Option<(Layout, ColumnMap)>,
+    /// Whether the file is gzip-compressed.
+    pub compressed: bool,
+}
+
+/// The result of an import.
+#[derive(Debug)]
+pub struct ImportOutcome {
+    /// The rows.
+    pub table: TradeTable,
+    /// The layout read.
+    pub layout: Layout,
+    /// Data rows read (refused ones included).
+    pub rows_read: u64,
+    /// Rows refused.
+    pub rows_rejected: u64,
+    /// (line, reason) of the first refused rows.
+    pub rejected: Vec<(u64, String)>,
+    /// Where numeric country codes were looked up, when the file uses them.
+    pub codes_origin: Option<String>,
+    /// Countries whose codes are neither ISO nor World (kept, reported).
+    pub unknown_countries: Vec<String>,
+}
+
+/// Text as UTF-8, or ISO-8859-1 when it is not valid UTF-8; a byte-order mark is dropped.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// Counts the bytes read through it (the compressed bytes, for gzip files).
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: the (decompressed) bytes, the file size, whether it is gzip, and the
+/// count of file bytes read so far.
+struct Input {
+    read: Box<dyn Read + Send>,
+    size: u64,
+    compressed: bool,
+    counter: Arc<AtomicU64>,
+}
+
+/// Opens a file, decompressing it when it starts with the gzip magic bytes.
+fn open(path: &Path) -> Result<Input, ImportError> {
+    let io_err = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if !meta.is_file() {
+        return Err(ImportError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let file = File::open(path).map_err(io_err)?;
+    let size = meta.len();
+    if size == 0 {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let magic = reader
+        .fill_buf()
+        .map_err(io_err)?
+        .starts_with(&[0x1f, 0x8b]);
+    let count = Arc::new(AtomicU64::new(0));
+    let counting = Counting {
+        inner: reader,
+        count: Arc::clone(&count),
+    };
+    let read: Box<dyn Read + Send> = if magic {
+        Box::new(flate2::read::MultiGzDecoder::new(counting))
+    } else {
+        Box::new(counting)
+    };
+    Ok(Input {
+        read,
+        size,
+        compressed: magic,
+        counter: count,
+    })
+}
+
+fn delimiter_of(header_line: &[u8]) -> u8 {
+    [b'\t', b',', b';', b'|']
+        .into_iter()
+        .max_by_key(|d| header_line.iter().filter(|b| *b == d).count())
+        .unwrap_or(b',')
+}
+
+fn header_fields(line: &[u8], delim: u8) -> Vec<String> {
+    let mut fields = Vec::new();
+    split_fields(line, delim, &mut fields);
+    fields
+        .iter()
+        .map(|f| decode_text(f).trim().to_owned())
+        .collect()
+}
+
+fn io_error(path: &Path, compressed: bool, source: io::Error) -> ImportError {
+    if compressed
+        && matches!(
+            source.kind(),
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData
+        )
+    {
+        ImportError::Compressed {
+            path: path.to_path_buf(),
+            detail: source.to_string(),
+        }
+    } else {
+        ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Reads up to `limit` bytes (less only at the end of the input).
+fn read_block(reader: &mut dyn Read, limit: usize) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(limit);
+    reader.take(limit as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Reads the header and the first `rows` rows.
+pub fn peek(path: &Path, rows: usize) -> Result<Peek, ImportError> {
+    let Input {
+        read: mut reader,
+        compressed,
+        ..
+    } = open(path)?;
+    let block = read_block(&mut reader, 1 << 20).map_err(|e| io_error(path, compressed, e))?;
+    let block = block.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&block);
+    if block.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let header_end = memchr::memchr(b'\n', block).unwrap_or(block.len());
+    let mut header_line = &block[..header_end];
+    if header_line.last() == Some(&b'\r') {
+        header_line = &header_line[..header_line.len() - 1];
+    }
+    let delimiter = delimiter_of(header_line);
+    let header = header_fields(header_line, delimiter);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&block[(header_end + 1).min(block.len())..]);
+    let rows = reader
+        .byte_records()
+        .take(rows)
+        .filter_map(Result::ok)
+        .map(|r| r.iter().map(|f| decode_text(f).trim().to_owned()).collect())
+        .collect();
+    Ok(Peek {
+        detected: detect(&header),
+        header,
+        delimiter,
+        rows,
+        compressed,
+    })
+}
+
+/// Imports a file. `mapping` is used when the header is not a known layout (or to
+/// override it); `progress` is called after each block; `cancel` stops the import.
+pub fn import_file(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<ImportOutcome, ImportError> {
+    let started = Instant::now();
+    let Input {
+        read: mut reader,
+        size: total_bytes,
+        compressed,
+        counter,
+    } = open(path)?;
+    let mut first =
+        read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
+    let mut eof = first.len() < BLOCK_BYTES;
+    if first.starts_with(b"\xef\xbb\xbf") {
+        first.drain(..3);
+    }
+    let Some(header_end) =
+        memchr::memchr(b'\n', &first).or((!first.is_empty()).then_some(first.len()))
+    else {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    };
+    let mut header_line = &first[..header_end];
+    if header_line.last() == Some(&b'\r') {
+        header_line = &header_line[..header_line.len() - 1];
+    }
+    if header_line.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let delim = delimiter_of(header_line);
+    let header = header_fields(header_line, delim);
+    let (layout, map) = match (mapping, detect(&header)) {
+        (Some(map), _) => (Layout::Mapped, map),
+        (None, Some(found)) => found,
+        (None, None) => {
+            return Err(ImportError::UnknownHeader {
+                path: path.to_path_buf(),
+                columns: header.join(", "),
+            });
+        }
+    };
+    let codes = if map.reporter_iso.is_none() || map.partner_iso.is_none() {
+        let table = if layout == Layout::Baci {
+            CodeTable::baci_companion(path).unwrap_or_else(CodeTable::builtin)
+        } else {
+            CodeTable::builtin()
+        };
+        Some(table)
+    } else {
+        None
+    };
+    let codes_for_parse = codes.clone().unwrap_or_default();
+    let ctx = PartContext {
+        delim,
+        map: &map,
+        codes: &codes_for_parse,
+        max_listed: MAX_LISTED_REJECTIONS,
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
+
+    let mut table = TradeTable {
+        reconciled: layout == Layout::Baci,
+        ..TradeTable::default()
+    };
+    let mut rejected = Vec::new();
+    let mut rows_rejected = 0u64;
+    let mut line_base = 2u64; // the header is line 1
+    let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
+    let mut reserved = false;
+    let mut index = crate::model::dataset::DictionaryIndex::default();
+    // One part per thread, reused for every block.
+    let mut parts: Vec<parse::Part> = Vec::new();
+
+    // The reader runs one block ahead while the parts are parsed; blocks come back to it
+    // to be filled again, so that the whole import works in a few fixed buffers.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(1);
+    let (pool_tx, pool_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader_thread = std::thread::Builder::new()
+        .name("import-reader".into())
+        .spawn(move || {
+            loop {
+                let mut buf = pool_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(BLOCK_BYTES));
+                buf.clear();
+                let block = (&mut reader)
+                    .take(BLOCK_BYTES as u64)
+                    .read_to_end(&mut buf)
+                    .map(|_| buf);
+                let done = matches!(&block, Ok(b) if b.len() < BLOCK_BYTES) || block.is_err();
+                if tx.send(block).is_err() || done {
+                    break;
+                }
+            }
+        })
+        .map_err(|source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ImportError::Cancelled);
+        }
+        if !eof {
+            match rx.recv() {
+                Ok(Ok(block)) => {
+                    eof = block.len() < BLOCK_BYTES;
+                    carry.extend_from_slice(&block);
+                    let _ = pool_tx.send(block);
+                }
+                Ok(Err(err)) => return Err(io_error(path, compressed, err)),
+                Err(_) => eof = true,
+            }
+        }
+        if eof && !carry.is_empty() && carry.last() != Some(&b'\n') {
+            carry.push(b'\n');
+        }
+        let Some((end, splits)) = record_boundaries(&carry, threads) else {
+            if carry.len() > MAX_RECORD_BYTES {
+                return Err(ImportError::LineTooLong {
+                    path: path.to_path_buf(),
+                });
+            }
+            if eof {
+                break;
+            }
+            continue;
+        };
+        if !reserved && end > 0 && total_bytes > 0 && !compressed {
+            // Reserve once from the first block's density, so the columns never double.
+            let rows_here = memchr::memchr_iter(b'\n', &carry[..end]).count().max(1);
+            let estimate = (total_bytes as f64 / end as f64 * rows_here as f64 * 1.02) as usize;
+            reserve(&mut table, estimate.min(2_000_000_000));
+            reserved = true;
+        }
+        let data = &carry[..end];
+        let pieces = splits.len().saturating_sub(1);
+        if parts.len() < pieces {
+            parts.resize_with(pieces, parse::Part::default);
+        }
+        std::thread::scope(|scope| {
+            for (w, part) in splits.windows(2).zip(parts.iter_mut()) {
+                let slice = &data[w[0]..w[1]];
+                let ctx = &ctx;
+                scope.spawn(move || parse_part_into(slice, ctx, part));
+            }
+        });
+        for part in parts.iter().take(pieces) {
+            for (line, reason) in &part.rejected {
+                if rejected.len() < MAX_LISTED_REJECTIONS {
+                    rejected.push((line_base + line, reason.clone()));
+                }
+            }
+            rows_rejected += part.rejected_count;
+            line_base += part.lines;
+            table.append_indexed(&part.table, &mut index);
+        }
+        carry.drain(..end);
+        progress(&Progress {
+            bytes: counter.load(Ordering::Relaxed),
+            total_bytes,
+            rows: table.len() as u64,
+            elapsed: started.elapsed(),
+        });
+        if eof && carry.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+    }
+    drop(rx);
+    let _ = reader_thread.join();
+    table.compute_flags();
+    let unknown_countries = table
+        .countries
+        .iter()
+        .filter(|c| c.unknown)
+        .map(|c| format!("{} ({})", c.code, c.name))
+        .collect();
+    Ok(ImportOutcome {
+        rows_read: table.len() as u64 + rows_rejected,
+        rows_rejected,
+        rejected,
+        layout,
+        codes_origin: codes.map(|c| c.origin),
+        unknown_countries,
+        table,
+    })
+}
+
+fn reserve(table: &mut TradeTable, rows: usize) {
+    table.year.reserve(rows);
+    table.reporter.reserve(rows);
+    table.partner.reserve(rows);
+    table.flow.reserve(rows);
+    table.product.reserve(rows);
+    table.value.reserve(rows);
+    table.quantity.reserve(rows);
+}

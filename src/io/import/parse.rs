@@ -1,0 +1,820 @@
+//! Parsing blocks of delimited text into columns, on several threads.
+//!
+//! A block is cut at record boundaries (newlines outside quotes), split into parts, and
+//! each part is parsed by its own thread into a small table with its own dictionaries;
+//! the parts are then appended in order. Only the columns a layout needs are looked at.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memrchr};
+use rustc_hash::FxHashMap;
+
+use super::codes::CodeTable;
+use super::formats::ColumnMap;
+use crate::model::dataset::{DatasetCountry, DatasetProduct, RowFlow, TradeTable};
+
+/// Longest record accepted; longer ones are refused rather than read into memory.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
+/// Where the records of a block end, and where it can be split into `parts` pieces.
+/// Returns `None` when the block holds no complete record.
+pub fn record_boundaries(buf: &[u8], parts: usize) -> Option<(usize, Vec<usize>)> {
+    let parts = parts.max(1);
+    if memchr(b'"', buf).is_none() {
+        // No quotes: every newline ends a record.
+        let end = memrchr(b'\n', buf)? + 1;
+        let mut splits = Vec::with_capacity(parts + 1);
+        splits.push(0);
+        for k in 1..parts {
+            let target = end * k / parts;
+            if let Some(nl) = memchr(b'\n', &buf[target..end]) {
+                let at = target + nl + 1;
+                if at > *splits.last().unwrap_or(&0) && at < end {
+                    splits.push(at);
+                }
+            }
+        }
+        splits.push(end);
+        return Some((end, splits));
+    }
+    // Quotes: a newline ends a record only where the quotes before it are balanced. The
+    // quotes are counted in bulk (vectorised), so that the many short quoted fields of a
+    // Comtrade file cost one pass rather than one step each.
+    let quotes = |from: usize, to: usize| bytecount::count(&buf[from..to], b'"');
+    let mut end = memrchr(b'\n', buf)? + 1;
+    let mut parity = quotes(0, end) % 2;
+    while parity == 1 {
+        let previous = memrchr(b'\n', &buf[..end - 1])? + 1;
+        parity ^= quotes(previous, end) % 2;
+        end = previous;
+    }
+    let mut splits = vec![0];
+    let mut at = 0;
+    let mut at_parity = 0;
+    for k in 1..parts {
+        let target = (end * k / parts).max(at);
+        let Some(nl) = memchr(b'\n', &buf[target..end]) else {
+            break;
+        };
+        let mut candidate = target + nl + 1;
+        let mut p = at_parity ^ (quotes(at, candidate) % 2);
+        while p == 1 && candidate < end {
+            let Some(nl) = memchr(b'\n', &buf[candidate..end]) else {
+                break;
+            };
+            let next = candidate + nl + 1;
+            p ^= quotes(candidate, next) % 2;
+            candidate = next;
+        }
+        if p == 0 && candidate < end && candidate > at {
+            splits.push(candidate);
+            at = candidate;
+            at_parity = 0;
+        }
+    }
+    splits.push(end);
+    Some((end, splits))
+}
+
+/// Splits one record into its fields (quotes removed, doubled quotes undone).
+pub fn split_fields<'a>(line: &'a [u8], delim: u8, out: &mut Vec<Cow<'a, [u8]>>) {
+    out.clear();
+    if memchr(b'"', line).is_none() {
+        // Lines are short: a plain loop beats setting up a vectorised search per field.
+        let mut start = 0;
+        for (pos, &b) in line.iter().enumerate() {
+            if b == delim {
+                out.push(Cow::Borrowed(&line[start..pos]));
+                start = pos + 1;
+            }
+        }
+        out.push(Cow::Borrowed(&line[start..]));
+        return;
+    }
+    let mut i = 0;
+    let n = line.len();
+    loop {
+        if i < n && line[i] == b'"' {
+            // Quoted field: borrowed when it has no doubled quotes inside (the usual case).
+            let close = memchr(b'"', &line[i + 1..]).map(|p| i + 1 + p);
+            match close {
+                Some(q) if q + 1 >= n || line[q + 1] != b'"' => {
+                    let rest_end = memchr(delim, &line[q + 1..]).map_or(n, |p| q + 1 + p);
+                    if rest_end == q + 1 {
+                        out.push(Cow::Borrowed(&line[i + 1..q]));
+                    } else {
+                        let mut value = line[i + 1..q].to_vec();
+                        value.extend_from_slice(&line[q + 1..rest_end]);
+                        out.push(Cow::Owned(value));
+                    }
+                    i = rest_end;
+                }
+                _ => {
+                    let mut value = Vec::new();
+                    i += 1;
+                    while i < n {
+                        if line[i] == b'"' {
+                            if i + 1 < n && line[i + 1] == b'"' {
+                                value.push(b'"');
+                                i += 2;
+                            } else {
+                                i += 1;
+                                break;
+                            }
+                        } else {
+                            value.push(line[i]);
+                            i += 1;
+                        }
+                    }
+                    // Anything between the closing quote and the delimiter is kept, as csv does.
+                    let rest_end = memchr(delim, &line[i..]).map_or(n, |p| i + p);
+                    value.extend_from_slice(&line[i..rest_end]);
+                    out.push(Cow::Owned(value));
+                    i = rest_end;
+                }
+            }
+        } else {
+            let end = memchr(delim, &line[i..]).map_or(n, |p| i + p);
+            out.push(Cow::Borrowed(&line[i..end]));
+            i = end;
+        }
+        if i >= n {
+            break;
+        }
+        i += 1; // the delimiter
+        if i == n {
+            out.push(Cow::Borrowed(&line[n..]));
+            break;
+        }
+    }
+}
+
+/// Splits the record that starts at `buf[start]` into `out`, in one pass over its bytes,
+/// and returns where the next record starts and how many newlines the record spans
+/// (a quoted field may hold newlines). A final `\r` is dropped.
+pub fn split_record<'a>(
+    buf: &'a [u8],
+    start: usize,
+    delim: u8,
+    out: &mut Vec<Cow<'a, [u8]>>,
+) -> (usize, u64) {
+    out.clear();
+    let n = buf.len();
+    let mut i = start;
+    let mut newlines = 0u64;
+    loop {
+        if i < n && buf[i] == b'"' {
+            let mut owned: Option<Vec<u8>> = None;
+            let mut seg = i + 1;
+            let mut j = i + 1;
+            // Quoted fields are short: a byte loop finds the closing quote and counts any
+            // newlines inside in the same pass.
+            let content_end = loop {
+                if j >= n {
+                    break n;
+                }
+                match buf[j] {
+                    b'"' if j + 1 < n && buf[j + 1] == b'"' => {
+                        owned
+                            .get_or_insert_with(Vec::new)
+                            .extend_from_slice(&buf[seg..=j]);
+                        seg = j + 2;
+                        j += 2;
+                    }
+                    b'"' => {
+                        j += 1;
+                        break j - 1;
+                    }
+                    b'\n' => {
+                        newlines += 1;
+                        j += 1;
+                    }
+                    _ => j += 1,
+                }
+            };
+            let mut k = j;
+            while k < n && buf[k] != delim && buf[k] != b'\n' {
+                k += 1;
+            }
+            let mut tail_end = k;
+            if tail_end > j && buf[tail_end - 1] == b'\r' && (k >= n || buf[k] == b'\n') {
+                tail_end -= 1;
+            }
+            let field = match owned {
+                None if tail_end == j => Cow::Borrowed(&buf[seg..content_end]),
+                owned => {
+                    let mut value = owned.unwrap_or_default();
+                    value.extend_from_slice(&buf[seg..content_end]);
+                    value.extend_from_slice(&buf[j..tail_end]);
+                    Cow::Owned(value)
+                }
+            };
+            out.push(field);
+            if k >= n {
+                return (n, newlines + 1);
+            }
+            if buf[k] == b'\n' {
+                return (k + 1, newlines + 1);
+            }
+            i = k + 1;
+            continue;
+        }
+        // Fields are short: a plain loop beats setting up a vectorised search per field.
+        let mut k = i;
+        while k < n && buf[k] != delim && buf[k] != b'\n' {
+            k += 1;
+        }
+        let mut end = k;
+        if end > i && buf[end - 1] == b'\r' && (k >= n || buf[k] == b'\n') {
+            end -= 1;
+        }
+        out.push(Cow::Borrowed(&buf[i..end]));
+        if k >= n {
+            return (n, newlines + 1);
+        }
+        if buf[k] == b'\n' {
+            return (k + 1, newlines + 1);
+        }
+        i = k + 1;
+    }
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |p| p + 1);
+    &bytes[start..end]
+}
+
+/// The year at the start of a field: `2024`, `2024.0` or a period such as `202401`.
+fn parse_year(bytes: &[u8]) -> Option<u16> {
+    let b = trim(bytes);
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let rest = &b[4..];
+    let ok = rest.is_empty()
+        || rest.iter().all(u8::is_ascii_digit) && rest.len() <= 2
+        || rest.first() == Some(&b'.') && rest[1..].iter().all(|c| *c == b'0');
+    if !ok {
+        return None;
+    }
+    let year = b[..4]
+        .iter()
+        .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
+    (1900..=2100).contains(&year).then_some(year)
+}
+
+fn parse_f64(bytes: &[u8]) -> Option<f64> {
+    let t = trim(bytes);
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(v) = fast_decimal(t) {
+        return Some(v);
+    }
+    std::str::from_utf8(t)
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
+/// What one part of a block gives.
+#[derive(Debug, Default)]
+pub struct Part {
+    /// Its rows, with its own dictionaries.
+    pub table: TradeTable,
+    /// (line within the part, 0-based, reason) of refused rows, the first few.
+    pub rejected: Vec<(u64, String)>,
+    /// All refused rows.
+    pub rejected_count: u64,
+    /// Physical lines in the part (for line numbers of the parts after it).
+    pub lines: u64,
+}
+
+/// How a part reads its rows.
+pub struct PartContext<'a> {
+    /// Field delimiter.
+    pub delim: u8,
+    /// Where the columns are.
+    pub map: &'a ColumnMap,
+    /// Numeric country codes.
+    pub codes: &'a CodeTable,
+    /// At most this many refused rows are listed (all are counted).
+    pub max_listed: usize,
+}
+
+struct Interner {
+    /// Codes of up to seven bytes packed into integers: hashing one integer is far cheaper
+    /// than hashing and comparing byte strings, twice per row.
+    short_countries: FxHashMap<u64, u16>,
+    countries: FxHashMap<Vec<u8>, u16>,
+    short_products: FxHashMap<u64, u32>,
+    products: FxHashMap<Vec<u8>, u32>,
+    flows: FxHashMap<u64, RowFlow>,
+    max_column: usize,
+}
+
+/// Bytes of at most seven, packed with their length (and a tag) into one integer.
+fn short_key(bytes: &[u8], tag: u8) -> Option<u64> {
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut key = (u64::from(tag) << 60) | ((bytes.len() as u64) << 56);
+    for (i, b) in bytes.iter().enumerate() {
+        key |= u64::from(*b) << (8 * i);
+    }
+    Some(key)
+}
+
+/// A plain decimal (`12`, `58965.82`, `-3.5`) read exactly as `str::parse` would, without
+/// its generality: digits go into an integer and one correctly rounded division places
+/// the point. Anything else (exponents, many digits) is left to `str::parse`.
+fn fast_decimal(bytes: &[u8]) -> Option<f64> {
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
+    let mut decimals: i32 = -1;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                if mantissa > 0 {
+                    significant += 1;
+                }
+                if decimals >= 0 {
+                    decimals += 1;
+                }
+            }
+            b'.' if decimals < 0 => decimals = 0,
+            _ => return None,
+        }
+    }
+    // Exact only while the mantissa and the power of ten are exact doubles.
+    if significant > 15 || decimals > 22 || digits == b"." {
+        return None;
+    }
+    let mut value = mantissa as f64;
+    if decimals > 0 {
+        value /= 10f64.powi(decimals);
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Text as UTF-8, or ISO-8859-1 when it is not UTF-8.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.trim().to_owned(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .trim()
+            .to_owned(),
+    }
+}
+
+fn country<'f>(
+    fields: &[Cow<'f, [u8]>],
+    iso: Option<usize>,
+    num: Option<usize>,
+    name: Option<usize>,
+    ctx: &PartContext<'_>,
+    table: &mut TradeTable,
+    interner: &mut Interner,
+) -> Result<u16, String> {
+    let iso_bytes = iso
+        .and_then(|i| fields.get(i))
+        .map(|f| trim(f))
+        .filter(|b| !b.is_empty());
+    let num_bytes = num
+        .and_then(|i| fields.get(i))
+        .map(|f| trim(f))
+        .filter(|b| !b.is_empty());
+    // Keyed by what the file says, so that each distinct code is looked at once.
+    let (key, by_iso): (&[u8], bool) = match (iso_bytes, num_bytes) {
+        (Some(b), _) => (b, true),
+        (None, Some(b)) => (b, false),
+        (None, None) => return Err("no country code".to_owned()),
+    };
+    let short = short_key(key, u8::from(by_iso));
+    let found = match short {
+        Some(k) => interner.short_countries.get(&k),
+        None => interner.countries.get(key),
+    };
+    if let Some(&id) = found {
+        return Ok(id);
+    }
+    let name_text = name
+        .and_then(|i| fields.get(i))
+        .map(|f| text(f))
+        .unwrap_or_default();
+    let entry = if by_iso {
+        let code = text(key).to_uppercase();
+        let world = matches!(code.as_str(), "W00" | "WLD" | "WORLD");
+        let known = crate::model::country::is_iso_alpha3(&code);
+        DatasetCountry {
+            name: if name_text.is_empty() {
+                crate::model::country::iso_name(&code)
+                    .unwrap_or(&code)
+                    .to_owned()
+            } else {
+                name_text
+            },
+            world,
+            unknown: !known && !world,
+            code: if world { "W00".to_owned() } else { code },
+        }
+    } else {
+        let numeric: u32 = text(key)
+            .split('.')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| format!("'{}' is not a country code", text(key)))?;
+        let e = ctx.codes.lookup(numeric);
+        DatasetCountry {
+            name: if name_text.is_empty() {
+                e.name
+            } else {
+                name_text
+            },
+            code: e.code,
+            world: e.world,
+            unknown: e.unknown,
+        }
+    };
+    if table.countries.len() >= usize::from(u16::MAX) {
+        return Err("more than 65,535 distinct countries".to_owned());
+    }
+    // Two spellings (e.g. ISO and numeric) of the same country share one entry.
+    let id = match table.countries.iter().position(|c| c.code == entry.code) {
+        Some(existing) => existing as u16,
+        None => {
+            table.countries.push(entry);
+            (table.countries.len() - 1) as u16
+        }
+    };
+    match short {
+        Some(k) => interner.short_countries.insert(k, id),
+        None => interner.countries.insert(key.to_vec(), id),
+    };
+    Ok(id)
+}
+
+fn parse_fields(
+    fields: &[Cow<'_, [u8]>],
+    ctx: &PartContext<'_>,
+    table: &mut TradeTable,
+    interner: &mut Interner,
+) -> Result<(), String> {
+    let map = ctx.map;
+    if fields.len() <= interner.max_column {
+        return Err(format!(
+            "has {} fields but needs at least {}",
+            fields.len(),
+            interner.max_column + 1
+        ));
+    }
+    let year = parse_year(&fields[map.year]).ok_or_else(|| {
+        format!(
+            "'{}' is not a year between 1900 and 2100",
+            text(&fields[map.year])
+        )
+    })?;
+    let value_field = &fields[map.value];
+    let value = parse_f64(value_field)
+        .ok_or_else(|| format!("'{}' is not a value", text(value_field)))?
+        * map.value_scale;
+    if value < 0.0 {
+        return Err(format!("negative value {value}"));
+    }
+    let reporter = country(
+        fields,
+        map.reporter_iso,
+        map.reporter_code,
+        map.reporter_name,
+        ctx,
+        table,
+        interner,
+    )
+    .map_err(|e| format!("reporter: {e}"))?;
+    let partner = country(
+        fields,
+        map.partner_iso,
+        map.partner_code,
+        map.partner_name,
+        ctx,
+        table,
+        interner,
+    )
+    .map_err(|e| format!("partner: {e}"))?;
+    let flow = match map.flow {
+        Some(i) => {
+            let raw = trim(&fields[i]);
+            let key = short_key(raw, 3);
+            match key.and_then(|k| interner.flows.get(&k)) {
+                Some(flow) => *flow,
+                None => {
+                    let text = text(raw);
+                    let flow = RowFlow::from_code(&text)
+                        .ok_or_else(|| format!("'{text}' is not a flow code"))?;
+                    if let Some(k) = key {
+                        interner.flows.insert(k, flow);
+                    }
+                    flow
+                }
+            }
+        }
+        None => RowFlow::Export,
+    };
+    let product_bytes: &[u8] = map
+        .product
+        .map_or(b"TOTAL".as_slice(), |i| trim(&fields[i]));
+    let product_short = short_key(product_bytes, 2);
+    let known_product = match product_short {
+        Some(k) => interner.short_products.get(&k),
+        None => interner.products.get(product_bytes),
+    };
+    let product = match known_product {
+        Some(&id) => id,
+        None => {
+            let code = if product_bytes.is_empty() {
+                "TOTAL".to_owned()
+            } else {
+                text(product_bytes)
+            };
+            let name = map
+                .product_name
+                .and_then(|i| fields.get(i))
+                .map(|f| text(f))
+                .unwrap_or_default();
+            // Raw codes are trimmed and unique per part, so each is a new product here.
+            table.products.push(DatasetProduct { code, name });
+            let id = (table.products.len() - 1) as u32;
+            match product_short {
+                Some(k) => interner.short_products.insert(k, id),
+                None => interner.products.insert(product_bytes.to_vec(), id),
+            };
+            id
+        }
+    };
+    let quantity = map
+        .quantity
+        .and_then(|i| parse_f64(&fields[i]))
+        .map_or(f32::NAN, |q| q as f32);
+    table.year.push(year);
+    table.reporter.push(reporter);
+    table.partner.push(partner);
+    table.flow.push(flow as u8);
+    table.product.push(product);
+    table.value.push(value);
+    table.quantity.push(quantity);
+    Ok(())
+}
+
+impl Part {
+    /// Empties the part, keeping its buffers for the next block.
+    pub fn clear(&mut self) {
+        let t = &mut self.table;
+        t.year.clear();
+        t.reporter.clear();
+        t.partner.clear();
+        t.flow.clear();
+        t.product.clear();
+        t.value.clear();
+        t.quantity.clear();
+        t.countries.clear();
+        t.products.clear();
+        self.rejected.clear();
+        self.rejected_count = 0;
+        self.lines = 0;
+    }
+}
+
+/// Parses the complete records of `buf` (which starts at a record boundary).
+pub fn parse_part(buf: &[u8], ctx: &PartContext<'_>) -> Part {
+    let mut part = Part::default();
+    parse_part_into(buf, ctx, &mut part);
+    part
+}
+
+/// [`parse_part`] into a part whose buffers are reused from block to block, so that a
+/// large import allocates its working memory once.
+pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
+    part.clear();
+    let mut interner = Interner {
+        short_countries: FxHashMap::default(),
+        countries: FxHashMap::default(),
+        short_products: FxHashMap::default(),
+        products: FxHashMap::default(),
+        flows: FxHashMap::default(),
+        max_column: ctx.map.max_column(),
+    };
+    let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(64);
+    let reject = |part: &mut Part, line: u64, reason: String| {
+        part.rejected_count += 1;
+        if part.rejected.len() < ctx.max_listed {
+            part.rejected.push((line, reason));
+        }
+    };
+    let mut start = 0;
+    let mut line_no = 0u64;
+    while start < buf.len() {
+        let (next, newlines) = split_record(buf, start, ctx.delim, &mut fields);
+        let this_line = line_no;
+        line_no += newlines;
+        let length = next - start;
+        start = next;
+        if fields.len() == 1 && trim(&fields[0]).is_empty() {
+            continue;
+        }
+        if length > MAX_RECORD_BYTES {
+            reject(
+                part,
+                this_line,
+                format!("a record of {length} bytes is too long"),
+            );
+            continue;
+        }
+        if let Err(reason) = parse_fields(&fields, ctx, &mut part.table, &mut interner) {
+            reject(part, this_line, reason);
+        }
+    }
+    part.lines = line_no;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(line: &str, delim: u8) -> Vec<String> {
+        let mut out = Vec::new();
+        split_fields(line.as_bytes(), delim, &mut out);
+        out.iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn splits_plain_and_quoted_fields() {
+        assert_eq!(fields("a,b,,c", b','), ["a", "b", "", "c"]);
+        assert_eq!(fields("a,", b','), ["a", ""]);
+        assert_eq!(
+            fields("\"x, y\",\"say \"\"hi\"\"\",z", b','),
+            ["x, y", "say \"hi\"", "z"]
+        );
+        assert_eq!(fields("\"a\nb\"\tc", b'\t'), ["a\nb", "c"]);
+    }
+
+    fn record(buf: &str) -> (Vec<String>, usize, u64) {
+        let mut out = Vec::new();
+        let (next, lines) = split_record(buf.as_bytes(), 0, b',', &mut out);
+        (
+            out.iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect(),
+            next,
+            lines,
+        )
+    }
+
+    #[test]
+    fn split_record_agrees_with_split_fields() {
+        assert_eq!(
+            record("a,b,,c\nnext"),
+            (vec!["a".into(), "b".into(), "".into(), "c".into()], 7, 1)
+        );
+        assert_eq!(record("a,\r\n"), (vec!["a".into(), "".into()], 4, 1));
+        assert_eq!(
+            record("\"x, y\",\"say \"\"hi\"\"\",z\r\n"),
+            (vec!["x, y".into(), "say \"hi\"".into(), "z".into()], 23, 1)
+        );
+        assert_eq!(
+            record("\"two\nlines\",1\nb,2\n"),
+            (vec!["two\nlines".into(), "1".into()], 14, 2)
+        );
+        assert_eq!(
+            record("\"ab\"cd,e"),
+            (vec!["abcd".into(), "e".into()], 8, 1)
+        );
+        assert_eq!(record("last"), (vec!["last".into()], 4, 1));
+        assert_eq!(record("\"open"), (vec!["open".into()], 5, 1));
+    }
+
+    #[test]
+    fn boundaries_never_cut_inside_quotes() {
+        let buf = b"h1,h2\n\"a\nstill a\",1\nb,2\npartial";
+        let (end, splits) = record_boundaries(buf, 2).unwrap();
+        assert_eq!(&buf[..end], b"h1,h2\n\"a\nstill a\",1\nb,2\n");
+        for s in &splits {
+            assert!(*s == 0 || buf[s - 1] == b'\n');
+            assert_ne!(&buf[*s..(*s + 5).min(buf.len())], b"still");
+        }
+        assert!(record_boundaries(b"no newline", 2).is_none());
+        let plain = b"a\nb\nc\nd\n";
+        let (end, splits) = record_boundaries(plain, 3).unwrap();
+        assert_eq!(end, plain.len());
+        assert_eq!(splits.first(), Some(&0));
+        assert_eq!(splits.last(), Some(&end));
+    }
+
+    #[test]
+    fn fast_decimals_equal_the_standard_parser() {
+        for text in [
+            "0",
+            "12",
+            "58965.82",
+            "0.1",
+            "0.3",
+            "123456789.123456",
+            "-3.5",
+            "+7",
+            "1.",
+            "000120.500",
+            "58.966",
+            "9007199254740993",
+            "1e5",
+            "inf",
+            ".",
+            "",
+            "1.2.3",
+            "12345678901234567890",
+        ] {
+            let standard = text.parse::<f64>().ok().filter(|v| v.is_finite());
+            let fast = fast_decimal(text.as_bytes());
+            if let Some(v) = fast {
+                assert_eq!(Some(v), standard, "{text}");
+                assert_eq!(v.to_bits(), standard.unwrap().to_bits(), "{text}");
+            }
+            assert_eq!(parse_f64(text.as_bytes()), standard, "{text}");
+        }
+    }
+
+    #[test]
+    fn short_keys_differ_by_bytes_length_and_tag() {
+        assert_ne!(short_key(b"PAK", 1), short_key(b"PAK", 0));
+        assert_ne!(short_key(b"08", 2), short_key(b"080", 2));
+        assert_ne!(short_key(b"0", 2), short_key(b"", 2));
+        assert_eq!(short_key(b"12345678", 2), None);
+    }
+
+    #[test]
+    fn years_in_several_spellings() {
+        assert_eq!(parse_year(b"2024"), Some(2024));
+        assert_eq!(parse_year(b"1986.0"), Some(1986));
+        assert_eq!(parse_year(b"202401"), Some(2024));
+        assert_eq!(parse_year(b" 2024 "), Some(2024));
+        assert_eq!(parse_year(b"20X4"), None);
+        assert_eq!(parse_year(b"1850"), None);
+        assert_eq!(parse_year(b"2024.5"), None);
+    }
+
+    #[test]
+    fn parses_a_part_and_reports_bad_rows_with_lines() {
+        let map = ColumnMap {
+            year: 0,
+            reporter_code: Some(1),
+            partner_code: Some(2),
+            product: Some(3),
+            value: 4,
+            value_scale: 1000.0,
+            quantity: Some(5),
+            ..ColumnMap::default()
+        };
+        let codes = CodeTable::builtin();
+        let ctx = PartContext {
+            delim: b',',
+            map: &map,
+            codes: &codes,
+            max_listed: 10,
+        };
+        let buf = b"2022,586,398,080510,12.5,3.1\r\n2022,586,999,010101,1,\n\n2022,586,398,x,oops,1\n2022,4\n";
+        let part = parse_part(buf, &ctx);
+        assert_eq!(part.table.len(), 2);
+        assert_eq!(part.table.value[0], 12_500.0);
+        assert!(part.table.quantity[1].is_nan());
+        assert_eq!(
+            part.table.countries[usize::from(part.table.partner[1])].code,
+            "N999"
+        );
+        assert_eq!(part.table.products[0].code, "080510", "leading zeros kept");
+        assert_eq!(part.rejected_count, 2);
+        assert_eq!(part.rejected[0].0, 3);
+        assert!(part.rejected[0].1.contains("'oops' is not a value"));
+        assert!(part.rejected[1].1.contains("needs at least"));
+        assert_eq!(part.lines, 5);
+    }
+}

@@ -1,0 +1,684 @@
+//! Imported trade data held in columns: a few bytes per row, with countries and products
+//! stored once in dictionaries, so that ten million rows fit in a couple of hundred MiB and
+//! can be aggregated in tens of milliseconds.
+//!
+//! Per row: year (u16), reporter (u16), partner (u16), flow and flags (u8), product (u32),
+//! value in US dollars (f64) and quantity (f32, NaN when missing): 23 bytes.
+
+use std::collections::HashMap;
+
+/// The flow of a row, as the reporter states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum RowFlow {
+    /// Exports (Comtrade X; BACI exporter → importer).
+    Export = 0,
+    /// Imports (Comtrade M).
+    Import = 1,
+    /// Re-exports (RX), already included in exports.
+    ReExport = 2,
+    /// Re-imports (RM), already included in imports.
+    ReImport = 3,
+    /// Domestic exports (DX), already included in exports.
+    DomesticExport = 4,
+    /// Foreign imports (FM), already included in imports.
+    ForeignImport = 5,
+    /// Any other sub-flow (processing flows such as MIP, XIP…), already included.
+    OtherSubFlow = 6,
+}
+
+impl RowFlow {
+    /// Every flow, in code order.
+    pub const ALL: [RowFlow; 7] = [
+        RowFlow::Export,
+        RowFlow::Import,
+        RowFlow::ReExport,
+        RowFlow::ReImport,
+        RowFlow::DomesticExport,
+        RowFlow::ForeignImport,
+        RowFlow::OtherSubFlow,
+    ];
+
+    /// Reads a Comtrade flow code (X, M, RX, RM, DX, FM, MIP…) or a flow description.
+    pub fn from_code(code: &str) -> Option<RowFlow> {
+        let c = code.trim();
+        Some(match c.to_ascii_uppercase().as_str() {
+            "X" | "2" | "EXPORT" | "EXPORTS" => RowFlow::Export,
+            "M" | "1" | "IMPORT" | "IMPORTS" => RowFlow::Import,
+            "RX" | "3" | "RE-EXPORT" | "RE-EXPORTS" | "REEXPORT" => RowFlow::ReExport,
+            "RM" | "4" | "RE-IMPORT" | "RE-IMPORTS" | "REIMPORT" => RowFlow::ReImport,
+            "DX" | "DOMESTIC EXPORT" | "DOMESTIC EXPORTS" => RowFlow::DomesticExport,
+            "FM" | "FOREIGN IMPORT" | "FOREIGN IMPORTS" => RowFlow::ForeignImport,
+            "" => return None,
+            other if other.starts_with('M') || other.starts_with('X') => RowFlow::OtherSubFlow,
+            other if other.contains("PROCESSING") => RowFlow::OtherSubFlow,
+            _ => return None,
+        })
+    }
+
+    /// Whether rows of this flow count in totals (only exports and imports do; the others
+    /// are "of which" parts of them).
+    pub fn counts_in_totals(self) -> bool {
+        matches!(self, RowFlow::Export | RowFlow::Import)
+    }
+
+    /// Name for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowFlow::Export => "Export",
+            RowFlow::Import => "Import",
+            RowFlow::ReExport => "Re-export",
+            RowFlow::ReImport => "Re-import",
+            RowFlow::DomesticExport => "Domestic export",
+            RowFlow::ForeignImport => "Foreign import",
+            RowFlow::OtherSubFlow => "Other sub-flow",
+        }
+    }
+
+    fn from_bits(bits: u8) -> RowFlow {
+        RowFlow::ALL
+            .get(usize::from(bits & FLOW_MASK))
+            .copied()
+            .unwrap_or(RowFlow::OtherSubFlow)
+    }
+}
+
+const FLOW_MASK: u8 = 0b0000_0111;
+/// The row counts towards pair totals (not World, not a sub-flow, not an aggregate that its
+/// detail rows also cover).
+pub const FLAG_IN_TOTALS: u8 = 0b0100_0000;
+/// The row counts towards product breakdowns (the finest level of its group).
+pub const FLAG_IN_PRODUCTS: u8 = 0b1000_0000;
+
+/// A country or area in a dataset's dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetCountry {
+    /// ISO 3166-1 alpha-3 where known; the file's own code otherwise (e.g. `S19`, `N711`).
+    pub code: String,
+    /// Name, from the file or the built-in table.
+    pub name: String,
+    /// World (a total, never a partner).
+    pub world: bool,
+    /// True when the code is not ISO 3166 and not World (reported after import).
+    pub unknown: bool,
+}
+
+/// A product in a dataset's dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetProduct {
+    /// Code as in the file (HS codes keep their leading zeros); `TOTAL` for all products.
+    pub code: String,
+    /// Description, when the file has one.
+    pub name: String,
+}
+
+impl DatasetProduct {
+    /// Aggregation level: 0 for TOTAL, else the number of digits of the HS code.
+    pub fn level(&self) -> u8 {
+        if self.code.eq_ignore_ascii_case("TOTAL") {
+            0
+        } else {
+            self.code.len().min(12) as u8
+        }
+    }
+}
+
+/// Imported rows in columns.
+#[derive(Debug, Clone, Default)]
+pub struct TradeTable {
+    /// Year of each row.
+    pub year: Vec<u16>,
+    /// Reporter (BACI: exporter), index into `countries`.
+    pub reporter: Vec<u16>,
+    /// Partner (BACI: importer), index into `countries`.
+    pub partner: Vec<u16>,
+    /// Flow in the low bits, [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] in the high bits.
+    pub flow: Vec<u8>,
+    /// Product, index into `products`.
+    pub product: Vec<u32>,
+    /// Value in US dollars.
+    pub value: Vec<f64>,
+    /// Quantity (NaN when missing).
+    pub quantity: Vec<f32>,
+    /// Country dictionary.
+    pub countries: Vec<DatasetCountry>,
+    /// Product dictionary.
+    pub products: Vec<DatasetProduct>,
+    /// True for reconciled exporter → importer data (BACI): one figure per flow, seen from
+    /// both sides, rather than each country's own report.
+    pub reconciled: bool,
+}
+
+impl PartialEq for TradeTable {
+    /// Equal columns and dictionaries; quantities compare bit for bit, so that two missing
+    /// quantities (NaN) are equal.
+    fn eq(&self, other: &Self) -> bool {
+        self.year == other.year
+            && self.reporter == other.reporter
+            && self.partner == other.partner
+            && self.flow == other.flow
+            && self.product == other.product
+            && self.value == other.value
+            && self.quantity.len() == other.quantity.len()
+            && self
+                .quantity
+                .iter()
+                .zip(&other.quantity)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+            && self.countries == other.countries
+            && self.products == other.products
+            && self.reconciled == other.reconciled
+    }
+}
+
+/// One row, read back from the columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DatasetRow {
+    /// Year.
+    pub year: u16,
+    /// Reporter index.
+    pub reporter: u16,
+    /// Partner index.
+    pub partner: u16,
+    /// Flow.
+    pub flow: RowFlow,
+    /// Product index.
+    pub product: u32,
+    /// Value in US dollars.
+    pub value: f64,
+    /// Quantity, if any.
+    pub quantity: Option<f32>,
+}
+
+impl TradeTable {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.year.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.year.is_empty()
+    }
+
+    /// Bytes used by the row columns (not the dictionaries).
+    pub fn row_bytes(&self) -> usize {
+        self.year.capacity() * 2
+            + self.reporter.capacity() * 2
+            + self.partner.capacity() * 2
+            + self.flow.capacity()
+            + self.product.capacity() * 4
+            + self.value.capacity() * 8
+            + self.quantity.capacity() * 4
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> Option<DatasetRow> {
+        Some(DatasetRow {
+            year: *self.year.get(i)?,
+            reporter: *self.reporter.get(i)?,
+            partner: *self.partner.get(i)?,
+            flow: RowFlow::from_bits(*self.flow.get(i)?),
+            product: *self.product.get(i)?,
+            value: *self.value.get(i)?,
+            quantity: self.quantity.get(i).copied().filter(|q| !q.is_nan()),
+        })
+    }
+
+    /// Index of country `code` in the dictionary.
+    pub fn country_index(&self, code: &str) -> Option<u16> {
+        self.countries
+            .iter()
+            .position(|c| c.code == code)
+            .map(|i| i as u16)
+    }
+
+    /// Appends all rows of `other`, merging its dictionaries into this one's.
+    pub fn append(&mut self, other: TradeTable) {
+        let mut index = DictionaryIndex::of(self);
+        self.append_indexed(&other, &mut index);
+    }
+
+    /// [`TradeTable::append`] with the dictionaries' index kept by the caller, so that
+    /// appending many small tables does not rebuild it each time.
+    pub fn append_indexed(&mut self, other: &TradeTable, index: &mut DictionaryIndex) {
+        let country_map = remap(
+            &mut self.countries,
+            &other.countries,
+            &mut index.countries,
+            |c| &c.code,
+        );
+        let product_map = remap(
+            &mut self.products,
+            &other.products,
+            &mut index.products,
+            |p| &p.code,
+        );
+        self.year.extend_from_slice(&other.year);
+        self.reporter.extend(
+            other
+                .reporter
+                .iter()
+                .map(|&c| country_map[usize::from(c)] as u16),
+        );
+        self.partner.extend(
+            other
+                .partner
+                .iter()
+                .map(|&c| country_map[usize::from(c)] as u16),
+        );
+        self.flow.extend_from_slice(&other.flow);
+        self.product.extend(
+            other
+                .product
+                .iter()
+                .map(|&p| product_map[p as usize] as u32),
+        );
+        self.value.extend_from_slice(&other.value);
+        self.quantity.extend_from_slice(&other.quantity);
+    }
+
+    /// Sets [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] on every row, so that sums never
+    /// count World, sub-flows or an aggregate row together with its detail rows.
+    ///
+    /// Within each (year, reporter, partner, flow) group: totals use the TOTAL row when
+    /// there is one, else the rows of the most aggregated level present; product
+    /// breakdowns use the rows of the finest level present.
+    pub fn compute_flags(&mut self) {
+        let levels: Vec<u8> = self.products.iter().map(DatasetProduct::level).collect();
+        let world: Vec<bool> = self.countries.iter().map(|c| c.world).collect();
+        let first = levels.first().copied();
+        let uniform = levels.iter().all(|l| Some(*l) == first);
+        let n = self.len();
+        if uniform {
+            // Every row at the same level (BACI, most downloads): no grouping needed.
+            for i in 0..n {
+                let flow = RowFlow::from_bits(self.flow[i]);
+                let mut bits = self.flow[i] & FLOW_MASK;
+                let is_world =
+                    world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
+                if flow.counts_in_totals() && !is_world {
+                    bits |= FLAG_IN_TOTALS;
+                }
+                if !is_world {
+                    bits |= FLAG_IN_PRODUCTS;
+                }
+                self.flow[i] = bits;
+            }
+            return;
+        }
+        // Mixed levels: find each group's coarsest and finest level first.
+        let mut bounds: HashMap<(u16, u16, u16, u8), (u8, u8)> = HashMap::new();
+        for i in 0..n {
+            let key = (
+                self.year[i],
+                self.reporter[i],
+                self.partner[i],
+                self.flow[i] & FLOW_MASK,
+            );
+            let level = levels[self.product[i] as usize];
+            let entry = bounds.entry(key).or_insert((level, level));
+            entry.0 = entry.0.min(level);
+            entry.1 = entry.1.max(level);
+        }
+        for i in 0..n {
+            let bits = self.flow[i] & FLOW_MASK;
+            let key = (self.year[i], self.reporter[i], self.partner[i], bits);
+            let level = levels[self.product[i] as usize];
+            let (coarsest, finest) = bounds.get(&key).copied().unwrap_or((level, level));
+            let is_world =
+                world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
+            let mut flags = bits;
+            if level == coarsest && RowFlow::from_bits(bits).counts_in_totals() && !is_world {
+                flags |= FLAG_IN_TOTALS;
+            }
+            if level == finest && level > 0 && !is_world {
+                flags |= FLAG_IN_PRODUCTS;
+            }
+            self.flow[i] = flags;
+        }
+    }
+
+    /// Sum of the values of rows that count in totals.
+    pub fn total_usd(&self) -> f64 {
+        self.value
+            .iter()
+            .zip(&self.flow)
+            .filter(|(_, f)| *f & FLAG_IN_TOTALS != 0)
+            .map(|(v, _)| *v)
+            .sum()
+    }
+}
+
+/// Where each country and product code sits in a table's dictionaries.
+#[derive(Debug, Default)]
+pub struct DictionaryIndex {
+    countries: HashMap<String, usize>,
+    products: HashMap<String, usize>,
+}
+
+impl DictionaryIndex {
+    /// The index of `table`'s dictionaries.
+    pub fn of(table: &TradeTable) -> DictionaryIndex {
+        DictionaryIndex {
+            countries: table
+                .countries
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.code.clone(), i))
+                .collect(),
+            products: table
+                .products
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.code.clone(), i))
+                .collect(),
+        }
+    }
+}
+
+/// Merges `incoming` entries into `target` by key; returns, for each incoming index, its
+/// index in `target`.
+fn remap<T: Clone>(
+    target: &mut Vec<T>,
+    incoming: &[T],
+    index: &mut HashMap<String, usize>,
+    key: impl Fn(&T) -> &String,
+) -> Vec<usize> {
+    incoming
+        .iter()
+        .map(|item| match index.get(key(item)) {
+            Some(&i) => i,
+            None => {
+                index.insert(key(item).clone(), target.len());
+                target.push(item.clone());
+                target.len() - 1
+            }
+        })
+        .collect()
+}
+
+/// Total trade (rows that count in totals) of every (reporter, partner) pair over all
+/// years, as ((reporter, partner), US dollars), largest first.
+pub fn pair_totals(table: &TradeTable) -> Vec<((u16, u16), f64)> {
+    let n = table.countries.len();
+    // Dense: countries² cells is small (200² = 40,000) and beats hashing every row.
+    let mut cells = vec![0.0f64; n * n];
+    let mut used = vec![false; n * n];
+    for i in 0..table.len() {
+        if table.flow[i] & FLAG_IN_TOTALS == 0 {
+            continue;
+        }
+        let cell = usize::from(table.reporter[i]) * n + usize::from(table.partner[i]);
+        cells[cell] += table.value[i];
+        used[cell] = true;
+    }
+    let mut out: Vec<((u16, u16), f64)> = (0..n * n)
+        .filter(|&c| used[c])
+        .map(|c| (((c / n) as u16, (c % n) as u16), cells[c]))
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
+/// Per-year sums for one pair, as the focus country sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairSums {
+    /// Exports of the focus country (its own report, or BACI).
+    pub exports: Option<f64>,
+    /// Imports of the focus country.
+    pub imports: Option<f64>,
+    /// The partner's imports from the focus country (mirror of exports).
+    pub exports_mirror: Option<f64>,
+    /// The partner's exports to the focus country (mirror of imports).
+    pub imports_mirror: Option<f64>,
+    /// Rows summed.
+    pub rows: u64,
+}
+
+fn add(slot: &mut Option<f64>, value: f64) {
+    *slot = Some(slot.unwrap_or(0.0) + value);
+}
+
+/// The focus country's trade in a dataset, by partner code and year.
+pub type FocusSums = HashMap<String, std::collections::BTreeMap<u16, PairSums>>;
+
+/// Sums the rows that count in totals for every partner of `focus`, in one pass.
+pub fn focus_sums(table: &TradeTable, focus: &str) -> FocusSums {
+    let mut out: FocusSums = HashMap::new();
+    let Some(f) = table.country_index(focus) else {
+        return out;
+    };
+    let (Some(&first_year), Some(&last_year)) = (table.year.iter().min(), table.year.iter().max())
+    else {
+        return out;
+    };
+    // Dense per-partner, per-year accumulation: far faster than hashing every row.
+    let nc = table.countries.len();
+    let ny = usize::from(last_year - first_year) + 1;
+    let mut cells = vec![PairSums::default(); nc * ny];
+    for i in 0..table.len() {
+        let bits = table.flow[i];
+        if bits & FLAG_IN_TOTALS == 0 {
+            continue;
+        }
+        let (r, p) = (table.reporter[i], table.partner[i]);
+        let (other, own) = if r == f {
+            (p, true)
+        } else if p == f {
+            (r, false)
+        } else {
+            continue;
+        };
+        let yi = usize::from(table.year[i] - first_year);
+        let cell = &mut cells[usize::from(other) * ny + yi];
+        let v = table.value[i];
+        let flow = RowFlow::from_bits(bits);
+        match (flow, own, table.reconciled) {
+            (RowFlow::Export, true, _) => add(&mut cell.exports, v),
+            (RowFlow::Import, true, _) => add(&mut cell.imports, v),
+            // Reconciled data: the exporter → importer figure is the focus country's
+            // imports when it is the importer.
+            (RowFlow::Export, false, true) => add(&mut cell.imports, v),
+            (RowFlow::Export, false, false) => add(&mut cell.imports_mirror, v),
+            (RowFlow::Import, false, _) => add(&mut cell.exports_mirror, v),
+            _ => continue,
+        }
+        cell.rows += 1;
+    }
+    for (ci, country) in table.countries.iter().enumerate() {
+        if ci == usize::from(f) || country.world {
+            continue;
+        }
+        for yi in 0..ny {
+            let cell = cells[ci * ny + yi];
+            if cell.rows > 0 {
+                out.entry(country.code.clone())
+                    .or_default()
+                    .insert(first_year + yi as u16, cell);
+            }
+        }
+    }
+    out
+}
+
+/// (product code, US dollars) pairs, largest first.
+pub type ProductValues = Vec<(String, f64)>;
+
+/// Value by product of what `a` exports to and imports from `b` (rows that count in
+/// product breakdowns), for one year, with the product codes rolled up to `digits`
+/// (2 for HS chapters, 4 for headings, 6 for products) and, when `within` is given, only
+/// products whose code starts with it.
+pub fn pair_products(
+    table: &TradeTable,
+    a: &str,
+    b: &str,
+    year: u16,
+    digits: usize,
+    within: Option<&str>,
+) -> (ProductValues, ProductValues) {
+    let (Some(ai), Some(bi)) = (table.country_index(a), table.country_index(b)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut exports: HashMap<String, f64> = HashMap::new();
+    let mut imports: HashMap<String, f64> = HashMap::new();
+    for i in 0..table.len() {
+        if table.year[i] != year || table.flow[i] & FLAG_IN_PRODUCTS == 0 {
+            continue;
+        }
+        let (r, p) = (table.reporter[i], table.partner[i]);
+        let flow = RowFlow::from_bits(table.flow[i]);
+        // Exports of a to b: a reports X to b, or (reconciled) a → b; mirror figures are
+        // left to the totals, so that a breakdown is one source's view.
+        let side = match (flow, r == ai && p == bi, r == bi && p == ai) {
+            (RowFlow::Export, true, _) => &mut exports,
+            (RowFlow::Import, true, _) => &mut imports,
+            (RowFlow::Export, _, true) if table.reconciled => &mut imports,
+            _ => continue,
+        };
+        let code = &table.products[table.product[i] as usize].code;
+        if within.is_some_and(|w| !code.starts_with(w)) {
+            continue;
+        }
+        let key = code.get(..digits.min(code.len())).unwrap_or(code);
+        *side.entry(key.to_owned()).or_default() += table.value[i];
+    }
+    let sorted = |m: HashMap<String, f64>| {
+        let mut v: Vec<(String, f64)> = m.into_iter().collect();
+        v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        v
+    };
+    (sorted(exports), sorted(imports))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn country(code: &str, world: bool) -> DatasetCountry {
+        DatasetCountry {
+            code: code.into(),
+            name: code.into(),
+            world,
+            unknown: false,
+        }
+    }
+
+    fn product(code: &str) -> DatasetProduct {
+        DatasetProduct {
+            code: code.into(),
+            name: String::new(),
+        }
+    }
+
+    /// PAK reports to KAZ in 2024: TOTAL 100 (X), chapter 08 60 (X), heading 0805 60 (X),
+    /// re-exports 10 (RX), imports 40 (M, chapter 07); World 500 (X).
+    fn mixed() -> TradeTable {
+        let mut t = TradeTable {
+            countries: vec![
+                country("PAK", false),
+                country("KAZ", false),
+                country("W00", true),
+            ],
+            products: vec![
+                product("TOTAL"),
+                product("08"),
+                product("0805"),
+                product("07"),
+            ],
+            ..TradeTable::default()
+        };
+        for (partner, flow, prod, value) in [
+            (1u16, RowFlow::Export, 0u32, 100.0),
+            (1, RowFlow::Export, 1, 60.0),
+            (1, RowFlow::Export, 2, 60.0),
+            (1, RowFlow::ReExport, 0, 10.0),
+            (1, RowFlow::Import, 3, 40.0),
+            (2, RowFlow::Export, 0, 500.0),
+        ] {
+            t.year.push(2024);
+            t.reporter.push(0);
+            t.partner.push(partner);
+            t.flow.push(flow as u8);
+            t.product.push(prod);
+            t.value.push(value);
+            t.quantity.push(f32::NAN);
+        }
+        t.compute_flags();
+        t
+    }
+
+    #[test]
+    fn totals_skip_world_subflows_and_double_counting() {
+        let t = mixed();
+        // 100 (TOTAL export) + 40 (imports): not 60+60 again, not RX, not World.
+        assert_eq!(t.total_usd(), 140.0);
+        let sums = focus_sums(&t, "PAK");
+        let kaz = sums["KAZ"][&2024];
+        assert_eq!((kaz.exports, kaz.imports), (Some(100.0), Some(40.0)));
+        assert!(!sums.contains_key("W00"), "World is never a partner");
+        // From Kazakhstan's side the same rows are mirror figures.
+        let from_kaz = focus_sums(&t, "KAZ");
+        let pak = from_kaz["PAK"][&2024];
+        assert_eq!(
+            (pak.imports_mirror, pak.exports_mirror),
+            (Some(100.0), Some(40.0))
+        );
+    }
+
+    #[test]
+    fn product_breakdown_uses_the_finest_level_and_rolls_up() {
+        let t = mixed();
+        let (exports, imports) = pair_products(&t, "PAK", "KAZ", 2024, 2, None);
+        assert_eq!(exports, vec![("08".to_owned(), 60.0)]);
+        assert_eq!(imports, vec![("07".to_owned(), 40.0)]);
+        let (exports, _) = pair_products(&t, "PAK", "KAZ", 2024, 4, Some("08"));
+        assert_eq!(exports, vec![("0805".to_owned(), 60.0)]);
+    }
+
+    #[test]
+    fn reconciled_rows_are_exports_of_one_and_imports_of_the_other() {
+        let mut t = TradeTable {
+            countries: vec![country("PAK", false), country("KAZ", false)],
+            products: vec![product("080510")],
+            reconciled: true,
+            ..TradeTable::default()
+        };
+        t.year.push(2022);
+        t.reporter.push(0);
+        t.partner.push(1);
+        t.flow.push(RowFlow::Export as u8);
+        t.product.push(0);
+        t.value.push(5000.0);
+        t.quantity.push(1.5);
+        t.compute_flags();
+        assert_eq!(focus_sums(&t, "PAK")["KAZ"][&2022].exports, Some(5000.0));
+        assert_eq!(focus_sums(&t, "KAZ")["PAK"][&2022].imports, Some(5000.0));
+        assert_eq!(t.row(0).unwrap().quantity, Some(1.5));
+        let (_, kaz_imports) = pair_products(&t, "KAZ", "PAK", 2022, 6, None);
+        assert_eq!(kaz_imports, vec![("080510".to_owned(), 5000.0)]);
+    }
+
+    #[test]
+    fn pair_totals_sum_what_counts() {
+        let t = mixed();
+        assert_eq!(pair_totals(&t), vec![((0, 1), 140.0)]);
+    }
+
+    #[test]
+    fn appending_merges_dictionaries() {
+        let mut a = mixed();
+        let b = mixed();
+        let n = a.len();
+        a.append(b);
+        assert_eq!(a.len(), 2 * n);
+        assert_eq!(a.countries.len(), 3);
+        assert_eq!(a.products.len(), 4);
+        assert_eq!(a.row(n).unwrap().partner, 1);
+        assert_eq!(
+            std::mem::size_of::<u16>() * 3 + 1 + 4 + 8 + 4,
+            23,
+            "bytes per row"
+        );
+    }
+}
