@@ -5,8 +5,10 @@
 //! file dialogs, loading and saving run on background threads and report back over a
 //! channel with a repaint request.
 
+mod datasets;
 mod explore_cache;
 mod history;
+mod import_flow;
 mod navigation;
 
 use std::collections::{BTreeSet, HashMap};
@@ -18,8 +20,12 @@ use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+pub use datasets::{AggregateKey, Aggregates, DatasetStatus, Datasets, LoadedDataset};
 pub use explore_cache::{ExploreData, ExploreKey};
 pub use history::{CoalesceKey, History, UNDO_LIMIT};
+pub use import_flow::{
+    COPY_LIMIT, ImportDialog, ImportReview, ImportRunning, MappingDialog, is_document_path,
+};
 pub use navigation::{BACK_SHORTCUT, FORWARD_SHORTCUT, Navigation, Page, View};
 
 use crate::io::{self, BUNDLED_NAME, LoadError, SaveError};
@@ -94,6 +100,8 @@ pub struct Settings {
     pub show_problems: bool,
     /// Unit of money on chart axes.
     pub money_unit: MoneyUnit,
+    /// Column mappings chosen for CSV files, by header (see [`io::import::header_key`]).
+    pub mappings: HashMap<String, crate::model::dataset::ColumnMap>,
 }
 
 impl Default for Settings {
@@ -103,6 +111,7 @@ impl Default for Settings {
             theme: ThemeChoice::System,
             show_problems: true,
             money_unit: MoneyUnit::Usd,
+            mappings: HashMap::new(),
         }
     }
 }
@@ -126,6 +135,10 @@ pub enum Action {
     Undo,
     /// Redo the last undone edit.
     Redo,
+    /// Import a trade data file (Comtrade, BACI, any CSV) as a linked dataset.
+    Import,
+    /// Write the current table view, as filtered and sorted, to a CSV file.
+    ExportCsv,
 }
 
 const fn cmd(key: Key) -> KeyboardShortcut {
@@ -139,7 +152,7 @@ const fn cmd_shift(key: Key) -> KeyboardShortcut {
 impl Action {
     /// Order in which shortcuts are checked: those with Shift first, because egui matches
     /// Ctrl+S also when Shift is held.
-    pub const SHORTCUT_ORDER: [Action; 8] = [
+    pub const SHORTCUT_ORDER: [Action; 10] = [
         Action::SaveAs,
         Action::Redo,
         Action::New,
@@ -148,6 +161,8 @@ impl Action {
         Action::Revert,
         Action::Quit,
         Action::Undo,
+        Action::Import,
+        Action::ExportCsv,
     ];
 
     /// Menu label.
@@ -161,6 +176,8 @@ impl Action {
             Action::Quit => "Quit",
             Action::Undo => "Undo",
             Action::Redo => "Redo",
+            Action::Import => "Import data…",
+            Action::ExportCsv => "Export table as CSV…",
         }
     }
 
@@ -173,6 +190,8 @@ impl Action {
         const QUIT: [KeyboardShortcut; 1] = [cmd(Key::Q)];
         const UNDO: [KeyboardShortcut; 1] = [cmd(Key::Z)];
         const REDO: [KeyboardShortcut; 2] = [cmd_shift(Key::Z), cmd(Key::Y)];
+        const IMPORT: [KeyboardShortcut; 1] = [cmd(Key::I)];
+        const EXPORT: [KeyboardShortcut; 1] = [cmd(Key::E)];
         match self {
             Action::New => &NEW,
             Action::Open => &OPEN,
@@ -182,6 +201,8 @@ impl Action {
             Action::Quit => &QUIT,
             Action::Undo => &UNDO,
             Action::Redo => &REDO,
+            Action::Import => &IMPORT,
+            Action::ExportCsv => &EXPORT,
         }
     }
 }
@@ -233,6 +254,10 @@ pub enum PathPurpose {
     SaveAs(Option<Guarded>),
     /// Save the chart with this key as a PNG image.
     SavePng(String),
+    /// A trade data file to import.
+    Import,
+    /// Where to write the current table view as CSV.
+    ExportCsv,
 }
 
 /// The dialog asking for a path by text.
@@ -433,6 +458,21 @@ pub enum Command {
     },
     /// Open the Tables view on a table with these filters.
     ShowTable(RecordKind, TableQuery),
+    /// Import this data file (as File > Import data… does after the file is chosen).
+    ImportPath(PathBuf),
+    /// Import with the columns chosen in the mapping dialog.
+    StartMappedImport,
+    /// Cancel the import dialog shown (stops a running import).
+    CancelImport,
+    /// Add the import read: copied as editable records, or linked as a dataset.
+    FinishImport {
+        /// Copy the rows into the document instead of linking the file.
+        copy_rows: bool,
+    },
+    /// Show the products chart at this code's level below (None: the HS chapters).
+    DrillProduct(Option<String>),
+    /// Write the current table view as CSV to this file.
+    ExportTableTo(PathBuf),
 }
 
 /// What a background job reports.
@@ -454,6 +494,15 @@ enum JobResult {
     },
     PngSaved {
         path: PathBuf,
+        result: Result<(), SaveError>,
+    },
+    Peeked {
+        path: PathBuf,
+        result: Result<io::import::Peek, io::import::ImportError>,
+    },
+    Exported {
+        path: PathBuf,
+        rows: usize,
         result: Result<(), SaveError>,
     },
 }
@@ -481,6 +530,8 @@ pub struct UiState {
     pub tables: HashMap<RecordKind, TableUi>,
     /// Deleting cited sources, waiting for an answer.
     pub pending_delete: Option<PendingDelete>,
+    /// The import dialog shown, if any.
+    pub import: Option<ImportDialog>,
 }
 
 impl UiState {
@@ -515,6 +566,14 @@ pub struct TradeApp {
     startup_load: bool,
     allow_close: bool,
     sent_title: String,
+    /// Rows of the linked datasets and their sums.
+    datasets: Datasets,
+    /// Document revision the datasets were last matched with.
+    datasets_synced: Option<u64>,
+    /// The import running, if any.
+    import: Option<import_flow::RunningImport>,
+    /// An import read, waiting for the review dialog's answer.
+    pending_import: Option<import_flow::PendingImport>,
 }
 
 impl TradeApp {
@@ -541,6 +600,10 @@ impl TradeApp {
             startup_load: false,
             allow_close: false,
             sent_title: String::new(),
+            datasets: Datasets::default(),
+            datasets_synced: None,
+            import: None,
+            pending_import: None,
         };
         app.refresh_explore();
         app
@@ -565,9 +628,14 @@ impl TradeApp {
                 .filter(|p| p.is_file())
                 .cloned()
         });
-        if let Some(path) = start {
-            app.start_load(path);
-            app.startup_load = true;
+        match start {
+            // A data file named on the command line is imported into the bundled document.
+            Some(path) if !is_document_path(&path) => app.begin_import(path),
+            Some(path) => {
+                app.start_load(path);
+                app.startup_load = true;
+            }
+            None => {}
         }
         app
     }
@@ -603,15 +671,28 @@ impl TradeApp {
         &self.nav
     }
 
-    /// Recomputes the views' data if the document or the navigation changed.
+    /// Recomputes the views' data if the document, the navigation or the datasets' sums
+    /// changed; asks for new sums (computed off the UI thread) when they are out of date.
     fn refresh_explore(&mut self) {
+        if self.datasets_synced != Some(self.revision) {
+            self.datasets.sync(&self.doc.datasets, &self.ctx);
+            self.datasets_synced = Some(self.revision);
+        }
+        let wanted = AggregateKey {
+            generation: self.datasets.generation(),
+            focus: self.nav.page.focus.clone(),
+            partner: self.nav.page.partner.clone(),
+            drill: self.nav.drill().map(str::to_owned),
+        };
+        self.datasets.request(wanted, &self.doc.datasets, &self.ctx);
         let key = ExploreKey {
             revision: self.revision,
             focus: self.nav.page.focus.clone(),
             partner: self.nav.page.partner.clone(),
             partner_year: self.nav.partner_year,
+            datasets: self.datasets.aggregates_revision(),
         };
-        self.explore.update(&self.doc, key);
+        self.explore.update(&self.doc, key, &self.datasets);
         let kind = self.nav.table_kind;
         let query = self.ui_state.table(kind).query.clone();
         self.table_cache
@@ -642,9 +723,17 @@ impl TradeApp {
         &self.ui_state
     }
 
-    /// Number of background jobs not yet reported back.
+    /// Number of background jobs not yet reported back (file dialogs, loads and saves,
+    /// an import, datasets being read or summed).
     pub fn pending_jobs(&self) -> usize {
         self.pending_jobs
+            + usize::from(self.import.is_some())
+            + usize::from(self.datasets.working())
+    }
+
+    /// The linked datasets' rows and sums.
+    pub fn datasets(&self) -> &Datasets {
+        &self.datasets
     }
 
     /// The persisted settings.
@@ -793,6 +882,19 @@ impl TradeApp {
             Command::SetPartnerYear(year) => self.nav.partner_year = Some(year),
             Command::SetMoneyUnit(unit) => self.settings.money_unit = unit,
             Command::SaveChartPng(key) => self.pick(PathPurpose::SavePng(key)),
+            Command::ImportPath(path) => self.begin_import(path),
+            Command::StartMappedImport => self.start_mapped_import(),
+            Command::CancelImport => self.cancel_import(),
+            Command::FinishImport { copy_rows } => self.finish_import(copy_rows),
+            Command::DrillProduct(code) => {
+                self.nav.drill = match (code, &self.nav.page.focus, &self.nav.page.partner) {
+                    (Some(code), Some(focus), Some(partner)) => {
+                        Some((focus.clone(), partner.clone(), code))
+                    }
+                    _ => None,
+                };
+            }
+            Command::ExportTableTo(path) => self.export_table(with_extension(path, "csv")),
         }
     }
 
@@ -814,6 +916,8 @@ impl TradeApp {
                     self.revision += 1;
                 }
             }
+            Action::Import => self.pick(PathPurpose::Import),
+            Action::ExportCsv => self.pick(PathPurpose::ExportCsv),
         }
     }
 
@@ -953,7 +1057,10 @@ impl TradeApp {
         );
         let busy = match purpose {
             PathPurpose::Open => "Choosing a file to open…",
-            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) => "Choosing where to save…",
+            PathPurpose::Import => "Choosing a file to import…",
+            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) | PathPurpose::ExportCsv => {
+                "Choosing where to save…"
+            }
         };
         self.spawn(busy.to_owned(), move || {
             let started = Instant::now();
@@ -974,6 +1081,19 @@ impl TradeApp {
                     .set_title("Save chart as PNG")
                     .set_file_name(&name)
                     .save_file(),
+                PathPurpose::Import => dialog
+                    .add_filter(
+                        "Trade data (CSV, tab-separated, gzip)",
+                        &["csv", "txt", "tsv", "gz"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .set_title("Import trade data")
+                    .pick_file(),
+                PathPurpose::ExportCsv => dialog
+                    .add_filter("CSV file", &["csv"])
+                    .set_title("Export table as CSV")
+                    .set_file_name(&name)
+                    .save_file(),
             };
             JobResult::Picked {
                 purpose,
@@ -985,10 +1105,10 @@ impl TradeApp {
 
     fn open_prompt(&mut self, purpose: PathPurpose, note: Option<String>) {
         let text = match purpose {
-            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) => {
+            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) | PathPurpose::ExportCsv => {
                 self.suggested_path(&purpose).display().to_string()
             }
-            PathPurpose::Open => {
+            PathPurpose::Open | PathPurpose::Import => {
                 let mut folder = self.dialog_folder().display().to_string();
                 folder.push(std::path::MAIN_SEPARATOR);
                 folder
@@ -1010,6 +1130,10 @@ impl TradeApp {
         match (purpose, &self.origin) {
             (PathPurpose::SavePng(key), _) => {
                 unused_path(&self.dialog_folder().join(format!("{key}.png")))
+            }
+            (PathPurpose::ExportCsv, _) => {
+                let name = self.nav.table_kind.label().to_lowercase().replace(' ', "-");
+                unused_path(&self.dialog_folder().join(format!("{name}.csv")))
             }
             (_, Origin::File(path)) => path.clone(),
             _ => unused_path(&self.dialog_folder().join(self.document_name())),
@@ -1035,7 +1159,32 @@ impl TradeApp {
             PathPurpose::Open => self.start_load(path),
             PathPurpose::SaveAs(then) => self.save_to(with_ron_extension(path), then),
             PathPurpose::SavePng(key) => self.save_chart_png(key, with_extension(path, "png")),
+            PathPurpose::Import => self.begin_import(path),
+            PathPurpose::ExportCsv => self.export_table(with_extension(path, "csv")),
         }
+    }
+
+    /// Writes the current table view (its filters and order) as CSV, off the UI thread.
+    fn export_table(&mut self, path: PathBuf) {
+        if self.busy.is_some() {
+            return;
+        }
+        let kind = self.nav.table_kind;
+        let query = self.ui_state.table(kind).query.clone();
+        self.table_cache
+            .update(&self.doc, self.revision, kind, query);
+        let rows = self.table_cache.rows.clone();
+        let doc = self.doc.clone();
+        let busy = format!("Exporting {}…", path.display());
+        self.spawn(busy, move || {
+            let bytes = table::rows_to_csv(&doc, kind, &rows);
+            let result = io::write_file_atomic(&path, &bytes, false);
+            JobResult::Exported {
+                path,
+                rows: rows.len(),
+                result,
+            }
+        });
     }
 
     fn reveal_in_table(&mut self, record: RecordRef, field: Option<&'static str>) {
@@ -1395,6 +1544,20 @@ impl TradeApp {
                         ),
                     ),
                 },
+                JobResult::Peeked { path, result } => self.peeked(path, result),
+                JobResult::Exported { path, rows, result } => match result {
+                    Ok(()) => {
+                        self.ui_state.toast = Some((
+                            format!(
+                                "Exported {} to {}",
+                                crate::model::format::count(rows, "row"),
+                                path.display()
+                            ),
+                            Instant::now(),
+                        ));
+                    }
+                    Err(err) => self.show_message("Could not export the table", err.to_string()),
+                },
                 JobResult::PngSaved { path, result } => match result {
                     Ok(()) => {
                         self.ui_state.toast =
@@ -1412,6 +1575,7 @@ impl TradeApp {
             || self.ui_state.message.is_some()
             || self.ui_state.prompt.is_some()
             || self.ui_state.pending_delete.is_some()
+            || self.ui_state.import.is_some()
         {
             return;
         }
@@ -1443,20 +1607,12 @@ impl TradeApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
+        // A document is opened; any other file is imported as trade data.
         if let Some(path) = dropped.into_iter().next() {
-            if path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
-            {
+            if is_document_path(&path) {
                 commands.push(Command::OpenPath(path));
             } else {
-                self.show_message(
-                    "Not a Trade Explorer document",
-                    format!(
-                        "{}: only .ron documents can be opened by dropping them on the window.",
-                        path.display()
-                    ),
-                );
+                commands.push(Command::ImportPath(path));
             }
         }
     }
@@ -1503,8 +1659,11 @@ fn unused_path(path: &Path) -> PathBuf {
         || "document".to_owned(),
         |s| s.to_string_lossy().into_owned(),
     );
+    let extension = path
+        .extension()
+        .map_or_else(|| "ron".to_owned(), |e| e.to_string_lossy().into_owned());
     (2..1000)
-        .map(|n| path.with_file_name(format!("{stem}-{n}.ron")))
+        .map(|n| path.with_file_name(format!("{stem}-{n}.{extension}")))
         .find(|p| !p.exists())
         .unwrap_or_else(|| path.to_path_buf())
 }
@@ -1560,6 +1719,15 @@ fn crop_screenshot(
 impl eframe::App for TradeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_jobs();
+        self.poll_import();
+        if self.datasets.poll()
+            && self.nav.page.focus.is_none()
+            && let Some(code) = self.datasets.main_country()
+        {
+            // A document with only datasets starts on its dataset's main country.
+            let code = code.to_owned();
+            self.apply(Command::SetFocus(code));
+        }
         self.refresh_explore();
         self.handle_close_request(ui);
 
@@ -1580,6 +1748,8 @@ impl eframe::App for TradeApp {
             undo_label: self.history.undo_label(),
             redo_label: self.history.redo_label(),
             busy: self.busy.as_deref(),
+            datasets: &self.datasets,
+            datasets_importing: self.import.is_some(),
         };
         ui::show(ui, &view, &mut self.ui_state, &mut commands);
 

@@ -20,7 +20,8 @@ use crate::model::{Problem, Severity, Summary, format, validate};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// Document (.ron) to open. Without it, the last file opened (if it still exists) or the bundled Pakistan dataset.
+    /// Document (.ron) to open, or a trade data file (UN Comtrade, BACI, CSV) to import.
+    /// Without it, the last file opened (if it still exists) or the bundled Pakistan dataset.
     pub file: Option<PathBuf>,
 
     /// A command to run instead of opening the window.

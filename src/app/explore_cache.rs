@@ -4,7 +4,9 @@
 use crate::model::chart::ChartData;
 use crate::model::country::display_name;
 use crate::model::explore::{self, PairSummary, PartnerRow, StatusRow};
-use crate::model::{Document, Problem, Severity, Summary, validate};
+use crate::model::{Document, Problem, Severity, Summary, products, validate};
+
+use super::datasets::Datasets;
 
 /// What the cached data was computed for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -17,6 +19,8 @@ pub struct ExploreKey {
     pub partner: Option<String>,
     /// Requested year of the partners chart.
     pub partner_year: Option<i32>,
+    /// [`Datasets::aggregates_revision`]: new sums of the linked datasets.
+    pub datasets: u64,
 }
 
 /// Prepared data for every view.
@@ -46,6 +50,8 @@ pub struct ExploreData {
     pub trade_chart: Option<ChartData>,
     /// Categories butterfly for the pair.
     pub category_chart: Option<ChartData>,
+    /// Product breakdown of the pair from a linked dataset, with drill-down.
+    pub product_chart: Option<ChartData>,
     /// Investment amounts of the pair by status.
     pub pair_investment_bars: Option<ChartData>,
     /// Announcement timeline of the pair.
@@ -71,11 +77,15 @@ pub struct ExploreData {
 impl ExploreData {
     /// Recomputes what depends on `key`. Document-wide data (problems, summary, countries)
     /// is kept when only the navigation changed.
-    pub fn update(&mut self, doc: &Document, key: ExploreKey) {
+    pub fn update(&mut self, doc: &Document, key: ExploreKey, datasets: &Datasets) {
         if self.summary.is_some() && self.key == key {
             return;
         }
-        if self.summary.is_none() || self.key.revision != key.revision {
+        let aggregates = datasets.aggregates();
+        if self.summary.is_none()
+            || self.key.revision != key.revision
+            || self.key.datasets != key.datasets
+        {
             let problems = validate(doc);
             self.errors = problems
                 .iter()
@@ -85,6 +95,21 @@ impl ExploreData {
             self.problems = problems;
             self.summary = Some(Summary::of(doc));
             self.countries = explore::countries_in_use(doc);
+            let mut extra: Vec<(String, String)> = Vec::new();
+            for entry in datasets.entries() {
+                for code in &entry.countries {
+                    if !self.countries.iter().any(|(c, _)| c == code)
+                        && !extra.iter().any(|(c, _)| c == code)
+                    {
+                        extra.push((code.clone(), display_name(doc, code).to_owned()));
+                    }
+                }
+            }
+            if !extra.is_empty() {
+                self.countries.extend(extra);
+                self.countries
+                    .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            }
         }
         let focus = key.focus.as_deref();
         let partner = key.partner.as_deref();
@@ -95,9 +120,17 @@ impl ExploreData {
             .map(|p| display_name(doc, p).to_owned())
             .unwrap_or_default();
         // One pass over the trade records for everything about the focus country.
-        let trade = focus
+        let mut trade = focus
             .map(|f| explore::focus_trade(doc, f))
             .unwrap_or_default();
+        // Sums of the linked datasets, when they were computed for this focus country.
+        if let Some(f) = focus
+            && aggregates.key.focus.as_deref() == Some(f)
+        {
+            for (index, link, sums) in &aggregates.focus {
+                explore::merge_dataset_sums(&mut trade, f, *index, link, sums);
+            }
+        }
         self.partners = focus
             .map(|f| explore::partners_from(doc, f, &trade))
             .unwrap_or_default();
@@ -109,12 +142,16 @@ impl ExploreData {
         self.pair = pair.map(|(a, b)| explore::pair_summary_from(doc, a, b, pair_years));
         self.trade_chart = pair.map(|(a, b)| explore::trade_chart_from(doc, a, b, pair_years));
         self.category_chart = pair.map(|(a, b)| explore::category_chart(doc, a, b));
+        self.product_chart = pair.and_then(|(a, b)| {
+            let p = aggregates.products.as_ref()?;
+            (aggregates.key.focus.as_deref() == Some(a)
+                && aggregates.key.partner.as_deref() == Some(b))
+            .then(|| products::product_chart(doc, a, b, p))
+        });
         self.pair_investment_bars = pair.map(|(a, b)| explore::investment_bars(doc, a, Some(b)));
         self.pair_timeline = pair.map(|(a, b)| explore::investment_timeline(doc, a, Some(b)));
 
-        self.partner_years = focus
-            .map(|f| explore::partner_years(doc, f))
-            .unwrap_or_default();
+        self.partner_years = explore::partner_years_from(&trade);
         self.partner_year = key
             .partner_year
             .filter(|y| self.partner_years.contains(y))
@@ -122,10 +159,9 @@ impl ExploreData {
         self.partners_chart = focus
             .zip(self.partner_year)
             .map(|(f, year)| explore::partners_chart_from(doc, f, &trade, year));
-        self.partners_total = self.partners_chart.as_ref().and_then(|c| {
-            let points = c.series.first().map(|s| &s.points)?;
-            (!points.is_empty()).then(|| points.iter().map(|p| p.value).sum())
-        });
+        self.partners_total = self
+            .partner_year
+            .and_then(|year| explore::partners_total_from(&trade, year));
         self.focus_deals = focus
             .map(|f| explore::deals_by_status(doc, f, None))
             .unwrap_or_default();
@@ -151,19 +187,21 @@ mod tests {
             focus: Some("PAK".into()),
             partner: Some("KAZ".into()),
             partner_year: None,
+            datasets: 0,
         };
-        data.update(&doc, key.clone());
+        let datasets = Datasets::default();
+        data.update(&doc, key.clone(), &datasets);
         assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$53.7M");
         assert_eq!(data.partner_year, Some(2024));
         assert_eq!(data.partners_total, Some(53.7e6));
 
         // Same key: a changed document is not looked at again.
         doc.trade[0].value_usd = Some(1.0);
-        data.update(&doc, key.clone());
+        data.update(&doc, key.clone(), &datasets);
         assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$53.7M");
 
         // New revision: recomputed.
-        data.update(&doc, ExploreKey { revision: 2, ..key });
+        data.update(&doc, ExploreKey { revision: 2, ..key }, &datasets);
         assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$1");
     }
 }

@@ -100,6 +100,9 @@ pub struct Navigation {
     pub partner_year: Option<i32>,
     /// Which table the Tables view shows.
     pub table_kind: RecordKind,
+    /// Product code drilled into on the products chart, with the (focus, partner) pair it
+    /// belongs to: another pair starts again at the chapters.
+    pub drill: Option<(String, String, String)>,
 }
 
 const HISTORY_LIMIT: usize = 200;
@@ -118,6 +121,7 @@ impl Navigation {
             selected: None,
             partner_year: None,
             table_kind: RecordKind::Trade,
+            drill: None,
         }
     }
 
@@ -132,6 +136,14 @@ impl Navigation {
             self.back.remove(0);
         }
         self.forward.clear();
+    }
+
+    /// The product code drilled into, when it belongs to the current pair.
+    pub fn drill(&self) -> Option<&str> {
+        let (focus, partner, code) = self.drill.as_ref()?;
+        (self.page.focus.as_deref() == Some(focus.as_str())
+            && self.page.partner.as_deref() == Some(partner.as_str()))
+        .then_some(code.as_str())
     }
 
     /// Goes back one page; false when there is none.

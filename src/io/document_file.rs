@@ -306,7 +306,48 @@ pub fn load_document(path: &Path) -> Result<Document, LoadError> {
     };
     // A byte-order mark is legal UTF-8 but not RON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    parse_document(text).map_err(|e| e.at(path))
+    let mut doc = parse_document(text).map_err(|e| e.at(path))?;
+    resolve_dataset_paths(&mut doc, path);
+    Ok(doc)
+}
+
+/// Dataset paths are stored relative to the document's folder where possible; in memory
+/// they are absolute, so that the document can be saved anywhere.
+fn resolve_dataset_paths(doc: &mut Document, document_path: &Path) {
+    let Some(folder) = document_path.parent() else {
+        return;
+    };
+    for link in &mut doc.datasets {
+        let p = Path::new(&link.path);
+        if p.is_relative() && !link.path.is_empty() {
+            link.path = folder.join(p).display().to_string();
+        }
+    }
+}
+
+/// The document as it is written to `document_path`: dataset paths inside that folder
+/// become relative, so that a folder of a document and its data can be moved as one.
+fn with_relative_dataset_paths<'d>(
+    doc: &'d Document,
+    document_path: &Path,
+) -> std::borrow::Cow<'d, Document> {
+    if doc.datasets.is_empty() {
+        return std::borrow::Cow::Borrowed(doc);
+    }
+    let target = fs::canonicalize(document_path).unwrap_or_else(|_| document_path.to_path_buf());
+    let Some(folder) = target.parent().or(document_path.parent()) else {
+        return std::borrow::Cow::Borrowed(doc);
+    };
+    let folder = fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let mut copy = doc.clone();
+    for link in &mut copy.datasets {
+        let p = PathBuf::from(&link.path);
+        let absolute = fs::canonicalize(&p).unwrap_or(p);
+        if let Ok(relative) = absolute.strip_prefix(&folder) {
+            link.path = relative.display().to_string();
+        }
+    }
+    std::borrow::Cow::Owned(copy)
 }
 
 /// The `.bak` file kept beside a saved document: `NAME.ron` → `NAME.ron.bak`.
@@ -320,7 +361,7 @@ pub fn backup_path(path: &Path) -> PathBuf {
 ///
 /// On any error the file on disk is unchanged.
 pub fn save_document(path: &Path, doc: &Document) -> Result<(), SaveError> {
-    let text = document_to_ron(doc)?;
+    let text = document_to_ron(&with_relative_dataset_paths(doc, path))?;
     write_atomic(path, text.as_bytes())
 }
 
@@ -501,6 +542,38 @@ mod tests {
     fn line_and_column_count_characters() {
         assert_eq!(line_and_column(b"ab\ncd", 4), (2, 2));
         assert_eq!(line_and_column("é\nxé".as_bytes(), 6), (2, 3));
+    }
+
+    #[test]
+    fn dataset_paths_are_relative_in_the_file_and_absolute_in_memory() {
+        use crate::model::dataset::{DatasetLink, Layout};
+        let dir = tempfile::tempdir().unwrap();
+        let folder = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir(folder.join("data")).unwrap();
+        let inside = folder.join("data").join("baci.csv");
+        let outside = PathBuf::from("/somewhere/else/comtrade.csv");
+        let mut doc = Document::new();
+        for (id, path) in [(1, &inside), (2, &outside)] {
+            doc.datasets.push(DatasetLink {
+                id,
+                name: format!("d{id}"),
+                path: path.display().to_string(),
+                layout: Layout::Baci,
+                mapping: None,
+                rows: 10,
+                size: 100,
+                modified_ns: 0,
+                fingerprint: String::new(),
+                note: String::new(),
+            });
+        }
+        let file = folder.join("doc.ron");
+        save_document(&file, &doc).unwrap();
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(text.contains("path: \"data/baci.csv\""), "{text}");
+        assert!(text.contains("/somewhere/else/comtrade.csv"));
+        let loaded = load_document(&file).unwrap();
+        assert_eq!(loaded, doc);
     }
 
     #[test]

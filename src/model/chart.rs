@@ -65,6 +65,8 @@ pub struct ChartPoint {
     pub record: Option<RecordRef>,
     /// Source title, for copied data.
     pub source: String,
+    /// The product code a click drills down into (HS chapter → headings → products).
+    pub drill: Option<String>,
 }
 
 /// A named series.
@@ -244,6 +246,7 @@ mod tests {
                     tooltip: vec![],
                     record: None,
                     source: "Arab News".into(),
+                    drill: None,
                 }],
             }],
             side_lists: vec![("Not reported".into(), vec!["Oats".into()])],

@@ -7,6 +7,126 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
+use super::document::Id;
+
+/// A known layout of trade data files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Layout {
+    /// UN Comtrade (comtradeplus) CSV or bulk tab-separated text, 47 columns.
+    Comtrade,
+    /// The legacy UN Comtrade CSV ("Trade Value (US$)", "Reporter ISO", …).
+    ComtradeLegacy,
+    /// The snake_case layout written by the comtradr R package.
+    Comtradr,
+    /// CEPII BACI: t, i, j, k, v, q.
+    Baci,
+    /// Any other CSV, read through a column mapping chosen by the user.
+    Mapped,
+}
+
+impl Layout {
+    /// Name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Layout::Comtrade => "UN Comtrade (CSV or bulk text)",
+            Layout::ComtradeLegacy => "UN Comtrade legacy CSV",
+            Layout::Comtradr => "comtradr (R package) CSV",
+            Layout::Baci => "CEPII BACI",
+            Layout::Mapped => "CSV with a column mapping",
+        }
+    }
+}
+
+/// Which column holds what. Column indices are 0-based.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMap {
+    /// Year (or a period such as 202401, whose first four digits are the year).
+    pub year: usize,
+    /// Reporter (or exporter) as ISO alpha-3 code.
+    pub reporter_iso: Option<usize>,
+    /// Reporter as numeric code.
+    pub reporter_code: Option<usize>,
+    /// Reporter name.
+    pub reporter_name: Option<usize>,
+    /// Partner (or importer) as ISO alpha-3 code.
+    pub partner_iso: Option<usize>,
+    /// Partner as numeric code.
+    pub partner_code: Option<usize>,
+    /// Partner name.
+    pub partner_name: Option<usize>,
+    /// Flow code (X, M, RX, …) or description ("Export", "Import").
+    pub flow: Option<usize>,
+    /// Product code.
+    pub product: Option<usize>,
+    /// Product description.
+    pub product_name: Option<usize>,
+    /// Trade value.
+    pub value: usize,
+    /// Multiplier that turns the value into US dollars (1000 for BACI's thousands).
+    pub value_scale: f64,
+    /// Quantity.
+    pub quantity: Option<usize>,
+}
+
+impl ColumnMap {
+    /// The largest column index used (rows need at least this many fields plus one).
+    pub fn max_column(&self) -> usize {
+        [
+            Some(self.year),
+            self.reporter_iso,
+            self.reporter_code,
+            self.reporter_name,
+            self.partner_iso,
+            self.partner_code,
+            self.partner_name,
+            self.flow,
+            self.product,
+            self.product_name,
+            Some(self.value),
+            self.quantity,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
+    }
+}
+
+/// A file of trade data linked from a document: read-only rows shown next to the
+/// document's own records. The rows themselves are read from the file (or its cache).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetLink {
+    /// Unique among the document's datasets.
+    pub id: Id,
+    /// Name shown in the app (the file name by default).
+    pub name: String,
+    /// Where the file is: relative to the document's folder in the file, absolute in memory.
+    pub path: String,
+    /// The layout it was read with.
+    pub layout: Layout,
+    /// The columns chosen, for a file read through a mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Box<ColumnMap>>,
+    /// Rows read when it was linked.
+    #[serde(default)]
+    pub rows: u64,
+    /// Size in bytes when it was linked.
+    #[serde(default)]
+    pub size: u64,
+    /// Modification time when it was linked (nanoseconds since 1970).
+    #[serde(default)]
+    pub modified_ns: u64,
+    /// Content fingerprint when it was linked.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// Free note (e.g. what the file is and where it was downloaded).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
 /// The flow of a row, as the reporter states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
@@ -421,6 +541,22 @@ pub fn pair_totals(table: &TradeTable) -> Vec<((u16, u16), f64)> {
     out
 }
 
+/// The country with the most trade in the rows (World left out): where a view of the
+/// dataset starts.
+pub fn main_country(table: &TradeTable) -> Option<String> {
+    let mut by_country = vec![0.0f64; table.countries.len()];
+    for ((a, b), v) in pair_totals(table) {
+        by_country[usize::from(a)] += v;
+        by_country[usize::from(b)] += v;
+    }
+    by_country
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| !table.countries[*i].world && **v > 0.0)
+        .max_by(|x, y| x.1.total_cmp(y.1))
+        .map(|(i, _)| table.countries[i].code.clone())
+}
+
 /// Per-year sums for one pair, as the focus country sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PairSums {
@@ -549,6 +685,131 @@ pub fn pair_products(
         v
     };
     (sorted(exports), sorted(imports))
+}
+
+/// A dataset's rows as editable records, for copying a small import into the document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CopiedRecords {
+    /// Trade records: one total per (year, reporter, partner, flow) and one per product row.
+    pub trade: Vec<super::document::TradeVolume>,
+    /// Categories for product codes the document does not have yet.
+    pub categories: Vec<super::document::Category>,
+    /// Rows not copied: World, re-exports and other "of which" flows, and aggregate rows
+    /// whose detail rows are copied instead.
+    pub skipped: usize,
+}
+
+/// Turns `table` into records citing `source`, numbered from `first_id`. Totals are the
+/// sums the views would show (never counting World, sub-flows or an aggregate row with its
+/// details); product rows keep their code as category.
+pub fn to_records(
+    table: &TradeTable,
+    source: Id,
+    first_id: Id,
+    known_categories: &std::collections::HashSet<String>,
+) -> CopiedRecords {
+    use super::document::{Category, Flow, TradeVolume};
+    use std::collections::BTreeMap;
+    let mut out = CopiedRecords::default();
+    let flow_of = |bits: u8| match (RowFlow::from_bits(bits), table.reconciled) {
+        (RowFlow::Export, _) => Some(Flow::Export),
+        (RowFlow::Import, _) => Some(Flow::Import),
+        _ => None,
+    };
+    let mut totals: BTreeMap<(u16, u16, u16, u8), (f64, usize)> = BTreeMap::new();
+    let mut products = Vec::new();
+    for i in 0..table.len() {
+        let bits = table.flow[i];
+        let Some(flow) = flow_of(bits) else {
+            out.skipped += 1;
+            continue;
+        };
+        let product = &table.products[table.product[i] as usize];
+        let mut used = false;
+        if bits & FLAG_IN_TOTALS != 0 {
+            let e = totals
+                .entry((
+                    table.year[i],
+                    table.reporter[i],
+                    table.partner[i],
+                    flow as u8,
+                ))
+                .or_default();
+            e.0 += table.value[i];
+            e.1 += 1;
+            used = true;
+        }
+        if bits & FLAG_IN_PRODUCTS != 0 && product.level() > 0 {
+            products.push((i, flow));
+            used = true;
+        }
+        if !used {
+            out.skipped += 1;
+        }
+    }
+    let mut id = first_id;
+    let country = |c: u16| table.countries[usize::from(c)].code.clone();
+    for ((year, reporter, partner, flow), (value, rows)) in totals {
+        let flow = if flow == Flow::Export as u8 {
+            Flow::Export
+        } else {
+            Flow::Import
+        };
+        out.trade.push(TradeVolume {
+            id,
+            year: Some(i32::from(year)),
+            reporter: country(reporter),
+            partner: country(partner),
+            flow,
+            category: None,
+            value_usd: Some(value),
+            quantity: None,
+            source: Some(source),
+            note: if rows > 1 {
+                format!("Sum of {rows} rows of the imported file")
+            } else {
+                String::new()
+            },
+        });
+        id += 1;
+    }
+    let mut new_codes: std::collections::BTreeMap<String, String> = BTreeMap::new();
+    for (i, flow) in products {
+        let product = &table.products[table.product[i] as usize];
+        if !known_categories.contains(&product.code) && !new_codes.contains_key(&product.code) {
+            let name = if !product.name.is_empty() {
+                product.name.clone()
+            } else if product.code.len() == 2 {
+                super::hs::chapter_name(&product.code)
+                    .map_or_else(|| format!("HS {}", product.code), str::to_owned)
+            } else {
+                format!("HS {}", product.code)
+            };
+            new_codes.insert(product.code.clone(), name);
+        }
+        out.trade.push(TradeVolume {
+            id,
+            year: Some(i32::from(table.year[i])),
+            reporter: country(table.reporter[i]),
+            partner: country(table.partner[i]),
+            flow,
+            category: Some(product.code.clone()),
+            value_usd: Some(table.value[i]),
+            quantity: None,
+            source: Some(source),
+            note: String::new(),
+        });
+        id += 1;
+    }
+    out.categories = new_codes
+        .into_iter()
+        .map(|(code, name)| Category {
+            code,
+            name,
+            note: "Added when rows were copied from an imported file".to_owned(),
+        })
+        .collect();
+    out
 }
 
 #[cfg(test)]
@@ -680,5 +941,36 @@ mod tests {
             23,
             "bytes per row"
         );
+    }
+
+    #[test]
+    fn copied_records_keep_totals_and_products_apart() {
+        let t = mixed();
+        let copied = to_records(&t, 7, 100, &std::collections::HashSet::new());
+        // Totals: PAK→KAZ exports (TOTAL row 100), imports (chapter 07 row 40).
+        let totals: Vec<(super::super::document::Flow, f64)> = copied
+            .trade
+            .iter()
+            .filter(|r| r.category.is_none())
+            .map(|r| (r.flow, r.value_usd.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![
+                (super::super::document::Flow::Export, 100.0),
+                (super::super::document::Flow::Import, 40.0)
+            ]
+        );
+        let products: Vec<(&str, f64)> = copied
+            .trade
+            .iter()
+            .filter_map(|r| Some((r.category.as_deref()?, r.value_usd?)))
+            .collect();
+        assert_eq!(products, vec![("0805", 60.0), ("07", 40.0)]);
+        assert!(copied.trade.iter().all(|r| r.source == Some(7)));
+        assert_eq!(copied.trade.first().map(|r| r.id), Some(100));
+        assert_eq!(copied.categories.len(), 2);
+        // Chapter 08 (aggregate of 0805), the re-export and the World row are not copied.
+        assert_eq!(copied.skipped, 3);
     }
 }

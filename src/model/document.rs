@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::dataset::DatasetLink;
 use super::date::PartialDate;
 
 /// The file format version this build writes and the newest it can read.
@@ -46,6 +47,9 @@ pub struct Document {
     /// Statements about a relationship that are not numbers (corridors, connectivity, intentions).
     #[serde(default)]
     pub facts: Vec<Fact>,
+    /// Imported data files linked from the document (read-only rows, shown in every view).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<DatasetLink>,
 }
 
 impl Default for Document {
@@ -61,6 +65,7 @@ impl Default for Document {
             investments: Vec::new(),
             indicators: Vec::new(),
             facts: Vec::new(),
+            datasets: Vec::new(),
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct Obs {
     pub reporter: String,
     /// Its source.
     pub source: Option<Id>,
+    /// When the figure is a sum of a linked dataset's rows: (dataset index, name, rows).
+    pub dataset: Option<(usize, String, u64)>,
 }
 
 impl Obs {
@@ -39,15 +41,78 @@ impl Obs {
             id: t.id,
             reporter: t.reporter.clone(),
             source: t.source,
+            dataset: None,
         }
     }
 
-    /// The record as a reference.
+    /// The record as a reference: the trade record, or the dataset the sum comes from.
     pub fn record(&self) -> RecordRef {
-        RecordRef {
-            kind: RecordKind::Trade,
-            index: self.index,
-            key: self.id.to_string(),
+        match &self.dataset {
+            Some((index, _, _)) => RecordRef {
+                kind: RecordKind::Dataset,
+                index: *index,
+                key: self.id.to_string(),
+            },
+            None => RecordRef {
+                kind: RecordKind::Trade,
+                index: self.index,
+                key: self.id.to_string(),
+            },
+        }
+    }
+}
+
+/// Adds a linked dataset's sums for the focus country to its grouped trade. A slot already
+/// filled by one of the document's own records keeps that record: figures typed in with a
+/// source are preferred to bulk sums.
+pub fn merge_dataset_sums(
+    trade: &mut FocusTrade,
+    focus: &str,
+    dataset_index: usize,
+    link: &super::dataset::DatasetLink,
+    sums: &super::dataset::FocusSums,
+) {
+    for (partner, years) in sums {
+        *trade.counts.entry(partner.clone()).or_default() +=
+            years.values().map(|s| s.rows as usize).sum::<usize>();
+        let entry = trade.years.entry(partner.clone()).or_default();
+        for (&year, s) in years {
+            let year = i32::from(year);
+            let position = match entry.binary_search_by_key(&year, |y| y.year) {
+                Ok(p) => p,
+                Err(p) => {
+                    entry.insert(
+                        p,
+                        PairYear {
+                            year,
+                            ..PairYear::default()
+                        },
+                    );
+                    p
+                }
+            };
+            let slot = &mut entry[position];
+            let obs = |value: f64, reporter: &str| Obs {
+                value,
+                index: usize::MAX,
+                id: link.id,
+                reporter: reporter.to_owned(),
+                source: None,
+                dataset: Some((dataset_index, link.name.clone(), s.rows)),
+            };
+            let fills = [
+                (&mut slot.exports, s.exports, focus),
+                (&mut slot.imports, s.imports, focus),
+                (&mut slot.exports_mirror, s.exports_mirror, partner.as_str()),
+                (&mut slot.imports_mirror, s.imports_mirror, partner.as_str()),
+            ];
+            for (target, value, reporter) in fills {
+                if target.is_none()
+                    && let Some(v) = value
+                {
+                    *target = Some(obs(v, reporter));
+                }
+            }
         }
     }
 }
@@ -362,6 +427,14 @@ fn source_title(doc: &Document, source: Option<Id>) -> String {
         .unwrap_or_default()
 }
 
+/// The source named beside a figure: the record's source, or the dataset it is summed from.
+fn obs_source_title(doc: &Document, obs: &Obs) -> String {
+    match &obs.dataset {
+        Some((_, name, _)) => format!("Dataset: {name}"),
+        None => source_title(doc, obs.source),
+    }
+}
+
 /// Tooltip lines for a money figure taken from a trade record.
 fn obs_tooltip(doc: &Document, what: &str, obs: &Obs) -> Vec<String> {
     let mut lines = vec![
@@ -372,9 +445,20 @@ fn obs_tooltip(doc: &Document, what: &str, obs: &Obs) -> Vec<String> {
             format::usd_short(obs.value)
         ),
         format!("Reported by {}", display_name(doc, &obs.reporter)),
-        format!("Record: trade record {}", obs.id),
-        source_line(doc, obs.source),
     ];
+    match &obs.dataset {
+        Some((_, name, rows)) => {
+            lines.push(format!(
+                "Sum of {} of dataset {name}",
+                format::count(*rows as usize, "row")
+            ));
+            lines.push(format!("Source: the linked file of dataset {}", obs.id));
+        }
+        None => {
+            lines.push(format!("Record: trade record {}", obs.id));
+            lines.push(source_line(doc, obs.source));
+        }
+    }
     if let Some(t) = doc.trade.get(obs.index)
         && !t.note.is_empty()
     {
@@ -568,7 +652,8 @@ fn obs_point(doc: &Document, what: &str, year: i32, obs: &Obs, y: f64) -> ChartP
         label: year.to_string(),
         tooltip: obs_tooltip(doc, &format!("{what}, {year}"), obs),
         record: Some(obs.record()),
-        source: source_title(doc, obs.source),
+        source: obs_source_title(doc, obs),
+        drill: None,
     }
 }
 
@@ -658,6 +743,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                             ],
                             record: None,
                             source: String::new(),
+                            drill: None,
                         });
                     }
                 }
@@ -688,6 +774,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                 ],
                 record: None,
                 source: String::new(),
+                drill: None,
             })
         })
         .collect();
@@ -810,7 +897,8 @@ pub fn category_chart(doc: &Document, a: &str, b: &str) -> ChartData {
                     label: category,
                     tooltip: obs_tooltip(doc, &what, &c.obs),
                     record: Some(c.obs.record()),
-                    source: source_title(doc, c.obs.source),
+                    source: obs_source_title(doc, &c.obs),
+                    drill: None,
                 }
             })
             .collect();
@@ -881,6 +969,19 @@ pub fn partners_chart(doc: &Document, focus: &str, year: i32) -> ChartData {
     partners_chart_from(doc, focus, &focus_trade(doc, focus), year)
 }
 
+/// Partners drawn at most in the partners chart.
+pub const MAX_PARTNER_BARS: usize = 25;
+
+/// Sum of the totals of every partner of the focus country in `year`.
+pub fn partners_total_from(trade: &FocusTrade, year: i32) -> Option<f64> {
+    let values: Vec<f64> = trade
+        .years
+        .values()
+        .filter_map(|years| years.iter().find(|y| y.year == year)?.total_value())
+        .collect();
+    (!values.is_empty()).then(|| values.iter().sum())
+}
+
 /// [`partners_chart`], from the focus country's grouped trade.
 pub fn partners_chart_from(
     doc: &Document,
@@ -900,6 +1001,9 @@ pub fn partners_chart_from(
         .collect();
     rows.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     let sum: f64 = rows.iter().map(|r| r.1).sum();
+    let all = rows.len();
+    // A dataset can give a country two hundred partners: show the largest, with shares of all.
+    rows.truncate(MAX_PARTNER_BARS);
     let n = rows.len();
     let mut categories = vec![String::new(); n];
     let points = rows
@@ -921,7 +1025,11 @@ pub fn partners_chart_from(
             };
             tooltip.insert(
                 2,
-                format!("{share:.1}% of {focus_name}'s trade with the partners shown"),
+                if all > n {
+                    format!("{share:.1}% of {focus_name}'s trade with all {all} partners")
+                } else {
+                    format!("{share:.1}% of {focus_name}'s trade with the partners shown")
+                },
             );
             ChartPoint {
                 x: *value,
@@ -933,16 +1041,19 @@ pub fn partners_chart_from(
                 record: obs.as_ref().map(Obs::record),
                 source: obs
                     .as_ref()
-                    .map(|o| source_title(doc, o.source))
+                    .map(|o| obs_source_title(doc, o))
                     .unwrap_or_default(),
+                drill: None,
             }
         })
         .collect();
     ChartData {
         key: "partners".to_owned(),
-        title: format!(
-            "Total trade of {focus_name} by partner, {year} (share of the partners shown)"
-        ),
+        title: if all > n {
+            format!("Total trade of {focus_name}, {year}: top {n} of {all} partners (share of all)")
+        } else {
+            format!("Total trade of {focus_name} by partner, {year} (share of the partners shown)")
+        },
         x_title: "Total trade".to_owned(),
         y_title: "Partner (share)".to_owned(),
         unit: ValueUnit::Usd,
@@ -1041,6 +1152,7 @@ pub fn investment_bars(doc: &Document, focus: &str, partner: Option<&str>) -> Ch
                 key: v.id.to_string(),
             }),
             source: source_title(doc, v.source),
+            drill: None,
         });
         *base += amount;
     }
@@ -1127,6 +1239,7 @@ pub fn investment_timeline(doc: &Document, focus: &str, partner: Option<&str>) -
                 key: v.id.to_string(),
             }),
             source: source_title(doc, v.source),
+            drill: None,
         };
         if amount.is_some() {
             with_amount.push(point);
@@ -1244,6 +1357,7 @@ pub fn indicator_charts(doc: &Document, country: &str) -> Vec<ChartData> {
                             key: v.id.to_string(),
                         }),
                         source: source_title(doc, v.source),
+                        drill: None,
                     });
             }
             let series = groups

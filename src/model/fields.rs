@@ -57,6 +57,8 @@ pub enum FieldType {
     Status,
     /// Target or actual.
     IndicatorKind,
+    /// Shown but not editable (e.g. how a dataset was read).
+    ReadOnly,
 }
 
 impl FieldType {
@@ -153,6 +155,14 @@ const INDICATOR_FIELDS: [Field; 10] = [
     f("source", T::Source),
     f("note", T::Text),
 ];
+const DATASET_FIELDS: [Field; 6] = [
+    f("id", T::Id),
+    f("name", T::Text),
+    f("path", T::Text),
+    f("layout", T::ReadOnly),
+    f("rows", T::ReadOnly),
+    f("note", T::Text),
+];
 const FACT_FIELDS: [Field; 5] = [
     f("id", T::Id),
     f("countries", T::Countries),
@@ -171,6 +181,7 @@ pub fn fields(kind: RecordKind) -> &'static [Field] {
         RecordKind::Investment => &INVESTMENT_FIELDS,
         RecordKind::Indicator => &INDICATOR_FIELDS,
         RecordKind::Fact => &FACT_FIELDS,
+        RecordKind::Dataset => &DATASET_FIELDS,
         RecordKind::Document => &[],
     }
 }
@@ -199,6 +210,7 @@ enum Value<'a> {
     Category(Option<&'a str>),
     Bool(bool),
     Label(&'static str),
+    Count(u64),
 }
 
 fn value<'a>(view: RecView<'a>, field: usize) -> Option<Value<'a>> {
@@ -276,6 +288,15 @@ fn value<'a>(view: RecView<'a>, field: usize) -> Option<Value<'a>> {
             4 => V::Source(r.source),
             _ => return None,
         },
+        RecView::Dataset(r) => match field {
+            0 => V::Id(r.id),
+            1 => V::Text(&r.name),
+            2 => V::Text(&r.path),
+            3 => V::Label(r.layout.label()),
+            4 => V::Count(r.rows),
+            5 => V::Text(&r.note),
+            _ => return None,
+        },
     })
 }
 
@@ -331,6 +352,7 @@ fn plain_text(v: Value<'_>) -> String {
         Value::Countries(list) | Value::List(list) => list.join(", "),
         Value::Source(id) => id.map(|i| i.to_string()).unwrap_or_default(),
         Value::Bool(b) => if b { "yes" } else { "no" }.to_owned(),
+        Value::Count(n) => n.to_string(),
     }
 }
 
@@ -377,6 +399,7 @@ pub fn sort_key(doc: &Document, view: RecView<'_>, field: usize) -> SortKey {
         Value::Number(n) => Some(*n),
         Value::Quantity(q) => q.map(|q| q.amount),
         Value::Source(s) => s.map(f64::from),
+        Value::Count(n) => Some(*n as f64),
         _ => None,
     };
     let ty = fields(view.kind())[field].ty;
@@ -685,6 +708,17 @@ pub fn with_text(view: RecView<'_>, field: usize, text: &str) -> Result<Record, 
             2 => r.topic = t.to_owned(),
             3 => r.text = text.to_owned(),
             4 => r.source = parse_source(t)?,
+            _ => return Err(format!("there is no {name} field")),
+        },
+        Record::Dataset(r) => match field {
+            0 => r.id = id()?,
+            1 => r.name = t.to_owned(),
+            2 => r.path = t.to_owned(),
+            // What the file was read as, and how many rows, come from the file itself.
+            3 if t == r.layout.label() => {}
+            4 if t == r.rows.to_string() => {}
+            3 | 4 => return Err(format!("{name} comes from the file and cannot be typed in")),
+            5 => r.note = text.to_owned(),
             _ => return Err(format!("there is no {name} field")),
         },
     }

@@ -56,12 +56,28 @@ pub fn usd_full(value: f64) -> String {
     }
 }
 
-/// `1 error`, `2 errors`: a count with its noun, plural with "s" unless it is one.
+/// `1 error`, `2 errors`, `10,000,000 rows`: a count with its noun, plural with "s"
+/// unless it is one.
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
-        format!("{n} {noun}s")
+        format!("{} {noun}s", group_thousands(n as u64))
+    }
+}
+
+/// A size in bytes for people: `950 B`, `4.2 MB`, `1.23 GB` (powers of 1,000, as file
+/// managers show them).
+pub fn bytes(n: u64) -> String {
+    let n = n as f64;
+    if n < 1e3 {
+        format!("{n:.0} B")
+    } else if n < 1e6 {
+        format!("{:.1} kB", n / 1e3)
+    } else if n < 1e9 {
+        format!("{:.1} MB", n / 1e6)
+    } else {
+        format!("{:.2} GB", n / 1e9)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod explore;
 pub mod fields;
 pub mod format;
 pub mod hs;
+pub mod products;
 pub mod record;
 pub mod summary;
 pub mod table;

@@ -1,6 +1,7 @@
 //! Records of any kind, owned ([`Record`]) or borrowed ([`RecView`]), and the document's
 //! lists accessed by kind, so that tables and edits work the same way for every kind.
 
+use super::dataset::DatasetLink;
 use super::document::{
     Category, CountryEntry, Document, Fact, Id, Indicator, Investment, Source, TradeVolume,
 };
@@ -23,6 +24,8 @@ pub enum Record {
     Indicator(Indicator),
     /// A fact.
     Fact(Fact),
+    /// A linked dataset.
+    Dataset(DatasetLink),
 }
 
 /// A borrowed record of any kind.
@@ -42,6 +45,8 @@ pub enum RecView<'a> {
     Indicator(&'a Indicator),
     /// A fact.
     Fact(&'a Fact),
+    /// A linked dataset.
+    Dataset(&'a DatasetLink),
 }
 
 impl Record {
@@ -60,6 +65,7 @@ impl Record {
             Record::Investment(r) => RecView::Investment(r),
             Record::Indicator(r) => RecView::Indicator(r),
             Record::Fact(r) => RecView::Fact(r),
+            Record::Dataset(r) => RecView::Dataset(r),
         }
     }
 
@@ -71,6 +77,7 @@ impl Record {
             Record::Investment(r) => r.id = id,
             Record::Indicator(r) => r.id = id,
             Record::Fact(r) => r.id = id,
+            Record::Dataset(r) => r.id = id,
             Record::Country(_) | Record::Category(_) => {}
         }
     }
@@ -87,6 +94,7 @@ impl<'a> RecView<'a> {
             RecView::Investment(_) => RecordKind::Investment,
             RecView::Indicator(_) => RecordKind::Indicator,
             RecView::Fact(_) => RecordKind::Fact,
+            RecView::Dataset(_) => RecordKind::Dataset,
         }
     }
 
@@ -100,6 +108,7 @@ impl<'a> RecView<'a> {
             RecView::Investment(r) => Record::Investment(r.clone()),
             RecView::Indicator(r) => Record::Indicator(r.clone()),
             RecView::Fact(r) => Record::Fact(r.clone()),
+            RecView::Dataset(r) => Record::Dataset(r.clone()),
         }
     }
 
@@ -113,6 +122,7 @@ impl<'a> RecView<'a> {
             RecView::Investment(r) => r.id.to_string(),
             RecView::Indicator(r) => r.id.to_string(),
             RecView::Fact(r) => r.id.to_string(),
+            RecView::Dataset(r) => r.id.to_string(),
         }
     }
 
@@ -123,7 +133,10 @@ impl<'a> RecView<'a> {
             RecView::Investment(r) => r.source,
             RecView::Indicator(r) => r.source,
             RecView::Fact(r) => r.source,
-            RecView::Source(_) | RecView::Country(_) | RecView::Category(_) => None,
+            RecView::Source(_)
+            | RecView::Country(_)
+            | RecView::Category(_)
+            | RecView::Dataset(_) => None,
         }
     }
 }
@@ -171,6 +184,10 @@ macro_rules! by_kind {
                 let $list = &$doc.facts;
                 $body
             }
+            RecordKind::Dataset => {
+                let $list = &$doc.datasets;
+                $body
+            }
             RecordKind::Document => 0,
         }
     };
@@ -195,6 +212,7 @@ impl Document {
             RecordKind::Investment => RecView::Investment(self.investments.get(index)?),
             RecordKind::Indicator => RecView::Indicator(self.indicators.get(index)?),
             RecordKind::Fact => RecView::Fact(self.facts.get(index)?),
+            RecordKind::Dataset => RecView::Dataset(self.datasets.get(index)?),
             RecordKind::Document => return None,
         })
     }
@@ -222,6 +240,7 @@ impl Document {
             Record::Investment(r) => swap(&mut self.investments, index, r).map(Record::Investment),
             Record::Indicator(r) => swap(&mut self.indicators, index, r).map(Record::Indicator),
             Record::Fact(r) => swap(&mut self.facts, index, r).map(Record::Fact),
+            Record::Dataset(r) => swap(&mut self.datasets, index, r).map(Record::Dataset),
         };
         old.ok_or_else(|| self.no_such_row(kind, index))
     }
@@ -240,6 +259,7 @@ impl Document {
             Record::Investment(r) => self.investments.insert(index, r),
             Record::Indicator(r) => self.indicators.insert(index, r),
             Record::Fact(r) => self.facts.insert(index, r),
+            Record::Dataset(r) => self.datasets.insert(index, r),
         }
         Ok(())
     }
@@ -257,6 +277,7 @@ impl Document {
             RecordKind::Investment => Record::Investment(self.investments.remove(index)),
             RecordKind::Indicator => Record::Indicator(self.indicators.remove(index)),
             RecordKind::Fact => Record::Fact(self.facts.remove(index)),
+            RecordKind::Dataset => Record::Dataset(self.datasets.remove(index)),
             RecordKind::Document => return Err(self.no_such_row(kind, index)),
         })
     }
@@ -269,6 +290,7 @@ impl Document {
             RecordKind::Investment => self.investments.iter().map(|r| r.id).max(),
             RecordKind::Indicator => self.indicators.iter().map(|r| r.id).max(),
             RecordKind::Fact => self.facts.iter().map(|r| r.id).max(),
+            RecordKind::Dataset => self.datasets.iter().map(|r| r.id).max(),
             RecordKind::Country | RecordKind::Category | RecordKind::Document => None,
         };
         max.map_or(1, |m| m.saturating_add(1))

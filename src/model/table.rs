@@ -60,7 +60,7 @@ fn year_of(view: RecView<'_>) -> Option<i32> {
         RecView::Investment(v) => v.announced.map(|d| d.year()),
         RecView::Indicator(v) => v.year,
         RecView::Source(s) => s.date.map(|d| d.year()),
-        RecView::Fact(_) | RecView::Country(_) | RecView::Category(_) => None,
+        RecView::Fact(_) | RecView::Country(_) | RecView::Category(_) | RecView::Dataset(_) => None,
     }
 }
 
@@ -80,7 +80,7 @@ fn each_country<'a>(view: RecView<'a>, mut f: impl FnMut(&'a str)) {
         RecView::Indicator(v) => f(&v.country),
         RecView::Fact(x) => x.countries.iter().for_each(|c| f(c)),
         RecView::Country(c) => f(&c.code),
-        RecView::Source(_) | RecView::Category(_) => {}
+        RecView::Source(_) | RecView::Category(_) | RecView::Dataset(_) => {}
     }
 }
 
@@ -172,12 +172,22 @@ pub fn filter_choices(doc: &Document, kind: RecordKind) -> (Vec<i32>, Vec<String
 /// The rows as tab-separated values with a header line of field names; values are written
 /// as they are typed, so that pasting them back gives the same records.
 pub fn rows_to_tsv(doc: &Document, kind: RecordKind, rows: &[usize]) -> String {
+    String::from_utf8_lossy(&rows_delimited(doc, kind, rows, b'\t')).into_owned()
+}
+
+/// Rows as CSV (comma-separated, quoted where needed) with a header line, for
+/// File > Export: the same text a cell shows when edited, so that it reads back the same.
+pub fn rows_to_csv(doc: &Document, kind: RecordKind, rows: &[usize]) -> Vec<u8> {
+    rows_delimited(doc, kind, rows, b',')
+}
+
+fn rows_delimited(doc: &Document, kind: RecordKind, rows: &[usize], delimiter: u8) -> Vec<u8> {
     let names: Vec<&str> = fields::fields(kind).iter().map(|f| f.name).collect();
     let mut writer = csv::WriterBuilder::new()
-        .delimiter(b'\t')
+        .delimiter(delimiter)
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
-    // Writing to memory cannot fail; a failed row would only be missing from the copy.
+    // Writing to memory cannot fail; a failed row would only be missing from the output.
     let _ = writer.write_record(&names);
     for &i in rows {
         if let Some(view) = doc.view(kind, i) {
@@ -187,10 +197,7 @@ pub fn rows_to_tsv(doc: &Document, kind: RecordKind, rows: &[usize]) -> String {
             let _ = writer.write_record(&values);
         }
     }
-    writer
-        .into_inner()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_default()
+    writer.into_inner().unwrap_or_default()
 }
 
 /// A record of `kind` with every field at its plain default and the given id.
@@ -261,7 +268,8 @@ pub fn blank_record(kind: RecordKind, id: Id) -> Option<Record> {
             text: String::new(),
             source: None,
         }),
-        RecordKind::Document => return None,
+        // Datasets are linked by importing a file, not typed in.
+        RecordKind::Dataset | RecordKind::Document => return None,
     })
 }
 
@@ -322,6 +330,7 @@ pub fn new_record(
             c.name = "New group".to_owned();
             c.group = true;
         }
+        Record::Dataset(_) => {}
     }
     Some(record)
 }

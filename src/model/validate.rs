@@ -58,11 +58,13 @@ pub enum RecordKind {
     Indicator,
     /// `facts`.
     Fact,
+    /// `datasets`.
+    Dataset,
 }
 
 impl RecordKind {
     /// The document's lists, in file order.
-    pub const LISTS: [RecordKind; 7] = [
+    pub const LISTS: [RecordKind; 8] = [
         RecordKind::Source,
         RecordKind::Country,
         RecordKind::Category,
@@ -70,6 +72,7 @@ impl RecordKind {
         RecordKind::Investment,
         RecordKind::Indicator,
         RecordKind::Fact,
+        RecordKind::Dataset,
     ];
 
     /// Singular name for messages.
@@ -83,6 +86,7 @@ impl RecordKind {
             RecordKind::Investment => "investment",
             RecordKind::Indicator => "indicator",
             RecordKind::Fact => "fact",
+            RecordKind::Dataset => "dataset",
         }
     }
 }
@@ -285,6 +289,24 @@ impl<'a> Checker<'a> {
             RecView::Investment(v) => self.investment_record(r, v),
             RecView::Indicator(v) => self.indicator_record(r, v),
             RecView::Fact(v) => self.fact_record(r, v),
+            RecView::Dataset(d) => {
+                if d.path.trim().is_empty() {
+                    self.push(
+                        Severity::Error,
+                        r,
+                        "path",
+                        "the dataset has no file path".into(),
+                    );
+                }
+                if d.name.trim().is_empty() {
+                    self.push(
+                        Severity::Warning,
+                        r,
+                        "name",
+                        "the dataset has no name".into(),
+                    );
+                }
+            }
         }
     }
 
@@ -518,6 +540,7 @@ pub fn validate(doc: &Document) -> Vec<Problem> {
     c.duplicate_ids(RecordKind::Investment, &doc.investments, |v| v.id);
     c.duplicate_ids(RecordKind::Indicator, &doc.indicators, |v| v.id);
     c.duplicate_ids(RecordKind::Fact, &doc.facts, |v| v.id);
+    c.duplicate_ids(RecordKind::Dataset, &doc.datasets, |v| v.id);
     for kind in RecordKind::LISTS {
         for index in 0..doc.len_of(kind) {
             if let Some(view) = doc.view(kind, index) {

@@ -1,9 +1,12 @@
-//! The Categories view: what the focus country exports to and imports from the partner.
+//! The Categories view: what the focus country exports to and imports from the partner,
+//! from the document's category records and, product by product with drill-down from HS
+//! chapters to headings to products, from linked datasets.
 
 use eframe::egui;
 
 use super::{AppView, chart, no_partner};
 use crate::app::{Command, UiState};
+use crate::model::products;
 
 /// Draws the view.
 pub fn show(
@@ -16,19 +19,74 @@ pub fn show(
         no_partner(ui, view);
         return;
     };
+    let height_of = |c: &crate::model::chart::ChartData| {
+        (80.0 + 26.0 * c.categories.len() as f32).clamp(240.0, 900.0)
+    };
     egui::ScrollArea::vertical()
         .id_salt("categories_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            let height = (80.0 + 26.0 * chart_data.categories.len() as f32).clamp(240.0, 900.0);
-            chart::show(
-                ui,
-                chart_data,
-                height,
-                view.settings.money_unit,
-                view.nav.selected.as_ref(),
-                state,
-                commands,
-            );
+            let has_datasets = !view.doc.datasets.is_empty();
+            if let Some(products_chart) = &view.explore.product_chart {
+                drill_bar(ui, view, commands);
+                chart::show(
+                    ui,
+                    products_chart,
+                    height_of(products_chart),
+                    view.settings.money_unit,
+                    view.nav.selected.as_ref(),
+                    state,
+                    commands,
+                );
+                ui.add_space(8.0);
+            } else if has_datasets && view.datasets.working() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Summing the linked datasets by product…");
+                });
+            }
+            // The document's own category records; hidden when only a dataset has products.
+            if !(chart_data.is_empty() && view.explore.product_chart.is_some()) {
+                chart::show(
+                    ui,
+                    chart_data,
+                    height_of(chart_data),
+                    view.settings.money_unit,
+                    view.nav.selected.as_ref(),
+                    state,
+                    commands,
+                );
+            }
         });
+}
+
+/// Where the products chart is in the HS tree, with a way back up.
+fn drill_bar(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    let within = view.nav.drill();
+    ui.horizontal(|ui| {
+        ui.label("Products:");
+        if ui
+            .add_enabled(within.is_some(), egui::Button::new("All chapters"))
+            .on_hover_text("Back to the HS chapters")
+            .clicked()
+        {
+            commands.push(Command::DrillProduct(None));
+        }
+        for code in products::drill_path(within) {
+            ui.label("/");
+            let current = Some(code.as_str()) == within;
+            if ui
+                .add_enabled(!current, egui::Button::new(&code))
+                .on_hover_text(format!("Back to {code}"))
+                .clicked()
+            {
+                commands.push(Command::DrillProduct(Some(code)));
+            }
+        }
+        ui.weak(if within.is_some_and(|c| c.len() >= 4) {
+            "HS products"
+        } else {
+            "Click a bar to see what it holds"
+        });
+    });
 }

@@ -104,9 +104,25 @@ fn category_formatter(
         }
         categories
             .get(rounded as usize)
-            .cloned()
+            .map(|c| axis_label(c))
             .unwrap_or_default()
     }
+}
+
+/// Longest category label on an axis, in characters. egui_plot gives the axis the width
+/// of its widest label and drops the axes altogether when nothing is left for the plot,
+/// so long names (HS chapter titles run to 150 characters) are shortened here; the
+/// tooltip keeps the full name.
+const AXIS_LABEL_CHARS: usize = 34;
+
+fn axis_label(text: &str) -> String {
+    if text.chars().count() <= AXIS_LABEL_CHARS {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(AXIS_LABEL_CHARS - 1).collect();
+    short.truncate(short.trim_end().len());
+    short.push('…');
+    short
 }
 
 fn year_formatter(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
@@ -417,14 +433,17 @@ fn plot(
                     ui.label(line);
                 }
             }
-            if point.record.is_some() {
+            if point.drill.is_none() && point.record.is_some() {
                 ui.weak("Click to show the record");
             }
         });
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
     }
     if response.response.clicked() {
-        commands.push(Command::Select(hovered.and_then(|p| p.record.clone())));
+        match hovered.and_then(|p| p.drill.clone()) {
+            Some(code) => commands.push(Command::DrillProduct(Some(code))),
+            None => commands.push(Command::Select(hovered.and_then(|p| p.record.clone()))),
+        }
     }
 }
 

@@ -47,6 +47,7 @@ pub fn show(
             None => {}
         }
     }
+    super::import_dialog::show(ctx, state, commands);
     if let Some(busy) = view.busy {
         egui::Modal::new(egui::Id::unique("busy_modal")).show(ctx, |ui| {
             ui.horizontal(|ui| {
@@ -122,6 +123,14 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         PathPurpose::Open => ("Open a document", "Open"),
         PathPurpose::SaveAs(_) => ("Save the document as", "Save"),
         PathPurpose::SavePng(_) => ("Save the chart as a PNG image", "Save"),
+        PathPurpose::Import => ("Import a trade data file", "Import"),
+        PathPurpose::ExportCsv => ("Export the table as CSV", "Export"),
+    };
+    let hint = match prompt.purpose {
+        PathPurpose::Import => "/path/to/data.csv",
+        PathPurpose::ExportCsv => "/path/to/table.csv",
+        PathPurpose::SavePng(_) => "/path/to/chart.png",
+        _ => "/path/to/document.ron",
     };
     let response = egui::Modal::new(egui::Id::unique("path_prompt_modal")).show(ctx, |ui| {
         ui.set_width(520.0);
@@ -134,7 +143,7 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         let edit = ui
             .add(
                 egui::TextEdit::singleline(&mut prompt.text)
-                    .hint_text("/path/to/document.ron")
+                    .hint_text(hint)
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
@@ -144,11 +153,14 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         if edit.changed() {
             prompt.exists = std::path::Path::new(prompt.text.trim()).is_file();
         }
-        if prompt.exists && prompt.purpose != PathPurpose::Open {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                "A file with this name exists and will be replaced; its previous version is kept as .bak.",
-            );
+        let replaces = !matches!(prompt.purpose, PathPurpose::Open | PathPurpose::Import);
+        if prompt.exists && replaces {
+            let text = if prompt.purpose == PathPurpose::ExportCsv {
+                "A file with this name exists and will be replaced."
+            } else {
+                "A file with this name exists and will be replaced; its previous version is kept as .bak."
+            };
+            ui.colored_label(ui.visuals().warn_fg_color, text);
         }
         let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.add_space(8.0);
@@ -214,7 +226,7 @@ pub fn drop_hint(ctx: &egui::Context) {
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
-        "Drop a .ron document to open it",
+        "Drop a .ron document to open it, or a data file (CSV, BACI, Comtrade) to import it",
         egui::FontId::proportional(24.0),
         egui::Color32::WHITE,
     );

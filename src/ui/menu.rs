@@ -64,6 +64,29 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
                 commands.push(Command::Action(Action::Revert));
             }
             ui.separator();
+            let importing = view.datasets_importing;
+            if action_button(ui, Action::Import, Action::Import.label(), idle && !importing) {
+                commands.push(Command::Action(Action::Import));
+            }
+            let export = ui
+                .add_enabled_ui(idle, |ui| {
+                    let mut button = egui::Button::new(format!(
+                        "Export {} table as CSV…",
+                        view.nav.table_kind.label().to_lowercase()
+                    ));
+                    if let Some(shortcut) = Action::ExportCsv.shortcuts().first() {
+                        button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+                    }
+                    ui.add(button).on_hover_text(
+                        "Write the rows of the table last shown in the Tables view, as filtered and sorted there",
+                    )
+                })
+                .inner
+                .clicked();
+            if export {
+                commands.push(Command::Action(Action::ExportCsv));
+            }
+            ui.separator();
             if action_button(ui, Action::Quit, Action::Quit.label(), true) {
                 commands.push(Command::Action(Action::Quit));
             }

@@ -7,6 +7,7 @@ mod categories_view;
 mod chart;
 mod details;
 mod dialogs;
+mod import_dialog;
 mod indicators_view;
 mod investments_view;
 mod menu;
@@ -23,7 +24,7 @@ use std::path::Path;
 
 use eframe::egui;
 
-use crate::app::{Command, ExploreData, Navigation, Origin, Settings, UiState, View};
+use crate::app::{Command, Datasets, ExploreData, Navigation, Origin, Settings, UiState, View};
 use crate::model::Document;
 
 /// What the UI needs to draw a frame, borrowed from the app.
@@ -52,6 +53,10 @@ pub struct AppView<'a> {
     pub redo_label: Option<&'static str>,
     /// What runs in the background, if anything.
     pub busy: Option<&'a str>,
+    /// The linked datasets' rows and loading state.
+    pub datasets: &'a Datasets,
+    /// True while an import runs.
+    pub datasets_importing: bool,
 }
 
 impl AppView<'_> {

@@ -99,11 +99,16 @@ pub fn show(
                 }
             }
             ui.add_space(8.0);
+            // A dataset's products stand in for empty category records.
+            let categories = match (&explore.category_chart, &explore.product_chart) {
+                (Some(c), Some(p)) if c.is_empty() => Some(p),
+                (c, _) => c.as_ref(),
+            };
             for chart_data in [
-                &explore.trade_chart,
-                &explore.category_chart,
-                &explore.pair_investment_bars,
-                &explore.pair_timeline,
+                explore.trade_chart.as_ref(),
+                categories,
+                explore.pair_investment_bars.as_ref(),
+                explore.pair_timeline.as_ref(),
             ]
             .into_iter()
             .flatten()

@@ -3,7 +3,7 @@
 use eframe::egui;
 
 use super::AppView;
-use crate::app::{Command, Origin, UiState, View};
+use crate::app::{Command, DatasetStatus, Origin, UiState, View};
 use crate::model::format;
 
 /// Draws the status bar.
@@ -52,6 +52,45 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
             } else if let Some((toast, _)) = &state.toast {
                 ui.label(toast);
             }
+            datasets_state(ui, view);
         });
     });
+}
+
+/// Linked datasets being read, failed, or summed.
+fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
+    for entry in view.datasets.entries() {
+        match &entry.status {
+            DatasetStatus::Loading(progress) => {
+                ui.separator();
+                let done = progress.map_or(0.0, |p| p.fraction());
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .desired_width(120.0)
+                        .show_percentage(),
+                );
+                ui.label(format!("Reading dataset {}", entry.name));
+            }
+            DatasetStatus::Failed(why) => {
+                ui.separator();
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("Dataset {} unavailable", entry.name),
+                )
+                .on_hover_text(why.as_str());
+            }
+            DatasetStatus::Ready(_) => {}
+        }
+    }
+    if view.datasets.working()
+        && view
+            .datasets
+            .entries()
+            .iter()
+            .all(|e| matches!(e.status, DatasetStatus::Ready(_)))
+    {
+        ui.separator();
+        ui.spinner();
+        ui.label("Summing datasets…");
+    }
 }

@@ -16,7 +16,7 @@ use crate::model::fields::{self, FieldType};
 use crate::model::{Document, RecordKind, format};
 
 /// The tables, in tab order.
-pub const KINDS: [RecordKind; 7] = [
+pub const KINDS: [RecordKind; 8] = [
     RecordKind::Trade,
     RecordKind::Investment,
     RecordKind::Indicator,
@@ -24,6 +24,7 @@ pub const KINDS: [RecordKind; 7] = [
     RecordKind::Category,
     RecordKind::Source,
     RecordKind::Country,
+    RecordKind::Dataset,
 ];
 
 fn tab_label(kind: RecordKind) -> &'static str {
@@ -35,6 +36,7 @@ fn tab_label(kind: RecordKind) -> &'static str {
         RecordKind::Category => "Categories",
         RecordKind::Source => "Sources",
         RecordKind::Country => "Countries and groups",
+        RecordKind::Dataset => "Linked datasets",
         RecordKind::Document => "Document",
     }
 }

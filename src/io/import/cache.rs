@@ -12,7 +12,7 @@ use std::time::UNIX_EPOCH;
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
-use super::Layout;
+use super::{ColumnMap, Layout};
 use crate::model::dataset::{DatasetCountry, DatasetProduct, TradeTable};
 
 const MAGIC: &[u8; 8] = b"TXCACHE1";
@@ -96,9 +96,18 @@ pub fn cache_folder() -> Option<PathBuf> {
 
 /// The cache file for a source (named by a hash of its absolute path).
 pub fn cache_path(folder: &Path, source: &Path) -> PathBuf {
+    cache_path_for(folder, source, None)
+}
+
+/// The cache file for a source read through `mapping`: a file read with another mapping
+/// gives other rows, so it gets its own cache.
+pub fn cache_path_for(folder: &Path, source: &Path, mapping: Option<&ColumnMap>) -> PathBuf {
     let absolute = std::fs::canonicalize(source).unwrap_or_else(|_| source.to_path_buf());
     let mut hasher = FxHasher::default();
     hasher.write(absolute.to_string_lossy().as_bytes());
+    if let Some(mapping) = mapping {
+        hasher.write(format!("{mapping:?}").as_bytes());
+    }
     folder.join(format!("{:016x}.tecache", hasher.finish()))
 }
 

@@ -1,89 +1,6 @@
 //! The file layouts Trade Explorer reads, recognised from their header line.
 
-use serde::{Deserialize, Serialize};
-
-/// A known layout of trade data files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Layout {
-    /// UN Comtrade (comtradeplus) CSV or bulk tab-separated text, 47 columns.
-    Comtrade,
-    /// The legacy UN Comtrade CSV ("Trade Value (US$)", "Reporter ISO", …).
-    ComtradeLegacy,
-    /// The snake_case layout written by the comtradr R package.
-    Comtradr,
-    /// CEPII BACI: t, i, j, k, v, q.
-    Baci,
-    /// Any other CSV, read through a column mapping chosen by the user.
-    Mapped,
-}
-
-impl Layout {
-    /// Name for messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Layout::Comtrade => "UN Comtrade (CSV or bulk text)",
-            Layout::ComtradeLegacy => "UN Comtrade legacy CSV",
-            Layout::Comtradr => "comtradr (R package) CSV",
-            Layout::Baci => "CEPII BACI",
-            Layout::Mapped => "CSV with a column mapping",
-        }
-    }
-}
-
-/// Which column holds what. Column indices are 0-based.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ColumnMap {
-    /// Year (or a period such as 202401, whose first four digits are the year).
-    pub year: usize,
-    /// Reporter (or exporter) as ISO alpha-3 code.
-    pub reporter_iso: Option<usize>,
-    /// Reporter as numeric code.
-    pub reporter_code: Option<usize>,
-    /// Reporter name.
-    pub reporter_name: Option<usize>,
-    /// Partner (or importer) as ISO alpha-3 code.
-    pub partner_iso: Option<usize>,
-    /// Partner as numeric code.
-    pub partner_code: Option<usize>,
-    /// Partner name.
-    pub partner_name: Option<usize>,
-    /// Flow code (X, M, RX, …) or description ("Export", "Import").
-    pub flow: Option<usize>,
-    /// Product code.
-    pub product: Option<usize>,
-    /// Product description.
-    pub product_name: Option<usize>,
-    /// Trade value.
-    pub value: usize,
-    /// Multiplier that turns the value into US dollars (1000 for BACI's thousands).
-    pub value_scale: f64,
-    /// Quantity.
-    pub quantity: Option<usize>,
-}
-
-impl ColumnMap {
-    /// The largest column index used (rows need at least this many fields plus one).
-    pub fn max_column(&self) -> usize {
-        [
-            Some(self.year),
-            self.reporter_iso,
-            self.reporter_code,
-            self.reporter_name,
-            self.partner_iso,
-            self.partner_code,
-            self.partner_name,
-            self.flow,
-            self.product,
-            self.product_name,
-            Some(self.value),
-            self.quantity,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(0)
-    }
-}
+pub use crate::model::dataset::{ColumnMap, Layout};
 
 fn norm(name: &str) -> String {
     name.trim()
@@ -199,6 +116,181 @@ pub fn detect(header: &[String]) -> Option<(Layout, ColumnMap)> {
     None
 }
 
+/// The columns a user chose in the mapping dialog, before they are checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappingRoles {
+    /// Year (or period) column.
+    pub year: Option<usize>,
+    /// Reporter or exporter column (ISO alpha-3 or numeric code).
+    pub reporter: Option<usize>,
+    /// Partner or importer column.
+    pub partner: Option<usize>,
+    /// Flow column; `None` means every row is exporter → importer.
+    pub flow: Option<usize>,
+    /// Product code column.
+    pub product: Option<usize>,
+    /// Product description column.
+    pub product_name: Option<usize>,
+    /// Value column.
+    pub value: Option<usize>,
+    /// Quantity column.
+    pub quantity: Option<usize>,
+    /// What one unit of the value column is in US dollars (1, 1,000 or 1,000,000).
+    pub scale: f64,
+}
+
+impl Default for MappingRoles {
+    fn default() -> Self {
+        Self {
+            year: None,
+            reporter: None,
+            partner: None,
+            flow: None,
+            product: None,
+            product_name: None,
+            value: None,
+            quantity: None,
+            scale: 1.0,
+        }
+    }
+}
+
+/// Whether most sample values of a column are numbers (numeric country codes) rather than
+/// letters (ISO codes).
+fn looks_numeric(rows: &[Vec<String>], column: usize) -> bool {
+    let values: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.get(column))
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    !values.is_empty()
+        && values
+            .iter()
+            .filter(|v| {
+                v.split('.')
+                    .next()
+                    .is_some_and(|n| n.parse::<u32>().is_ok())
+            })
+            .count()
+            * 2
+            > values.len()
+}
+
+impl MappingRoles {
+    /// Guesses from the column names, so that the dialog opens with likely choices.
+    pub fn guess(header: &[String]) -> MappingRoles {
+        let has = |names: &[&str]| find(header, names);
+        MappingRoles {
+            year: has(&["year", "yr", "t", "period", "time", "refyear"]),
+            reporter: has(&[
+                "exporter", "reporter", "origin", "iso_o", "iso3_o", "from", "country", "i",
+            ]),
+            partner: has(&[
+                "importer",
+                "partner",
+                "destination",
+                "iso_d",
+                "iso3_d",
+                "to",
+                "j",
+            ]),
+            flow: has(&["flow", "tradeflow", "direction", "flowcode"]),
+            product: has(&["product", "hs", "hs6", "commodity", "cmdcode", "k", "code"]),
+            product_name: has(&["description", "productname", "commoditydescription"]),
+            value: has(&[
+                "value",
+                "trade",
+                "tradevalue",
+                "usd",
+                "valueusd",
+                "v",
+                "flows",
+                "amount",
+            ]),
+            quantity: has(&["quantity", "qty", "q", "weight", "netweight"]),
+            scale: 1.0,
+        }
+    }
+
+    /// The column map, or what is missing. Country columns holding numbers are read as
+    /// numeric (M49) codes, others as ISO alpha-3 codes, judged from the sample `rows`.
+    pub fn to_map(&self, header: &[String], rows: &[Vec<String>]) -> Result<ColumnMap, String> {
+        let mut missing = Vec::new();
+        if self.year.is_none() {
+            missing.push("year");
+        }
+        if self.reporter.is_none() {
+            missing.push("reporter or exporter");
+        }
+        if self.partner.is_none() {
+            missing.push("partner or importer");
+        }
+        if self.value.is_none() {
+            missing.push("value");
+        }
+        if !missing.is_empty() {
+            return Err(format!("Choose a column for: {}.", missing.join(", ")));
+        }
+        let used: Vec<usize> = [self.year, self.reporter, self.partner, self.value]
+            .into_iter()
+            .flatten()
+            .collect();
+        for (i, c) in used.iter().enumerate() {
+            if used[..i].contains(c) {
+                let name = header.get(*c).map_or("?", String::as_str);
+                return Err(format!(
+                    "Column \"{name}\" is chosen for two roles; each role needs its own column."
+                ));
+            }
+        }
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            return Err("The value's scale must be a positive number.".to_owned());
+        }
+        let country = |c: Option<usize>| match c {
+            Some(c) if looks_numeric(rows, c) => (None, Some(c)),
+            other => (other, None),
+        };
+        let (reporter_iso, reporter_code) = country(self.reporter);
+        let (partner_iso, partner_code) = country(self.partner);
+        Ok(ColumnMap {
+            year: self.year.unwrap_or_default(),
+            reporter_iso,
+            reporter_code,
+            reporter_name: None,
+            partner_iso,
+            partner_code,
+            partner_name: None,
+            flow: self.flow,
+            product: self.product,
+            product_name: self.product_name,
+            value: self.value.unwrap_or_default(),
+            value_scale: self.scale,
+            quantity: self.quantity,
+        })
+    }
+
+    /// The roles of a map chosen before (remembered for files with the same header).
+    pub fn from_map(map: &ColumnMap) -> MappingRoles {
+        MappingRoles {
+            year: Some(map.year),
+            reporter: map.reporter_iso.or(map.reporter_code),
+            partner: map.partner_iso.or(map.partner_code),
+            flow: map.flow,
+            product: map.product,
+            product_name: map.product_name,
+            value: Some(map.value),
+            quantity: map.quantity,
+            scale: map.value_scale,
+        }
+    }
+}
+
+/// The key under which a mapping is remembered: the header's column names.
+pub fn header_key(header: &[String]) -> String {
+    header.join("\u{1f}")
+}
+
 /// The formats and the columns each needs, for the message about an unknown header.
 pub fn expected_columns() -> &'static str {
     "Known formats and the columns they need:\n\
@@ -212,6 +304,39 @@ pub fn expected_columns() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mapping_roles_guess_check_and_tell_codes_apart() {
+        let h = header("year,exporter,importer,trade,flag", ',');
+        let roles = MappingRoles::guess(&h);
+        assert_eq!(
+            (roles.year, roles.reporter, roles.partner, roles.value),
+            (Some(0), Some(1), Some(2), Some(3))
+        );
+        let iso = vec![vec!["2020".into(), "PAK".into(), "KAZ".into(), "5".into()]];
+        let map = roles.to_map(&h, &iso).unwrap();
+        assert_eq!((map.reporter_iso, map.reporter_code), (Some(1), None));
+        let numeric = vec![vec!["2020".into(), "586".into(), "398".into(), "5".into()]];
+        let map = roles.to_map(&h, &numeric).unwrap();
+        assert_eq!((map.reporter_iso, map.reporter_code), (None, Some(1)));
+        assert_eq!(MappingRoles::from_map(&map).reporter, Some(1));
+
+        let missing = MappingRoles {
+            value: None,
+            ..roles.clone()
+        };
+        assert!(missing.to_map(&h, &iso).unwrap_err().contains("value"));
+        let twice = MappingRoles {
+            partner: Some(1),
+            ..roles.clone()
+        };
+        assert!(twice.to_map(&h, &iso).unwrap_err().contains("exporter"));
+        let bad_scale = MappingRoles {
+            scale: 0.0,
+            ..roles
+        };
+        assert!(bad_scale.to_map(&h, &iso).is_err());
+    }
 
     fn header(names: &str, sep: char) -> Vec<String> {
         names.split(sep).map(str::to_owned).collect()

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-pub use formats::{ColumnMap, Layout, detect, expected_columns};
+pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
 
 use crate::model::dataset::TradeTable;
 use codes::CodeTable;
@@ -375,7 +375,8 @@ pub fn import_file(
         .clamp(1, 8);
 
     let mut table = TradeTable {
-        reconciled: layout == Layout::Baci,
+        // Without a flow column, every row is exporter → importer, as in BACI.
+        reconciled: layout == Layout::Baci || (layout == Layout::Mapped && map.flow.is_none()),
         ..TradeTable::default()
     };
     let mut rejected = Vec::new();
@@ -511,4 +512,76 @@ fn reserve(table: &mut TradeTable, rows: usize) {
     table.product.reserve(rows);
     table.value.reserve(rows);
     table.quantity.reserve(rows);
+}
+
+/// A dataset opened for the app: its rows and what is known about where they came from.
+#[derive(Debug)]
+pub struct OpenedDataset {
+    /// The rows, and what was refused.
+    pub outcome: ImportOutcome,
+    /// The file's fingerprint when it was read (None when it could not be taken).
+    pub fingerprint: Option<cache::Fingerprint>,
+    /// True when the rows came from the binary cache rather than the file.
+    pub from_cache: bool,
+}
+
+/// Opens a data file the way the app does: from the binary cache when it matches the file,
+/// else by importing it and writing the cache for next time. A cache that cannot be read
+/// or written only costs time; it is never an error.
+pub fn open_dataset(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<OpenedDataset, ImportError> {
+    let fingerprint = cache::Fingerprint::of(path).ok();
+    let cache_file =
+        cache::cache_folder().map(|f| cache::cache_path_for(&f, path, mapping.as_ref()));
+    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
+        match cache::load(file, fp) {
+            Ok(Some(cached)) => {
+                let rows = cached.table.len() as u64 + cached.rows_rejected;
+                let unknown_countries = cached
+                    .table
+                    .countries
+                    .iter()
+                    .filter(|c| c.unknown)
+                    .map(|c| c.code.clone())
+                    .collect();
+                return Ok(OpenedDataset {
+                    outcome: ImportOutcome {
+                        table: cached.table,
+                        layout: cached.layout,
+                        rows_read: rows,
+                        rows_rejected: cached.rows_rejected,
+                        rejected: cached.rejected,
+                        codes_origin: None,
+                        unknown_countries,
+                    },
+                    fingerprint,
+                    from_cache: true,
+                });
+            }
+            Ok(None) => {}
+            Err(err) => log::warn!("cache {} unreadable: {err}", file.display()),
+        }
+    }
+    let outcome = import_file(path, mapping, progress, cancel)?;
+    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
+        && let Err(err) = cache::store(
+            file,
+            fp,
+            outcome.layout,
+            &outcome.table,
+            outcome.rows_rejected,
+            &outcome.rejected,
+        )
+    {
+        log::warn!("could not write the cache {}: {err}", file.display());
+    }
+    Ok(OpenedDataset {
+        outcome,
+        fingerprint,
+        from_cache: false,
+    })
 }

@@ -1,0 +1,408 @@
+//! The rows of the document's linked datasets, loaded off the UI thread (from the binary
+//! cache when it is current, else from the file), and the sums the views need, also
+//! computed off the UI thread whenever the focus country, the partner or the drill-down
+//! changes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use eframe::egui;
+
+use crate::io::import::{self, Progress};
+use crate::model::dataset::{
+    ColumnMap, DatasetLink, FocusSums, Layout, TradeTable, focus_sums, main_country,
+};
+use crate::model::products::{PairProducts, pair_products_of};
+
+/// A linked dataset's rows, or how far their loading has come.
+#[derive(Debug, Clone)]
+pub enum DatasetStatus {
+    /// Being read; the latest progress report.
+    Loading(Option<Progress>),
+    /// Ready to use.
+    Ready(Arc<TradeTable>),
+    /// Could not be read: why.
+    Failed(String),
+}
+
+/// What identifies the rows of a link: the same file read the same way gives the same rows.
+#[derive(Debug, Clone, PartialEq)]
+struct LinkKey {
+    id: u32,
+    path: String,
+    layout: Layout,
+    mapping: Option<Box<ColumnMap>>,
+}
+
+impl LinkKey {
+    fn of(link: &DatasetLink) -> LinkKey {
+        LinkKey {
+            id: link.id,
+            path: link.path.clone(),
+            layout: link.layout,
+            mapping: link.mapping.clone(),
+        }
+    }
+}
+
+/// One linked dataset as the app holds it.
+#[derive(Debug, Clone)]
+pub struct LoadedDataset {
+    key: LinkKey,
+    /// Its name.
+    pub name: String,
+    /// Rows or progress.
+    pub status: DatasetStatus,
+    /// Non-World country codes in the rows, for the focus picker.
+    pub countries: Vec<String>,
+    /// The country with the most trade in the rows.
+    pub main_country: Option<String>,
+    cancel: Arc<AtomicBool>,
+}
+
+enum LoadMessage {
+    Progress(LinkKey, Progress),
+    Done(LinkKey, Result<(Arc<TradeTable>, Option<String>), String>),
+}
+
+/// What the sums were computed for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AggregateKey {
+    /// [`Datasets::generation`] at the time.
+    pub generation: u64,
+    /// Focus country.
+    pub focus: Option<String>,
+    /// Partner.
+    pub partner: Option<String>,
+    /// Product code drilled into.
+    pub drill: Option<String>,
+}
+
+/// Sums of the ready datasets for the current page.
+#[derive(Debug, Clone, Default)]
+pub struct Aggregates {
+    /// What they are for.
+    pub key: AggregateKey,
+    /// Per dataset: (index in the document's list, link, the focus country's sums).
+    pub focus: Vec<(usize, DatasetLink, FocusSums)>,
+    /// Product breakdown of the pair from the first dataset that has one.
+    pub products: Option<PairProducts>,
+}
+
+/// The linked datasets' rows and their sums.
+pub struct Datasets {
+    entries: Vec<LoadedDataset>,
+    /// Bumped whenever a dataset becomes ready, fails or is dropped.
+    generation: u64,
+    tx: Sender<LoadMessage>,
+    rx: Receiver<LoadMessage>,
+    aggregates: Aggregates,
+    /// Bumped when new sums arrive, so that the views' data is recomputed.
+    aggregates_revision: u64,
+    wanted: Option<AggregateKey>,
+    agg_tx: Sender<Aggregates>,
+    agg_rx: Receiver<Aggregates>,
+    agg_cancel: Arc<AtomicBool>,
+    agg_running: bool,
+}
+
+impl Default for Datasets {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        let (agg_tx, agg_rx) = channel();
+        Self {
+            entries: Vec::new(),
+            generation: 0,
+            tx,
+            rx,
+            aggregates: Aggregates::default(),
+            aggregates_revision: 0,
+            wanted: None,
+            agg_tx,
+            agg_rx,
+            agg_cancel: Arc::new(AtomicBool::new(false)),
+            agg_running: false,
+        }
+    }
+}
+
+impl Datasets {
+    /// The datasets, in the document's order.
+    pub fn entries(&self) -> &[LoadedDataset] {
+        &self.entries
+    }
+
+    /// Changes whenever the set of ready rows changes.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Changes whenever new sums arrive.
+    pub fn aggregates_revision(&self) -> u64 {
+        self.aggregates_revision
+    }
+
+    /// The latest sums.
+    pub fn aggregates(&self) -> &Aggregates {
+        &self.aggregates
+    }
+
+    /// True while rows are being read or sums computed.
+    pub fn working(&self) -> bool {
+        self.agg_running
+            || self
+                .entries
+                .iter()
+                .any(|e| matches!(e.status, DatasetStatus::Loading(_)))
+    }
+
+    /// The main country of the first ready dataset that has one.
+    pub fn main_country(&self) -> Option<&str> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.status, DatasetStatus::Ready(_)))
+            .find_map(|e| e.main_country.as_deref())
+    }
+
+    /// The rows of dataset `index`, when ready.
+    pub fn table(&self, index: usize) -> Option<&Arc<TradeTable>> {
+        match &self.entries.get(index)?.status {
+            DatasetStatus::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Follows the document's list: starts reading new links, keeps what is already read,
+    /// drops (and cancels) what is no longer linked.
+    pub fn sync(&mut self, links: &[DatasetLink], ctx: &egui::Context) {
+        let unchanged = links.len() == self.entries.len()
+            && links
+                .iter()
+                .zip(&self.entries)
+                .all(|(l, e)| e.key == LinkKey::of(l) && e.name == l.name);
+        if unchanged {
+            return;
+        }
+        let mut old: Vec<LoadedDataset> = std::mem::take(&mut self.entries);
+        for link in links {
+            let key = LinkKey::of(link);
+            let entry = match old.iter().position(|e| e.key == key) {
+                Some(i) => {
+                    let mut e = old.swap_remove(i);
+                    e.name = link.name.clone();
+                    e
+                }
+                None => self.start_load(link, key, ctx),
+            };
+            self.entries.push(entry);
+        }
+        for dropped in old {
+            dropped.cancel.store(true, Ordering::Relaxed);
+        }
+        self.generation += 1;
+    }
+
+    /// Adds rows that were just imported, so that they are not read again.
+    pub fn insert_ready(
+        &mut self,
+        link: &DatasetLink,
+        table: Arc<TradeTable>,
+        main_country: Option<String>,
+    ) {
+        let key = LinkKey::of(link);
+        self.entries.retain(|e| e.key != key);
+        self.entries.push(LoadedDataset {
+            key,
+            name: link.name.clone(),
+            countries: countries_of(&table),
+            main_country,
+            status: DatasetStatus::Ready(table),
+            cancel: Arc::new(AtomicBool::new(false)),
+        });
+        self.generation += 1;
+    }
+
+    fn start_load(&self, link: &DatasetLink, key: LinkKey, ctx: &egui::Context) -> LoadedDataset {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let entry = LoadedDataset {
+            key: key.clone(),
+            name: link.name.clone(),
+            status: DatasetStatus::Loading(None),
+            countries: Vec::new(),
+            main_country: None,
+            cancel: cancel.clone(),
+        };
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        let path = PathBuf::from(&link.path);
+        let mapping = link.mapping.as_deref().cloned();
+        let spawned = std::thread::Builder::new()
+            .name("trade-explorer-dataset".into())
+            .spawn(move || {
+                let progress_tx = tx.clone();
+                let progress_key = key.clone();
+                let progress_ctx = ctx.clone();
+                let mut report = |p: &Progress| {
+                    let _ = progress_tx.send(LoadMessage::Progress(progress_key.clone(), *p));
+                    progress_ctx.request_repaint();
+                };
+                let result = import::open_dataset(&path, mapping, &mut report, &cancel)
+                    .map(|opened| {
+                        let main = main_country(&opened.outcome.table);
+                        (Arc::new(opened.outcome.table), main)
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(LoadMessage::Done(key, result));
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => entry,
+            Err(err) => LoadedDataset {
+                status: DatasetStatus::Failed(format!("could not start reading: {err}")),
+                ..entry
+            },
+        }
+    }
+
+    /// Takes in what the loading and summing threads reported; true when something changed.
+    pub fn poll(&mut self) -> bool {
+        let mut changed = false;
+        while let Ok(message) = self.rx.try_recv() {
+            match message {
+                LoadMessage::Progress(key, p) => {
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.key == key)
+                        && matches!(e.status, DatasetStatus::Loading(_))
+                    {
+                        e.status = DatasetStatus::Loading(Some(p));
+                    }
+                }
+                LoadMessage::Done(key, result) => {
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
+                        match result {
+                            Ok((table, main)) => {
+                                e.countries = countries_of(&table);
+                                e.main_country = main;
+                                e.status = DatasetStatus::Ready(table);
+                            }
+                            Err(err) => e.status = DatasetStatus::Failed(err),
+                        }
+                        self.generation += 1;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        while let Ok(aggregates) = self.agg_rx.try_recv() {
+            self.agg_running = false;
+            if Some(&aggregates.key) == self.wanted.as_ref() {
+                self.aggregates = aggregates;
+                self.aggregates_revision += 1;
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// Asks for the sums of `key` (computed on another thread unless already there).
+    pub fn request(&mut self, key: AggregateKey, links: &[DatasetLink], ctx: &egui::Context) {
+        if self.wanted.as_ref() == Some(&key) {
+            return;
+        }
+        self.wanted = Some(key.clone());
+        let ready: Vec<(usize, DatasetLink, Arc<TradeTable>)> = links
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| Some((i, l.clone(), self.table(i)?.clone())))
+            .collect();
+        if ready.is_empty() || key.focus.is_none() {
+            // Nothing to sum: answer at once, so that stale sums disappear.
+            self.agg_cancel.store(true, Ordering::Relaxed);
+            self.agg_running = false;
+            self.aggregates = Aggregates {
+                key,
+                ..Aggregates::default()
+            };
+            self.aggregates_revision += 1;
+            return;
+        }
+        // A newer request makes the older one pointless.
+        self.agg_cancel.store(true, Ordering::Relaxed);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.agg_cancel = cancel.clone();
+        self.agg_running = true;
+        let tx = self.agg_tx.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("trade-explorer-sums".into())
+            .spawn(move || {
+                let aggregates = compute(key, &ready, &cancel);
+                if !cancel.load(Ordering::Relaxed) {
+                    let _ = tx.send(aggregates);
+                    ctx.request_repaint();
+                }
+            });
+        if spawned.is_err() {
+            self.agg_running = false;
+        }
+    }
+
+    /// Computes the sums for `key` on this thread (for tests and the command line).
+    pub fn compute_now(&self, key: AggregateKey, links: &[DatasetLink]) -> Aggregates {
+        let ready: Vec<(usize, DatasetLink, Arc<TradeTable>)> = links
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| Some((i, l.clone(), self.table(i)?.clone())))
+            .collect();
+        compute(key, &ready, &AtomicBool::new(false))
+    }
+}
+
+fn countries_of(table: &TradeTable) -> Vec<String> {
+    table
+        .countries
+        .iter()
+        .filter(|c| !c.world)
+        .map(|c| c.code.clone())
+        .collect()
+}
+
+fn compute(
+    key: AggregateKey,
+    ready: &[(usize, DatasetLink, Arc<TradeTable>)],
+    cancel: &AtomicBool,
+) -> Aggregates {
+    let mut out = Aggregates {
+        key: key.clone(),
+        ..Aggregates::default()
+    };
+    let Some(focus) = key.focus.as_deref() else {
+        return out;
+    };
+    for (index, link, table) in ready {
+        if cancel.load(Ordering::Relaxed) {
+            return out;
+        }
+        let sums = focus_sums(table, focus);
+        if out.products.is_none()
+            && let Some(partner) = key.partner.as_deref()
+            && let Some(year) = sums.get(partner).and_then(|y| y.keys().next_back())
+        {
+            let products = pair_products_of(
+                table,
+                *index,
+                link,
+                focus,
+                partner,
+                *year,
+                key.drill.as_deref(),
+            );
+            if !products.exports.is_empty() || !products.imports.is_empty() || key.drill.is_some() {
+                out.products = Some(products);
+            }
+        }
+        out.focus.push((*index, link.clone(), sums));
+    }
+    out
+}

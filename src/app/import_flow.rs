@@ -1,0 +1,444 @@
+//! File > Import data…: a look at the header, the column-mapping dialog for unknown
+//! layouts, the import itself on a background thread with progress and Cancel, the review
+//! of refused rows, and the link (or the copied records) added to the document as one
+//! undoable edit.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+use crate::io::import::{
+    self, ImportError, Layout, MappingRoles, OpenedDataset, Peek, Progress, header_key,
+};
+use crate::model::dataset::{self, ColumnMap, DatasetLink, TradeTable};
+use crate::model::{Edit, Record, RecordKind, Source, format};
+
+use super::{Command, JobResult, TradeApp};
+
+/// Imports of at most this many rows may be copied into the document as editable records.
+pub const COPY_LIMIT: usize = 100_000;
+
+/// Rows in the preview of the mapping dialog.
+const PREVIEW_ROWS: usize = 12;
+
+/// The import dialogs, one at a time.
+#[derive(Debug, Clone)]
+pub enum ImportDialog {
+    /// Choosing the columns of a file whose layout is not known.
+    Mapping(MappingDialog),
+    /// Reading the file.
+    Running(ImportRunning),
+    /// Read: what was refused, and how to add it.
+    Review(ImportReview),
+}
+
+/// The column-mapping dialog.
+#[derive(Debug, Clone)]
+pub struct MappingDialog {
+    /// The file.
+    pub path: PathBuf,
+    /// Its header.
+    pub header: Vec<String>,
+    /// Its first rows.
+    pub rows: Vec<Vec<String>>,
+    /// The choices so far.
+    pub roles: MappingRoles,
+    /// True when the choices were remembered from a file with the same header.
+    pub remembered: bool,
+    /// Why the choices cannot be used yet.
+    pub error: Option<String>,
+}
+
+/// The progress dialog.
+#[derive(Debug, Clone)]
+pub struct ImportRunning {
+    /// The file.
+    pub path: PathBuf,
+    /// The latest progress report.
+    pub progress: Option<Progress>,
+    /// When the import started.
+    pub started: Instant,
+    /// True once Cancel was pressed.
+    pub cancelling: bool,
+}
+
+/// What an import read, before it is added.
+#[derive(Debug, Clone)]
+pub struct ImportReview {
+    /// The file.
+    pub path: PathBuf,
+    /// Its layout.
+    pub layout: Layout,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows refused.
+    pub rows_rejected: u64,
+    /// The first refused rows: (line, reason).
+    pub rejected: Vec<(u64, String)>,
+    /// Country codes that are not ISO codes, kept as written.
+    pub unknown_countries: Vec<String>,
+    /// Whether the rows may be copied into the document (small imports only).
+    pub can_copy: bool,
+    /// The user's choice: copy the rows as editable records instead of linking the file.
+    pub copy_rows: bool,
+}
+
+impl ImportReview {
+    /// Share of the rows refused, 0 to 1.
+    pub fn rejected_share(&self) -> f64 {
+        if self.rows_read == 0 {
+            0.0
+        } else {
+            self.rows_rejected as f64 / self.rows_read as f64
+        }
+    }
+
+    /// More than 1% refused: the user is asked before anything is added.
+    pub fn needs_confirmation(&self) -> bool {
+        self.rejected_share() > 0.01
+    }
+}
+
+pub(super) enum ImportMessage {
+    Progress(Progress),
+    Done(Box<Result<(OpenedDataset, Option<String>), ImportError>>),
+}
+
+/// An import running on its thread.
+pub(super) struct RunningImport {
+    rx: Receiver<ImportMessage>,
+    cancel: Arc<AtomicBool>,
+    path: PathBuf,
+    mapping: Option<ColumnMap>,
+}
+
+/// An import read and waiting for the user's decision.
+pub(super) struct PendingImport {
+    link: DatasetLink,
+    table: Arc<TradeTable>,
+    main_country: Option<String>,
+}
+
+impl TradeApp {
+    /// Starts importing `path`: first a look at its header, on a background thread.
+    pub(super) fn begin_import(&mut self, path: PathBuf) {
+        if self.import.is_some() || self.ui_state.import.is_some() {
+            self.show_message(
+                "An import is already running",
+                "Wait for it to finish, or cancel it, before importing another file.".to_owned(),
+            );
+            return;
+        }
+        let busy = format!("Reading {}…", path.display());
+        self.spawn(busy, move || {
+            let result = import::peek(&path, PREVIEW_ROWS);
+            JobResult::Peeked { path, result }
+        });
+    }
+
+    /// The header was read: import a known layout at once, else ask for the columns.
+    pub(super) fn peeked(&mut self, path: PathBuf, result: Result<Peek, ImportError>) {
+        let peek = match result {
+            Ok(peek) => peek,
+            Err(err) => {
+                self.show_message("Could not import the file", err.to_string());
+                return;
+            }
+        };
+        if peek.detected.is_none() && peek.header.len() < 3 {
+            self.show_message(
+                "Could not import the file",
+                format!(
+                    "{}: the first line has {} and no comma, semicolon or tab between columns; \
+                     a trade data file needs at least a year, two countries and a value.\n\n{}",
+                    path.display(),
+                    format::count(peek.header.len(), "column"),
+                    import::expected_columns()
+                ),
+            );
+            return;
+        }
+        if peek.detected.is_some() {
+            self.start_import(path, None);
+            return;
+        }
+        let remembered = self.settings.mappings.get(&header_key(&peek.header));
+        let roles =
+            remembered.map_or_else(|| MappingRoles::guess(&peek.header), MappingRoles::from_map);
+        self.ui_state.import = Some(ImportDialog::Mapping(MappingDialog {
+            path,
+            header: peek.header,
+            rows: peek.rows,
+            roles,
+            remembered: remembered.is_some(),
+            error: None,
+        }));
+    }
+
+    /// Import with the columns chosen in the mapping dialog (remembered for next time).
+    pub(super) fn start_mapped_import(&mut self) {
+        let Some(ImportDialog::Mapping(dialog)) = &mut self.ui_state.import else {
+            return;
+        };
+        match dialog.roles.to_map(&dialog.header, &dialog.rows) {
+            Ok(map) => {
+                let path = dialog.path.clone();
+                let key = header_key(&dialog.header);
+                self.settings.mappings.insert(key, map.clone());
+                self.ui_state.import = None;
+                self.start_import(path, Some(map));
+            }
+            Err(err) => dialog.error = Some(err),
+        }
+    }
+
+    fn start_import(&mut self, path: PathBuf, mapping: Option<ColumnMap>) {
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let thread_cancel = cancel.clone();
+        let ctx = self.ctx.clone();
+        let thread_path = path.clone();
+        let thread_mapping = mapping.clone();
+        let spawned = std::thread::Builder::new()
+            .name("trade-explorer-import".into())
+            .spawn(move || {
+                let progress_tx = tx.clone();
+                let progress_ctx = ctx.clone();
+                let mut report = |p: &Progress| {
+                    let _ = progress_tx.send(ImportMessage::Progress(*p));
+                    progress_ctx.request_repaint();
+                };
+                // The main country is found here too, so that the UI thread never scans rows.
+                let result =
+                    import::open_dataset(&thread_path, thread_mapping, &mut report, &thread_cancel)
+                        .map(|opened| {
+                            let main = dataset::main_country(&opened.outcome.table);
+                            (opened, main)
+                        });
+                let _ = tx.send(ImportMessage::Done(Box::new(result)));
+                ctx.request_repaint();
+            });
+        if let Err(err) = spawned {
+            self.show_message("Could not start the import", err.to_string());
+            return;
+        }
+        self.import = Some(RunningImport {
+            rx,
+            cancel,
+            path: path.clone(),
+            mapping,
+        });
+        self.ui_state.import = Some(ImportDialog::Running(ImportRunning {
+            path,
+            progress: None,
+            started: Instant::now(),
+            cancelling: false,
+        }));
+    }
+
+    /// Cancel in any import dialog.
+    pub(super) fn cancel_import(&mut self) {
+        if let Some(running) = &self.import {
+            running.cancel.store(true, Ordering::Relaxed);
+            if let Some(ImportDialog::Running(r)) = &mut self.ui_state.import {
+                r.cancelling = true;
+            }
+            return;
+        }
+        self.pending_import = None;
+        self.ui_state.import = None;
+    }
+
+    /// Takes in what the import thread reported.
+    pub(super) fn poll_import(&mut self) {
+        let Some(running) = &self.import else {
+            return;
+        };
+        let mut done = None;
+        while let Ok(message) = running.rx.try_recv() {
+            match message {
+                ImportMessage::Progress(p) => {
+                    if let Some(ImportDialog::Running(r)) = &mut self.ui_state.import {
+                        r.progress = Some(p);
+                    }
+                }
+                ImportMessage::Done(result) => done = Some(*result),
+            }
+        }
+        let Some(result) = done else {
+            return;
+        };
+        let Some(running) = self.import.take() else {
+            return;
+        };
+        self.ui_state.import = None;
+        match result {
+            Ok((opened, main)) => self.imported(running.path, running.mapping, opened, main),
+            Err(ImportError::Cancelled) => {
+                self.ui_state.toast = Some(("Import cancelled".to_owned(), Instant::now()));
+            }
+            Err(err) => self.show_message(
+                "Could not import the file",
+                format!("{err}\n\nThe document is unchanged."),
+            ),
+        }
+    }
+
+    fn imported(
+        &mut self,
+        path: PathBuf,
+        mapping: Option<ColumnMap>,
+        opened: OpenedDataset,
+        main_country: Option<String>,
+    ) {
+        let outcome = opened.outcome;
+        let absolute = std::fs::canonicalize(&path).unwrap_or(path.clone());
+        let name = absolute.file_name().map_or_else(
+            || absolute.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let fingerprint = opened.fingerprint.unwrap_or(import::cache::Fingerprint {
+            size: 0,
+            modified_ns: 0,
+            sample: String::new(),
+        });
+        let link = DatasetLink {
+            id: self.doc.next_id(RecordKind::Dataset),
+            name,
+            path: absolute.display().to_string(),
+            layout: outcome.layout,
+            mapping: if outcome.layout == Layout::Mapped {
+                mapping.map(Box::new)
+            } else {
+                None
+            },
+            rows: outcome.table.len() as u64,
+            size: fingerprint.size,
+            modified_ns: u64::try_from(fingerprint.modified_ns).unwrap_or(u64::MAX),
+            fingerprint: fingerprint.sample,
+            note: String::new(),
+        };
+        let review = ImportReview {
+            path,
+            layout: outcome.layout,
+            rows_read: outcome.rows_read,
+            rows_rejected: outcome.rows_rejected,
+            rejected: outcome.rejected,
+            unknown_countries: outcome.unknown_countries,
+            can_copy: outcome.table.len() <= COPY_LIMIT,
+            copy_rows: false,
+        };
+        self.pending_import = Some(PendingImport {
+            link,
+            table: Arc::new(outcome.table),
+            main_country,
+        });
+        // Big clean imports are linked at once; anything with a choice to make is shown.
+        if review.needs_confirmation() || review.can_copy || review.rows_rejected > 0 {
+            self.ui_state.import = Some(ImportDialog::Review(review));
+        } else {
+            self.finish_import(false);
+        }
+    }
+
+    /// Adds the pending import: as a linked dataset, or copied as editable records.
+    pub(super) fn finish_import(&mut self, copy_rows: bool) {
+        self.ui_state.import = None;
+        let Some(pending) = self.pending_import.take() else {
+            return;
+        };
+        let rows = pending.table.len();
+        let name = pending.link.name.clone();
+        if copy_rows && rows <= COPY_LIMIT {
+            self.copy_rows(&pending);
+        } else {
+            let index = self.doc.datasets.len();
+            let edit = Edit::Insert(vec![(index, Record::Dataset(pending.link.clone()))]);
+            if !self.apply_edit(edit) {
+                return;
+            }
+            self.datasets.insert_ready(
+                &pending.link,
+                pending.table.clone(),
+                pending.main_country.clone(),
+            );
+            self.ui_state.toast = Some((
+                format!("Linked {name}: {}", format::count(rows, "row")),
+                Instant::now(),
+            ));
+        }
+        self.focus_on_import(&pending);
+    }
+
+    fn copy_rows(&mut self, pending: &PendingImport) {
+        let source_id = self.doc.next_id(RecordKind::Source);
+        let first_id = self.doc.next_id(RecordKind::Trade);
+        let known: HashSet<String> = self.doc.categories.iter().map(|c| c.code.clone()).collect();
+        let copied = dataset::to_records(&pending.table, source_id, first_id, &known);
+        let source = Source {
+            id: source_id,
+            title: pending.link.name.clone(),
+            publisher: String::new(),
+            url: String::new(),
+            date: None,
+            note: format!(
+                "Imported from {} ({})",
+                pending.link.path,
+                pending.link.layout.label()
+            ),
+        };
+        let mut edits = vec![Edit::Insert(vec![(
+            self.doc.sources.len(),
+            Record::Source(source),
+        )])];
+        let categories = self.doc.categories.len();
+        edits.push(Edit::Insert(
+            copied
+                .categories
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (categories + i, Record::Category(c)))
+                .collect(),
+        ));
+        let trade = self.doc.trade.len();
+        let copied_rows = copied.trade.len();
+        edits.push(Edit::Insert(
+            copied
+                .trade
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (trade + i, Record::Trade(t)))
+                .collect(),
+        ));
+        if self.apply_edit(Edit::Batch(edits)) {
+            let mut text = format!("Copied {}", format::count(copied_rows, "record"));
+            if copied.skipped > 0 {
+                text.push_str(&format!(
+                    " ({} not copied: World, sub-flows, aggregates)",
+                    format::count(copied.skipped, "row")
+                ));
+            }
+            self.ui_state.toast = Some((text, Instant::now()));
+        }
+    }
+
+    /// After an import into a document without a focus country (or whose focus country
+    /// is not in the rows and has no partner), show the country with the most trade.
+    fn focus_on_import(&mut self, pending: &PendingImport) {
+        let keep = self.nav.page.focus.as_ref().is_some_and(|f| {
+            pending.table.country_index(f).is_some() || !self.explore.partners.is_empty()
+        });
+        if !keep && let Some(code) = pending.main_country.clone() {
+            self.apply(Command::SetFocus(code));
+        }
+    }
+}
+
+/// True for files the app opens as documents; everything else is imported.
+pub fn is_document_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+}
