@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::io::{import, load_document};
+use std::sync::atomic::AtomicBool;
+
+use crate::io::{import, load_document, save_document};
+use crate::model::Document;
+use crate::model::dataset::{self, COPY_LIMIT};
 use crate::model::{Problem, Severity, Summary, format, validate};
 
 /// Command-line arguments.
@@ -42,6 +46,20 @@ pub enum Command {
         /// Files to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Turn a document or a trade data file into a document, written atomically.
+    ///
+    /// A data file (UN Comtrade, comtradr, BACI) becomes a linked dataset of the new
+    /// document, or with --copy-rows editable records (up to 100,000 rows).
+    /// Exit status: 0 written, 1 the input could not be read or the output written.
+    Convert {
+        /// The document or data file to read.
+        input: PathBuf,
+        /// The document to write (.ron is added when the name has no extension).
+        output: PathBuf,
+        /// Copy a data file's rows into the document as editable records instead of linking it.
+        #[arg(long)]
+        copy_rows: bool,
     },
 }
 
@@ -298,6 +316,70 @@ impl CheckReport {
         }
         lines
     }
+}
+
+/// Runs `convert` and returns the exit status; what was done, or why not, goes to `out`.
+pub fn run_convert(input: &Path, output: &Path, copy_rows: bool, out: &mut dyn Write) -> i32 {
+    let output = if output.extension().is_none() {
+        output.with_extension("ron")
+    } else {
+        output.to_path_buf()
+    };
+    let result = convert(input, &output, copy_rows);
+    let line = match &result {
+        Ok(what) => format!("{}: {what}", output.display()),
+        Err(err) => format!("trade-explorer convert: {err}"),
+    };
+    let _ = writeln!(out, "{line}");
+    i32::from(result.is_err())
+}
+
+fn convert(input: &Path, output: &Path, copy_rows: bool) -> Result<String, String> {
+    if is_document(input) {
+        let doc = load_document(input).map_err(|e| e.to_string())?;
+        save_document(output, &doc).map_err(|e| e.to_string())?;
+        return Ok(format!("written from the document {}", input.display()));
+    }
+    let opened = import::open_dataset(input, None, &mut |_| {}, &AtomicBool::new(false))
+        .map_err(|e| e.to_string())?;
+    let rows = opened.outcome.table.len();
+    if copy_rows && rows > COPY_LIMIT {
+        return Err(format!(
+            "{}: {} is too many to copy as editable records (at most {}); convert without --copy-rows to link the file instead",
+            input.display(),
+            format::count(rows, "row"),
+            format::group_thousands(COPY_LIMIT as u64)
+        ));
+    }
+    let mut doc = Document::new();
+    let name = input.file_name().map_or_else(
+        || input.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    doc.title = format!("Trade data from {name}");
+    let link = import::link_for(input, &opened, None, 1);
+    let refused = opened.outcome.rows_rejected;
+    let what = if copy_rows {
+        let (edit, records, skipped) = dataset::copy_rows_edit(&doc, &opened.outcome.table, &link);
+        edit.apply(&mut doc).map_err(|e| e.to_string())?;
+        format!(
+            "{} copied from {name} ({} not copied: World, sub-flows, aggregates)",
+            format::count(records, "record"),
+            format::count(skipped, "row")
+        )
+    } else {
+        doc.datasets.push(link);
+        format!("links {name}, {}", format::count(rows, "row"))
+    };
+    save_document(output, &doc).map_err(|e| e.to_string())?;
+    Ok(if refused > 0 {
+        format!(
+            "{what}; {} could not be read",
+            format::count(refused as usize, "row")
+        )
+    } else {
+        what
+    })
 }
 
 /// Runs `check` and returns the exit status (0: all files fine, 1: a file failed or has errors).

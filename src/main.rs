@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use eframe::egui;
 use trade_explorer::TradeApp;
-use trade_explorer::cli::{Cli, Command, run_check};
+use trade_explorer::cli::{Cli, Command, run_check, run_convert};
 
 const ICON_PNG: &[u8] = include_bytes!("../assets/icon.png");
 
@@ -17,6 +17,14 @@ fn main() -> ExitCode {
         Some(Command::Check { json, files }) => {
             let mut out = std::io::stdout().lock();
             ExitCode::from(run_check(&files, json, &mut out) as u8)
+        }
+        Some(Command::Convert {
+            input,
+            output,
+            copy_rows,
+        }) => {
+            let mut out = std::io::stdout().lock();
+            ExitCode::from(run_convert(&input, &output, copy_rows, &mut out) as u8)
         }
         None => run_window(cli.file),
     }

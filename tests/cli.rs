@@ -184,3 +184,100 @@ fn check_survives_binary_and_missing_files() {
     assert!(text.contains("not a file"));
     assert!(out.stderr.is_empty(), "no panic message: {:?}", out.stderr);
 }
+
+/// A comtradr-layout file: PAK → KAZ exports 50 (TOTAL row over two chapters), imports 3.7,
+/// a World row and a re-export that must not be counted or copied as totals.
+fn comtradr_fixture(dir: &Path) -> PathBuf {
+    let path = dir.join("pak.csv");
+    std::fs::write(
+        &path,
+        "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value\n\
+         2024,PAK,KAZ,X,TOTAL,50\n2024,PAK,KAZ,X,08,35\n2024,PAK,KAZ,X,10,15\n\
+         2024,PAK,KAZ,M,TOTAL,3.7\n2024,PAK,W00,X,TOTAL,900\n2024,PAK,KAZ,RX,TOTAL,5\n",
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn convert_links_a_data_file_or_copies_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = comtradr_fixture(dir.path());
+    let linked = dir.path().join("linked");
+    let out = run(&["convert", input.to_str().unwrap(), linked.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        stdout(&out).contains("links pak.csv, 6 rows"),
+        "{}",
+        stdout(&out)
+    );
+    let doc = trade_explorer::load_document(&linked.with_extension("ron")).unwrap();
+    assert_eq!(doc.datasets.len(), 1);
+    assert_eq!(
+        std::fs::canonicalize(&doc.datasets[0].path).unwrap(),
+        std::fs::canonicalize(&input).unwrap()
+    );
+    assert!(doc.trade.is_empty());
+
+    let copied = dir.path().join("copied.ron");
+    let out = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        copied.to_str().unwrap(),
+        "--copy-rows",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let doc = trade_explorer::load_document(&copied).unwrap();
+    assert!(doc.datasets.is_empty());
+    // Totals as the views count them: exports 50 and imports 3.7; World and RX left out.
+    let totals: f64 = doc
+        .trade
+        .iter()
+        .filter(|t| t.category.is_none())
+        .filter_map(|t| t.value_usd)
+        .sum();
+    assert!((totals - 53.7).abs() < 1e-9, "{totals}");
+    let chapters: Vec<&str> = doc
+        .trade
+        .iter()
+        .filter_map(|t| t.category.as_deref())
+        .collect();
+    assert_eq!(chapters, vec!["08", "10"]);
+    // The copy checks like any document.
+    let out = run(&["check", copied.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    // A document converts to a document.
+    let again = dir.path().join("again.ron");
+    let out = run(&["convert", copied.to_str().unwrap(), again.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(trade_explorer::load_document(&again).unwrap(), doc);
+}
+
+#[test]
+fn convert_explains_what_it_cannot_read_or_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(&unknown, "a,b,c\n1,2,3\n").unwrap();
+    let target = dir.path().join("out.ron");
+    let out = run(&[
+        "convert",
+        unknown.to_str().unwrap(),
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("matches no known format"), "{text}");
+    assert!(text.contains("CEPII BACI: t, i, j, k, v"), "{text}");
+    assert!(!target.exists(), "nothing written");
+
+    let input = comtradr_fixture(dir.path());
+    let missing = dir.path().join("no/such/folder/out.ron");
+    let out = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("does not exist"), "{}", stdout(&out));
+}

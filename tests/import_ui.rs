@@ -404,3 +404,44 @@ fn a_saved_document_reads_its_linked_dataset_again() {
         None | Some(ImportDialog::Running(_))
     ));
 }
+
+#[test]
+fn escape_cancels_a_running_import_and_keeps_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big_baci.csv");
+    // 400,000 rows: long enough to be cancelled while it runs.
+    let mut text = String::with_capacity(400_000 * 32);
+    text.push_str("t,i,j,k,v,q\n");
+    for n in 0..400_000u32 {
+        text.push_str(&format!(
+            "2022,586,398,{:06},{}.5,1\n",
+            10_000 + n % 5000,
+            n % 977
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut harness = harness_with(Document::new());
+    harness.state_mut().apply(Command::ImportPath(path));
+    // Step until the import itself runs (the header is read first).
+    let start = Instant::now();
+    while !matches!(
+        harness.state().ui_state().import,
+        Some(ImportDialog::Running(_))
+    ) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the import never started"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+        harness.step();
+    }
+    // A new dialog is measured on its first frame and shown on the next.
+    harness.step();
+    harness.get_by_label("Importing big_baci.csv");
+    harness.key_press(egui::Key::Escape);
+    wait_for_jobs(&mut harness);
+    assert!(harness.state().ui_state().import.is_none());
+    assert!(harness.state().document().datasets.is_empty());
+    assert!(!harness.state().is_dirty());
+    harness.get_by_label("Import cancelled");
+}

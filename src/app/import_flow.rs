@@ -3,7 +3,6 @@
 //! of refused rows, and the link (or the copied records) added to the document as one
 //! undoable edit.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,12 +13,11 @@ use crate::io::import::{
     self, ImportError, Layout, MappingRoles, OpenedDataset, Peek, Progress, header_key,
 };
 use crate::model::dataset::{self, ColumnMap, DatasetLink, TradeTable};
-use crate::model::{Edit, Record, RecordKind, Source, format};
+use crate::model::{Edit, Record, RecordKind, format};
 
 use super::{Command, JobResult, TradeApp};
 
-/// Imports of at most this many rows may be copied into the document as editable records.
-pub const COPY_LIMIT: usize = 100_000;
+pub use crate::model::dataset::COPY_LIMIT;
 
 /// Rows in the preview of the mapping dialog.
 const PREVIEW_ROWS: usize = 12;
@@ -294,33 +292,13 @@ impl TradeApp {
         opened: OpenedDataset,
         main_country: Option<String>,
     ) {
-        let outcome = opened.outcome;
-        let absolute = std::fs::canonicalize(&path).unwrap_or(path.clone());
-        let name = absolute.file_name().map_or_else(
-            || absolute.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
+        let link = import::link_for(
+            &path,
+            &opened,
+            mapping,
+            self.doc.next_id(RecordKind::Dataset),
         );
-        let fingerprint = opened.fingerprint.unwrap_or(import::cache::Fingerprint {
-            size: 0,
-            modified_ns: 0,
-            sample: String::new(),
-        });
-        let link = DatasetLink {
-            id: self.doc.next_id(RecordKind::Dataset),
-            name,
-            path: absolute.display().to_string(),
-            layout: outcome.layout,
-            mapping: if outcome.layout == Layout::Mapped {
-                mapping.map(Box::new)
-            } else {
-                None
-            },
-            rows: outcome.table.len() as u64,
-            size: fingerprint.size,
-            modified_ns: u64::try_from(fingerprint.modified_ns).unwrap_or(u64::MAX),
-            fingerprint: fingerprint.sample,
-            note: String::new(),
-        };
+        let outcome = opened.outcome;
         let review = ImportReview {
             path,
             layout: outcome.layout,
@@ -374,51 +352,14 @@ impl TradeApp {
     }
 
     fn copy_rows(&mut self, pending: &PendingImport) {
-        let source_id = self.doc.next_id(RecordKind::Source);
-        let first_id = self.doc.next_id(RecordKind::Trade);
-        let known: HashSet<String> = self.doc.categories.iter().map(|c| c.code.clone()).collect();
-        let copied = dataset::to_records(&pending.table, source_id, first_id, &known);
-        let source = Source {
-            id: source_id,
-            title: pending.link.name.clone(),
-            publisher: String::new(),
-            url: String::new(),
-            date: None,
-            note: format!(
-                "Imported from {} ({})",
-                pending.link.path,
-                pending.link.layout.label()
-            ),
-        };
-        let mut edits = vec![Edit::Insert(vec![(
-            self.doc.sources.len(),
-            Record::Source(source),
-        )])];
-        let categories = self.doc.categories.len();
-        edits.push(Edit::Insert(
-            copied
-                .categories
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| (categories + i, Record::Category(c)))
-                .collect(),
-        ));
-        let trade = self.doc.trade.len();
-        let copied_rows = copied.trade.len();
-        edits.push(Edit::Insert(
-            copied
-                .trade
-                .into_iter()
-                .enumerate()
-                .map(|(i, t)| (trade + i, Record::Trade(t)))
-                .collect(),
-        ));
-        if self.apply_edit(Edit::Batch(edits)) {
-            let mut text = format!("Copied {}", format::count(copied_rows, "record"));
-            if copied.skipped > 0 {
+        let (edit, records, skipped) =
+            dataset::copy_rows_edit(&self.doc, &pending.table, &pending.link);
+        if self.apply_edit(edit) {
+            let mut text = format!("Copied {}", format::count(records, "record"));
+            if skipped > 0 {
                 text.push_str(&format!(
                     " ({} not copied: World, sub-flows, aggregates)",
-                    format::count(copied.skipped, "row")
+                    format::count(skipped, "row")
                 ));
             }
             self.ui_state.toast = Some((text, Instant::now()));
@@ -441,4 +382,18 @@ impl TradeApp {
 pub fn is_document_path(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+}
+
+impl TradeApp {
+    /// Links rows that are already in memory, as the end of an import does (one undoable
+    /// edit). For benchmarks and tests that build large tables without a file.
+    pub fn link_dataset(&mut self, link: DatasetLink, table: Arc<TradeTable>) {
+        let main = dataset::main_country(&table);
+        self.pending_import = Some(PendingImport {
+            link,
+            table,
+            main_country: main,
+        });
+        self.finish_import(false);
+    }
 }

@@ -687,6 +687,10 @@ pub fn pair_products(
     (sorted(exports), sorted(imports))
 }
 
+/// Imports of at most this many rows may be copied into a document as editable records;
+/// bigger ones are linked.
+pub const COPY_LIMIT: usize = 100_000;
+
 /// A dataset's rows as editable records, for copying a small import into the document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CopiedRecords {
@@ -810,6 +814,55 @@ pub fn to_records(
         })
         .collect();
     out
+}
+
+/// The edit that copies `table` into `doc` as editable records: a source naming the file,
+/// categories for new product codes, and the records of [`to_records`]. Returns the edit,
+/// the number of trade records and the number of rows not copied.
+pub fn copy_rows_edit(
+    doc: &super::document::Document,
+    table: &TradeTable,
+    link: &DatasetLink,
+) -> (super::edit::Edit, usize, usize) {
+    use super::edit::Edit;
+    use super::record::Record;
+    use super::validate::RecordKind;
+    let source_id = doc.next_id(RecordKind::Source);
+    let first_id = doc.next_id(RecordKind::Trade);
+    let known: std::collections::HashSet<String> =
+        doc.categories.iter().map(|c| c.code.clone()).collect();
+    let copied = to_records(table, source_id, first_id, &known);
+    let source = super::document::Source {
+        id: source_id,
+        title: link.name.clone(),
+        publisher: String::new(),
+        url: String::new(),
+        date: None,
+        note: format!("Imported from {} ({})", link.path, link.layout.label()),
+    };
+    let categories = doc.categories.len();
+    let trade = doc.trade.len();
+    let records = copied.trade.len();
+    let edit = Edit::Batch(vec![
+        Edit::Insert(vec![(doc.sources.len(), Record::Source(source))]),
+        Edit::Insert(
+            copied
+                .categories
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (categories + i, Record::Category(c)))
+                .collect(),
+        ),
+        Edit::Insert(
+            copied
+                .trade
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (trade + i, Record::Trade(t)))
+                .collect(),
+        ),
+    ]);
+    (edit, records, copied.skipped)
 }
 
 #[cfg(test)]

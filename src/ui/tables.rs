@@ -211,7 +211,17 @@ fn optional_combo<T: Clone + PartialEq>(
 
 fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        if ui
+        let datasets = kind == RecordKind::Dataset;
+        if datasets {
+            // A dataset is added by reading its file.
+            if ui
+                .button("Import data…")
+                .on_hover_text("Link a trade data file (Ctrl+I)")
+                .clicked()
+            {
+                commands.push(Command::Action(crate::app::Action::Import));
+            }
+        } else if ui
             .button("Add row")
             .on_hover_text("Add a row, prefilled from the filters or the current pair")
             .clicked()
@@ -220,7 +230,7 @@ fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut 
         }
         let any = !table.selected.is_empty();
         if ui
-            .add_enabled(any, egui::Button::new("Duplicate"))
+            .add_enabled(any && !datasets, egui::Button::new("Duplicate"))
             .on_hover_text("Copy the selected rows, with new ids, right after them")
             .clicked()
         {

@@ -585,3 +585,43 @@ pub fn open_dataset(
         from_cache: false,
     })
 }
+
+/// The link a document keeps to an opened data file: its absolute path (written relative
+/// to the document when saved), size, modification time and fingerprint, so that a
+/// changed file is noticed.
+pub fn link_for(
+    path: &Path,
+    opened: &OpenedDataset,
+    mapping: Option<ColumnMap>,
+    id: crate::model::Id,
+) -> crate::model::dataset::DatasetLink {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = absolute.file_name().map_or_else(
+        || absolute.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (size, modified_ns, fingerprint) = match &opened.fingerprint {
+        Some(f) => (
+            f.size,
+            u64::try_from(f.modified_ns).unwrap_or(u64::MAX),
+            f.sample.clone(),
+        ),
+        None => (0, 0, String::new()),
+    };
+    crate::model::dataset::DatasetLink {
+        id,
+        name,
+        path: absolute.display().to_string(),
+        layout: opened.outcome.layout,
+        mapping: if opened.outcome.layout == Layout::Mapped {
+            mapping.map(Box::new)
+        } else {
+            None
+        },
+        rows: opened.outcome.table.len() as u64,
+        size,
+        modified_ns,
+        fingerprint,
+        note: String::new(),
+    }
+}
