@@ -513,3 +513,48 @@ fn shared_data_file_imports_through_a_mapping() {
         t.value[row]
     );
 }
+
+/// Larger than several read blocks (8 MiB), so that the parser's per-part dictionaries
+/// carry over from block to block: every row and every product code must come through.
+#[test]
+fn a_file_spanning_many_blocks_keeps_every_row_and_product() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state: u64 = 0x0dd_ba11_cafe_f00d;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let rows = 1_000_000;
+    let mut text = String::with_capacity(rows * 34);
+    text.push_str("t,i,j,k,v,q\n");
+    for _ in 0..rows {
+        // New codes keep appearing late in the file, not only in the first block.
+        let k = 100_000 + next() % 400_000;
+        let v = next() % 100_000;
+        text.push_str(&format!("2020,586,398,{k},{v},\n"));
+    }
+    assert!(text.len() > 3 * 8 * 1024 * 1024, "spans several blocks");
+    let mut expected: HashMap<String, f64> = HashMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        *expected.entry(f[3].to_owned()).or_default() += f[4].parse::<f64>().unwrap() * 1000.0;
+    }
+    let path = write(dir.path(), "many_blocks.csv", text.as_bytes());
+    let outcome = import(&path).unwrap();
+    let t = &outcome.table;
+    assert_eq!(t.len(), rows);
+    assert_eq!(outcome.rows_rejected, 0);
+    assert_eq!(
+        t.products.len(),
+        expected.len(),
+        "each code once in the dictionary"
+    );
+    let mut got: HashMap<String, f64> = HashMap::new();
+    for i in 0..t.len() {
+        *got.entry(t.products[t.product[i] as usize].code.clone())
+            .or_default() += t.value[i];
+    }
+    assert_eq!(got, expected);
+}

@@ -398,6 +398,48 @@ impl TradeTable {
         self.quantity.extend_from_slice(&other.quantity);
     }
 
+    /// [`TradeTable::append_indexed`] for a table whose dictionaries only grow between
+    /// calls (a parser's part reused block after block): `maps` holds the global index of
+    /// each of its entries seen so far, so only new entries are looked up.
+    pub fn append_growing(
+        &mut self,
+        other: &TradeTable,
+        maps: &mut (Vec<usize>, Vec<usize>),
+        index: &mut DictionaryIndex,
+    ) {
+        let (country_map, product_map) = maps;
+        if let Some(new) = other.countries.get(country_map.len()..) {
+            let more = remap(&mut self.countries, new, &mut index.countries, |c| &c.code);
+            country_map.extend(more);
+        }
+        if let Some(new) = other.products.get(product_map.len()..) {
+            let more = remap(&mut self.products, new, &mut index.products, |p| &p.code);
+            product_map.extend(more);
+        }
+        self.year.extend_from_slice(&other.year);
+        self.reporter.extend(
+            other
+                .reporter
+                .iter()
+                .map(|&c| country_map[usize::from(c)] as u16),
+        );
+        self.partner.extend(
+            other
+                .partner
+                .iter()
+                .map(|&c| country_map[usize::from(c)] as u16),
+        );
+        self.flow.extend_from_slice(&other.flow);
+        self.product.extend(
+            other
+                .product
+                .iter()
+                .map(|&p| product_map[p as usize] as u32),
+        );
+        self.value.extend_from_slice(&other.value);
+        self.quantity.extend_from_slice(&other.quantity);
+    }
+
     /// Sets [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] on every row, so that sums never
     /// count World, sub-flows or an aggregate row together with its detail rows.
     ///

@@ -23,7 +23,7 @@ use codes::CodeTable;
 use parse::{MAX_RECORD_BYTES, PartContext, parse_part_into, record_boundaries, split_fields};
 
 /// Bytes read per block.
-const BLOCK_BYTES: usize = 4 * 1024 * 1024;
+const BLOCK_BYTES: usize = 8 * 1024 * 1024;
 /// Refused rows listed (all are counted).
 pub const MAX_LISTED_REJECTIONS: usize = 100;
 
@@ -385,8 +385,10 @@ pub fn import_file(
     let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
     let mut reserved = false;
     let mut index = crate::model::dataset::DictionaryIndex::default();
-    // One part per thread, reused for every block.
+    // One part per thread, reused for every block, with the global index of each of its
+    // dictionary entries.
     let mut parts: Vec<parse::Part> = Vec::new();
+    let mut part_maps: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
 
     // The reader runs one block ahead while the parts are parsed; blocks come back to it
     // to be filled again, so that the whole import works in a few fixed buffers.
@@ -455,6 +457,7 @@ pub fn import_file(
         let pieces = splits.len().saturating_sub(1);
         if parts.len() < pieces {
             parts.resize_with(pieces, parse::Part::default);
+            part_maps.resize_with(pieces, Default::default);
         }
         std::thread::scope(|scope| {
             for (w, part) in splits.windows(2).zip(parts.iter_mut()) {
@@ -463,7 +466,7 @@ pub fn import_file(
                 scope.spawn(move || parse_part_into(slice, ctx, part));
             }
         });
-        for part in parts.iter().take(pieces) {
+        for (part, maps) in parts.iter().zip(part_maps.iter_mut()).take(pieces) {
             for (line, reason) in &part.rejected {
                 if rejected.len() < MAX_LISTED_REJECTIONS {
                     rejected.push((line_base + line, reason.clone()));
@@ -471,7 +474,7 @@ pub fn import_file(
             }
             rows_rejected += part.rejected_count;
             line_base += part.lines;
-            table.append_indexed(&part.table, &mut index);
+            table.append_growing(&part.table, maps, &mut index);
         }
         carry.drain(..end);
         progress(&Progress {
@@ -491,7 +494,13 @@ pub fn import_file(
         .countries
         .iter()
         .filter(|c| c.unknown)
-        .map(|c| format!("{} ({})", c.code, c.name))
+        .map(|c| {
+            if c.name.is_empty() || c.name == c.code {
+                c.code.clone()
+            } else {
+                format!("{} ({})", c.code, c.name)
+            }
+        })
         .collect();
     Ok(ImportOutcome {
         rows_read: table.len() as u64 + rows_rejected,

@@ -285,10 +285,12 @@ fn parse_f64(bytes: &[u8]) -> Option<f64> {
         .filter(|v| v.is_finite())
 }
 
-/// What one part of a block gives.
+/// What one part of a block gives. A part is reused for the same slice of every block:
+/// its dictionaries (and their lookup tables) persist from block to block, only growing,
+/// so that codes are interned once per part rather than once per block.
 #[derive(Debug, Default)]
 pub struct Part {
-    /// Its rows, with its own dictionaries.
+    /// Its rows, with its own dictionaries (which keep the entries of earlier blocks).
     pub table: TradeTable,
     /// (line within the part, 0-based, reason) of refused rows, the first few.
     pub rejected: Vec<(u64, String)>,
@@ -296,6 +298,7 @@ pub struct Part {
     pub rejected_count: u64,
     /// Physical lines in the part (for line numbers of the parts after it).
     pub lines: u64,
+    interner: Interner,
 }
 
 /// How a part reads its rows.
@@ -310,6 +313,7 @@ pub struct PartContext<'a> {
     pub max_listed: usize,
 }
 
+#[derive(Debug, Default)]
 struct Interner {
     /// Codes of up to seven bytes packed into integers: hashing one integer is far cheaper
     /// than hashing and comparing byte strings, twice per row.
@@ -369,7 +373,12 @@ fn fast_decimal(bytes: &[u8]) -> Option<f64> {
     }
     let mut value = mantissa as f64;
     if decimals > 0 {
-        value /= 10f64.powi(decimals);
+        // Powers of ten up to 1e22 are exact doubles; a table avoids `powi` per value.
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        value /= POW10[decimals as usize];
     }
     Some(if negative { -value } else { value })
 }
@@ -586,7 +595,7 @@ fn parse_fields(
 }
 
 impl Part {
-    /// Empties the part, keeping its buffers for the next block.
+    /// Empties the part's rows for the next block, keeping its buffers and dictionaries.
     pub fn clear(&mut self) {
         let t = &mut self.table;
         t.year.clear();
@@ -596,8 +605,6 @@ impl Part {
         t.product.clear();
         t.value.clear();
         t.quantity.clear();
-        t.countries.clear();
-        t.products.clear();
         self.rejected.clear();
         self.rejected_count = 0;
         self.lines = 0;
@@ -615,14 +622,7 @@ pub fn parse_part(buf: &[u8], ctx: &PartContext<'_>) -> Part {
 /// large import allocates its working memory once.
 pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
     part.clear();
-    let mut interner = Interner {
-        short_countries: FxHashMap::default(),
-        countries: FxHashMap::default(),
-        short_products: FxHashMap::default(),
-        products: FxHashMap::default(),
-        flows: FxHashMap::default(),
-        max_column: ctx.map.max_column(),
-    };
+    part.interner.max_column = ctx.map.max_column();
     let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(64);
     let reject = |part: &mut Part, line: u64, reason: String| {
         part.rejected_count += 1;
@@ -649,7 +649,7 @@ pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
             );
             continue;
         }
-        if let Err(reason) = parse_fields(&fields, ctx, &mut part.table, &mut interner) {
+        if let Err(reason) = parse_fields(&fields, ctx, &mut part.table, &mut part.interner) {
             reject(part, this_line, reason);
         }
     }
