@@ -95,22 +95,26 @@ pub fn show(
                 shown += 1;
                 let is_current =
                     on_pair_view && view.nav.page.partner.as_deref() == Some(partner.code.as_str());
-                ui.horizontal(|ui| {
-                    let row = ui
-                        .selectable_label(is_current, &partner.name)
-                        .on_hover_text(format!(
-                            "{} ({}): {}; {} trade records, {} investments and agreements.\nClick to open the relationship page.",
-                            partner.name,
-                            partner.code,
-                            partner.key_figure(),
-                            partner.trade_records,
-                            partner.deals
-                        ));
-                    if row.clicked() {
-                        commands.push(Command::OpenPartner(partner.code.clone()));
-                    }
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.weak(partner.key_figure());
+                // The figure first (right-aligned), then the name in the room left,
+                // shortened with "…" so that long names never run into the figure.
+                let row_size = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+                let right_to_left = egui::Layout::right_to_left(egui::Align::Center);
+                ui.allocate_ui_with_layout(row_size, right_to_left, |ui| {
+                    ui.weak(partner.key_figure());
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        let row = ui
+                            .add(egui::Button::selectable(is_current, &partner.name).truncate())
+                            .on_hover_text(format!(
+                                "{} ({}): {}; {} trade records, {} investments and agreements.\nClick to open the relationship page.",
+                                partner.name,
+                                partner.code,
+                                partner.key_figure(),
+                                partner.trade_records,
+                                partner.deals
+                            ));
+                        if row.clicked() {
+                            commands.push(Command::OpenPartner(partner.code.clone()));
+                        }
                     });
                 });
             }
