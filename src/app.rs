@@ -20,7 +20,7 @@ use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
-pub use datasets::{AggregateKey, Aggregates, DatasetStatus, Datasets, LoadedDataset};
+pub use datasets::{AggregateKey, Aggregates, DatasetStatus, Datasets, LoadedDataset, RowList};
 pub use explore_cache::{ExploreData, ExploreKey};
 pub use history::{CoalesceKey, History, UNDO_LIMIT};
 pub use import_flow::{
@@ -30,6 +30,7 @@ pub use navigation::{BACK_SHORTCUT, FORWARD_SHORTCUT, Navigation, Page, View};
 
 use crate::io::{self, BUNDLED_NAME, LoadError, SaveError};
 use crate::model::chart::MoneyUnit;
+use crate::model::dataset::RowFilter;
 use crate::model::explore;
 use crate::model::fields;
 use crate::model::table::{self, TableQuery};
@@ -473,6 +474,12 @@ pub enum Command {
     DrillProduct(Option<String>),
     /// Write the current table view as CSV to this file.
     ExportTableTo(PathBuf),
+    /// Open the rows table of dataset `index` with this filter.
+    ShowDatasetRows(usize, RowFilter),
+    /// Close the rows table and show the list of linked datasets.
+    CloseDatasetRows,
+    /// The rows table's filter as now typed.
+    FilterDatasetRows(DatasetRowsUi),
 }
 
 /// What a background job reports.
@@ -532,6 +539,39 @@ pub struct UiState {
     pub pending_delete: Option<PendingDelete>,
     /// The import dialog shown, if any.
     pub import: Option<ImportDialog>,
+    /// The rows table of a linked dataset, when open (in the Tables view).
+    pub dataset_rows: Option<DatasetRowsUi>,
+}
+
+/// The rows table of a linked dataset: which one, and the filter as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatasetRowsUi {
+    /// Index of the dataset in the document's list.
+    pub dataset: usize,
+    /// Year, as typed.
+    pub year: String,
+    /// Country code, as typed.
+    pub country: String,
+    /// Second country code, as typed.
+    pub partner: String,
+    /// Product code prefix, as typed.
+    pub product: String,
+}
+
+impl DatasetRowsUi {
+    /// The filter the typed text means (unreadable years are ignored, and said so by the UI).
+    pub fn filter(&self) -> RowFilter {
+        let code = |t: &str| {
+            let t = t.trim();
+            (!t.is_empty()).then(|| t.to_uppercase())
+        };
+        RowFilter {
+            year: self.year.trim().parse().ok(),
+            country: code(&self.country),
+            partner: code(&self.partner),
+            product: self.product.trim().to_owned(),
+        }
+    }
 }
 
 impl UiState {
@@ -685,6 +725,15 @@ impl TradeApp {
             drill: self.nav.drill().map(str::to_owned),
         };
         self.datasets.request(wanted, &self.doc.datasets, &self.ctx);
+        if let Some(rows) = &self.ui_state.dataset_rows {
+            if rows.dataset < self.doc.datasets.len() {
+                let filter = rows.filter();
+                self.datasets.request_rows(rows.dataset, filter, &self.ctx);
+            } else {
+                // The dataset was unlinked (or undone away).
+                self.ui_state.dataset_rows = None;
+            }
+        }
         let key = ExploreKey {
             revision: self.revision,
             focus: self.nav.page.focus.clone(),
@@ -895,6 +944,24 @@ impl TradeApp {
                 };
             }
             Command::ExportTableTo(path) => self.export_table(with_extension(path, "csv")),
+            Command::ShowDatasetRows(index, filter) => {
+                let text = |c: Option<String>| c.unwrap_or_default();
+                self.ui_state.dataset_rows = Some(DatasetRowsUi {
+                    dataset: index,
+                    year: filter.year.map(|y| y.to_string()).unwrap_or_default(),
+                    country: text(filter.country),
+                    partner: text(filter.partner),
+                    product: filter.product,
+                });
+                self.nav.table_kind = RecordKind::Dataset;
+                let page = Page {
+                    view: View::Tables,
+                    ..self.nav.page.clone()
+                };
+                self.nav.go(page);
+            }
+            Command::CloseDatasetRows => self.ui_state.dataset_rows = None,
+            Command::FilterDatasetRows(rows) => self.ui_state.dataset_rows = Some(rows),
         }
     }
 
@@ -1170,6 +1237,31 @@ impl TradeApp {
             return;
         }
         let kind = self.nav.table_kind;
+        // The rows table of a dataset exports its rows as filtered there.
+        if kind == RecordKind::Dataset
+            && let Some(open) = &self.ui_state.dataset_rows
+            && let Some(table) = self.datasets.table(open.dataset).cloned()
+        {
+            let Some(list) = self.datasets.row_list().cloned() else {
+                self.show_message(
+                    "Could not export yet",
+                    "The rows are still being filtered; try again in a moment.".to_owned(),
+                );
+                return;
+            };
+            let busy = format!("Exporting {}…", path.display());
+            self.spawn(busy, move || {
+                let rows = list.rows.as_deref().map(Vec::as_slice);
+                let bytes = crate::model::dataset::rows_csv(&table, rows);
+                let result = io::write_file_atomic(&path, &bytes, false);
+                JobResult::Exported {
+                    path,
+                    rows: list.len(table.len()),
+                    result,
+                }
+            });
+            return;
+        }
         let query = self.ui_state.table(kind).query.clone();
         self.table_cache
             .update(&self.doc, self.revision, kind, query);

@@ -445,3 +445,61 @@ fn escape_cancels_a_running_import_and_keeps_the_document() {
     assert!(!harness.state().is_dirty());
     harness.get_by_label("Import cancelled");
 }
+
+#[test]
+fn a_datasets_rows_can_be_listed_filtered_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let mut harness = harness_with(Document::new());
+    import_through_menu(&mut harness, &path);
+    harness.get_by_label("Link dataset").click();
+    wait_for_jobs(&mut harness);
+    harness.get_by_label("Kazakhstan").click();
+    wait_for_jobs(&mut harness);
+
+    // From a figure summed from the dataset to the rows it was summed from.
+    let record = harness
+        .state()
+        .explore()
+        .product_chart
+        .as_ref()
+        .and_then(|c| c.series[0].points[0].record.clone())
+        .unwrap();
+    harness.state_mut().apply(Command::Select(Some(record)));
+    harness.run();
+    harness.get_by_label("Show its rows").click();
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().navigation().page.view, View::Tables);
+    let between = ROWS
+        .iter()
+        .filter(|r| {
+            (r.reporter, r.partner) == ("PAK", "KAZ") || (r.reporter, r.partner) == ("KAZ", "PAK")
+        })
+        .count();
+    harness.get_by_label(&format!("Showing {between} of {} rows", ROWS.len()));
+    harness.get_by_label("Rows of pak_kaz.csv");
+
+    harness.get_by_label("Product code starts with").focus();
+    harness.run();
+    harness
+        .get_by_label("Product code starts with")
+        .type_text("08");
+    wait_for_jobs(&mut harness);
+    let chapter_08 = ROWS.iter().filter(|r| r.code.starts_with("08")).count();
+    harness.get_by_label(&format!("Showing {chapter_08} of {} rows", ROWS.len()));
+
+    let out = dir.path().join("rows.csv");
+    harness
+        .state_mut()
+        .apply(Command::ExportTableTo(out.clone()));
+    wait_for_jobs(&mut harness);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + chapter_08, "{text}");
+    assert!(lines[1].starts_with("2023,PAK,KAZ,Export,08,"), "{text}");
+
+    harness.get_by_label("All linked datasets").click();
+    harness.run();
+    harness.get_by_label("Show rows");
+    assert!(harness.query_by_label("Rows of pak_kaz.csv").is_none());
+}

@@ -12,7 +12,8 @@ use eframe::egui;
 
 use crate::io::import::{self, Progress};
 use crate::model::dataset::{
-    ColumnMap, DatasetLink, FocusSums, Layout, TradeTable, focus_sums, main_country,
+    ColumnMap, DatasetLink, FocusSums, Layout, RowFilter, TradeTable, filter_rows, focus_sums,
+    main_country,
 };
 use crate::model::products::{PairProducts, pair_products_of};
 
@@ -91,6 +92,31 @@ pub struct Aggregates {
     pub products: Option<PairProducts>,
 }
 
+/// The rows of one dataset that pass a filter, for its rows table.
+#[derive(Debug, Clone)]
+pub struct RowList {
+    /// [`Datasets::generation`] at the time.
+    pub generation: u64,
+    /// The dataset's index in the document's list.
+    pub dataset: usize,
+    /// The filter.
+    pub filter: RowFilter,
+    /// The rows passing it, in file order; `None` when the filter is empty (every row).
+    pub rows: Option<Arc<Vec<u32>>>,
+}
+
+impl RowList {
+    /// Number of rows listed, given the dataset's size.
+    pub fn len(&self, total: usize) -> usize {
+        self.rows.as_ref().map_or(total, |r| r.len())
+    }
+
+    /// The dataset row shown at position `i`.
+    pub fn row(&self, i: usize) -> usize {
+        self.rows.as_ref().map_or(i, |r| r[i] as usize)
+    }
+}
+
 /// The linked datasets' rows and their sums.
 pub struct Datasets {
     entries: Vec<LoadedDataset>,
@@ -106,12 +132,17 @@ pub struct Datasets {
     agg_rx: Receiver<Aggregates>,
     agg_cancel: Arc<AtomicBool>,
     agg_running: bool,
+    rows_wanted: Option<(u64, usize, RowFilter)>,
+    rows: Option<RowList>,
+    rows_tx: Sender<RowList>,
+    rows_rx: Receiver<RowList>,
 }
 
 impl Default for Datasets {
     fn default() -> Self {
         let (tx, rx) = channel();
         let (agg_tx, agg_rx) = channel();
+        let (rows_tx, rows_rx) = channel();
         Self {
             entries: Vec::new(),
             generation: 0,
@@ -124,6 +155,10 @@ impl Default for Datasets {
             agg_rx,
             agg_cancel: Arc::new(AtomicBool::new(false)),
             agg_running: false,
+            rows_wanted: None,
+            rows: None,
+            rows_tx,
+            rows_rx,
         }
     }
 }
@@ -149,9 +184,54 @@ impl Datasets {
         &self.aggregates
     }
 
-    /// True while rows are being read or sums computed.
+    /// The latest row list, when it is the one last asked for.
+    pub fn row_list(&self) -> Option<&RowList> {
+        let list = self.rows.as_ref()?;
+        let wanted = self.rows_wanted.as_ref()?;
+        (list.generation == wanted.0 && list.dataset == wanted.1 && list.filter == wanted.2)
+            .then_some(list)
+    }
+
+    /// Asks for the rows of `dataset` passing `filter` (filtered on another thread).
+    pub fn request_rows(&mut self, dataset: usize, filter: RowFilter, ctx: &egui::Context) {
+        let key = (self.generation, dataset, filter);
+        if self.rows_wanted.as_ref() == Some(&key) {
+            return;
+        }
+        self.rows_wanted = Some(key.clone());
+        let Some(table) = self.table(dataset).cloned() else {
+            return;
+        };
+        let (generation, dataset, filter) = key;
+        if filter.is_empty() {
+            self.rows = Some(RowList {
+                generation,
+                dataset,
+                filter,
+                rows: None,
+            });
+            return;
+        }
+        let tx = self.rows_tx.clone();
+        let ctx = ctx.clone();
+        let _ = std::thread::Builder::new()
+            .name("trade-explorer-rows".into())
+            .spawn(move || {
+                let rows = filter_rows(&table, &filter);
+                let _ = tx.send(RowList {
+                    generation,
+                    dataset,
+                    filter,
+                    rows: Some(Arc::new(rows)),
+                });
+                ctx.request_repaint();
+            });
+    }
+
+    /// True while rows are being read, filtered or summed.
     pub fn working(&self) -> bool {
-        self.agg_running
+        (self.rows_wanted.is_some() && self.row_list().is_none() && self.rows_wanted_ready())
+            || self.agg_running
             || self
                 .entries
                 .iter()
@@ -164,6 +244,12 @@ impl Datasets {
             .iter()
             .filter(|e| matches!(e.status, DatasetStatus::Ready(_)))
             .find_map(|e| e.main_country.as_deref())
+    }
+
+    fn rows_wanted_ready(&self) -> bool {
+        self.rows_wanted
+            .as_ref()
+            .is_some_and(|(_, d, _)| self.table(*d).is_some())
     }
 
     /// The rows of dataset `index`, when ready.
@@ -292,6 +378,14 @@ impl Datasets {
                         changed = true;
                     }
                 }
+            }
+        }
+        while let Ok(list) = self.rows_rx.try_recv() {
+            // Filters typed quickly finish out of order: keep only the one asked for last.
+            let wanted = self.rows_wanted.as_ref();
+            if wanted == Some(&(list.generation, list.dataset, list.filter.clone())) {
+                self.rows = Some(list);
+                changed = true;
             }
         }
         while let Ok(aggregates) = self.agg_rx.try_recv() {

@@ -729,6 +729,102 @@ pub fn pair_products(
     (sorted(exports), sorted(imports))
 }
 
+/// Which rows of a dataset to list in its rows table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RowFilter {
+    /// Only this year.
+    pub year: Option<u16>,
+    /// Only rows with this country as reporter or partner (exporter or importer).
+    pub country: Option<String>,
+    /// With `country`: only rows between the two (either direction); alone, like `country`.
+    pub partner: Option<String>,
+    /// Only products whose code starts with this (empty: any).
+    pub product: String,
+}
+
+impl RowFilter {
+    /// True when every row passes.
+    pub fn is_empty(&self) -> bool {
+        self.year.is_none()
+            && self.country.is_none()
+            && self.partner.is_none()
+            && self.product.is_empty()
+    }
+}
+
+/// Indices of the rows that pass `filter`, in file order.
+pub fn filter_rows(table: &TradeTable, filter: &RowFilter) -> Vec<u32> {
+    // A code the table does not have matches nothing; u16::MAX is never a country index.
+    let index_of = |code: &Option<String>| {
+        code.as_deref().map(|c| {
+            table
+                .country_index(&c.trim().to_uppercase())
+                .unwrap_or(u16::MAX)
+        })
+    };
+    let (a, b) = match (index_of(&filter.country), index_of(&filter.partner)) {
+        (None, b) => (b, None),
+        (a, b) => (a, b),
+    };
+    let product_ok: Vec<bool> = table
+        .products
+        .iter()
+        .map(|p| p.code.starts_with(filter.product.trim()))
+        .collect();
+    (0..table.len())
+        .filter(|&i| {
+            filter.year.is_none_or(|y| table.year[i] == y)
+                && product_ok[table.product[i] as usize]
+                && match (a, b) {
+                    (None, _) => true,
+                    (Some(a), None) => table.reporter[i] == a || table.partner[i] == a,
+                    (Some(a), Some(b)) => {
+                        let (r, p) = (table.reporter[i], table.partner[i]);
+                        (r == a && p == b) || (r == b && p == a)
+                    }
+                }
+        })
+        .map(|i| i as u32)
+        .collect()
+}
+
+/// Rows as CSV with a header, for File > Export: all rows, or those listed.
+pub fn rows_csv(table: &TradeTable, rows: Option<&[u32]>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    let _ = writer.write_record([
+        "year",
+        "reporter",
+        "partner",
+        "flow",
+        "product",
+        "product_name",
+        "value_usd",
+        "quantity",
+    ]);
+    let mut write = |i: usize| {
+        if let Some(r) = table.row(i) {
+            let product = &table.products[r.product as usize];
+            let _ = writer.write_record([
+                r.year.to_string(),
+                table.countries[usize::from(r.reporter)].code.clone(),
+                table.countries[usize::from(r.partner)].code.clone(),
+                r.flow.label().to_owned(),
+                product.code.clone(),
+                product.name.clone(),
+                r.value.to_string(),
+                r.quantity.map(|q| q.to_string()).unwrap_or_default(),
+            ]);
+        }
+    };
+    match rows {
+        Some(rows) => rows.iter().for_each(|&i| write(i as usize)),
+        None => (0..table.len()).for_each(write),
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
 /// Imports of at most this many rows may be copied into a document as editable records;
 /// bigger ones are linked.
 pub const COPY_LIMIT: usize = 100_000;
@@ -1067,5 +1163,47 @@ mod tests {
         assert_eq!(copied.categories.len(), 2);
         // Chapter 08 (aggregate of 0805), the re-export and the World row are not copied.
         assert_eq!(copied.skipped, 3);
+    }
+
+    #[test]
+    fn row_filters_and_csv() {
+        let t = mixed();
+        let all = filter_rows(&t, &RowFilter::default());
+        assert_eq!(all.len(), t.len());
+        let pair = RowFilter {
+            country: Some("kaz".into()),
+            partner: Some("PAK".into()),
+            ..RowFilter::default()
+        };
+        // Five PAK–KAZ rows; the World row is not between them.
+        assert_eq!(filter_rows(&t, &pair), vec![0, 1, 2, 3, 4]);
+        let chapter = RowFilter {
+            product: "08".into(),
+            ..RowFilter::default()
+        };
+        assert_eq!(filter_rows(&t, &chapter), vec![1, 2]);
+        let unknown = RowFilter {
+            country: Some("XXX".into()),
+            ..RowFilter::default()
+        };
+        assert!(filter_rows(&t, &unknown).is_empty());
+        assert!(
+            filter_rows(
+                &t,
+                &RowFilter {
+                    year: Some(2023),
+                    ..RowFilter::default()
+                }
+            )
+            .is_empty()
+        );
+        let text = String::from_utf8(rows_csv(&t, Some(&[2]))).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("year,reporter,partner,flow,product,product_name,value_usd,quantity")
+        );
+        assert_eq!(lines.next(), Some("2024,PAK,KAZ,Export,0805,,60,"));
+        assert_eq!(lines.next(), None);
     }
 }

@@ -4,6 +4,8 @@ use eframe::egui;
 
 use super::AppView;
 use crate::app::Command;
+use crate::model::RecordKind;
+use crate::model::dataset::RowFilter;
 use crate::model::describe::describe;
 
 /// Draws the panel for the selected record.
@@ -31,13 +33,29 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
             }
         });
     });
-    if ui
-        .button("Show in table")
-        .on_hover_text("Open the Tables view at this record's row")
-        .clicked()
-    {
-        commands.push(Command::RevealInTable(selected.clone(), None));
-    }
+    ui.horizontal(|ui| {
+        if ui
+            .button("Show in table")
+            .on_hover_text("Open the Tables view at this record's row")
+            .clicked()
+        {
+            commands.push(Command::RevealInTable(selected.clone(), None));
+        }
+        // A figure summed from a dataset leads to the rows it was summed from.
+        if selected.kind == RecordKind::Dataset
+            && ui
+                .button("Show its rows")
+                .on_hover_text("List the dataset's rows between the countries shown")
+                .clicked()
+        {
+            let filter = RowFilter {
+                country: view.nav.page.focus.clone(),
+                partner: view.nav.page.partner.clone(),
+                ..RowFilter::default()
+            };
+            commands.push(Command::ShowDatasetRows(selected.index, filter));
+        }
+    });
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("details_scroll")

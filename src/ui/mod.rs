@@ -5,6 +5,7 @@
 
 mod categories_view;
 mod chart;
+mod dataset_rows;
 mod details;
 mod dialogs;
 mod import_dialog;

@@ -69,6 +69,12 @@ pub fn show(
         }
     });
     ui.separator();
+    if kind == RecordKind::Dataset
+        && let Some(open) = &state.dataset_rows
+    {
+        super::dataset_rows::show(ui, view, open, commands);
+        return;
+    }
     let modal_open = state.confirm.is_some()
         || state.message.is_some()
         || state.prompt.is_some()
@@ -220,6 +226,18 @@ fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut 
                 .clicked()
             {
                 commands.push(Command::Action(crate::app::Action::Import));
+            }
+            let first = table.selected.first().copied();
+            if ui
+                .add_enabled(first.is_some(), egui::Button::new("Show rows"))
+                .on_hover_text("List the rows of the selected dataset")
+                .clicked()
+                && let Some(index) = first
+            {
+                commands.push(Command::ShowDatasetRows(
+                    index,
+                    crate::model::dataset::RowFilter::default(),
+                ));
             }
         } else if ui
             .button("Add row")
