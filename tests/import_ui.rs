@@ -393,6 +393,31 @@ fn a_saved_document_reads_its_linked_dataset_again() {
     wait_for_jobs(&mut reopened);
     reopened.get_by_label("$53.7M");
 
+    assert!(
+        reopened
+            .query_by_label("Dataset pak_kaz.csv changed since it was linked")
+            .is_none()
+    );
+
+    // A file changed after it was linked is read as it is now, and said so.
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("2024,PAK,UZB,X,TOTAL,\"Goods, code TOTAL\",1000000\n");
+    std::fs::write(&path, text).unwrap();
+    let mut changed = harness_with(Document::new());
+    changed
+        .state_mut()
+        .apply(Command::OpenPath(doc_path.clone()));
+    wait_for_jobs(&mut changed);
+    changed.get_by_label("Dataset pak_kaz.csv changed since it was linked");
+    assert!(
+        changed
+            .state()
+            .explore()
+            .partners
+            .iter()
+            .any(|p| p.code == "UZB")
+    );
+
     // A moved file is reported, not fatal.
     std::fs::remove_file(&path).unwrap();
     let mut moved = harness_with(Document::new());

@@ -60,12 +60,20 @@ pub struct LoadedDataset {
     pub countries: Vec<String>,
     /// The country with the most trade in the rows.
     pub main_country: Option<String>,
+    /// True when the file's content is not what it was when it was linked.
+    pub changed_since_link: bool,
     cancel: Arc<AtomicBool>,
+}
+
+struct Loaded {
+    table: Arc<TradeTable>,
+    main_country: Option<String>,
+    changed: bool,
 }
 
 enum LoadMessage {
     Progress(LinkKey, Progress),
-    Done(LinkKey, Result<(Arc<TradeTable>, Option<String>), String>),
+    Done(LinkKey, Result<Loaded, String>),
 }
 
 /// What the sums were computed for.
@@ -304,6 +312,7 @@ impl Datasets {
             name: link.name.clone(),
             countries: countries_of(&table),
             main_country,
+            changed_since_link: false,
             status: DatasetStatus::Ready(table),
             cancel: Arc::new(AtomicBool::new(false)),
         });
@@ -318,12 +327,14 @@ impl Datasets {
             status: DatasetStatus::Loading(None),
             countries: Vec::new(),
             main_country: None,
+            changed_since_link: false,
             cancel: cancel.clone(),
         };
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         let path = PathBuf::from(&link.path);
         let mapping = link.mapping.as_deref().cloned();
+        let linked_fingerprint = link.fingerprint.clone();
         let spawned = std::thread::Builder::new()
             .name("trade-explorer-dataset".into())
             .spawn(move || {
@@ -336,8 +347,16 @@ impl Datasets {
                 };
                 let result = import::open_dataset(&path, mapping, &mut report, &cancel)
                     .map(|opened| {
-                        let main = main_country(&opened.outcome.table);
-                        (Arc::new(opened.outcome.table), main)
+                        let changed = !linked_fingerprint.is_empty()
+                            && opened
+                                .fingerprint
+                                .as_ref()
+                                .is_some_and(|f| f.sample != linked_fingerprint);
+                        Loaded {
+                            main_country: main_country(&opened.outcome.table),
+                            table: Arc::new(opened.outcome.table),
+                            changed,
+                        }
                     })
                     .map_err(|e| e.to_string());
                 let _ = tx.send(LoadMessage::Done(key, result));
@@ -367,10 +386,11 @@ impl Datasets {
                 LoadMessage::Done(key, result) => {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
                         match result {
-                            Ok((table, main)) => {
-                                e.countries = countries_of(&table);
-                                e.main_country = main;
-                                e.status = DatasetStatus::Ready(table);
+                            Ok(loaded) => {
+                                e.countries = countries_of(&loaded.table);
+                                e.main_country = loaded.main_country;
+                                e.changed_since_link = loaded.changed;
+                                e.status = DatasetStatus::Ready(loaded.table);
                             }
                             Err(err) => e.status = DatasetStatus::Failed(err),
                         }

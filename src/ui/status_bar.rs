@@ -79,6 +79,16 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                 )
                 .on_hover_text(why.as_str());
             }
+            DatasetStatus::Ready(_) if entry.changed_since_link => {
+                ui.separator();
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("Dataset {} changed since it was linked", entry.name),
+                )
+                .on_hover_text(
+                    "The file's content differs from when it was linked; the figures shown come from the file as it is now.",
+                );
+            }
             DatasetStatus::Ready(_) => {}
         }
     }
