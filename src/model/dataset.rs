@@ -356,51 +356,13 @@ impl TradeTable {
     /// Appends all rows of `other`, merging its dictionaries into this one's.
     pub fn append(&mut self, other: TradeTable) {
         let mut index = DictionaryIndex::of(self);
-        self.append_indexed(&other, &mut index);
+        self.append_growing(&other, &mut (Vec::new(), Vec::new()), &mut index);
     }
 
-    /// [`TradeTable::append`] with the dictionaries' index kept by the caller, so that
-    /// appending many small tables does not rebuild it each time.
-    pub fn append_indexed(&mut self, other: &TradeTable, index: &mut DictionaryIndex) {
-        let country_map = remap(
-            &mut self.countries,
-            &other.countries,
-            &mut index.countries,
-            |c| &c.code,
-        );
-        let product_map = remap(
-            &mut self.products,
-            &other.products,
-            &mut index.products,
-            |p| &p.code,
-        );
-        self.year.extend_from_slice(&other.year);
-        self.reporter.extend(
-            other
-                .reporter
-                .iter()
-                .map(|&c| country_map[usize::from(c)] as u16),
-        );
-        self.partner.extend(
-            other
-                .partner
-                .iter()
-                .map(|&c| country_map[usize::from(c)] as u16),
-        );
-        self.flow.extend_from_slice(&other.flow);
-        self.product.extend(
-            other
-                .product
-                .iter()
-                .map(|&p| product_map[p as usize] as u32),
-        );
-        self.value.extend_from_slice(&other.value);
-        self.quantity.extend_from_slice(&other.quantity);
-    }
-
-    /// [`TradeTable::append_indexed`] for a table whose dictionaries only grow between
-    /// calls (a parser's part reused block after block): `maps` holds the global index of
-    /// each of its entries seen so far, so only new entries are looked up.
+    /// Appends the rows of `other`, whose dictionaries may have grown since the last call
+    /// with the same `maps` (a parser's part reused block after block): `maps` holds the
+    /// index in this table of each of `other`'s countries and products seen so far, so only
+    /// new entries are looked up in `index`. Fresh empty maps append any table.
     pub fn append_growing(
         &mut self,
         other: &TradeTable,
