@@ -23,12 +23,12 @@ use serde::{Deserialize, Serialize};
 pub use datasets::{AggregateKey, Aggregates, DatasetStatus, Datasets, LoadedDataset, RowList};
 pub use explore_cache::{ExploreData, ExploreKey};
 pub use history::{CoalesceKey, History, UNDO_LIMIT};
-pub use import_flow::{
-    COPY_LIMIT, ImportDialog, ImportReview, ImportRunning, MappingDialog, is_document_path,
-};
+pub use import_flow::{COPY_LIMIT, ImportDialog, ImportReview, ImportRunning, MappingDialog};
 pub use navigation::{BACK_SHORTCUT, FORWARD_SHORTCUT, Navigation, Page, View};
 
-use crate::io::{self, BUNDLED_NAME, LoadError, SaveError};
+use crate::io::{
+    self, BUNDLED_NAME, LoadError, SaveError, is_document_path, with_default_extension,
+};
 use crate::model::chart::MoneyUnit;
 use crate::model::dataset::RowFilter;
 use crate::model::explore;
@@ -813,7 +813,9 @@ impl TradeApp {
         match command {
             Command::Action(action) => self.run_action(action),
             Command::OpenPath(path) => self.request(Guarded::OpenPath(path)),
-            Command::SaveToPath(path, then) => self.save_to(with_ron_extension(path), then),
+            Command::SaveToPath(path, then) => {
+                self.save_to(with_default_extension(path, "ron"), then)
+            }
             Command::Edit { edit, coalesce } => {
                 match self.history.apply(&mut self.doc, edit, coalesce) {
                     Ok(()) => self.revision += 1,
@@ -943,7 +945,7 @@ impl TradeApp {
                     _ => None,
                 };
             }
-            Command::ExportTableTo(path) => self.export_table(with_extension(path, "csv")),
+            Command::ExportTableTo(path) => self.export_table(with_default_extension(path, "csv")),
             Command::ShowDatasetRows(index, filter) => {
                 let text = |c: Option<String>| c.unwrap_or_default();
                 self.ui_state.dataset_rows = Some(DatasetRowsUi {
@@ -1224,10 +1226,12 @@ impl TradeApp {
         match purpose {
             // The unsaved-changes question was asked before the path was chosen.
             PathPurpose::Open => self.start_load(path),
-            PathPurpose::SaveAs(then) => self.save_to(with_ron_extension(path), then),
-            PathPurpose::SavePng(key) => self.save_chart_png(key, with_extension(path, "png")),
+            PathPurpose::SaveAs(then) => self.save_to(with_default_extension(path, "ron"), then),
+            PathPurpose::SavePng(key) => {
+                self.save_chart_png(key, with_default_extension(path, "png"))
+            }
             PathPurpose::Import => self.begin_import(path),
-            PathPurpose::ExportCsv => self.export_table(with_extension(path, "csv")),
+            PathPurpose::ExportCsv => self.export_table(with_default_extension(path, "csv")),
         }
     }
 
@@ -1758,20 +1762,6 @@ fn unused_path(path: &Path) -> PathBuf {
         .map(|n| path.with_file_name(format!("{stem}-{n}.{extension}")))
         .find(|p| !p.exists())
         .unwrap_or_else(|| path.to_path_buf())
-}
-
-/// Adds `.ron` when the name has no extension.
-fn with_ron_extension(path: PathBuf) -> PathBuf {
-    with_extension(path, "ron")
-}
-
-/// Adds `.extension` when the name has no extension.
-fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
-    if path.extension().is_none() {
-        path.with_extension(extension)
-    } else {
-        path
-    }
 }
 
 /// Where the app starts for a document: the overview of the country in most records,

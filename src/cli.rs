@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use std::sync::atomic::AtomicBool;
 
-use crate::io::{import, load_document, save_document};
+use crate::io::{import, is_document_path, load_document, save_document, with_default_extension};
 use crate::model::Document;
 use crate::model::dataset::{self, COPY_LIMIT};
 use crate::model::{Problem, Severity, Summary, format, validate};
@@ -111,16 +111,10 @@ pub struct CheckReport {
     pub unknown_countries: Vec<String>,
 }
 
-/// True when `path` names a document rather than a data file to import.
-pub fn is_document(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
-}
-
 impl CheckReport {
     /// Loads and validates one file: a document (`.ron`) or any importable data file.
     pub fn of(path: &Path) -> CheckReport {
-        if is_document(path) {
+        if is_document_path(path) {
             Self::of_document(path)
         } else {
             Self::of_import(path)
@@ -320,11 +314,7 @@ impl CheckReport {
 
 /// Runs `convert` and returns the exit status; what was done, or why not, goes to `out`.
 pub fn run_convert(input: &Path, output: &Path, copy_rows: bool, out: &mut dyn Write) -> i32 {
-    let output = if output.extension().is_none() {
-        output.with_extension("ron")
-    } else {
-        output.to_path_buf()
-    };
+    let output = with_default_extension(output.to_path_buf(), "ron");
     let result = convert(input, &output, copy_rows);
     let line = match &result {
         Ok(what) => format!("{}: {what}", output.display()),
@@ -335,7 +325,7 @@ pub fn run_convert(input: &Path, output: &Path, copy_rows: bool, out: &mut dyn W
 }
 
 fn convert(input: &Path, output: &Path, copy_rows: bool) -> Result<String, String> {
-    if is_document(input) {
+    if is_document_path(input) {
         let doc = load_document(input).map_err(|e| e.to_string())?;
         save_document(output, &doc).map_err(|e| e.to_string())?;
         return Ok(format!("written from the document {}", input.display()));

@@ -3,7 +3,7 @@
 //! of refused rows, and the link (or the copied records) added to the document as one
 //! undoable edit.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
@@ -376,12 +376,6 @@ impl TradeApp {
             self.apply(Command::SetFocus(code));
         }
     }
-}
-
-/// True for files the app opens as documents; everything else is imported.
-pub fn is_document_path(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
 }
 
 impl TradeApp {

@@ -10,7 +10,25 @@ pub use document_file::{
 };
 pub use image_file::save_png;
 
+use std::path::{Path, PathBuf};
+
 use crate::model::Document;
+
+/// True when `path` names a Trade Explorer document (`.ron`); any other file is a trade data
+/// file to import. The app (opening, dropping) and the command line decide the same way.
+pub fn is_document_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+}
+
+/// `path` with `.extension` added when its name has none, as save dialogs do.
+pub fn with_default_extension(path: PathBuf, extension: &str) -> PathBuf {
+    if path.extension().is_none() {
+        path.with_extension(extension)
+    } else {
+        path
+    }
+}
 
 /// File name of the bundled dataset, as shown in the title bar.
 pub const BUNDLED_NAME: &str = "pakistan-partners.ron";
