@@ -740,6 +740,7 @@ impl TradeApp {
             partner: self.nav.page.partner.clone(),
             partner_year: self.nav.partner_year,
             datasets: self.datasets.aggregates_revision(),
+            dataset_generation: self.datasets.generation(),
         };
         self.explore.update(&self.doc, key, &self.datasets);
         let kind = self.nav.table_kind;

@@ -1,6 +1,8 @@
 //! Everything the exploration views show, computed from the document when the document
 //! revision or the navigation changes, never on every frame.
 
+use std::collections::HashSet;
+
 use crate::model::chart::ChartData;
 use crate::model::country::display_name;
 use crate::model::explore::{self, PairSummary, PartnerRow, StatusRow};
@@ -21,6 +23,8 @@ pub struct ExploreKey {
     pub partner_year: Option<i32>,
     /// [`Datasets::aggregates_revision`]: new sums of the linked datasets.
     pub datasets: u64,
+    /// [`Datasets::generation`]: datasets read, failed or dropped (their countries).
+    pub dataset_generation: u64,
 }
 
 /// Prepared data for every view.
@@ -82,10 +86,10 @@ impl ExploreData {
             return;
         }
         let aggregates = datasets.aggregates();
-        if self.summary.is_none()
-            || self.key.revision != key.revision
-            || self.key.datasets != key.datasets
-        {
+        // Validation and the summary depend on the document alone: new dataset sums (which
+        // arrive at every change of focus) must not re-validate a large document.
+        let doc_changed = self.summary.is_none() || self.key.revision != key.revision;
+        if doc_changed {
             let problems = validate(doc);
             self.errors = problems
                 .iter()
@@ -94,19 +98,21 @@ impl ExploreData {
             self.warnings = problems.len() - self.errors;
             self.problems = problems;
             self.summary = Some(Summary::of(doc));
+        }
+        if doc_changed || self.key.dataset_generation != key.dataset_generation {
             self.countries = explore::countries_in_use(doc);
-            let mut extra: Vec<(String, String)> = Vec::new();
+            let mut known: HashSet<String> =
+                self.countries.iter().map(|(c, _)| c.clone()).collect();
+            let before = self.countries.len();
             for entry in datasets.entries() {
                 for code in &entry.countries {
-                    if !self.countries.iter().any(|(c, _)| c == code)
-                        && !extra.iter().any(|(c, _)| c == code)
-                    {
-                        extra.push((code.clone(), display_name(doc, code).to_owned()));
+                    if known.insert(code.clone()) {
+                        let name = display_name(doc, code).to_owned();
+                        self.countries.push((code.clone(), name));
                     }
                 }
             }
-            if !extra.is_empty() {
-                self.countries.extend(extra);
+            if self.countries.len() > before {
                 self.countries
                     .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
             }
@@ -188,6 +194,7 @@ mod tests {
             partner: Some("KAZ".into()),
             partner_year: None,
             datasets: 0,
+            dataset_generation: 0,
         };
         let datasets = Datasets::default();
         data.update(&doc, key.clone(), &datasets);
