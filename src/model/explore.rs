@@ -439,11 +439,7 @@ fn obs_source_title(doc: &Document, obs: &Obs) -> String {
 fn obs_tooltip(doc: &Document, what: &str, obs: &Obs) -> Vec<String> {
     let mut lines = vec![
         what.to_owned(),
-        format!(
-            "{} ({}) US dollars",
-            format::usd_full(obs.value),
-            format::usd_short(obs.value)
-        ),
+        format::usd_line(obs.value),
         format!("Reported by {}", display_name(doc, &obs.reporter)),
     ];
     match &obs.dataset {
@@ -657,6 +653,21 @@ fn obs_point(doc: &Document, what: &str, year: i32, obs: &Obs, y: f64) -> ChartP
     }
 }
 
+/// A point of a year computed from other figures: no record or source of its own.
+fn derived_point(year: i32, value: f64, tooltip: Vec<String>) -> ChartPoint {
+    ChartPoint {
+        x: f64::from(year),
+        y: value,
+        base: 0.0,
+        value,
+        label: year.to_string(),
+        tooltip,
+        record: None,
+        source: String::new(),
+        drill: None,
+    }
+}
+
 fn line(name: String, hue: Hue, dashed: bool, points: Vec<ChartPoint>) -> ChartSeries {
     ChartSeries {
         name,
@@ -726,25 +737,15 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                 // Years with exports and imports but no reported total.
                 for y in years.iter().filter(|y| y.best_total().is_none()) {
                     if let Some(value) = y.total_value() {
-                        points.push(ChartPoint {
-                            x: f64::from(y.year),
-                            y: value,
-                            base: 0.0,
+                        points.push(derived_point(
+                            y.year,
                             value,
-                            label: y.year.to_string(),
-                            tooltip: vec![
+                            vec![
                                 format!("Total trade, {}", y.year),
-                                format!(
-                                    "{} ({}) US dollars",
-                                    format::usd_full(value),
-                                    format::usd_short(value)
-                                ),
+                                format::usd_line(value),
                                 "Sum of exports and imports; no total was reported".to_owned(),
                             ],
-                            record: None,
-                            source: String::new(),
-                            drill: None,
-                        });
+                        ));
                     }
                 }
                 points.sort_by(|p, q| p.x.total_cmp(&q.x));
@@ -758,24 +759,14 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
         .iter()
         .filter_map(|y| {
             let value = y.balance()?;
-            Some(ChartPoint {
-                x: f64::from(y.year),
-                y: value,
-                base: 0.0,
+            Some(derived_point(
+                y.year,
                 value,
-                label: y.year.to_string(),
-                tooltip: vec![
+                vec![
                     format!("Balance, {}", y.year),
-                    format!(
-                        "{} ({}) US dollars: exports minus imports",
-                        format::usd_full(value),
-                        format::usd_short(value)
-                    ),
+                    format!("{}: exports minus imports", format::usd_line(value)),
                 ],
-                record: None,
-                source: String::new(),
-                drill: None,
-            })
+            ))
         })
         .collect();
     if !balance.is_empty() {
@@ -1080,9 +1071,8 @@ fn investment_tooltip(doc: &Document, v: &super::document::Investment) -> Vec<St
     ));
     match (v.amount_usd, v.amount_basis) {
         (Some(amount), basis) => lines.push(format!(
-            "{} ({}) US dollars{}",
-            format::usd_full(amount),
-            format::usd_short(amount),
+            "{}{}",
+            format::usd_line(amount),
             basis.map_or(String::new(), |b| format!(", {}", b.label().to_lowercase()))
         )),
         (None, _) => lines.push("No amount stated".to_owned()),

@@ -56,6 +56,11 @@ pub fn usd_full(value: f64) -> String {
     }
 }
 
+/// A tooltip's value line: `$53,700,000.00 ($53.7M) US dollars`.
+pub fn usd_line(value: f64) -> String {
+    format!("{} ({}) US dollars", usd_full(value), usd_short(value))
+}
+
 /// `1 error`, `2 errors`, `10,000,000 rows`: a count with its noun, plural with "s"
 /// unless it is one.
 pub fn count(n: usize, noun: &str) -> String {

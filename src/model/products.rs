@@ -176,11 +176,7 @@ pub fn product_chart(doc: &Document, a: &str, b: &str, p: &PairProducts) -> Char
                 let what = format!("{name}: {}, {}", label(code), p.year);
                 let mut tooltip = vec![
                     what,
-                    format!(
-                        "{} ({}) US dollars",
-                        format::usd_full(*v),
-                        format::usd_short(*v)
-                    ),
+                    format::usd_line(*v),
                     format!(
                         "Sum of the rows of dataset {} for this code",
                         p.dataset.name
@@ -215,11 +211,7 @@ pub fn product_chart(doc: &Document, a: &str, b: &str, p: &PairProducts) -> Char
                 label: "Other".to_owned(),
                 tooltip: vec![
                     format!("{name}: {} other {level}s, {}", rest_n, p.year),
-                    format!(
-                        "{} ({}) US dollars",
-                        format::usd_full(rest_sum),
-                        format::usd_short(rest_sum)
-                    ),
+                    format::usd_line(rest_sum),
                 ],
                 record: Some(record.clone()),
                 source: format!("Dataset: {}", p.dataset.name),
