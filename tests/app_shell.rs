@@ -1,8 +1,10 @@
 //! The app shell driven through its UI with egui_kittest, as a user would.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::Path;
+
+use common::wait_for_jobs;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -21,22 +23,6 @@ fn harness() -> Harness<'static, TradeApp> {
 
 fn command_key(harness: &Harness<'_, TradeApp>, key: egui::Key) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, key);
-}
-
-/// Steps frames until background jobs (loading, saving) have reported back.
-fn wait_for_jobs(harness: &mut Harness<'_, TradeApp>) {
-    // Deliver the queued click first: it is what starts the job.
-    harness.step();
-    let start = Instant::now();
-    while harness.state().pending_jobs() > 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "a job never finished"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-        harness.step();
-    }
-    harness.run();
 }
 
 fn type_into(harness: &mut Harness<'_, TradeApp>, label: &str, text: &str) {

@@ -1,6 +1,6 @@
 //! Exploring relationships through the UI with egui_kittest, as a user would.
 
-use std::time::{Duration, Instant};
+mod common;
 
 use eframe::egui;
 use eframe::egui::Role;
@@ -204,16 +204,7 @@ fn copy_data_puts_the_numbers_on_the_clipboard() {
         .expect("the trade chart has Copy data")
         .click();
     harness.step();
-    let copied: Vec<String> = harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = common::copied_texts(&harness);
     assert_eq!(copied.len(), 1);
     let lines: Vec<&str> = copied[0].lines().collect();
     assert_eq!(lines[0], "Series\tItem\tValue (USD)\tRecord\tSource");
@@ -288,15 +279,9 @@ fn save_as_png_writes_exactly_the_chart() {
         .set_text_value_accesskit(path.to_str().unwrap());
     harness.run();
     harness.get_by_label("Save").click();
-    let start = Instant::now();
-    while harness.state().pending_jobs() > 0 || !path.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "no PNG was written"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    common::step_until(&mut harness, "no PNG was written", |app| {
+        app.pending_jobs() == 0 && path.exists()
+    });
     let image = image::open(&path).unwrap();
     let rect = harness.state().ui_state().chart_rects["trade_over_time"];
     let ppp = harness.ctx.pixels_per_point();

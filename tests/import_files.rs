@@ -138,6 +138,16 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// A seeded xorshift generator: the same test data every run.
+fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     encoder.write_all(bytes).unwrap();
@@ -396,13 +406,7 @@ fn reference_pair_totals(text: &str) -> HashMap<(String, String), f64> {
 #[test]
 fn aggregates_match_a_reference_computation_and_the_cache_round_trips() {
     let dir = tempfile::tempdir().unwrap();
-    let mut state: u64 = 0x1234_5678_9abc_def1;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x1234_5678_9abc_def1);
     let codes = [
         4u32, 8, 12, 32, 36, 40, 50, 56, 76, 124, 156, 250, 276, 356, 392, 398, 586, 643, 792, 826,
         842,
@@ -519,13 +523,7 @@ fn shared_data_file_imports_through_a_mapping() {
 #[test]
 fn a_file_spanning_many_blocks_keeps_every_row_and_product() {
     let dir = tempfile::tempdir().unwrap();
-    let mut state: u64 = 0x0dd_ba11_cafe_f00d;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x0dd_ba11_cafe_f00d);
     let rows = 1_000_000;
     let mut text = String::with_capacity(rows * 34);
     text.push_str("t,i,j,k,v,q\n");

@@ -2,9 +2,11 @@
 //! mapping dialog, the review, the linked dataset on the relationship and categories
 //! pages, undo, copying rows, and a saved document that links its dataset.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{step_until, wait_for_jobs};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -16,21 +18,6 @@ fn harness_with(doc: Document) -> Harness<'static, TradeApp> {
     Harness::builder()
         .with_size([1200.0, 800.0])
         .build_eframe(move |cc| TradeApp::with_document(cc, doc))
-}
-
-/// Steps frames until background work (header look, import, dataset sums) has reported.
-fn wait_for_jobs(harness: &mut Harness<'_, TradeApp>) {
-    harness.step();
-    let start = Instant::now();
-    while harness.state().pending_jobs() > 0 {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "a background job never finished"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-        harness.step();
-    }
-    harness.run();
 }
 
 /// One row of a comtradr-layout fixture.
@@ -448,18 +435,9 @@ fn escape_cancels_a_running_import_and_keeps_the_document() {
     let mut harness = harness_with(Document::new());
     harness.state_mut().apply(Command::ImportPath(path));
     // Step until the import itself runs (the header is read first).
-    let start = Instant::now();
-    while !matches!(
-        harness.state().ui_state().import,
-        Some(ImportDialog::Running(_))
-    ) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the import never started"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-        harness.step();
-    }
+    step_until(&mut harness, "the import never started", |app| {
+        matches!(app.ui_state().import, Some(ImportDialog::Running(_)))
+    });
     // A new dialog is measured on its first frame and shown on the next.
     harness.step();
     harness.get_by_label("Importing big_baci.csv");

@@ -1,5 +1,7 @@
 //! Editing records in the tables through the UI with egui_kittest, as a user would.
 
+mod common;
+
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -211,16 +213,7 @@ fn copying_selected_rows_gives_tsv_with_a_header() {
     harness.get_by_label("2 rows selected");
     harness.event(egui::Event::Copy);
     harness.step();
-    let copied: Vec<String> = harness
-        .output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let copied = common::copied_texts(&harness);
     assert_eq!(copied.len(), 1);
     let lines: Vec<&str> = copied[0].lines().collect();
     assert_eq!(lines.len(), 3);
