@@ -18,28 +18,17 @@ use trade_explorer::model::dataset::{
     DatasetCountry, DatasetLink, DatasetProduct, Layout, RowFilter, RowFlow, TradeTable,
 };
 
-/// xorshift64*: enough randomness for benchmark data, and the same every run.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
+use rng::Rng;
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Roughly log-normal: exp of a sum of uniforms.
-    fn value(&mut self) -> f64 {
-        let s: f64 = (0..4)
-            .map(|_| (self.next() % 10_000) as f64 / 10_000.0)
-            .sum();
-        (8.0 + 3.0 * s).exp()
-    }
+/// Roughly log-normal: exp of a sum of uniforms.
+fn value(rng: &mut Rng) -> f64 {
+    let s: f64 = (0..4)
+        .map(|_| (rng.next() % 10_000) as f64 / 10_000.0)
+        .sum();
+    (8.0 + 3.0 * s).exp()
 }
 
 fn table(rows: usize) -> TradeTable {
@@ -85,7 +74,7 @@ fn table(rows: usize) -> TradeTable {
         t.partner.push(b as u16);
         t.flow.push(RowFlow::Export as u8);
         t.product.push(rng.below(5000) as u32);
-        t.value.push(rng.value());
+        t.value.push(value(&mut rng));
         t.quantity.push(f32::NAN);
     }
     t.compute_flags();

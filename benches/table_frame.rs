@@ -14,21 +14,10 @@ const COUNTRIES: [&str; 12] = [
     "PAK", "KAZ", "CHN", "JPN", "USA", "DEU", "IND", "TUR", "UZB", "ARE", "GBR", "FRA",
 ];
 
-/// xorshift64*: enough randomness for benchmark data, and the same every run.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use rng::Rng;
 
 fn document(rows: usize) -> Document {
     let mut rng = Rng(0x5eed_1234_abcd_ef01);

@@ -53,30 +53,10 @@ struct Args {
     years: u16,
 }
 
-struct Rng(u64);
+#[path = "../benches/support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn unit(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Log-normal: most flows small, a few very large, as in real trade data.
-    fn log_normal(&mut self, mu: f64, sigma: f64) -> f64 {
-        let z = (-2.0 * self.unit().ln()).sqrt() * (std::f64::consts::TAU * self.unit()).cos();
-        (mu + sigma * z).exp()
-    }
-}
+use rng::Rng;
 
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
