@@ -238,7 +238,13 @@ impl Datasets {
 
     /// True while rows are being read, filtered or summed.
     pub fn working(&self) -> bool {
-        (self.rows_wanted.is_some() && self.row_list().is_none() && self.rows_wanted_ready())
+        // Rows asked for a dataset that is still loading wait for the load, counted below.
+        let rows_pending = self.row_list().is_none()
+            && self
+                .rows_wanted
+                .as_ref()
+                .is_some_and(|(_, d, _)| self.table(*d).is_some());
+        rows_pending
             || self.agg_running
             || self
                 .entries
@@ -252,12 +258,6 @@ impl Datasets {
             .iter()
             .filter(|e| matches!(e.status, DatasetStatus::Ready(_)))
             .find_map(|e| e.main_country.as_deref())
-    }
-
-    fn rows_wanted_ready(&self) -> bool {
-        self.rows_wanted
-            .as_ref()
-            .is_some_and(|(_, d, _)| self.table(*d).is_some())
     }
 
     /// The rows of dataset `index`, when ready.
@@ -409,8 +409,9 @@ impl Datasets {
             }
         }
         while let Ok(aggregates) = self.agg_rx.try_recv() {
-            self.agg_running = false;
+            // Sums for an older request may still arrive; only the wanted ones end the work.
             if Some(&aggregates.key) == self.wanted.as_ref() {
+                self.agg_running = false;
                 self.aggregates = aggregates;
                 self.aggregates_revision += 1;
                 changed = true;
@@ -460,16 +461,6 @@ impl Datasets {
         if spawned.is_err() {
             self.agg_running = false;
         }
-    }
-
-    /// Computes the sums for `key` on this thread (for tests and the command line).
-    pub fn compute_now(&self, key: AggregateKey, links: &[DatasetLink]) -> Aggregates {
-        let ready: Vec<(usize, DatasetLink, Arc<TradeTable>)> = links
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| Some((i, l.clone(), self.table(i)?.clone())))
-            .collect();
-        compute(key, &ready, &AtomicBool::new(false))
     }
 }
 

@@ -163,11 +163,7 @@ fn mapping(ctx: &egui::Context, dialog: &mut MappingDialog, commands: &mut Vec<C
         });
         answer
     });
-    match response.inner {
-        Some(command) => commands.push(command),
-        None if response.should_close() => commands.push(Command::CancelImport),
-        None => {}
-    }
+    answer(response, commands);
 }
 
 fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Command>) {
@@ -317,6 +313,11 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
         });
         answer
     });
+    answer(response, commands);
+}
+
+/// The command a dialog answered with; clicking outside it or Escape cancels the import.
+fn answer(response: egui::ModalResponse<Option<Command>>, commands: &mut Vec<Command>) {
     match response.inner {
         Some(command) => commands.push(command),
         None if response.should_close() => commands.push(Command::CancelImport),
