@@ -315,7 +315,7 @@ impl TradeApp {
             main_country,
         });
         // Big clean imports are linked at once; anything with a choice to make is shown.
-        if review.needs_confirmation() || review.can_copy || review.rows_rejected > 0 {
+        if review.can_copy || review.rows_rejected > 0 {
             self.ui_state.import = Some(ImportDialog::Review(review));
         } else {
             self.finish_import(false);
