@@ -5,6 +5,7 @@
 //! file dialogs, loading and saving run on background threads and report back over a
 //! channel with a repaint request.
 
+mod autosave;
 mod datasets;
 mod explore_cache;
 mod history;
@@ -20,14 +21,16 @@ use eframe::egui;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
+pub use autosave::{Autosave, AutosavePolicy, RecoveryDescription, RecoveryOffer};
 pub use datasets::{AggregateKey, Aggregates, DatasetStatus, Datasets, LoadedDataset, RowList};
 pub use explore_cache::{ExploreData, ExploreKey};
 pub use history::{CoalesceKey, History, UNDO_LIMIT};
 pub use import_flow::{COPY_LIMIT, ImportDialog, ImportReview, ImportRunning, MappingDialog};
 pub use navigation::{BACK_SHORTCUT, FORWARD_SHORTCUT, Navigation, Page, View};
 
+use crate::io::recovery::RecoveryMeta;
 use crate::io::{
-    self, BUNDLED_NAME, LoadError, SaveError, is_document_path, with_default_extension,
+    self, BUNDLED_NAME, FileStamp, LoadError, SaveError, is_document_path, with_default_extension,
 };
 use crate::model::chart::MoneyUnit;
 use crate::model::dataset::RowFilter;
@@ -36,6 +39,9 @@ use crate::model::fields;
 use crate::model::table::{self, TableQuery};
 use crate::model::{Document, Edit, Record, RecordKind, RecordRef};
 use crate::ui;
+
+/// The app id: window class, and the name of the settings and data folders.
+pub const APP_ID: &str = "trade-explorer";
 
 /// Most recent files remembered.
 const RECENT_LIMIT: usize = 10;
@@ -219,6 +225,8 @@ pub enum Guarded {
     OpenPath(PathBuf),
     /// Reload the current file.
     Revert,
+    /// Restore the recovery copy offered at start-up.
+    Restore,
     /// Quit.
     Quit,
 }
@@ -230,6 +238,7 @@ impl Guarded {
             Guarded::New => "starting a new document",
             Guarded::Open | Guarded::OpenPath(_) => "opening another file",
             Guarded::Revert => "reverting to the saved file",
+            Guarded::Restore => "restoring the recovered work",
             Guarded::Quit => "quitting",
         }
     }
@@ -244,6 +253,39 @@ pub enum ConfirmChoice {
     DontSave,
     /// Stay.
     Cancel,
+}
+
+/// Answer to the offer of a recovery copy found at start-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryChoice {
+    /// Open the recovered work (unsaved) in this window.
+    Restore,
+    /// Delete the copy.
+    Discard,
+    /// Leave the copy for the next start.
+    Later,
+}
+
+/// Answer to "the file changed on disk" when saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedChoice {
+    /// Save anyway, replacing the other program's version (kept as the `.bak`).
+    Overwrite,
+    /// Save to another file.
+    SaveAs,
+    /// Drop the unsaved changes and open the version on disk.
+    Reload,
+    /// Do nothing.
+    Cancel,
+}
+
+/// A save that found the file changed on disk, waiting for the user's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedOnDisk {
+    /// The file.
+    pub path: PathBuf,
+    /// What was to happen after the save.
+    pub then: Option<Guarded>,
 }
 
 /// What a typed path is for, when no file dialog is available.
@@ -385,6 +427,10 @@ pub enum Command {
     EndGesture,
     /// Answer to the unsaved-changes dialog.
     Confirm(ConfirmChoice),
+    /// Answer to the offer of a recovery copy.
+    Recovery(RecoveryChoice),
+    /// Answer to "the file changed on disk".
+    ResolveChanged(ChangedChoice),
     /// Submit the path prompt.
     SubmitPathPrompt,
     /// Close the path prompt.
@@ -491,12 +537,12 @@ enum JobResult {
     },
     Loaded {
         path: PathBuf,
-        result: Result<Document, LoadError>,
+        result: Result<(Document, FileStamp), LoadError>,
     },
     Saved {
         path: PathBuf,
         state: u64,
-        result: Result<(), SaveError>,
+        result: Result<FileStamp, SaveError>,
         then: Option<Guarded>,
     },
     PngSaved {
@@ -519,6 +565,8 @@ enum JobResult {
 pub struct UiState {
     /// The unsaved-changes question, when asked.
     pub confirm: Option<Guarded>,
+    /// The file changed on disk: the question asked before saving over it.
+    pub changed_on_disk: Option<ChangedOnDisk>,
     /// A message to show.
     pub message: Option<Message>,
     /// The typed-path dialog.
@@ -614,6 +662,10 @@ pub struct TradeApp {
     import: Option<import_flow::RunningImport>,
     /// An import read, waiting for the review dialog's answer.
     pending_import: Option<import_flow::PendingImport>,
+    /// Recovery copies of unsaved work.
+    autosave: Autosave,
+    /// The document's file as it was when opened or last saved.
+    disk: Option<FileStamp>,
 }
 
 impl TradeApp {
@@ -644,6 +696,8 @@ impl TradeApp {
             datasets_synced: None,
             import: None,
             pending_import: None,
+            autosave: Autosave::default(),
+            disk: None,
         };
         app.refresh_explore();
         app
@@ -661,6 +715,10 @@ impl TradeApp {
             app.settings = settings;
         }
         cc.egui_ctx.set_theme(app.settings.theme.preference());
+        if let Some(folder) = eframe::storage_dir(APP_ID) {
+            app.autosave = Autosave::open(folder.join("recovery"), AutosavePolicy::default());
+            app.autosave.scan(&app.ctx);
+        }
         let start = file.or_else(|| {
             app.settings
                 .recent_files
@@ -684,6 +742,24 @@ impl TradeApp {
     /// state, for tests.
     pub fn with_document(cc: &eframe::CreationContext<'_>, doc: Document) -> Self {
         Self::build(cc, doc, Origin::Untitled)
+    }
+
+    /// Keeps recovery copies of unsaved work in `folder` and offers the copies that gone
+    /// windows left there (the app does this in its data folder; tests use their own).
+    pub fn with_recovery(mut self, folder: PathBuf, policy: AutosavePolicy) -> Self {
+        self.autosave = Autosave::open(folder, policy);
+        self.autosave.scan(&self.ctx);
+        self
+    }
+
+    /// The autosave state.
+    pub fn autosave(&self) -> &Autosave {
+        &self.autosave
+    }
+
+    /// The current history state number (changes with every edit, undo and redo).
+    pub fn history_state(&self) -> u64 {
+        self.history.state()
     }
 
     /// The current document.
@@ -815,7 +891,7 @@ impl TradeApp {
             Command::Action(action) => self.run_action(action),
             Command::OpenPath(path) => self.request(Guarded::OpenPath(path)),
             Command::SaveToPath(path, then) => {
-                self.save_to(with_default_extension(path, "ron"), then)
+                self.save_to(with_default_extension(path, "ron"), then, None)
             }
             Command::Edit { edit, coalesce } => {
                 match self.history.apply(&mut self.doc, edit, coalesce) {
@@ -825,6 +901,8 @@ impl TradeApp {
             }
             Command::EndGesture => self.history.end_gesture(),
             Command::Confirm(choice) => self.confirm(choice),
+            Command::Recovery(choice) => self.answer_recovery(choice),
+            Command::ResolveChanged(choice) => self.resolve_changed(choice),
             Command::SubmitPathPrompt => self.submit_prompt(),
             Command::CancelPathPrompt => self.ui_state.prompt = None,
             Command::DismissMessage => self.ui_state.message = None,
@@ -1013,6 +1091,7 @@ impl TradeApp {
                 Origin::Bundled => self.replace_document(io::bundled_document(), Origin::Bundled),
                 Origin::Untitled => self.replace_document(Document::new(), Origin::Untitled),
             },
+            Guarded::Restore => self.restore_recovery(),
             Guarded::Quit => {
                 self.allow_close = true;
                 self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -1031,7 +1110,57 @@ impl TradeApp {
         }
     }
 
+    fn answer_recovery(&mut self, choice: RecoveryChoice) {
+        match choice {
+            RecoveryChoice::Restore => self.request(Guarded::Restore),
+            RecoveryChoice::Discard => {
+                if let Err(err) = self.autosave.discard_offer() {
+                    self.show_message("Could not delete the recovery copy", err);
+                }
+            }
+            RecoveryChoice::Later => self.autosave.keep_offer(),
+        }
+    }
+
+    fn restore_recovery(&mut self) {
+        match self.autosave.take_restore() {
+            Some(Ok((meta, doc))) => {
+                let origin = match (meta.document_path, meta.bundled) {
+                    (Some(path), _) => Origin::File(path),
+                    (None, true) => Origin::Bundled,
+                    (None, false) => Origin::Untitled,
+                };
+                self.replace_document(doc, origin);
+                self.disk = meta.disk;
+                // The restored work has never been saved where it belongs.
+                self.history = History::new_unsaved();
+                self.autosave.adopted(self.history.state());
+                self.ui_state.toast = Some(("Restored unsaved work".to_owned(), Instant::now()));
+            }
+            Some(Err(err)) => self.show_message(
+                "Could not restore",
+                format!(
+                    "{err}\n\nThe copy was left in place; Discard deletes it. The current document is unchanged."
+                ),
+            ),
+            None => {}
+        }
+    }
+
+    fn resolve_changed(&mut self, choice: ChangedChoice) {
+        let Some(ChangedOnDisk { path, then }) = self.ui_state.changed_on_disk.take() else {
+            return;
+        };
+        match choice {
+            ChangedChoice::Overwrite => self.save_to(path, then, None),
+            ChangedChoice::SaveAs => self.pick(PathPurpose::SaveAs(then)),
+            ChangedChoice::Reload => self.start_load(path),
+            ChangedChoice::Cancel => {}
+        }
+    }
+
     fn replace_document(&mut self, doc: Document, origin: Origin) {
+        self.disk = None;
         self.nav = start_navigation(&doc);
         self.ui_state.tables.clear();
         self.doc = doc;
@@ -1042,7 +1171,10 @@ impl TradeApp {
 
     fn save(&mut self, then: Option<Guarded>) {
         match self.origin.clone() {
-            Origin::File(path) => self.save_to(path, then),
+            Origin::File(path) => {
+                let expected = self.disk.clone();
+                self.save_to(path, then, expected);
+            }
             Origin::Bundled | Origin::Untitled => self.pick(PathPurpose::SaveAs(then)),
         }
     }
@@ -1066,7 +1198,9 @@ impl TradeApp {
         }
     }
 
-    fn save_to(&mut self, path: PathBuf, then: Option<Guarded>) {
+    /// Saves to `path`; with `expected`, only if the file is still the version it
+    /// describes (else the user is asked).
+    fn save_to(&mut self, path: PathBuf, then: Option<Guarded>, expected: Option<FileStamp>) {
         if self.busy.is_some() {
             return;
         }
@@ -1074,7 +1208,7 @@ impl TradeApp {
         let state = self.history.state();
         let busy = format!("Saving {}…", path.display());
         self.spawn(busy, move || {
-            let result = io::save_document(&path, &doc);
+            let result = io::save_document_checked(&path, &doc, expected.as_ref());
             JobResult::Saved {
                 path,
                 state,
@@ -1090,7 +1224,7 @@ impl TradeApp {
         }
         let busy = format!("Opening {}…", path.display());
         self.spawn(busy, move || {
-            let result = io::load_document(&path);
+            let result = io::load_document_stamped(&path);
             JobResult::Loaded { path, result }
         });
     }
@@ -1227,7 +1361,9 @@ impl TradeApp {
         match purpose {
             // The unsaved-changes question was asked before the path was chosen.
             PathPurpose::Open => self.start_load(path),
-            PathPurpose::SaveAs(then) => self.save_to(with_default_extension(path, "ron"), then),
+            PathPurpose::SaveAs(then) => {
+                self.save_to(with_default_extension(path, "ron"), then, None)
+            }
             PathPurpose::SavePng(key) => {
                 self.save_chart_png(key, with_default_extension(path, "png"))
             }
@@ -1601,9 +1737,10 @@ impl TradeApp {
                     None => {}
                 },
                 JobResult::Loaded { path, result } => match result {
-                    Ok(doc) => {
+                    Ok((doc, stamp)) => {
                         self.remember_recent(&path);
                         self.replace_document(doc, Origin::File(path));
+                        self.disk = Some(stamp);
                         self.ui_state.toast = Some(("Opened".to_owned(), Instant::now()));
                     }
                     Err(err) => {
@@ -1625,14 +1762,18 @@ impl TradeApp {
                     result,
                     then,
                 } => match result {
-                    Ok(()) => {
+                    Ok(stamp) => {
                         self.history.mark_saved(state);
                         self.remember_recent(&path);
                         self.origin = Origin::File(path);
+                        self.disk = Some(stamp);
                         self.ui_state.toast = Some(("Saved".to_owned(), Instant::now()));
                         if let Some(action) = then {
                             self.perform(action);
                         }
+                    }
+                    Err(SaveError::ChangedOnDisk { path }) => {
+                        self.ui_state.changed_on_disk = Some(ChangedOnDisk { path, then });
                     }
                     Err(err) => self.show_message(
                         "Could not save",
@@ -1669,6 +1810,8 @@ impl TradeApp {
     fn handle_shortcuts(&mut self, ui: &egui::Ui, commands: &mut Vec<Command>) {
         // While a modal asks something, shortcuts must not act behind it.
         if self.ui_state.confirm.is_some()
+            || self.ui_state.changed_on_disk.is_some()
+            || self.autosave.offer().is_some()
             || self.ui_state.message.is_some()
             || self.ui_state.prompt.is_some()
             || self.ui_state.pending_delete.is_some()
@@ -1833,6 +1976,8 @@ impl eframe::App for TradeApp {
             busy: self.busy.as_deref(),
             datasets: &self.datasets,
             datasets_importing: self.import.is_some(),
+            recovery: self.autosave.offer().map(|o| &o.description),
+            autosave_error: self.autosave.error(),
         };
         ui::show(ui, &view, &mut self.ui_state, &mut commands);
 
@@ -1851,6 +1996,21 @@ impl eframe::App for TradeApp {
             self.ctx.request_repaint();
         }
         self.update_window_title();
+        let meta = || {
+            let (path, bundled) = match &self.origin {
+                Origin::File(path) => (Some(path.clone()), false),
+                Origin::Bundled => (None, true),
+                Origin::Untitled => (None, false),
+            };
+            RecoveryMeta::now(path, bundled, self.disk.clone())
+        };
+        self.autosave.tick(
+            &self.ctx,
+            self.history.is_dirty(),
+            self.history.state(),
+            &self.doc,
+            meta,
+        );
         if let Some((_, at)) = &self.ui_state.toast {
             let left = Duration::from_secs(3).saturating_sub(at.elapsed());
             if left.is_zero() {
@@ -1865,5 +2025,12 @@ impl eframe::App for TradeApp {
         if self.persist {
             eframe::set_value(storage, eframe::APP_KEY, &self.settings);
         }
+    }
+
+    fn on_exit(&mut self) {
+        // Leaving with unsaved work is only possible when the user chose not to save it
+        // (or the system ended the app, in which case on_exit does not run).
+        let discard = !self.history.is_dirty() || self.allow_close;
+        self.autosave.close(discard);
     }
 }

@@ -6,12 +6,17 @@
 //! - [`ui`]: one file per view or panel.
 //! - [`cli`]: the `check` command.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod io;
 pub mod model;
+#[cfg(feature = "gui")]
 pub mod ui;
 
+#[cfg(feature = "gui")]
 pub use app::TradeApp;
 pub use io::{LoadError, SaveError, bundled_document, load_document, save_document};
 pub use model::Document;

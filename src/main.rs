@@ -33,7 +33,7 @@ fn main() -> ExitCode {
 fn run_window(file: Option<std::path::PathBuf>) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Trade Explorer")
-        .with_app_id("trade-explorer")
+        .with_app_id(trade_explorer::app::APP_ID)
         .with_inner_size([1200.0, 780.0])
         .with_min_inner_size([640.0, 420.0])
         .with_drag_and_drop(true);

@@ -9,8 +9,11 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
+use std::hash::Hasher;
+use std::time::UNIX_EPOCH;
+
 use ron::extensions::Extensions;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Document, FORMAT_VERSION};
 
@@ -20,6 +23,10 @@ pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Nesting deeper than this in a RON file is refused rather than risking the stack.
 const RECURSION_LIMIT: usize = 64;
+
+/// Longest text (title, note, name, …) a document may hold, in bytes. Texts are typed by
+/// people; a longer one is a wrong or damaged file, and drawing it would stall the window.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// Why a file could not be opened as a document.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +85,14 @@ pub enum LoadError {
         /// The newest version this build reads.
         supported: u32,
     },
+    /// A text in the file is longer than [`MAX_TEXT_BYTES`].
+    #[error("{}: a text in the file is {} long; texts over 1 MiB are refused (is this the right file?)", .path.display(), crate::model::format::bytes(*.bytes as u64))]
+    TextTooLong {
+        /// The file.
+        path: PathBuf,
+        /// Length of the longest text, in bytes.
+        bytes: usize,
+    },
     /// The file has no `format_version` field.
     #[error("{}: this is not a Trade Explorer document: it has no format_version field (add `format_version: {FORMAT_VERSION},` if it is one)", .path.display())]
     MissingVersion {
@@ -125,6 +140,19 @@ pub enum SaveError {
     #[error("{}: is a folder, not a file", .path.display())]
     IsFolder {
         /// The target.
+        path: PathBuf,
+    },
+    /// The target is a device, a pipe or a socket: writing there would not keep a file.
+    #[error("{}: is not a regular file (a device, pipe or socket); choose a file name in a folder", .path.display())]
+    NotAFile {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The file on disk is not the version that was opened or last saved: another program
+    /// or a sync tool changed it. Nothing was written.
+    #[error("{}: the file was changed on disk by another program since it was opened or last saved", .path.display())]
+    ChangedOnDisk {
+        /// The target file.
         path: PathBuf,
     },
     /// The operating system refused a step of the save.
@@ -184,6 +212,8 @@ pub enum ParseError {
     NewerVersion(u32),
     /// The text has no `format_version`.
     MissingVersion,
+    /// A text field is longer than [`MAX_TEXT_BYTES`].
+    TextTooLong(usize),
 }
 
 impl ParseError {
@@ -206,6 +236,7 @@ impl ParseError {
                 supported: FORMAT_VERSION,
             },
             ParseError::MissingVersion => LoadError::MissingVersion { path },
+            ParseError::TextTooLong(bytes) => LoadError::TextTooLong { path, bytes },
         }
     }
 }
@@ -220,13 +251,66 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
             Some(_) => {}
         }
     }
-    options
+    let doc = options
         .from_str::<Document>(text)
         .map_err(|e| ParseError::Syntax {
             line: e.span.start.line.max(1),
             column: e.span.start.col.max(1),
             message: e.code.to_string(),
-        })
+        })?;
+    // Only a text that long can hold such a string: skip the walk for ordinary files.
+    if text.len() > MAX_TEXT_BYTES {
+        let longest = longest_text(&doc);
+        if longest > MAX_TEXT_BYTES {
+            return Err(ParseError::TextTooLong(longest));
+        }
+    }
+    Ok(doc)
+}
+
+/// Length in bytes of the longest string anywhere in `doc`, found by serializing it to
+/// nowhere with a formatter that only measures strings (so that no field is forgotten).
+fn longest_text(doc: &Document) -> usize {
+    struct Longest<'a> {
+        current: usize,
+        longest: &'a std::cell::Cell<usize>,
+    }
+    impl serde_json::ser::Formatter for Longest<'_> {
+        fn begin_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+            self.current = 0;
+            Ok(())
+        }
+        fn end_string<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+            self.longest.set(self.longest.get().max(self.current));
+            Ok(())
+        }
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            _: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            self.current += fragment.len();
+            Ok(())
+        }
+        fn write_char_escape<W: ?Sized + Write>(
+            &mut self,
+            _: &mut W,
+            _: serde_json::ser::CharEscape,
+        ) -> io::Result<()> {
+            self.current += 1;
+            Ok(())
+        }
+    }
+    let longest = std::cell::Cell::new(0);
+    let formatter = Longest {
+        current: 0,
+        longest: &longest,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(io::sink(), formatter);
+    if let Err(err) = serde::Serialize::serialize(doc, &mut serializer) {
+        log::warn!("could not measure the document's texts: {err}");
+    }
+    longest.get()
 }
 
 /// Turns a document into the text of a `.ron` file: pretty, stable and diff-friendly
@@ -285,13 +369,92 @@ fn line_and_column(bytes: &[u8], at: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// What a document file was like when it was read or written, to notice when another
+/// program changes it in between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since 1970 (0 when the system has none).
+    pub modified_ns: u64,
+    /// Hash of the content, so that a file touched but not changed is not a change.
+    pub hash: u64,
+}
+
+impl FileStamp {
+    fn new(meta: &fs::Metadata, bytes: &[u8]) -> Self {
+        Self {
+            len: bytes.len() as u64,
+            modified_ns: modified_ns(meta),
+            hash: content_hash(bytes),
+        }
+    }
+}
+
+fn modified_ns(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    // FxHash is deterministic across runs and builds, so stamps kept in a recovery copy
+    // still compare after a restart.
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+/// Whether the file at `path` still is the version `expected` describes. A missing file
+/// counts as unchanged: saving simply writes it again.
+fn unchanged_since(path: &Path, expected: &FileStamp) -> Result<bool, SaveError> {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(true),
+        Err(source) => {
+            return Err(SaveError::Io {
+                path: path.to_path_buf(),
+                action: "check whether the file was changed",
+                source,
+            });
+        }
+    };
+    if !meta.is_file() {
+        return Ok(true); // the save itself reports what is wrong
+    }
+    if meta.len() == expected.len && modified_ns(&meta) == expected.modified_ns {
+        return Ok(true);
+    }
+    if meta.len() != expected.len {
+        return Ok(false);
+    }
+    let bytes = fs::read(path).map_err(|source| SaveError::Io {
+        path: path.to_path_buf(),
+        action: "check whether the file was changed",
+        source,
+    })?;
+    Ok(content_hash(&bytes) == expected.hash)
+}
+
 /// Loads a document from a `.ron` file.
 ///
 /// Refuses files over 256 MiB, non-UTF-8 files, syntax and type errors (with line and
 /// column), and files from a newer format version. A file that parses but has validation
 /// problems loads; see [`crate::model::validate`].
 pub fn load_document(path: &Path) -> Result<Document, LoadError> {
+    load_document_stamped(path).map(|(doc, _)| doc)
+}
+
+/// Loads a document and says what the file was like, for [`save_document_checked`].
+pub fn load_document_stamped(path: &Path) -> Result<(Document, FileStamp), LoadError> {
+    let meta = fs::metadata(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let bytes = read_bounded(path, MAX_DOCUMENT_BYTES)?;
+    let stamp = FileStamp::new(&meta, &bytes);
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -308,7 +471,7 @@ pub fn load_document(path: &Path) -> Result<Document, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut doc = parse_document(text).map_err(|e| e.at(path))?;
     resolve_dataset_paths(&mut doc, path);
-    Ok(doc)
+    Ok((doc, stamp))
 }
 
 /// Dataset paths are stored relative to the document's folder where possible; in memory
@@ -361,8 +524,32 @@ pub fn backup_path(path: &Path) -> PathBuf {
 ///
 /// On any error the file on disk is unchanged.
 pub fn save_document(path: &Path, doc: &Document) -> Result<(), SaveError> {
+    save_document_checked(path, doc, None).map(|_| ())
+}
+
+/// Saves like [`save_document`], but first checks that the file on disk is still the
+/// version `expected` describes (when given), and refuses with
+/// [`SaveError::ChangedOnDisk`] otherwise. Returns what the new file is like.
+pub fn save_document_checked(
+    path: &Path,
+    doc: &Document,
+    expected: Option<&FileStamp>,
+) -> Result<FileStamp, SaveError> {
     let text = document_to_ron(&with_relative_dataset_paths(doc, path))?;
-    write_atomic(path, text.as_bytes())
+    if let Some(expected) = expected
+        && !unchanged_since(path, expected)?
+    {
+        return Err(SaveError::ChangedOnDisk {
+            path: path.to_path_buf(),
+        });
+    }
+    write_atomic(path, text.as_bytes())?;
+    let meta = fs::metadata(path).map_err(|source| SaveError::Io {
+        path: path.to_path_buf(),
+        action: "read back the saved file's details",
+        source,
+    })?;
+    Ok(FileStamp::new(&meta, text.as_bytes()))
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename), keeping the
@@ -390,6 +577,9 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<(), 
     if let Some(meta) = &existing {
         if meta.is_dir() {
             return Err(SaveError::IsFolder { path: target });
+        }
+        if !meta.is_file() {
+            return Err(SaveError::NotAFile { path: target });
         }
         if meta.permissions().readonly() {
             return Err(SaveError::ReadOnly { path: target });

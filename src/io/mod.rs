@@ -3,10 +3,12 @@
 pub mod document_file;
 pub mod image_file;
 pub mod import;
+pub mod recovery;
 
 pub use document_file::{
-    LoadError, MAX_DOCUMENT_BYTES, ParseError, SaveError, backup_path, document_to_ron,
-    load_document, parse_document, save_document, write_atomic, write_file_atomic,
+    FileStamp, LoadError, MAX_DOCUMENT_BYTES, ParseError, SaveError, backup_path, document_to_ron,
+    load_document, load_document_stamped, parse_document, save_document, save_document_checked,
+    write_atomic, write_file_atomic,
 };
 pub use image_file::save_png;
 

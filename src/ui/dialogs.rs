@@ -3,7 +3,10 @@
 use eframe::egui;
 
 use super::AppView;
-use crate::app::{Command, ConfirmChoice, PathPurpose, UiState};
+use crate::app::{
+    ChangedChoice, ChangedOnDisk, Command, ConfirmChoice, PathPurpose, RecoveryChoice,
+    RecoveryDescription, UiState,
+};
 use crate::io::bundled_document;
 use crate::model::hs;
 
@@ -14,6 +17,12 @@ pub fn show(
     state: &mut UiState,
     commands: &mut Vec<Command>,
 ) {
+    if let Some(offer) = view.recovery {
+        recovery_offer(ctx, offer, commands);
+    }
+    if let Some(changed) = &state.changed_on_disk {
+        changed_on_disk(ctx, changed, commands);
+    }
     if let Some(action) = &state.confirm {
         unsaved_changes(ctx, view, action.clone(), commands);
     }
@@ -68,6 +77,117 @@ pub fn show(
         if response.inner || response.should_close() {
             commands.push(Command::DismissMessage);
         }
+    }
+}
+
+fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &mut Vec<Command>) {
+    let response = egui::Modal::new(egui::Id::unique("recovery_modal")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("Recover unsaved work?");
+        ui.add_space(4.0);
+        ui.label(
+            "Trade Explorer did not close normally last time. A copy of the unsaved work was kept:",
+        );
+        ui.add_space(4.0);
+        egui::Grid::new("recovery_grid")
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                ui.strong("Document");
+                ui.label(&offer.document);
+                ui.end_row();
+                if !offer.written.is_empty() {
+                    ui.strong("Saved as a copy");
+                    ui.label(&offer.written);
+                    ui.end_row();
+                }
+                ui.strong("Contents");
+                ui.label(&offer.contents);
+                ui.end_row();
+            });
+        ui.add_space(8.0);
+        let mut choice = None;
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(offer.readable, egui::Button::new("Restore"))
+                .on_hover_text("Open the recovered work in this window, with its changes unsaved")
+                .clicked()
+            {
+                choice = Some(RecoveryChoice::Restore);
+            }
+            if ui
+                .button("Discard")
+                .on_hover_text("Delete the copy for good")
+                .clicked()
+            {
+                choice = Some(RecoveryChoice::Discard);
+            }
+            if ui
+                .button("Decide Later")
+                .on_hover_text("Keep the copy and ask again at the next start")
+                .clicked()
+            {
+                choice = Some(RecoveryChoice::Later);
+            }
+        });
+        choice
+    });
+    // Escape keeps the copy: closing a question must never delete work.
+    let escape = response.is_top_modal
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    match response.inner {
+        Some(choice) => commands.push(Command::Recovery(choice)),
+        None if escape => commands.push(Command::Recovery(RecoveryChoice::Later)),
+        None => {}
+    }
+}
+
+fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut Vec<Command>) {
+    let response = egui::Modal::new(egui::Id::unique("changed_on_disk_modal")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("The file changed on disk");
+        ui.add_space(4.0);
+        ui.label(format!(
+            "{} was changed by another program (or a sync tool) since you opened or last saved it. \
+             Saving now would replace those changes.",
+            changed.path.display()
+        ));
+        ui.add_space(8.0);
+        let mut choice = None;
+        ui.horizontal(|ui| {
+            if ui
+                .button("Overwrite")
+                .on_hover_text("Save your version; the version on disk is kept as the .bak file")
+                .clicked()
+            {
+                choice = Some(ChangedChoice::Overwrite);
+            }
+            if ui
+                .button("Save As…")
+                .on_hover_text("Save your version to another file; the file on disk stays as it is")
+                .clicked()
+            {
+                choice = Some(ChangedChoice::SaveAs);
+            }
+            if ui
+                .button("Reload")
+                .on_hover_text("Open the version on disk and drop your unsaved changes")
+                .clicked()
+            {
+                choice = Some(ChangedChoice::Reload);
+            }
+            if ui.button("Cancel").clicked() {
+                choice = Some(ChangedChoice::Cancel);
+            }
+        });
+        choice
+    });
+    let escape = response.is_top_modal
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    match response.inner {
+        Some(choice) => commands.push(Command::ResolveChanged(choice)),
+        None if escape => commands.push(Command::ResolveChanged(ChangedChoice::Cancel)),
+        None => {}
     }
 }
 

@@ -58,6 +58,10 @@ pub struct AppView<'a> {
     pub datasets: &'a Datasets,
     /// True while an import runs.
     pub datasets_importing: bool,
+    /// The recovery copy offered for restoring, if any.
+    pub recovery: Option<&'a crate::app::RecoveryDescription>,
+    /// Why autosave does not work, if it does not.
+    pub autosave_error: Option<&'a str>,
 }
 
 impl AppView<'_> {

@@ -18,7 +18,16 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
             .on_hover_text("Where the document is saved");
         if view.dirty {
             ui.separator();
-            ui.colored_label(ui.visuals().warn_fg_color, "Unsaved changes");
+            ui.colored_label(ui.visuals().warn_fg_color, "Unsaved changes")
+                .on_hover_text(
+                    "A recovery copy is kept while changes are unsaved: after a crash, the next \
+                     start offers to restore it.",
+                );
+        }
+        if let Some(error) = view.autosave_error {
+            ui.separator();
+            ui.colored_label(ui.visuals().error_fg_color, "Autosave failed")
+                .on_hover_text(error);
         }
         ui.separator();
         if let Some(summary) = &view.explore.summary {

@@ -206,11 +206,18 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
     if &meta.fingerprint != fingerprint {
         return Ok(None);
     }
-    let n = meta.rows as usize;
-    // A cache cut short (disk full, killed writer) is ignored rather than trusted.
-    if expected_len != 16 + meta_len + (n as u64) * 23 {
+    // A cache cut short (disk full, killed writer) is ignored rather than trusted, and so is
+    // a row count the file's length cannot hold (checked before anything is allocated).
+    let columns_len = meta
+        .rows
+        .checked_mul(23)
+        .and_then(|c| c.checked_add(16 + meta_len));
+    if columns_len != Some(expected_len) {
         return Ok(None);
     }
+    let Ok(n) = usize::try_from(meta.rows) else {
+        return Ok(None);
+    };
     let table = TradeTable {
         year: read_column(&mut input, n)?,
         reporter: read_column(&mut input, n)?,

@@ -72,10 +72,27 @@ pub enum ImportError {
         /// The file.
         path: PathBuf,
     },
+    /// The file changed (grew, shrank or was rewritten) while it was read, so what was read
+    /// may be a mix of two versions.
+    #[error("{}: the file changed while it was being read (is another program still writing it?); import it again once it is complete", .path.display())]
+    ChangedWhileReading {
+        /// The file.
+        path: PathBuf,
+    },
+    /// More rows than a dataset can hold in memory here.
+    #[error("{}: the file has more than 500 million rows, more than the app can hold in memory; import it in parts (for example one file per year)", .path.display())]
+    TooManyRows {
+        /// The file.
+        path: PathBuf,
+    },
     /// Cancel was pressed.
     #[error("the import was cancelled")]
     Cancelled,
 }
+
+/// Most rows one dataset may have: about 12 GB of rows at 23.5 bytes each. A compressed
+/// file can claim to hold any number of rows; this bounds what reading it can cost.
+pub const MAX_ROWS: usize = 500_000_000;
 
 /// How far an import has come.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -198,7 +215,9 @@ fn open(path: &Path) -> Result<Input, ImportError> {
             path: path.to_path_buf(),
         });
     }
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    // Never past the size at opening: a file that grows while read (a log still being
+    // written) must not keep the import going forever.
+    let mut reader = BufReader::with_capacity(1 << 16, file.take(size));
     let magic = reader
         .fill_buf()
         .map_err(io_err)?
@@ -313,6 +332,10 @@ pub fn import_file(
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
     let started = Instant::now();
+    let opened_meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let Input {
         read: mut reader,
         size: total_bytes,
@@ -450,7 +473,7 @@ pub fn import_file(
             // Reserve once from the first block's density, so the columns never double.
             let rows_here = memchr::memchr_iter(b'\n', &carry[..end]).count().max(1);
             let estimate = (total_bytes as f64 / end as f64 * rows_here as f64 * 1.02) as usize;
-            reserve(&mut table, estimate.min(2_000_000_000));
+            reserve(&mut table, estimate.min(MAX_ROWS));
             reserved = true;
         }
         let data = &carry[..end];
@@ -476,6 +499,11 @@ pub fn import_file(
             line_base += part.lines;
             table.append_growing(&part.table, maps, &mut index);
         }
+        if table.len() > MAX_ROWS {
+            return Err(ImportError::TooManyRows {
+                path: path.to_path_buf(),
+            });
+        }
         carry.drain(..end);
         progress(&Progress {
             bytes: counter.load(Ordering::Relaxed),
@@ -489,6 +517,11 @@ pub fn import_file(
     }
     drop(rx);
     let _ = reader_thread.join();
+    if changed_since(path, &opened_meta) {
+        return Err(ImportError::ChangedWhileReading {
+            path: path.to_path_buf(),
+        });
+    }
     table.compute_flags();
     let unknown_countries = table
         .countries
@@ -513,14 +546,25 @@ pub fn import_file(
     })
 }
 
+/// Whether the file's size or modification time differs from `before`.
+fn changed_since(path: &Path, before: &std::fs::Metadata) -> bool {
+    match std::fs::metadata(path) {
+        Ok(now) => now.len() != before.len() || now.modified().ok() != before.modified().ok(),
+        Err(_) => true,
+    }
+}
+
+/// Reserves room for `rows` when the system grants it; the estimate comes from the file's
+/// size, so a refusal only means the columns grow as they are filled.
 fn reserve(table: &mut TradeTable, rows: usize) {
-    table.year.reserve(rows);
-    table.reporter.reserve(rows);
-    table.partner.reserve(rows);
-    table.flow.reserve(rows);
-    table.product.reserve(rows);
-    table.value.reserve(rows);
-    table.quantity.reserve(rows);
+    let _ = table.year.try_reserve(rows).and_then(|()| {
+        table.reporter.try_reserve(rows)?;
+        table.partner.try_reserve(rows)?;
+        table.flow.try_reserve(rows)?;
+        table.product.try_reserve(rows)?;
+        table.value.try_reserve(rows)?;
+        table.quantity.try_reserve(rows)
+    });
 }
 
 /// A dataset opened for the app: its rows and what is known about where they came from.
