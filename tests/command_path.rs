@@ -1,6 +1,6 @@
 //! Property tests of the command path: any sequence of edits, undone, gives back the
 //! original document exactly; redone, gives the edited one; and any document saved and
-//! loaded again is equal to itself.
+//! loaded again, or written as a recovery copy and read back, is equal to itself.
 
 use proptest::prelude::*;
 use trade_explorer::app::History;
@@ -204,5 +204,23 @@ proptest! {
         save_document(&path, &doc).unwrap();
         let loaded = load_document(&path).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(loaded, doc);
+    }
+
+    #[test]
+    fn a_recovery_copy_after_any_edits_restores_an_equal_document(ops in proptest::collection::vec(op(), 0..15)) {
+        use trade_explorer::io::recovery::{RecoveryMeta, RecoveryStore, read_recovery};
+        let mut doc = bundled_document();
+        for op in &ops {
+            if let Some(edit) = to_edit(&doc, op) {
+                let _ = edit.apply(&mut doc);
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = RecoveryStore::open(dir.path()).unwrap();
+        let meta = RecoveryMeta::now(Some(dir.path().join("x.ron")), false, None);
+        store.write(&meta, &doc).unwrap();
+        let (read_meta, restored) = read_recovery(&store.copy_path()).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(read_meta, meta);
+        prop_assert_eq!(restored, doc);
     }
 }

@@ -357,3 +357,32 @@ fn reload_takes_the_version_on_disk_and_a_touched_file_does_not_ask() {
     assert_eq!(harness.state().document().title, "Theirs");
     assert!(!harness.state().is_dirty());
 }
+
+#[test]
+fn save_as_from_the_conflict_keeps_both_versions() {
+    let recovery = tempfile::tempdir().unwrap();
+    let docs = tempfile::tempdir().unwrap();
+    let file = saved_file(docs.path());
+    let mut harness = window(recovery.path(), QUICK);
+    open(&mut harness, &file);
+    edit(&mut harness, "Mine");
+    let mut theirs = bundled_document();
+    theirs.title = "Theirs".to_owned();
+    save_document(&file, &theirs).unwrap();
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    wait_for_jobs(&mut harness);
+    harness.get_by_label("Save As…").click();
+    harness.run();
+    let mine = docs.path().join("mine.ron");
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(mine.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Save").click();
+    wait_for_jobs(&mut harness);
+    assert_eq!(load_document(&mine).unwrap().title, "Mine");
+    assert_eq!(load_document(&file).unwrap().title, "Theirs");
+    assert_eq!(harness.state().origin(), &Origin::File(mine));
+    assert!(!harness.state().is_dirty());
+}

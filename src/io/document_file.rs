@@ -624,7 +624,41 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<(), 
     tmp.persist(&target)
         .map_err(|e| io("replace the file with the new version", &target)(e.error))?;
     sync_folder(&folder);
+    remove_stale_temporaries(&folder, &name);
     Ok(())
+}
+
+/// A temporary file older than this belongs to a save that was killed or crashed: no save
+/// takes that long.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes the temporary files that killed saves of `name` left in `folder` (hidden
+/// `.NAME.xxxx.tmp` files), so that they do not pile up beside the user's document.
+/// Recent ones are left alone: they may belong to a save running right now.
+pub(crate) fn remove_stale_temporaries(folder: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        if !file_name.starts_with(&prefix) || !file_name.ends_with(".tmp") {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMPORARY);
+        if stale && let Err(err) = fs::remove_file(entry.path()) {
+            log::warn!("could not delete {}: {err}", entry.path().display());
+        }
+    }
 }
 
 /// Copies the current version to `NAME.bak` through its own temporary file, so that the
@@ -764,6 +798,27 @@ mod tests {
         assert!(text.contains("/somewhere/else/comtrade.csv"));
         let loaded = load_document(&file).unwrap();
         assert_eq!(loaded, doc);
+    }
+
+    #[test]
+    fn temporaries_of_killed_saves_are_tidied_once_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doc.ron");
+        let stale = dir.path().join(".doc.ron.AbC123.tmp");
+        let stale_bak = dir.path().join(".doc.ron.bak.XyZ789.tmp");
+        let fresh = dir.path().join(".doc.ron.Fresh1.tmp");
+        let other = dir.path().join(".other.ron.AbC123.tmp");
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for path in [&stale, &stale_bak, &fresh, &other] {
+            let f = fs::File::create(path).unwrap();
+            if path != &fresh {
+                f.set_modified(two_hours_ago).unwrap();
+            }
+        }
+        save_document(&file, &Document::new()).unwrap();
+        assert!(!stale.exists() && !stale_bak.exists(), "stale ones go");
+        assert!(fresh.exists(), "a save that may be running is left alone");
+        assert!(other.exists(), "another document's files are not touched");
     }
 
     #[test]
