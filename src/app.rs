@@ -1978,6 +1978,7 @@ impl eframe::App for TradeApp {
             datasets_importing: self.import.is_some(),
             recovery: self.autosave.offer().map(|o| &o.description),
             autosave_error: self.autosave.error(),
+            autosave_enabled: self.autosave.enabled(),
         };
         ui::show(ui, &view, &mut self.ui_state, &mut commands);
 

@@ -386,3 +386,50 @@ fn save_as_from_the_conflict_keeps_both_versions() {
     assert_eq!(harness.state().origin(), &Origin::File(mine));
     assert!(!harness.state().is_dirty());
 }
+
+#[test]
+fn a_recovery_folder_that_cannot_be_used_is_reported_and_nothing_else_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the folder should be.
+    let blocked = dir.path().join("recovery");
+    std::fs::write(&blocked, b"not a folder").unwrap();
+    let mut harness = window(&blocked, QUICK);
+    assert!(!harness.state().autosave().enabled());
+    edit(&mut harness, "Still editable");
+    harness.run();
+    let status = harness.get_by_label("Autosave off");
+    status.hover();
+    harness.run();
+    harness.get_by_label_contains("Autosave is off");
+    assert_eq!(harness.state().document().title, "Still editable");
+    assert_eq!(std::fs::read(&blocked).unwrap(), b"not a folder");
+}
+
+#[test]
+fn a_failed_autosave_is_shown_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("recovery");
+    let mut harness = window(&folder, QUICK);
+    assert!(harness.state().autosave().enabled());
+    std::fs::remove_dir_all(&folder).unwrap();
+    edit(&mut harness, "Unprotected for a moment");
+    step_until(&mut harness, "the failure was not noticed", |app| {
+        app.autosave().error().is_some()
+    });
+    harness.run();
+    harness.get_by_label("Autosave failed");
+    // The folder comes back (a remounted disk, say): the next attempt succeeds.
+    std::fs::create_dir_all(&folder).unwrap();
+    let copy = wait_for_autosave(&mut harness);
+    assert_eq!(
+        read_recovery(&copy).unwrap().1.title,
+        "Unprotected for a moment"
+    );
+    harness.run();
+    assert!(harness.query_by_label("Autosave failed").is_none());
+    // The live copy is not mistaken for an orphan by another window.
+    let mut other = window(&folder, QUICK);
+    std::thread::sleep(Duration::from_millis(100));
+    other.run();
+    assert!(other.state().autosave().offer().is_none());
+}

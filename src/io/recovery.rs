@@ -132,7 +132,7 @@ pub struct RecoveryStore {
     folder: PathBuf,
     id: String,
     /// Held locked for as long as the store lives: the sign that this window is alive.
-    _lock: File,
+    lock: std::sync::Mutex<File>,
 }
 
 /// A recovery copy left by a window that is gone. Its lock is held by this value, so no
@@ -200,7 +200,7 @@ impl RecoveryStore {
                 return Ok(Self {
                     folder: folder.to_path_buf(),
                     id,
-                    _lock: lock,
+                    lock: std::sync::Mutex::new(lock),
                 });
             }
         }
@@ -217,9 +217,21 @@ impl RecoveryStore {
         self.folder.join(format!("{}{COPY_SUFFIX}", self.id))
     }
 
+    fn lock_path(&self) -> PathBuf {
+        self.folder.join(format!("{}{LOCK_SUFFIX}", self.id))
+    }
+
     /// Writes this window's copy atomically (a crash mid-write leaves the previous copy).
     pub fn write(&self, meta: &RecoveryMeta, doc: &Document) -> Result<(), SaveError> {
         let text = recovery_text(meta, doc)?;
+        // The folder may have been deleted and made again meanwhile: without its lock file
+        // this live copy would look like an orphan to other instances.
+        if !self.lock_path().exists()
+            && let Ok(Some(lock)) = try_lock(&self.lock_path())
+            && let Ok(mut held) = self.lock.lock()
+        {
+            *held = lock;
+        }
         super::write_file_atomic(&self.copy_path(), text.as_bytes(), false)
     }
 
@@ -231,7 +243,7 @@ impl RecoveryStore {
     /// Deletes the copy and the lock file, when the window closes normally.
     pub fn close(self) -> io::Result<()> {
         self.remove()?;
-        remove_if_present(&self.folder.join(format!("{}{LOCK_SUFFIX}", self.id)))
+        remove_if_present(&self.lock_path())
     }
 
     /// Copies left by windows that are gone, oldest first. Their locks are taken; lock files

@@ -62,6 +62,8 @@ pub struct AppView<'a> {
     pub recovery: Option<&'a crate::app::RecoveryDescription>,
     /// Why autosave does not work, if it does not.
     pub autosave_error: Option<&'a str>,
+    /// Whether autosave could start at all (false: its folder cannot be used).
+    pub autosave_enabled: bool,
 }
 
 impl AppView<'_> {

@@ -26,7 +26,12 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
         }
         if let Some(error) = view.autosave_error {
             ui.separator();
-            ui.colored_label(ui.visuals().error_fg_color, "Autosave failed")
+            let label = if view.autosave_enabled {
+                "Autosave failed"
+            } else {
+                "Autosave off"
+            };
+            ui.colored_label(ui.visuals().error_fg_color, label)
                 .on_hover_text(error);
         }
         ui.separator();
