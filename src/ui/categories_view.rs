@@ -19,9 +19,7 @@ pub fn show(
         no_partner(ui, view);
         return;
     };
-    let height_of = |c: &crate::model::chart::ChartData| {
-        (80.0 + 26.0 * c.categories.len() as f32).clamp(240.0, 900.0)
-    };
+    let height_of = |c: &crate::model::chart::ChartData| chart::height_for(c, 240.0);
     egui::ScrollArea::vertical()
         .id_salt("categories_scroll")
         .auto_shrink([false, false])

@@ -134,6 +134,16 @@ fn year_formatter(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> Str
     }
 }
 
+/// Plot height for `chart`: at least `min`, and for bar charts with a category axis enough
+/// room per bar, because egui_plot leaves out every category label when they do not fit.
+pub fn height_for(chart: &ChartData, min: f32) -> f32 {
+    if chart.categories.is_empty() {
+        min
+    } else {
+        (80.0 + 26.0 * chart.categories.len() as f32).clamp(min, 900.0)
+    }
+}
+
 /// Draws `chart` with a plot of `height` points.
 pub fn show(
     ui: &mut egui::Ui,

@@ -113,7 +113,8 @@ pub fn show(
             .into_iter()
             .flatten()
             {
-                chart::show(ui, chart_data, 220.0, unit, selected, state, commands);
+                let height = chart::height_for(chart_data, 220.0);
+                chart::show(ui, chart_data, height, unit, selected, state, commands);
                 ui.add_space(6.0);
             }
         });
