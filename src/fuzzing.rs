@@ -12,8 +12,9 @@ use crate::io::import::{self, ColumnMap, ImportOutcome, MappingRoles};
 use crate::io::{document_to_ron, parse_document};
 
 /// The fuzz targets, by name (the names of `fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "document",
+    "recovery",
     "detect",
     "import_any",
     "import_comtrade",
@@ -38,6 +39,7 @@ pub const MAPPED_HEADER: &str = "year,reporter,partner,flow,product,value";
 pub fn run(target: &str, data: &[u8]) -> bool {
     match target {
         "document" => document(data),
+        "recovery" => recovery(data),
         "detect" => detect(data),
         "import_any" => import_any(data),
         "import_comtrade" => import_with_header(COMTRADE_HEADER, data),
@@ -65,6 +67,23 @@ pub fn document(data: &[u8]) {
     assert!(
         again.is_ok(),
         "written document does not parse: {again:?}\n{written}"
+    );
+}
+
+/// The recovery copy reader, which runs at every start on whatever the recovery folder
+/// holds: a copy that reads must write back to a copy that reads again.
+pub fn recovery(data: &[u8]) {
+    use crate::io::recovery::{read_recovery, recovery_text};
+    let path = write_input(data);
+    let Ok((meta, doc)) = read_recovery(&path) else {
+        return;
+    };
+    let written = recovery_text(&meta, &doc).expect("a read copy serializes");
+    let again = write_input(written.as_bytes());
+    let reread = read_recovery(&again);
+    assert!(
+        reread.is_ok(),
+        "written copy does not read: {reread:?}\n{written}"
     );
 }
 
