@@ -1,8 +1,11 @@
 //! Documents on disk: the bundled dataset, round trips, bad input and atomic saving.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::files_in;
 use trade_explorer::io::{
     BUNDLED_RON, LoadError, SaveError, backup_path, document_to_ron, write_atomic,
 };
@@ -19,15 +22,6 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     fs::write(&path, bytes).unwrap();
     path
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{step_until, wait_for_jobs};
+use common::{files_in, step_until, wait_for_jobs};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -57,15 +57,6 @@ fn saved_file(dir: &Path) -> PathBuf {
     let path = dir.join("work.ron");
     save_document(&path, &bundled_document()).unwrap();
     path
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

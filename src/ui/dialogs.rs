@@ -80,6 +80,60 @@ pub fn show(
     }
 }
 
+/// One button of a question: its label, what it does (hover text, may be empty), the
+/// answer it gives, and whether it can be clicked.
+struct Choice<'a, T> {
+    label: &'a str,
+    hover: &'a str,
+    value: T,
+    enabled: bool,
+}
+
+impl<'a, T> Choice<'a, T> {
+    fn new(label: &'a str, hover: &'a str, value: T) -> Self {
+        Self {
+            label,
+            hover,
+            value,
+            enabled: true,
+        }
+    }
+}
+
+/// A row of answer buttons; the answer clicked, if any.
+fn choices<T: Copy>(ui: &mut egui::Ui, buttons: &[Choice<'_, T>]) -> Option<T> {
+    let mut answer = None;
+    ui.horizontal(|ui| {
+        for button in buttons {
+            let mut response = ui.add_enabled(button.enabled, egui::Button::new(button.label));
+            if !button.hover.is_empty() {
+                response = response.on_hover_text(button.hover);
+            }
+            if response.clicked() {
+                answer = Some(button.value);
+            }
+        }
+    });
+    answer
+}
+
+/// The answer of a question modal: the button clicked, else `on_escape` when Escape is
+/// pressed while the modal is on top. Clicking outside answers nothing: a question that
+/// guards the user's work must be answered on purpose.
+fn modal_answer<T>(
+    ctx: &egui::Context,
+    response: egui::ModalResponse<Option<T>>,
+    on_escape: T,
+) -> Option<T> {
+    let escape = response.is_top_modal
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    match response.inner {
+        Some(answer) => Some(answer),
+        None if escape => Some(on_escape),
+        None => None,
+    }
+}
+
 fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &mut Vec<Command>) {
     let response = egui::Modal::new(egui::Id::unique("recovery_modal")).show(ctx, |ui| {
         ui.set_max_width(520.0);
@@ -106,39 +160,33 @@ fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &m
                 ui.end_row();
             });
         ui.add_space(8.0);
-        let mut choice = None;
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(offer.readable, egui::Button::new("Restore"))
-                .on_hover_text("Open the recovered work in this window, with its changes unsaved")
-                .clicked()
-            {
-                choice = Some(RecoveryChoice::Restore);
-            }
-            if ui
-                .button("Discard")
-                .on_hover_text("Delete the copy for good")
-                .clicked()
-            {
-                choice = Some(RecoveryChoice::Discard);
-            }
-            if ui
-                .button("Decide Later")
-                .on_hover_text("Keep the copy and ask again at the next start")
-                .clicked()
-            {
-                choice = Some(RecoveryChoice::Later);
-            }
-        });
-        choice
+        choices(
+            ui,
+            &[
+                Choice {
+                    enabled: offer.readable,
+                    ..Choice::new(
+                        "Restore",
+                        "Open the recovered work in this window, with its changes unsaved",
+                        RecoveryChoice::Restore,
+                    )
+                },
+                Choice::new(
+                    "Discard",
+                    "Delete the copy for good",
+                    RecoveryChoice::Discard,
+                ),
+                Choice::new(
+                    "Decide Later",
+                    "Keep the copy and ask again at the next start",
+                    RecoveryChoice::Later,
+                ),
+            ],
+        )
     });
     // Escape keeps the copy: closing a question must never delete work.
-    let escape = response.is_top_modal
-        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
-    match response.inner {
-        Some(choice) => commands.push(Command::Recovery(choice)),
-        None if escape => commands.push(Command::Recovery(RecoveryChoice::Later)),
-        None => {}
+    if let Some(choice) = modal_answer(ctx, response, RecoveryChoice::Later) {
+        commands.push(Command::Recovery(choice));
     }
 }
 
@@ -153,41 +201,30 @@ fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut 
             changed.path.display()
         ));
         ui.add_space(8.0);
-        let mut choice = None;
-        ui.horizontal(|ui| {
-            if ui
-                .button("Overwrite")
-                .on_hover_text("Save your version; the version on disk is kept as the .bak file")
-                .clicked()
-            {
-                choice = Some(ChangedChoice::Overwrite);
-            }
-            if ui
-                .button("Save As…")
-                .on_hover_text("Save your version to another file; the file on disk stays as it is")
-                .clicked()
-            {
-                choice = Some(ChangedChoice::SaveAs);
-            }
-            if ui
-                .button("Reload")
-                .on_hover_text("Open the version on disk and drop your unsaved changes")
-                .clicked()
-            {
-                choice = Some(ChangedChoice::Reload);
-            }
-            if ui.button("Cancel").clicked() {
-                choice = Some(ChangedChoice::Cancel);
-            }
-        });
-        choice
+        choices(
+            ui,
+            &[
+                Choice::new(
+                    "Overwrite",
+                    "Save your version; the version on disk is kept as the .bak file",
+                    ChangedChoice::Overwrite,
+                ),
+                Choice::new(
+                    "Save As…",
+                    "Save your version to another file; the file on disk stays as it is",
+                    ChangedChoice::SaveAs,
+                ),
+                Choice::new(
+                    "Reload",
+                    "Open the version on disk and drop your unsaved changes",
+                    ChangedChoice::Reload,
+                ),
+                Choice::new("Cancel", "", ChangedChoice::Cancel),
+            ],
+        )
     });
-    let escape = response.is_top_modal
-        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
-    match response.inner {
-        Some(choice) => commands.push(Command::ResolveChanged(choice)),
-        None if escape => commands.push(Command::ResolveChanged(ChangedChoice::Cancel)),
-        None => {}
+    if let Some(choice) = modal_answer(ctx, response, ChangedChoice::Cancel) {
+        commands.push(Command::ResolveChanged(choice));
     }
 }
 
@@ -207,31 +244,17 @@ fn unsaved_changes(
             action.verb()
         ));
         ui.add_space(8.0);
-        let mut choice = None;
-        ui.horizontal(|ui| {
-            let save = ui.button("Save");
-            if save.clicked() {
-                choice = Some(ConfirmChoice::Save);
-            }
-            if ui
-                .button("Don't Save")
-                .on_hover_text("Discard the changes")
-                .clicked()
-            {
-                choice = Some(ConfirmChoice::DontSave);
-            }
-            if ui.button("Cancel").clicked() {
-                choice = Some(ConfirmChoice::Cancel);
-            }
-        });
-        choice
+        choices(
+            ui,
+            &[
+                Choice::new("Save", "", ConfirmChoice::Save),
+                Choice::new("Don't Save", "Discard the changes", ConfirmChoice::DontSave),
+                Choice::new("Cancel", "", ConfirmChoice::Cancel),
+            ],
+        )
     });
-    let escape = response.is_top_modal
-        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
-    match response.inner {
-        Some(choice) => commands.push(Command::Confirm(choice)),
-        None if escape => commands.push(Command::Confirm(ConfirmChoice::Cancel)),
-        None => {}
+    if let Some(choice) = modal_answer(ctx, response, ConfirmChoice::Cancel) {
+        commands.push(Command::Confirm(choice));
     }
 }
 

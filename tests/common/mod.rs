@@ -36,6 +36,16 @@ pub fn wait_for_jobs(harness: &mut Harness<'_, TradeApp>) {
     harness.run();
 }
 
+/// Names of the files in `dir`, sorted.
+pub fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The texts the last frame put on the clipboard.
 pub fn copied_texts(harness: &Harness<'_, TradeApp>) -> Vec<String> {
     harness
