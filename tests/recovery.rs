@@ -424,3 +424,22 @@ fn a_failed_autosave_is_shown_and_retried() {
     other.run();
     assert!(other.state().autosave().offer().is_none());
 }
+
+#[test]
+fn typing_merged_into_one_undo_step_is_still_copied_keystroke_by_keystroke() {
+    let recovery = tempfile::tempdir().unwrap();
+    let mut harness = window(recovery.path(), QUICK);
+    for title in ["T", "Ty", "Typ"] {
+        harness.state_mut().apply(Command::Edit {
+            edit: Edit::SetTitle(title.to_owned()),
+            coalesce: Some(("title", 1)),
+        });
+        harness.run();
+        let copy = wait_for_autosave(&mut harness);
+        assert_eq!(read_recovery(&copy).unwrap().1.title, title);
+    }
+    // One undo step for the three keystrokes.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert!(harness.state().document().title.is_empty());
+}
