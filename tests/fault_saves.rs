@@ -106,6 +106,9 @@ fn window(recovery: &Path) -> Harness<'static, TradeApp> {
     };
     Harness::builder()
         .with_size([1100.0, 760.0])
+        // Autosave writes finish on their own threads and ask for a repaint whenever they
+        // do, which can land inside any `run()`: allow the frames that costs.
+        .with_max_steps(64)
         .build_eframe(move |cc| {
             TradeApp::with_document(cc, Document::new()).with_recovery(recovery, policy)
         })

@@ -25,6 +25,9 @@ fn window(folder: &Path, policy: AutosavePolicy) -> Harness<'static, TradeApp> {
     let folder = folder.to_path_buf();
     Harness::builder()
         .with_size([1100.0, 760.0])
+        // Autosave writes finish on their own threads and ask for a repaint whenever they
+        // do, which can land inside any `run()`: allow the frames that costs.
+        .with_max_steps(64)
         .build_eframe(move |cc| {
             TradeApp::with_document(cc, Document::new()).with_recovery(folder, policy)
         })

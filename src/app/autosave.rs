@@ -253,6 +253,7 @@ impl Autosave {
                         RecoveryOffer::new(orphan, content)
                     })
                     .collect();
+                drop(store);
                 if !offers.is_empty() {
                     let _ = tx.send(Event::Found(offers));
                     ctx.request_repaint();
@@ -415,6 +416,9 @@ impl Autosave {
             .name("autosave".into())
             .spawn(move || {
                 let result = store.write(&meta, &doc).map_err(|e| e.to_string());
+                // Let go of the store (and its lock) before reporting, so that once the
+                // window has the answer and closes, no thread of it still holds the lock.
+                drop(store);
                 let _ = tx.send(Event::Written { state, result });
                 ctx.request_repaint();
             });
