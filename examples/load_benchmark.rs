@@ -75,14 +75,7 @@ fn main() {
         return;
     };
     let started = Instant::now();
-    if let Err(err) = cache::store(
-        &cache_file,
-        &fingerprint,
-        outcome.layout,
-        table,
-        outcome.rows_rejected,
-        &outcome.rejected,
-    ) {
+    if let Err(err) = cache::store(&cache_file, &fingerprint, &outcome) {
         eprintln!("cache: {err}");
         return;
     }

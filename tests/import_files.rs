@@ -451,15 +451,7 @@ fn aggregates_match_a_reference_computation_and_the_cache_round_trips() {
 
     let cache_file = dir.path().join("cache").join("x.tecache");
     let fingerprint = cache::Fingerprint::of(&path).unwrap();
-    cache::store(
-        &cache_file,
-        &fingerprint,
-        outcome.layout,
-        table,
-        outcome.rows_rejected,
-        &outcome.rejected,
-    )
-    .unwrap();
+    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
     let reopened = cache::load(&cache_file, &fingerprint)
         .unwrap()
         .expect("cache matches");

@@ -97,15 +97,7 @@ fn a_cache_claiming_more_rows_than_it_holds_is_ignored() {
     let outcome = import(&data).unwrap();
     let fingerprint = cache::Fingerprint::of(&data).unwrap();
     let cache_file = dir.path().join("data.cache");
-    cache::store(
-        &cache_file,
-        &fingerprint,
-        outcome.layout,
-        &outcome.table,
-        0,
-        &[],
-    )
-    .unwrap();
+    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
     assert!(cache::load(&cache_file, &fingerprint).unwrap().is_some());
 
     let bytes = std::fs::read(&cache_file).unwrap();

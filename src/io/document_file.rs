@@ -22,7 +22,7 @@ use crate::model::{Document, FORMAT_VERSION};
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Nesting deeper than this in a RON file is refused rather than risking the stack.
-const RECURSION_LIMIT: usize = 64;
+pub(crate) const RECURSION_LIMIT: usize = 64;
 
 /// Longest text (title, note, name, …) a document may hold, in bytes. Texts are typed by
 /// people; a longer one is a wrong or damaged file, and drawing it would stall the window.
@@ -181,7 +181,7 @@ pub(crate) fn describe_io(err: &io::Error) -> String {
     }
 }
 
-fn ron_options() -> ron::Options {
+pub(crate) fn ron_options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
         .with_recursion_limit(RECURSION_LIMIT)
@@ -217,7 +217,17 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    fn at(self, path: &Path) -> LoadError {
+    /// A RON error, with its 1-based line and column.
+    pub(crate) fn syntax(err: ron::error::SpannedError) -> Self {
+        ParseError::Syntax {
+            line: err.span.start.line.max(1),
+            column: err.span.start.col.max(1),
+            message: err.code.to_string(),
+        }
+    }
+
+    /// The error as a [`LoadError`] about the file `path`.
+    pub(crate) fn at(self, path: &Path) -> LoadError {
         let path = path.to_path_buf();
         match self {
             ParseError::Syntax {
@@ -253,11 +263,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
     }
     let doc = options
         .from_str::<Document>(text)
-        .map_err(|e| ParseError::Syntax {
-            line: e.span.start.line.max(1),
-            column: e.span.start.col.max(1),
-            message: e.code.to_string(),
-        })?;
+        .map_err(ParseError::syntax)?;
     // Only a text that long can hold such a string: skip the walk for ordinary files.
     if text.len() > MAX_TEXT_BYTES {
         let longest = longest_text(&doc);
@@ -328,8 +334,9 @@ pub fn document_to_ron(doc: &Document) -> Result<String, ron::Error> {
     Ok(text)
 }
 
-/// Reads a whole file, refusing it once it passes `limit` bytes (even if it grows while read).
-fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+/// Reads a whole file, refusing it once it passes `limit` bytes (even if it grows while
+/// read); returns its bytes and what the file system said about it before reading.
+fn read_bounded(path: &Path, limit: u64) -> Result<(Vec<u8>, fs::Metadata), LoadError> {
     let io_err = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
@@ -357,7 +364,26 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
             size: bytes.len() as u64,
         });
     }
-    Ok(bytes)
+    Ok((bytes, meta))
+}
+
+/// Reads a whole UTF-8 text file of at most `limit` bytes (documents and recovery copies),
+/// with the line and column of the first invalid byte when it is not UTF-8. The text is
+/// exactly the file's bytes (a byte-order mark included).
+pub(crate) fn read_text(path: &Path, limit: u64) -> Result<(String, fs::Metadata), LoadError> {
+    let (bytes, meta) = read_bounded(path, limit)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, meta)),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let (line, column) = line_and_column(err.as_bytes(), at);
+            Err(LoadError::NotUtf8 {
+                path: path.to_path_buf(),
+                line,
+                column,
+            })
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `bytes`, whose prefix
@@ -449,24 +475,8 @@ pub fn load_document(path: &Path) -> Result<Document, LoadError> {
 
 /// Loads a document and says what the file was like, for [`save_document_checked`].
 pub fn load_document_stamped(path: &Path) -> Result<(Document, FileStamp), LoadError> {
-    let meta = fs::metadata(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let bytes = read_bounded(path, MAX_DOCUMENT_BYTES)?;
-    let stamp = FileStamp::new(&meta, &bytes);
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let (line, column) = line_and_column(err.as_bytes(), at);
-            return Err(LoadError::NotUtf8 {
-                path: path.to_path_buf(),
-                line,
-                column,
-            });
-        }
-    };
+    let (text, meta) = read_text(path, MAX_DOCUMENT_BYTES)?;
+    let stamp = FileStamp::new(&meta, text.as_bytes());
     // A byte-order mark is legal UTF-8 but not RON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut doc = parse_document(text).map_err(|e| e.at(path))?;

@@ -18,7 +18,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 
-use super::document_file::{FileStamp, LoadError, MAX_DOCUMENT_BYTES, SaveError};
+use super::document_file::{
+    FileStamp, LoadError, MAX_DOCUMENT_BYTES, ParseError, RECURSION_LIMIT, SaveError, read_text,
+    ron_options,
+};
 use crate::model::Document;
 
 /// Version of the recovery file layout (not of the document inside).
@@ -75,11 +78,9 @@ struct RecoveryFileRef<'a> {
     document: &'a Document,
 }
 
+/// The document file's options, with one level more of nesting for the wrapper.
 fn options() -> ron::Options {
-    ron::Options::default()
-        .with_default_extension(Extensions::IMPLICIT_SOME)
-        // One level more than a document file allows, for the wrapper.
-        .with_recursion_limit(65)
+    ron_options().with_recursion_limit(RECURSION_LIMIT + 1)
 }
 
 /// The text of a recovery copy.
@@ -98,24 +99,11 @@ pub fn recovery_text(meta: &RecoveryMeta, doc: &Document) -> Result<String, ron:
 
 /// Reads a recovery copy.
 pub fn read_recovery(path: &Path) -> Result<(RecoveryMeta, Document), LoadError> {
-    let io_err = |source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = fs::metadata(path).map_err(io_err)?.len();
-    if size > MAX_DOCUMENT_BYTES * 2 {
-        return Err(LoadError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-        });
-    }
-    let text = fs::read_to_string(path).map_err(io_err)?;
-    let file: RecoveryFile = options().from_str(&text).map_err(|e| LoadError::Syntax {
-        path: path.to_path_buf(),
-        line: e.span.start.line.max(1),
-        column: e.span.start.col.max(1),
-        message: e.code.to_string(),
-    })?;
+    // The wrapper adds little to the document: twice a document's limit is plenty.
+    let (text, _) = read_text(path, MAX_DOCUMENT_BYTES * 2)?;
+    let file: RecoveryFile = options()
+        .from_str(&text)
+        .map_err(|e| ParseError::syntax(e).at(path))?;
     if file.recovery_version > RECOVERY_VERSION {
         return Err(LoadError::NewerVersion {
             path: path.to_path_buf(),

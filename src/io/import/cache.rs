@@ -128,11 +128,9 @@ fn read_column<T: bytemuck::Pod + Default + Clone>(
 pub fn store(
     cache_file: &Path,
     fingerprint: &Fingerprint,
-    layout: Layout,
-    table: &TradeTable,
-    rows_rejected: u64,
-    rejected: &[(u64, String)],
+    outcome: &super::ImportOutcome,
 ) -> io::Result<()> {
+    let table = &outcome.table;
     if cfg!(target_endian = "big") {
         return Ok(()); // The columns are written in memory order; keep caches little-endian only.
     }
@@ -141,7 +139,7 @@ pub fn store(
     }
     let meta = Meta {
         fingerprint: fingerprint.clone(),
-        layout,
+        layout: outcome.layout,
         reconciled: table.reconciled,
         rows: table.len() as u64,
         countries: table
@@ -154,8 +152,8 @@ pub fn store(
             .iter()
             .map(|p| (p.code.clone(), p.name.clone()))
             .collect(),
-        rows_rejected,
-        rejected: rejected.to_vec(),
+        rows_rejected: outcome.rows_rejected,
+        rejected: outcome.rejected.clone(),
     };
     let meta_bytes = serde_json::to_vec(&meta).map_err(io::Error::other)?;
     let folder = cache_file.parent().unwrap_or(Path::new("."));

@@ -191,6 +191,8 @@ impl<R: Read> Read for Counting<R> {
 /// count of file bytes read so far.
 struct Input {
     read: Box<dyn Read + Send>,
+    /// The file as it was when opened, to notice changes made while it is read.
+    opened: std::fs::Metadata,
     size: u64,
     compressed: bool,
     counter: Arc<AtomicU64>,
@@ -234,6 +236,7 @@ fn open(path: &Path) -> Result<Input, ImportError> {
     };
     Ok(Input {
         read,
+        opened: meta,
         size,
         compressed: magic,
         counter: count,
@@ -332,12 +335,9 @@ pub fn import_file(
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
     let started = Instant::now();
-    let opened_meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let Input {
         read: mut reader,
+        opened,
         size: total_bytes,
         compressed,
         counter,
@@ -517,7 +517,7 @@ pub fn import_file(
     }
     drop(rx);
     let _ = reader_thread.join();
-    if changed_since(path, &opened_meta) {
+    if changed_since(path, &opened) {
         return Err(ImportError::ChangedWhileReading {
             path: path.to_path_buf(),
         });
@@ -621,14 +621,7 @@ pub fn open_dataset(
     }
     let outcome = import_file(path, mapping, progress, cancel)?;
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
-        && let Err(err) = cache::store(
-            file,
-            fp,
-            outcome.layout,
-            &outcome.table,
-            outcome.rows_rejected,
-            &outcome.rejected,
-        )
+        && let Err(err) = cache::store(file, fp, &outcome)
     {
         log::warn!("could not write the cache {}: {err}", file.display());
     }
