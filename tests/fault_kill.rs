@@ -59,15 +59,8 @@ fn read_until(lines: &mut impl Iterator<Item = std::io::Result<String>>, marker:
 fn versions() -> (Document, Document) {
     let mut a = bundled_document();
     a.title = "Version A".to_owned();
-    let mut b = bundled_document();
+    let mut b = common::bundled_with_rows(4000);
     b.title = "Version B".to_owned();
-    let template = b.trade[0].clone();
-    for i in 0..4000u32 {
-        let mut row = template.clone();
-        row.id = 10_000 + i;
-        row.value_usd = Some(f64::from(i) * 2.5);
-        b.trade.push(row);
-    }
     (a, b)
 }
 
@@ -85,17 +78,11 @@ fn child_saves_forever() {
     }
 }
 
-/// Seeded xorshift, so that a failure can be replayed.
-struct Rng(u64);
+// The benchmarks' seeded generator, so that a failure can be replayed.
+#[path = "../benches/support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-}
+use rng::Rng;
 
 #[test]
 fn saves_killed_at_random_moments_leave_a_whole_file() {
@@ -127,8 +114,8 @@ fn saves_killed_at_random_moments_leave_a_whole_file() {
         let stdout: ChildStdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         read_until(&mut lines, "ready");
-        let delay = rng.below(round.as_micros() as u64 * 2);
-        std::thread::sleep(Duration::from_micros(delay));
+        let delay = rng.below((round.as_micros() as usize * 2).max(1));
+        std::thread::sleep(Duration::from_micros(delay as u64));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
 
@@ -191,15 +178,7 @@ const EDIT_POLICY: AutosavePolicy = AutosavePolicy {
 };
 
 fn window(recovery: &Path) -> Harness<'static, TradeApp> {
-    let recovery = recovery.to_path_buf();
-    Harness::builder()
-        .with_size([1000.0, 700.0])
-        // Autosave writes finish on their own threads and ask for a repaint whenever they
-        // do, which can land inside any `run()`: allow the frames that costs.
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            TradeApp::with_document(cc, Document::new()).with_recovery(recovery, EDIT_POLICY)
-        })
+    common::window_with_recovery(recovery, EDIT_POLICY)
 }
 
 /// Child: edits forever, printing the number of each edit once its autosave is on disk.
@@ -213,9 +192,7 @@ fn child_edits_forever() {
             edit: edit_number(i),
             coalesce: None,
         });
-        common::step_until(&mut harness, "autosave", |app| {
-            app.autosave().written_state() == Some(app.history_state())
-        });
+        common::wait_for_autosave(&mut harness);
         println!("autosaved {i}");
     }
 }
@@ -228,13 +205,13 @@ fn an_app_killed_while_editing_restores_its_last_autosave() {
         let mut child = spawn_child("child_edits_forever", recovery.path());
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
-        let wait_for = 1 + rng.below(8);
+        let wait_for = 1 + rng.below(8) as u64;
         let mut last = 0;
         while last < wait_for {
             last = read_until(&mut lines, "autosaved ").trim().parse().unwrap();
         }
         // Kill at once, or a moment later in the middle of further edits.
-        std::thread::sleep(Duration::from_micros(rng.below(20_000)));
+        std::thread::sleep(Duration::from_micros(rng.below(20_000) as u64));
         child.kill().unwrap();
         child.wait().unwrap();
         // Lines printed before the kill are still in the pipe.

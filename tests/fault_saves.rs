@@ -78,14 +78,7 @@ fn can_write_in(folder: &Path) -> bool {
 
 /// A document of about `records` trade rows (several hundred KB at 5,000).
 fn big_document(records: usize) -> Document {
-    let mut doc = bundled_document();
-    let template = doc.trade[0].clone();
-    for i in 0..records {
-        let mut row = template.clone();
-        row.id = 100_000 + i as u32;
-        row.value_usd = Some(i as f64 * 1.5);
-        doc.trade.push(row);
-    }
+    let mut doc = common::bundled_with_rows(records);
     doc.title = format!("Big document, {records} more rows");
     doc
 }
@@ -99,19 +92,11 @@ fn leftovers(folder: &Path) -> Vec<String> {
 }
 
 fn window(recovery: &Path) -> Harness<'static, TradeApp> {
-    let recovery = recovery.to_path_buf();
     let policy = AutosavePolicy {
         quiet: std::time::Duration::from_millis(20),
         interval: std::time::Duration::from_millis(200),
     };
-    Harness::builder()
-        .with_size([1100.0, 760.0])
-        // Autosave writes finish on their own threads and ask for a repaint whenever they
-        // do, which can land inside any `run()`: allow the frames that costs.
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            TradeApp::with_document(cc, Document::new()).with_recovery(recovery, policy)
-        })
+    common::window_with_recovery(recovery, policy)
 }
 
 /// Opens `file`, changes its title, saves with Ctrl+S, and checks that the save failed
@@ -136,12 +121,7 @@ fn app_save_fails(file: &Path, cause: &str) {
     harness.get_by_label_contains("The file on disk is unchanged and your changes are still here");
     assert!(harness.state().is_dirty(), "the document stays unsaved");
     assert_eq!(harness.state().document().title, "Unsaved work");
-    common::step_until(
-        &mut harness,
-        "the work never reached the recovery copy",
-        |app| app.autosave().written_state() == Some(app.history_state()),
-    );
-    let copy = harness.state().autosave().copy_path().unwrap();
+    let copy = common::wait_for_autosave(&mut harness);
     assert_eq!(read_recovery(&copy).unwrap().1.title, "Unsaved work");
 }
 

@@ -159,6 +159,18 @@ fn write_fixture(dir: &Path) -> PathBuf {
 }
 
 /// File > Import data… with the typed-path dialog (tests have no native dialog).
+/// An empty document with the fixture imported through the menu and linked: the folder,
+/// the fixture's path and the window.
+fn fixture_linked() -> (tempfile::TempDir, PathBuf, Harness<'static, TradeApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let mut harness = harness_with(Document::new());
+    import_through_menu(&mut harness, &path);
+    harness.get_by_label("Link dataset").click();
+    wait_for_jobs(&mut harness);
+    (dir, path, harness)
+}
+
 fn import_through_menu(harness: &mut Harness<'_, TradeApp>, path: &Path) {
     harness.get_by_label("File").click();
     harness.run();
@@ -346,12 +358,7 @@ fn many_bad_rows_ask_before_anything_is_added_and_cancel_keeps_the_document() {
 
 #[test]
 fn a_saved_document_reads_its_linked_dataset_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_fixture(dir.path());
-    let mut harness = harness_with(Document::new());
-    import_through_menu(&mut harness, &path);
-    harness.get_by_label("Link dataset").click();
-    wait_for_jobs(&mut harness);
+    let (dir, path, harness) = fixture_linked();
     let doc_path = dir.path().join("linked.ron");
     trade_explorer::io::save_document(&doc_path, harness.state().document()).unwrap();
     let text = std::fs::read_to_string(&doc_path).unwrap();
@@ -451,12 +458,7 @@ fn escape_cancels_a_running_import_and_keeps_the_document() {
 
 #[test]
 fn a_datasets_rows_can_be_listed_filtered_and_exported() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_fixture(dir.path());
-    let mut harness = harness_with(Document::new());
-    import_through_menu(&mut harness, &path);
-    harness.get_by_label("Link dataset").click();
-    wait_for_jobs(&mut harness);
+    let (dir, _path, mut harness) = fixture_linked();
     harness.get_by_label("Kazakhstan").click();
     wait_for_jobs(&mut harness);
 

@@ -2,6 +2,8 @@
 //! enormous texts, row counts a file cannot hold, files that grow while read, devices and
 //! pipes instead of files.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -67,14 +69,8 @@ fn enormous_texts_are_refused_with_a_message() {
     assert!(message.contains("3.1 MB"), "{message}");
 
     // Long but reasonable texts load, however big the file is.
-    let mut fine = bundled_document();
+    let mut fine = common::bundled_with_rows(20_000);
     fine.notes = "y".repeat(900 * 1024);
-    let template = fine.trade[0].clone();
-    for i in 0..20_000u32 {
-        let mut row = template.clone();
-        row.id = 50_000 + i;
-        fine.trade.push(row);
-    }
     save_document(&path, &fine).unwrap();
     assert_eq!(load_document(&path).unwrap(), fine);
 

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{files_in, step_until, wait_for_jobs};
+use common::{files_in, step_until, wait_for_autosave, wait_for_jobs};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -22,15 +22,7 @@ const QUICK: AutosavePolicy = AutosavePolicy {
 };
 
 fn window(folder: &Path, policy: AutosavePolicy) -> Harness<'static, TradeApp> {
-    let folder = folder.to_path_buf();
-    Harness::builder()
-        .with_size([1100.0, 760.0])
-        // Autosave writes finish on their own threads and ask for a repaint whenever they
-        // do, which can land inside any `run()`: allow the frames that costs.
-        .with_max_steps(64)
-        .build_eframe(move |cc| {
-            TradeApp::with_document(cc, Document::new()).with_recovery(folder, policy)
-        })
+    common::window_with_recovery(folder, policy)
 }
 
 fn edit(harness: &mut Harness<'_, TradeApp>, title: &str) {
@@ -47,13 +39,6 @@ fn open(harness: &mut Harness<'_, TradeApp>, path: &Path) {
         .apply(Command::OpenPath(path.to_path_buf()));
     wait_for_jobs(harness);
     assert_eq!(harness.state().origin(), &Origin::File(path.to_path_buf()));
-}
-
-fn wait_for_autosave(harness: &mut Harness<'_, TradeApp>) -> PathBuf {
-    step_until(harness, "no recovery copy was written", |app| {
-        app.autosave().written_state() == Some(app.history_state())
-    });
-    harness.state().autosave().copy_path().unwrap()
 }
 
 fn saved_file(dir: &Path) -> PathBuf {

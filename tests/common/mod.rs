@@ -36,6 +36,49 @@ pub fn wait_for_jobs(harness: &mut Harness<'_, TradeApp>) {
     harness.run();
 }
 
+/// A window on an empty document that keeps recovery copies in `folder` with `policy`.
+pub fn window_with_recovery(
+    folder: &std::path::Path,
+    policy: trade_explorer::app::AutosavePolicy,
+) -> Harness<'static, TradeApp> {
+    let folder = folder.to_path_buf();
+    Harness::builder()
+        .with_size([1100.0, 760.0])
+        // Autosave writes finish on their own threads and ask for a repaint whenever they
+        // do, which can land inside any `run()`: allow the frames that costs.
+        .with_max_steps(64)
+        .build_eframe(move |cc| {
+            TradeApp::with_document(cc, trade_explorer::Document::new())
+                .with_recovery(folder, policy)
+        })
+}
+
+/// Steps until the recovery copy holds the current state of the document; its path.
+pub fn wait_for_autosave(harness: &mut Harness<'_, TradeApp>) -> std::path::PathBuf {
+    step_until(harness, "no recovery copy was written", |app| {
+        app.autosave().written_state() == Some(app.history_state())
+    });
+    harness
+        .state()
+        .autosave()
+        .copy_path()
+        .expect("autosave is on")
+}
+
+/// The bundled dataset with `extra` more trade rows (copies of its first one with their
+/// own ids and values), for files of a chosen size.
+pub fn bundled_with_rows(extra: usize) -> trade_explorer::Document {
+    let mut doc = trade_explorer::bundled_document();
+    let template = doc.trade[0].clone();
+    for i in 0..extra {
+        let mut row = template.clone();
+        row.id = 100_000 + i as u32;
+        row.value_usd = Some(i as f64 * 1.5);
+        doc.trade.push(row);
+    }
+    doc
+}
+
 /// Names of the files in `dir`, sorted.
 pub fn files_in(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
