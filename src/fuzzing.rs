@@ -106,23 +106,22 @@ pub fn detect(data: &[u8]) {
 
 /// A whole import of any file (detection, gzip, every layout's row parser).
 pub fn import_any(data: &[u8]) {
-    let path = write_input(data);
-    if let Ok(outcome) = import_path(&path, None) {
-        check_outcome(&outcome);
-    }
+    import_and_check(data, None);
 }
 
 /// An import of `header` followed by `data`, so that the fuzzer spends its time on one
 /// layout's rows.
 pub fn import_with_header(header: &str, data: &[u8]) {
-    let mut bytes = Vec::with_capacity(header.len() + 1 + data.len());
+    import_and_check(&with_header(header, data), None);
+}
+
+/// `header`, a line end, then `body`.
+fn with_header(header: &str, body: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(header.len() + 1 + body.len());
     bytes.extend_from_slice(header.as_bytes());
     bytes.push(b'\n');
-    bytes.extend_from_slice(data);
-    let path = write_input(&bytes);
-    if let Ok(outcome) = import_path(&path, None) {
-        check_outcome(&outcome);
-    }
+    bytes.extend_from_slice(body);
+    bytes
 }
 
 /// An import through a column mapping, with ISO or numeric country codes (first byte).
@@ -152,20 +151,16 @@ pub fn import_mapped(data: &[u8]) {
         map.flow = None;
         map.value_scale = 1000.0;
     }
-    let mut bytes = MAPPED_HEADER.as_bytes().to_vec();
-    bytes.push(b'\n');
-    bytes.extend_from_slice(body);
-    let path = write_input(&bytes);
-    if let Ok(outcome) = import_path(&path, Some(map)) {
-        check_outcome(&outcome);
-    }
+    import_and_check(&with_header(MAPPED_HEADER, body), Some(map));
 }
 
-fn import_path(
-    path: &std::path::Path,
-    map: Option<ColumnMap>,
-) -> Result<ImportOutcome, import::ImportError> {
-    import::import_file(path, map, &mut |_| {}, &AtomicBool::new(false))
+/// Imports `bytes` as a file (through `map` when given) and checks the outcome when the
+/// import succeeds; refusals are the expected answer to most inputs.
+fn import_and_check(bytes: &[u8], map: Option<ColumnMap>) {
+    let path = write_input(bytes);
+    if let Ok(outcome) = import::import_file(&path, map, &mut |_| {}, &AtomicBool::new(false)) {
+        check_outcome(&outcome);
+    }
 }
 
 /// What every import must hold, whatever the input.
