@@ -2,9 +2,12 @@
 //!
 //! - [`model`]: the document, validation and queries (no egui).
 //! - [`io`]: reading and writing files (no egui).
-//! - [`app`]: app state and the one command path that changes the document.
-//! - [`ui`]: one file per view or panel.
-//! - [`cli`]: the `check` command.
+//! - [`state`]: what app and UI share: commands, actions and shortcuts, UI state,
+//!   navigation, settings, the prepared data views read (depends on neither).
+//! - [`app`]: app state and the one command path that changes the document; background
+//!   work.
+//! - [`ui`]: one file per view, panel or dialog; draws and emits commands.
+//! - [`cli`]: the `check` and `convert` commands.
 
 #[cfg(feature = "gui")]
 pub mod app;
@@ -13,6 +16,8 @@ pub mod cli;
 pub mod fuzzing;
 pub mod io;
 pub mod model;
+#[cfg(feature = "gui")]
+pub mod state;
 #[cfg(feature = "gui")]
 pub mod ui;
 

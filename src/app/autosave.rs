@@ -8,13 +8,15 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 
 use crate::io::recovery::{Orphan, RecoveryMeta, RecoveryStore, read_recovery, unix_now};
 use crate::model::Document;
+use crate::state::RecoveryDescription;
+
+use super::jobs::Jobs;
 
 /// When recovery copies are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,19 +45,6 @@ pub struct RecoveryOffer {
     content: Result<(RecoveryMeta, Document), String>,
     /// What the dialog says about it.
     pub description: RecoveryDescription,
-}
-
-/// What the restore dialog shows about a recovery copy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecoveryDescription {
-    /// The file the work belongs to ("Untitled document" when it never had one).
-    pub document: String,
-    /// When the copy was written, in local time, and how long ago.
-    pub written: String,
-    /// What the document holds, or why the copy cannot be read.
-    pub contents: String,
-    /// Whether the copy can be restored.
-    pub readable: bool,
 }
 
 impl RecoveryOffer {
@@ -142,8 +131,7 @@ enum Event {
 pub struct Autosave {
     store: Option<Arc<RecoveryStore>>,
     policy: AutosavePolicy,
-    tx: Sender<Event>,
-    rx: Receiver<Event>,
+    events: Jobs<Event>,
     /// History state seen last, and when it changed.
     last_state: Option<u64>,
     changed_at: Instant,
@@ -165,12 +153,10 @@ pub struct Autosave {
 
 impl Default for Autosave {
     fn default() -> Self {
-        let (tx, rx) = channel();
         Self {
             store: None,
             policy: AutosavePolicy::default(),
-            tx,
-            rx,
+            events: Jobs::default(),
             last_state: None,
             changed_at: Instant::now(),
             pending_since: None,
@@ -240,25 +226,20 @@ impl Autosave {
         let Some(store) = self.store.clone() else {
             return;
         };
-        let tx = self.tx.clone();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("recovery-scan".into())
-            .spawn(move || {
-                let offers: Vec<RecoveryOffer> = store
-                    .orphans()
-                    .into_iter()
-                    .map(|orphan| {
-                        let content = read_recovery(&orphan.path).map_err(|e| e.to_string());
-                        RecoveryOffer::new(orphan, content)
-                    })
-                    .collect();
-                drop(store);
-                if !offers.is_empty() {
-                    let _ = tx.send(Event::Found(offers));
-                    ctx.request_repaint();
-                }
-            });
+        let spawned = self.events.spawn("recovery-scan", ctx, move |reply| {
+            let offers: Vec<RecoveryOffer> = store
+                .orphans()
+                .into_iter()
+                .map(|orphan| {
+                    let content = read_recovery(&orphan.path).map_err(|e| e.to_string());
+                    RecoveryOffer::new(orphan, content)
+                })
+                .collect();
+            drop(store);
+            if !offers.is_empty() {
+                reply.send(Event::Found(offers));
+            }
+        });
         if let Err(err) = spawned {
             log::warn!("could not look for recovery copies: {err}");
         }
@@ -317,7 +298,8 @@ impl Autosave {
     }
 
     fn drain(&mut self) {
-        while let Ok(event) = self.rx.try_recv() {
+        let events: Vec<Event> = self.events.drain().collect();
+        for event in events {
             match event {
                 Event::Written { state, result } => {
                     if self.in_flight == Some(state) {
@@ -410,18 +392,13 @@ impl Autosave {
         self.in_flight = Some(state);
         self.copy_exists = true;
         self.pending_since = None;
-        let tx = self.tx.clone();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("autosave".into())
-            .spawn(move || {
-                let result = store.write(&meta, &doc).map_err(|e| e.to_string());
-                // Let go of the store (and its lock) before reporting, so that once the
-                // window has the answer and closes, no thread of it still holds the lock.
-                drop(store);
-                let _ = tx.send(Event::Written { state, result });
-                ctx.request_repaint();
-            });
+        let spawned = self.events.spawn("autosave", ctx, move |reply| {
+            let result = store.write(&meta, &doc).map_err(|e| e.to_string());
+            // Let go of the store (and its lock) before reporting, so that once the
+            // window has the answer and closes, no thread of it still holds the lock.
+            drop(store);
+            reply.send(Event::Written { state, result });
+        });
         if let Err(err) = spawned {
             self.in_flight = None;
             self.error = Some(format!("Autosave failed: {err}"));
@@ -435,14 +412,14 @@ impl Autosave {
         let deadline = Instant::now() + Duration::from_secs(5);
         while self.in_flight.is_some() {
             match self
-                .rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .events
+                .wait(deadline.saturating_duration_since(Instant::now()))
             {
-                Ok(Event::Written { state, .. }) if self.in_flight == Some(state) => {
+                Some(Event::Written { state, .. }) if self.in_flight == Some(state) => {
                     self.in_flight = None;
                 }
-                Ok(_) => {}
-                Err(_) => break,
+                Some(_) => {}
+                None => break,
             }
         }
         let Some(store) = self.store.take() else {

@@ -6,64 +6,19 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::egui;
 
 use crate::io::import::{self, Progress};
 use crate::model::dataset::{
-    ColumnMap, DatasetLink, FocusSums, Layout, RowFilter, TradeTable, filter_rows, focus_sums,
-    main_country,
+    DatasetLink, RowFilter, TradeTable, filter_rows, focus_sums, main_country,
 };
-use crate::model::products::{PairProducts, pair_products_of};
+use crate::model::products::pair_products_of;
+use crate::state::{
+    AggregateKey, Aggregates, DatasetStatus, DatasetsView, LinkKey, LoadedDataset, RowList,
+};
 
-/// A linked dataset's rows, or how far their loading has come.
-#[derive(Debug, Clone)]
-pub enum DatasetStatus {
-    /// Being read; the latest progress report.
-    Loading(Option<Progress>),
-    /// Ready to use.
-    Ready(Arc<TradeTable>),
-    /// Could not be read: why.
-    Failed(String),
-}
-
-/// What identifies the rows of a link: the same file read the same way gives the same rows.
-#[derive(Debug, Clone, PartialEq)]
-struct LinkKey {
-    id: u32,
-    path: String,
-    layout: Layout,
-    mapping: Option<Box<ColumnMap>>,
-}
-
-impl LinkKey {
-    fn of(link: &DatasetLink) -> LinkKey {
-        LinkKey {
-            id: link.id,
-            path: link.path.clone(),
-            layout: link.layout,
-            mapping: link.mapping.clone(),
-        }
-    }
-}
-
-/// One linked dataset as the app holds it.
-#[derive(Debug, Clone)]
-pub struct LoadedDataset {
-    key: LinkKey,
-    /// Its name.
-    pub name: String,
-    /// Rows or progress.
-    pub status: DatasetStatus,
-    /// Non-World country codes in the rows, for the focus picker.
-    pub countries: Vec<String>,
-    /// The country with the most trade in the rows.
-    pub main_country: Option<String>,
-    /// True when the file's content is not what it was when it was linked.
-    pub changed_since_link: bool,
-    cancel: Arc<AtomicBool>,
-}
+use super::jobs::Jobs;
 
 struct Loaded {
     table: Arc<TradeTable>,
@@ -76,97 +31,39 @@ enum LoadMessage {
     Done(LinkKey, Result<Loaded, String>),
 }
 
-/// What the sums were computed for.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AggregateKey {
-    /// [`Datasets::generation`] at the time.
-    pub generation: u64,
-    /// Focus country.
-    pub focus: Option<String>,
-    /// Partner.
-    pub partner: Option<String>,
-    /// Product code drilled into.
-    pub drill: Option<String>,
-}
-
-/// Sums of the ready datasets for the current page.
-#[derive(Debug, Clone, Default)]
-pub struct Aggregates {
-    /// What they are for.
-    pub key: AggregateKey,
-    /// Per dataset: (index in the document's list, link, the focus country's sums).
-    pub focus: Vec<(usize, DatasetLink, FocusSums)>,
-    /// Product breakdown of the pair from the first dataset that has one.
-    pub products: Option<PairProducts>,
-}
-
-/// The rows of one dataset that pass a filter, for its rows table.
-#[derive(Debug, Clone)]
-pub struct RowList {
-    /// [`Datasets::generation`] at the time.
-    pub generation: u64,
-    /// The dataset's index in the document's list.
-    pub dataset: usize,
-    /// The filter.
-    pub filter: RowFilter,
-    /// The rows passing it, in file order; `None` when the filter is empty (every row).
-    pub rows: Option<Arc<Vec<u32>>>,
-}
-
-impl RowList {
-    /// Number of rows listed, given the dataset's size.
-    pub fn len(&self, total: usize) -> usize {
-        self.rows.as_ref().map_or(total, |r| r.len())
-    }
-
-    /// The dataset row shown at position `i`.
-    pub fn row(&self, i: usize) -> usize {
-        self.rows.as_ref().map_or(i, |r| r[i] as usize)
-    }
-}
-
 /// The linked datasets' rows and their sums.
 pub struct Datasets {
     entries: Vec<LoadedDataset>,
     /// Bumped whenever a dataset becomes ready, fails or is dropped.
     generation: u64,
-    tx: Sender<LoadMessage>,
-    rx: Receiver<LoadMessage>,
+    loads: Jobs<LoadMessage>,
     aggregates: Aggregates,
     /// Bumped when new sums arrive, so that the views' data is recomputed.
     aggregates_revision: u64,
     wanted: Option<AggregateKey>,
-    agg_tx: Sender<Aggregates>,
-    agg_rx: Receiver<Aggregates>,
+    sums: Jobs<Aggregates>,
     agg_cancel: Arc<AtomicBool>,
     agg_running: bool,
     rows_wanted: Option<(u64, usize, RowFilter)>,
     rows: Option<RowList>,
-    rows_tx: Sender<RowList>,
-    rows_rx: Receiver<RowList>,
+    row_lists: Jobs<RowList>,
 }
 
 impl Default for Datasets {
     fn default() -> Self {
-        let (tx, rx) = channel();
-        let (agg_tx, agg_rx) = channel();
-        let (rows_tx, rows_rx) = channel();
         Self {
             entries: Vec::new(),
             generation: 0,
-            tx,
-            rx,
+            loads: Jobs::default(),
             aggregates: Aggregates::default(),
             aggregates_revision: 0,
             wanted: None,
-            agg_tx,
-            agg_rx,
+            sums: Jobs::default(),
             agg_cancel: Arc::new(AtomicBool::new(false)),
             agg_running: false,
             rows_wanted: None,
             rows: None,
-            rows_tx,
-            rows_rx,
+            row_lists: Jobs::default(),
         }
     }
 }
@@ -220,20 +117,18 @@ impl Datasets {
             });
             return;
         }
-        let tx = self.rows_tx.clone();
-        let ctx = ctx.clone();
-        let _ = std::thread::Builder::new()
-            .name("trade-explorer-rows".into())
-            .spawn(move || {
-                let rows = filter_rows(&table, &filter);
-                let _ = tx.send(RowList {
-                    generation,
-                    dataset,
-                    filter,
-                    rows: Some(Arc::new(rows)),
-                });
-                ctx.request_repaint();
+        let spawned = self.row_lists.spawn("rows", ctx, move |reply| {
+            let rows = filter_rows(&table, &filter);
+            reply.send(RowList {
+                generation,
+                dataset,
+                filter,
+                rows: Some(Arc::new(rows)),
             });
+        });
+        if let Err(err) = spawned {
+            log::warn!("{err}");
+        }
     }
 
     /// True while rows are being read, filtered or summed.
@@ -330,42 +225,35 @@ impl Datasets {
             changed_since_link: false,
             cancel: cancel.clone(),
         };
-        let tx = self.tx.clone();
-        let ctx = ctx.clone();
         let path = PathBuf::from(&link.path);
         let mapping = link.mapping.as_deref().cloned();
         let linked_fingerprint = link.fingerprint.clone();
-        let spawned = std::thread::Builder::new()
-            .name("trade-explorer-dataset".into())
-            .spawn(move || {
-                let progress_tx = tx.clone();
-                let progress_key = key.clone();
-                let progress_ctx = ctx.clone();
-                let mut report = |p: &Progress| {
-                    let _ = progress_tx.send(LoadMessage::Progress(progress_key.clone(), *p));
-                    progress_ctx.request_repaint();
-                };
-                let result = import::open_dataset(&path, mapping, &mut report, &cancel)
-                    .map(|opened| {
-                        let changed = !linked_fingerprint.is_empty()
-                            && opened
-                                .fingerprint
-                                .as_ref()
-                                .is_some_and(|f| f.sample != linked_fingerprint);
-                        Loaded {
-                            main_country: main_country(&opened.outcome.table),
-                            table: Arc::new(opened.outcome.table),
-                            changed,
-                        }
-                    })
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(LoadMessage::Done(key, result));
-                ctx.request_repaint();
-            });
+        let spawned = self.loads.spawn("dataset", ctx, move |reply| {
+            let progress = reply.clone();
+            let progress_key = key.clone();
+            let mut report = |p: &Progress| {
+                progress.send(LoadMessage::Progress(progress_key.clone(), *p));
+            };
+            let result = import::open_dataset(&path, mapping, &mut report, &cancel)
+                .map(|opened| {
+                    let changed = !linked_fingerprint.is_empty()
+                        && opened
+                            .fingerprint
+                            .as_ref()
+                            .is_some_and(|f| f.sample != linked_fingerprint);
+                    Loaded {
+                        main_country: main_country(&opened.outcome.table),
+                        table: Arc::new(opened.outcome.table),
+                        changed,
+                    }
+                })
+                .map_err(|e| e.to_string());
+            reply.send(LoadMessage::Done(key, result));
+        });
         match spawned {
-            Ok(_) => entry,
+            Ok(()) => entry,
             Err(err) => LoadedDataset {
-                status: DatasetStatus::Failed(format!("could not start reading: {err}")),
+                status: DatasetStatus::Failed(err),
                 ..entry
             },
         }
@@ -374,7 +262,8 @@ impl Datasets {
     /// Takes in what the loading and summing threads reported; true when something changed.
     pub fn poll(&mut self) -> bool {
         let mut changed = false;
-        while let Ok(message) = self.rx.try_recv() {
+        let messages: Vec<LoadMessage> = self.loads.drain().collect();
+        for message in messages {
             match message {
                 LoadMessage::Progress(key, p) => {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.key == key)
@@ -400,7 +289,8 @@ impl Datasets {
                 }
             }
         }
-        while let Ok(list) = self.rows_rx.try_recv() {
+        let lists: Vec<RowList> = self.row_lists.drain().collect();
+        for list in lists {
             // Filters typed quickly finish out of order: keep only the one asked for last.
             let wanted = self.rows_wanted.as_ref();
             if wanted == Some(&(list.generation, list.dataset, list.filter.clone())) {
@@ -408,7 +298,8 @@ impl Datasets {
                 changed = true;
             }
         }
-        while let Ok(aggregates) = self.agg_rx.try_recv() {
+        let sums: Vec<Aggregates> = self.sums.drain().collect();
+        for aggregates in sums {
             // Sums for an older request may still arrive; only the wanted ones end the work.
             if Some(&aggregates.key) == self.wanted.as_ref() {
                 self.agg_running = false;
@@ -447,18 +338,14 @@ impl Datasets {
         let cancel = Arc::new(AtomicBool::new(false));
         self.agg_cancel = cancel.clone();
         self.agg_running = true;
-        let tx = self.agg_tx.clone();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("trade-explorer-sums".into())
-            .spawn(move || {
-                let aggregates = compute(key, &ready, &cancel);
-                if !cancel.load(Ordering::Relaxed) {
-                    let _ = tx.send(aggregates);
-                    ctx.request_repaint();
-                }
-            });
-        if spawned.is_err() {
+        let spawned = self.sums.spawn("sums", ctx, move |reply| {
+            let aggregates = compute(key, &ready, &cancel);
+            if !cancel.load(Ordering::Relaxed) {
+                reply.send(aggregates);
+            }
+        });
+        if let Err(err) = spawned {
+            log::warn!("{err}");
             self.agg_running = false;
         }
     }
@@ -510,4 +397,22 @@ fn compute(
         out.focus.push((*index, link.clone(), sums));
     }
     out
+}
+
+impl DatasetsView for Datasets {
+    fn entries(&self) -> &[LoadedDataset] {
+        &self.entries
+    }
+
+    fn working(&self) -> bool {
+        Datasets::working(self)
+    }
+
+    fn table(&self, index: usize) -> Option<&Arc<TradeTable>> {
+        Datasets::table(self, index)
+    }
+
+    fn row_list(&self) -> Option<&RowList> {
+        Datasets::row_list(self)
+    }
 }

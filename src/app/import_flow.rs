@@ -6,99 +6,23 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
 use crate::io::import::{
-    self, ImportError, Layout, MappingRoles, OpenedDataset, Peek, Progress, header_key,
+    self, ImportError, MappingRoles, OpenedDataset, Peek, Progress, header_key,
 };
 use crate::model::dataset::{self, ColumnMap, DatasetLink, TradeTable};
 use crate::model::{Edit, Record, RecordKind, format};
+use crate::state::{Command, ImportDialog, ImportReview, ImportRunning, MappingDialog};
 
-use super::{Command, JobResult, TradeApp};
+use super::TradeApp;
+use super::files::JobResult;
+use super::jobs::Jobs;
 
 pub use crate::model::dataset::COPY_LIMIT;
 
 /// Rows in the preview of the mapping dialog.
 const PREVIEW_ROWS: usize = 12;
-
-/// The import dialogs, one at a time.
-#[derive(Debug, Clone)]
-pub enum ImportDialog {
-    /// Choosing the columns of a file whose layout is not known.
-    Mapping(MappingDialog),
-    /// Reading the file.
-    Running(ImportRunning),
-    /// Read: what was refused, and how to add it.
-    Review(ImportReview),
-}
-
-/// The column-mapping dialog.
-#[derive(Debug, Clone)]
-pub struct MappingDialog {
-    /// The file.
-    pub path: PathBuf,
-    /// Its header.
-    pub header: Vec<String>,
-    /// Its first rows.
-    pub rows: Vec<Vec<String>>,
-    /// The choices so far.
-    pub roles: MappingRoles,
-    /// True when the choices were remembered from a file with the same header.
-    pub remembered: bool,
-    /// Why the choices cannot be used yet.
-    pub error: Option<String>,
-}
-
-/// The progress dialog.
-#[derive(Debug, Clone)]
-pub struct ImportRunning {
-    /// The file.
-    pub path: PathBuf,
-    /// The latest progress report.
-    pub progress: Option<Progress>,
-    /// When the import started.
-    pub started: Instant,
-    /// True once Cancel was pressed.
-    pub cancelling: bool,
-}
-
-/// What an import read, before it is added.
-#[derive(Debug, Clone)]
-pub struct ImportReview {
-    /// The file.
-    pub path: PathBuf,
-    /// Its layout.
-    pub layout: Layout,
-    /// Data rows read.
-    pub rows_read: u64,
-    /// Rows refused.
-    pub rows_rejected: u64,
-    /// The first refused rows: (line, reason).
-    pub rejected: Vec<(u64, String)>,
-    /// Country codes that are not ISO codes, kept as written.
-    pub unknown_countries: Vec<String>,
-    /// Whether the rows may be copied into the document (small imports only).
-    pub can_copy: bool,
-    /// The user's choice: copy the rows as editable records instead of linking the file.
-    pub copy_rows: bool,
-}
-
-impl ImportReview {
-    /// Share of the rows refused, 0 to 1.
-    pub fn rejected_share(&self) -> f64 {
-        if self.rows_read == 0 {
-            0.0
-        } else {
-            self.rows_rejected as f64 / self.rows_read as f64
-        }
-    }
-
-    /// More than 1% refused: the user is asked before anything is added.
-    pub fn needs_confirmation(&self) -> bool {
-        self.rejected_share() > 0.01
-    }
-}
 
 pub(super) enum ImportMessage {
     Progress(Progress),
@@ -107,7 +31,7 @@ pub(super) enum ImportMessage {
 
 /// An import running on its thread.
 pub(super) struct RunningImport {
-    rx: Receiver<ImportMessage>,
+    jobs: Jobs<ImportMessage>,
     cancel: Arc<AtomicBool>,
     path: PathBuf,
     mapping: Option<ColumnMap>,
@@ -163,7 +87,7 @@ impl TradeApp {
             self.start_import(path, None);
             return;
         }
-        let remembered = self.settings.mappings.get(&header_key(&peek.header));
+        let remembered = self.settings.mapping(&header_key(&peek.header));
         let roles =
             remembered.map_or_else(|| MappingRoles::guess(&peek.header), MappingRoles::from_map);
         self.ui_state.import = Some(ImportDialog::Mapping(MappingDialog {
@@ -185,7 +109,7 @@ impl TradeApp {
             Ok(map) => {
                 let path = dialog.path.clone();
                 let key = header_key(&dialog.header);
-                self.settings.mappings.insert(key, map.clone());
+                self.settings.remember_mapping(key, map.clone());
                 self.ui_state.import = None;
                 self.start_import(path, Some(map));
             }
@@ -194,37 +118,29 @@ impl TradeApp {
     }
 
     fn start_import(&mut self, path: PathBuf, mapping: Option<ColumnMap>) {
-        let (tx, rx) = channel();
+        let jobs = Jobs::default();
         let cancel = Arc::new(AtomicBool::new(false));
         let thread_cancel = cancel.clone();
-        let ctx = self.ctx.clone();
         let thread_path = path.clone();
         let thread_mapping = mapping.clone();
-        let spawned = std::thread::Builder::new()
-            .name("trade-explorer-import".into())
-            .spawn(move || {
-                let progress_tx = tx.clone();
-                let progress_ctx = ctx.clone();
-                let mut report = |p: &Progress| {
-                    let _ = progress_tx.send(ImportMessage::Progress(*p));
-                    progress_ctx.request_repaint();
-                };
-                // The main country is found here too, so that the UI thread never scans rows.
-                let result =
-                    import::open_dataset(&thread_path, thread_mapping, &mut report, &thread_cancel)
-                        .map(|opened| {
-                            let main = dataset::main_country(&opened.outcome.table);
-                            (opened, main)
-                        });
-                let _ = tx.send(ImportMessage::Done(Box::new(result)));
-                ctx.request_repaint();
-            });
+        let spawned = jobs.spawn("import", &self.ctx, move |reply| {
+            let progress = reply.clone();
+            let mut report = |p: &Progress| progress.send(ImportMessage::Progress(*p));
+            // The main country is found here too, so that the UI thread never scans rows.
+            let result =
+                import::open_dataset(&thread_path, thread_mapping, &mut report, &thread_cancel)
+                    .map(|opened| {
+                        let main = dataset::main_country(&opened.outcome.table);
+                        (opened, main)
+                    });
+            reply.send(ImportMessage::Done(Box::new(result)));
+        });
         if let Err(err) = spawned {
-            self.show_message("Could not start the import", err.to_string());
+            self.show_message("Could not start the import", err);
             return;
         }
         self.import = Some(RunningImport {
-            rx,
+            jobs,
             cancel,
             path: path.clone(),
             mapping,
@@ -256,7 +172,7 @@ impl TradeApp {
             return;
         };
         let mut done = None;
-        while let Ok(message) = running.rx.try_recv() {
+        for message in running.jobs.drain() {
             match message {
                 ImportMessage::Progress(p) => {
                     if let Some(ImportDialog::Running(r)) = &mut self.ui_state.import {
@@ -275,9 +191,7 @@ impl TradeApp {
         self.ui_state.import = None;
         match result {
             Ok((opened, main)) => self.imported(running.path, running.mapping, opened, main),
-            Err(ImportError::Cancelled) => {
-                self.ui_state.toast = Some(("Import cancelled".to_owned(), Instant::now()));
-            }
+            Err(ImportError::Cancelled) => self.ui_state.toast("Import cancelled"),
             Err(err) => self.show_message(
                 "Could not import the file",
                 format!("{err}\n\nThe document is unchanged."),
@@ -343,10 +257,8 @@ impl TradeApp {
                 pending.table.clone(),
                 pending.main_country.clone(),
             );
-            self.ui_state.toast = Some((
-                format!("Linked {name}: {}", format::count(rows, "row")),
-                Instant::now(),
-            ));
+            self.ui_state
+                .toast(format!("Linked {name}: {}", format::count(rows, "row")));
         }
         self.focus_on_import(&pending);
     }
@@ -362,7 +274,7 @@ impl TradeApp {
                     format::count(skipped, "row")
                 ));
             }
-            self.ui_state.toast = Some((text, Instant::now()));
+            self.ui_state.toast(text);
         }
     }
 

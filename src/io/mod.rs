@@ -1,15 +1,18 @@
 //! Reading and writing files. Plain Rust: nothing here knows about egui or eframe.
 
+mod atomic;
 pub mod document_file;
+pub mod export;
 pub mod image_file;
 pub mod import;
 pub mod recovery;
 
 pub use document_file::{
     FileStamp, LoadError, MAX_DOCUMENT_BYTES, ParseError, SaveError, backup_path, document_to_ron,
-    load_document, load_document_stamped, parse_document, save_document, save_document_checked,
-    write_atomic, write_file_atomic,
+    file_stamp, load_document, load_document_stamped, parse_document, save_document,
+    save_document_checked, write_atomic, write_file_atomic,
 };
+pub use export::{write_rows_csv, write_table_csv};
 pub use image_file::save_png;
 
 use std::path::{Path, PathBuf};

@@ -117,16 +117,12 @@ pub fn pair_products_of(
     }
 }
 
-/// The butterfly chart of a breakdown: exports to the right, imports to the left, one row
-/// per code; a click on a chapter or heading drills into it.
-pub fn product_chart(doc: &Document, a: &str, b: &str, p: &PairProducts) -> ChartData {
-    let a_name = display_name(doc, a);
-    let b_name = display_name(doc, b);
-    let label = |code: &str| match p.names.get(code) {
-        Some(name) => format!("{code} {name}"),
-        None => code.to_owned(),
-    };
-    // Rows: codes by the larger of their two values, largest at the top; "Other" last.
+/// Rows of the chart: codes by the larger of their two values, largest at the top, and
+/// "Other" last; the label of each row and the row of each code.
+fn chart_rows(
+    p: &PairProducts,
+    label: impl Fn(&str) -> String,
+) -> (Vec<String>, HashMap<&str, usize>) {
     let mut biggest: HashMap<&str, f64> = HashMap::new();
     for (code, v) in p.exports.iter().chain(&p.imports) {
         let e = biggest.entry(code.as_str()).or_default();
@@ -146,6 +142,19 @@ pub fn product_chart(doc: &Document, a: &str, b: &str, p: &PairProducts) -> Char
         position.insert(code, pos);
         categories[pos] = label(code);
     }
+    (categories, position)
+}
+
+/// The butterfly chart of a breakdown: exports to the right, imports to the left, one row
+/// per code; a click on a chapter or heading drills into it.
+pub fn product_chart(doc: &Document, a: &str, b: &str, p: &PairProducts) -> ChartData {
+    let a_name = display_name(doc, a);
+    let b_name = display_name(doc, b);
+    let label = |code: &str| match p.names.get(code) {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_owned(),
+    };
+    let (categories, position) = chart_rows(p, label);
     let record = RecordRef {
         kind: RecordKind::Dataset,
         index: p.dataset_index,

@@ -5,8 +5,8 @@
 use eframe::egui;
 
 use super::{AppView, chart, no_partner};
-use crate::app::{Command, UiState};
 use crate::model::products;
+use crate::state::{Command, UiState};
 
 /// Draws the view.
 pub fn show(

@@ -7,9 +7,11 @@ use egui_plot::{
     PlotPoints, Points,
 };
 
-use crate::app::{Command, UiState};
 use crate::model::RecordRef;
-use crate::model::chart::{ChartData, ChartPoint, Hue, MoneyUnit, SeriesStyle, ValueUnit};
+use crate::model::chart::{
+    ChartData, ChartPoint, ChartSeries, Hue, MoneyUnit, SeriesStyle, ValueUnit,
+};
+use crate::state::{Command, UiState};
 
 /// Bar thickness in category units.
 const BAR_WIDTH: f64 = 0.6;
@@ -235,16 +237,41 @@ fn plot(
 ) {
     let d = scale.divisor();
     let plot_id = egui::Id::unique(("chart", chart.key.as_str()));
-    let value_on_x = chart
+    let plot = configure_plot(chart, height, scale, plot_id);
+    let response = plot.show(ui, |plot_ui| {
+        for series in &chart.series {
+            draw_series(plot_ui, series, d);
+        }
+    });
+    let hidden = PlotMemory::load(ui.ctx(), plot_id)
+        .map(|m| m.hidden_items)
+        .unwrap_or_default();
+    annotate(ui, chart, &hidden, &response, selected, d);
+    hover_and_click(ui, chart, &hidden, &response, plot_id, d, commands);
+}
+
+/// Whether the chart's values run along the x axis (horizontal bars).
+fn value_on_x(chart: &ChartData) -> bool {
+    chart
         .series
         .iter()
-        .any(|s| s.style == SeriesStyle::HorizontalBars);
+        .any(|s| s.style == SeriesStyle::HorizontalBars)
+}
+
+/// The plot with its axes, bounds and formatters for `chart`.
+fn configure_plot<'a>(
+    chart: &'a ChartData,
+    height: f32,
+    scale: Scale,
+    plot_id: egui::Id,
+) -> Plot<'a> {
+    let d = scale.divisor();
+    let value_on_x = value_on_x(chart);
     let (x_title, y_title) = if value_on_x {
         (scale.axis_title(&chart.x_title), chart.y_title.clone())
     } else {
         (chart.x_title.clone(), scale.axis_title(&chart.y_title))
     };
-
     let mut plot = Plot::new(("plot", chart.key.as_str()))
         .id(plot_id)
         .height(height)
@@ -268,12 +295,14 @@ fn plot(
     });
     let (low, high) = values.fold((0.0_f64, 0.0_f64), |(a, b), v| (a.min(v), b.max(v)));
     let room = (high - low).abs() * 0.08;
+    let (low, high) = (
+        low - if low < 0.0 { room } else { 0.0 },
+        high + if high > 0.0 { room } else { 0.0 },
+    );
     plot = if value_on_x {
-        plot.include_x(low - if low < 0.0 { room } else { 0.0 })
-            .include_x(high + if high > 0.0 { room } else { 0.0 })
+        plot.include_x(low).include_x(high)
     } else {
-        plot.include_y(low - if low < 0.0 { room } else { 0.0 })
-            .include_y(high + if high > 0.0 { room } else { 0.0 })
+        plot.include_y(low).include_y(high)
     };
     // Markers without amounts (e.g. a timeline of announcements): the value axis says nothing.
     let no_values = chart
@@ -283,14 +312,14 @@ fn plot(
     if no_values {
         plot = plot.show_axes([true, false]).include_y(-1.0).include_y(1.0);
     }
-    let xs = chart
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.x));
-    let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-        (a.min(x), b.max(x))
-    });
     if chart.x_is_year {
+        let xs = chart
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.x));
+        let (min_x, max_x) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
         plot = plot
             .x_axis_formatter(year_formatter)
             .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
@@ -298,100 +327,112 @@ fn plot(
             .include_x(max_x.ceil() + 0.5)
             .link_cursor(egui::Id::unique("year_cursor"), [true, false]);
     }
+    category_axes(plot, chart, scale, value_on_x)
+}
+
+/// Category names on the axis that has them, money on the other.
+fn category_axes<'a>(
+    plot: Plot<'a>,
+    chart: &'a ChartData,
+    scale: Scale,
+    value_on_x: bool,
+) -> Plot<'a> {
     let categories = &chart.categories;
     let n = categories.len() as f64;
     let mirrored = chart.mirrored_values;
     if value_on_x {
-        plot = plot
-            .y_axis_formatter(category_formatter(categories))
+        plot.y_axis_formatter(category_formatter(categories))
             .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
             .include_y(-0.5)
             .include_y(n - 0.5)
             .x_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
-            .y_axis_min_width(120.0);
+            .y_axis_min_width(120.0)
     } else if !categories.is_empty() {
-        plot = plot
-            .x_axis_formatter(category_formatter(categories))
+        plot.x_axis_formatter(category_formatter(categories))
             .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
             .include_x(-0.5)
             .include_x(n - 0.5)
-            .y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored));
+            .y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
     } else {
-        plot = plot.y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored));
+        plot.y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
     }
+}
 
-    let response = plot.show(ui, |plot_ui| {
-        for series in &chart.series {
-            let color = hue_color(series.hue);
-            let points: Vec<[f64; 2]> = series
+/// One series as lines, markers or bars.
+fn draw_series(plot_ui: &mut egui_plot::PlotUi<'_>, series: &ChartSeries, d: f64) {
+    let color = hue_color(series.hue);
+    let points: Vec<[f64; 2]> = series
+        .points
+        .iter()
+        .map(|p| plot_xy(series.style, p, d))
+        .collect();
+    match series.style {
+        SeriesStyle::Line { dashed } => {
+            let style = if dashed {
+                LineStyle::dashed_loose()
+            } else {
+                LineStyle::Solid
+            };
+            plot_ui.line(
+                Line::new(series.name.clone(), PlotPoints::from(points.clone()))
+                    .color(color)
+                    .width(2.0)
+                    .style(style),
+            );
+            plot_ui.points(
+                Points::new(series.name.clone(), PlotPoints::from(points))
+                    .color(color)
+                    .radius(4.5)
+                    .shape(MarkerShape::Circle)
+                    .filled(true),
+            );
+        }
+        SeriesStyle::Markers => {
+            plot_ui.points(
+                Points::new(series.name.clone(), PlotPoints::from(points))
+                    .color(color)
+                    .radius(5.0)
+                    .shape(MarkerShape::Diamond)
+                    .filled(true),
+            );
+        }
+        SeriesStyle::HorizontalBars | SeriesStyle::VerticalBars => {
+            let horizontal = series.style == SeriesStyle::HorizontalBars;
+            let bars = series
                 .points
                 .iter()
-                .map(|p| plot_xy(series.style, p, d))
+                .map(|p| {
+                    let bar = if horizontal {
+                        Bar::new(p.y, p.x / d).horizontal()
+                    } else {
+                        Bar::new(p.x, p.y / d).base_offset(p.base / d).vertical()
+                    };
+                    bar.width(BAR_WIDTH).fill(color).name(&p.label)
+                })
                 .collect();
-            match series.style {
-                SeriesStyle::Line { dashed } => {
-                    let style = if dashed {
-                        LineStyle::dashed_loose()
-                    } else {
-                        LineStyle::Solid
-                    };
-                    plot_ui.line(
-                        Line::new(series.name.clone(), PlotPoints::from(points.clone()))
-                            .color(color)
-                            .width(2.0)
-                            .style(style),
-                    );
-                    plot_ui.points(
-                        Points::new(series.name.clone(), PlotPoints::from(points))
-                            .color(color)
-                            .radius(4.5)
-                            .shape(MarkerShape::Circle)
-                            .filled(true),
-                    );
-                }
-                SeriesStyle::Markers => {
-                    plot_ui.points(
-                        Points::new(series.name.clone(), PlotPoints::from(points))
-                            .color(color)
-                            .radius(5.0)
-                            .shape(MarkerShape::Diamond)
-                            .filled(true),
-                    );
-                }
-                SeriesStyle::HorizontalBars | SeriesStyle::VerticalBars => {
-                    let horizontal = series.style == SeriesStyle::HorizontalBars;
-                    let bars = series
-                        .points
-                        .iter()
-                        .map(|p| {
-                            let bar = if horizontal {
-                                Bar::new(p.y, p.x / d).horizontal()
-                            } else {
-                                Bar::new(p.x, p.y / d).base_offset(p.base / d).vertical()
-                            };
-                            bar.width(BAR_WIDTH).fill(color).name(&p.label)
-                        })
-                        .collect();
-                    let mut chart = BarChart::new(series.name.clone(), bars).color(color);
-                    chart = if horizontal {
-                        chart.horizontal()
-                    } else {
-                        chart.vertical()
-                    };
-                    plot_ui.bar_chart(chart.allow_hover(false));
-                }
-            }
+            let mut chart = BarChart::new(series.name.clone(), bars).color(color);
+            chart = if horizontal {
+                chart.horizontal()
+            } else {
+                chart.vertical()
+            };
+            plot_ui.bar_chart(chart.allow_hover(false));
         }
-    });
+    }
+}
 
-    let hidden = PlotMemory::load(ui.ctx(), plot_id)
-        .map(|m| m.hidden_items)
-        .unwrap_or_default();
+/// Labels beside markers (moved up until they overlap no other label), and a ring
+/// around the selected record.
+fn annotate(
+    ui: &egui::Ui,
+    chart: &ChartData,
+    hidden: &egui_plot::ItemIdSet,
+    response: &egui_plot::PlotResponse<()>,
+    selected: Option<&RecordRef>,
+    d: f64,
+) {
     let transform = response.transform;
     let painter = ui.painter_at(response.response.rect);
-
-    // Labels beside markers (moved up until they overlap no other label), and a ring
-    // around the selected record.
     let mut placed: Vec<egui::Rect> = Vec::new();
     let font = egui::FontId::proportional(12.0);
     let text_color = ui.visuals().text_color();
@@ -423,11 +464,22 @@ fn plot(
             }
         }
     }
+}
 
+/// The tooltip of the point under the pointer; a click selects its record or drills down.
+fn hover_and_click(
+    ui: &egui::Ui,
+    chart: &ChartData,
+    hidden: &egui_plot::ItemIdSet,
+    response: &egui_plot::PlotResponse<()>,
+    plot_id: egui::Id,
+    d: f64,
+    commands: &mut Vec<Command>,
+) {
     let Some(pointer) = response.response.hover_pos() else {
         return;
     };
-    let hovered = nearest(chart, &hidden, &transform, pointer, d);
+    let hovered = nearest(chart, hidden, &response.transform, pointer, d);
     if let Some(point) = hovered {
         egui::Tooltip::always_open(
             ui.ctx().clone(),

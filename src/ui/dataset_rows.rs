@@ -4,35 +4,37 @@
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
-use super::AppView;
-use crate::app::{Command, DatasetRowsUi};
 use crate::model::format;
+use crate::state::AppView;
+use crate::state::UiState;
 
-/// Draws the rows table of `open.dataset`.
-pub fn show(
-    ui: &mut egui::Ui,
-    view: &AppView<'_>,
-    open: &DatasetRowsUi,
-    commands: &mut Vec<Command>,
-) {
-    let Some(link) = view.doc.datasets.get(open.dataset) else {
-        commands.push(Command::CloseDatasetRows);
+/// Draws the rows table of the dataset opened in `state.dataset_rows`. The filter typed is
+/// plain UI state; the app asks for the rows it means after the frame.
+pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
+    let Some(open) = state.dataset_rows.as_mut() else {
         return;
     };
+    let Some(link) = view.doc.datasets.get(open.dataset) else {
+        state.dataset_rows = None;
+        return;
+    };
+    let mut close = false;
     ui.horizontal(|ui| {
         if ui
             .button("All linked datasets")
             .on_hover_text("Back to the list of linked datasets")
             .clicked()
         {
-            commands.push(Command::CloseDatasetRows);
+            close = true;
         }
         ui.strong(format!("Rows of {}", link.name));
         ui.weak(format!("{} · read-only", link.layout.label()));
     });
-    // The filter is edited on a copy and sent as a command, so that the rows are asked for
-    // in the same frame.
-    let mut typed = open.clone();
+    if close {
+        state.dataset_rows = None;
+        return;
+    }
+    let typed = open;
     ui.horizontal_wrapped(|ui| {
         let fields: [(&str, &str, &mut String, f32); 4] = [
             ("Year", "2024", &mut typed.year, 50.0),
@@ -53,13 +55,7 @@ pub fn show(
             ui.colored_label(ui.visuals().warn_fg_color, "Year: type a year such as 2024");
         }
     });
-    let changed = typed.year != open.year
-        || typed.country != open.country
-        || typed.partner != open.partner
-        || typed.product != open.product;
-    if changed {
-        commands.push(Command::FilterDatasetRows(typed));
-    }
+    let open = typed.clone();
     let Some(table) = view.datasets.table(open.dataset) else {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -81,6 +77,16 @@ pub fn show(
         format::count(table.len(), "row")
     ));
     ui.separator();
+    rows_grid(ui, table, list, n);
+}
+
+/// The rows, virtualized: only those on screen are laid out.
+fn rows_grid(
+    ui: &mut egui::Ui,
+    table: &crate::model::dataset::TradeTable,
+    list: &crate::state::RowList,
+    n: usize,
+) {
     egui::ScrollArea::horizontal()
         .id_salt("dataset_rows_hscroll")
         .show(ui, |ui| {

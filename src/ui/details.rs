@@ -2,11 +2,11 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::Command;
 use crate::model::RecordKind;
 use crate::model::dataset::RowFilter;
 use crate::model::describe::describe;
+use crate::state::AppView;
+use crate::state::Command;
 
 /// Draws the panel for the selected record.
 pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {

@@ -2,13 +2,13 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::{
+use crate::io::bundled_document;
+use crate::model::hs;
+use crate::state::AppView;
+use crate::state::{
     ChangedChoice, ChangedOnDisk, Command, ConfirmChoice, PathPurpose, RecoveryChoice,
     RecoveryDescription, UiState,
 };
-use crate::io::bundled_document;
-use crate::model::hs;
 
 /// Draws whichever dialogs are open. The message goes on top, as it reports on the others.
 pub fn show(
@@ -30,7 +30,7 @@ pub fn show(
         path_prompt(ctx, state, commands);
     }
     if state.about {
-        about(ctx, commands);
+        about(ctx, state);
     }
     if let Some(pending) = &state.pending_delete {
         let response = egui::Modal::new(egui::Id::unique("delete_sources_modal")).show(ctx, |ui| {
@@ -75,7 +75,7 @@ pub fn show(
             ui.button("OK").clicked()
         });
         if response.inner || response.should_close() {
-            commands.push(Command::DismissMessage);
+            state.message = None;
         }
     }
 }
@@ -231,7 +231,7 @@ fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut 
 fn unsaved_changes(
     ctx: &egui::Context,
     view: &AppView<'_>,
-    action: crate::app::Guarded,
+    action: crate::state::Guarded,
     commands: &mut Vec<Command>,
 ) {
     let response = egui::Modal::new(egui::Id::unique("unsaved_changes_modal")).show(ctx, |ui| {
@@ -321,11 +321,11 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
     if submit {
         commands.push(Command::SubmitPathPrompt);
     } else if cancel || response.should_close() {
-        commands.push(Command::CancelPathPrompt);
+        state.prompt = None;
     }
 }
 
-fn about(ctx: &egui::Context, commands: &mut Vec<Command>) {
+fn about(ctx: &egui::Context, state: &mut UiState) {
     let response = egui::Modal::new(egui::Id::unique("about_modal")).show(ctx, |ui| {
         ui.set_max_width(560.0);
         ui.heading("Trade Explorer");
@@ -350,7 +350,7 @@ fn about(ctx: &egui::Context, commands: &mut Vec<Command>) {
         ui.button("Close").clicked()
     });
     if response.inner || response.should_close() {
-        commands.push(Command::ShowAbout(false));
+        state.about = false;
     }
 }
 

@@ -3,9 +3,9 @@
 
 use eframe::egui;
 
-use crate::app::{Command, ImportDialog, ImportReview, ImportRunning, MappingDialog, UiState};
 use crate::io::import::MappingRoles;
 use crate::model::format;
+use crate::state::{Command, ImportDialog, ImportReview, ImportRunning, MappingDialog, UiState};
 
 /// Draws the import dialog shown, if any.
 pub fn show(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Command>) {
@@ -285,7 +285,7 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
             .on_hover_text(format!(
                 "Small imports (up to {}) can become ordinary records that you edit in the tables. \
                  Otherwise the file is linked as a read-only dataset.",
-                format::count(crate::app::COPY_LIMIT, "row")
+                format::count(crate::model::dataset::COPY_LIMIT, "row")
             ));
         }
         ui.add_space(8.0);

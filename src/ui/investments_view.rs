@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use super::{AppView, chart};
-use crate::app::{Command, UiState};
+use crate::state::{Command, UiState};
 
 /// Draws the view.
 pub fn show(

@@ -2,163 +2,178 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::{Action, BACK_SHORTCUT, Command, FORWARD_SHORTCUT, ThemeChoice, View};
 use crate::model::chart::MoneyUnit;
+use crate::state::AppView;
+use crate::state::{Action, Command, ThemeChoice, UiState, View};
 
+/// A menu button for `action` with its shortcut; true when clicked.
 fn action_button(ui: &mut egui::Ui, action: Action, label: &str, enabled: bool) -> bool {
-    let mut button = egui::Button::new(label);
-    if let Some(shortcut) = action.shortcuts().first() {
-        button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+    ui.add_enabled(enabled, with_shortcut(ui, egui::Button::new(label), action))
+        .clicked()
+}
+
+/// The button with the action's shortcut shown beside its label (when it has one: an empty
+/// shortcut text would change the button's accessible name).
+fn with_shortcut<'a>(ui: &egui::Ui, button: egui::Button<'a>, action: Action) -> egui::Button<'a> {
+    match action.shortcut() {
+        Some(_) => button.shortcut_text(action.shortcut_text(ui.ctx())),
+        None => button,
     }
-    ui.add_enabled(enabled, button).clicked()
+}
+
+/// Pushes `action` when its button is clicked.
+fn action_item(ui: &mut egui::Ui, action: Action, enabled: bool, commands: &mut Vec<Command>) {
+    if action_button(ui, action, action.label(), enabled) {
+        commands.push(Command::Action(action));
+    }
 }
 
 /// Draws the menu bar.
-pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
-    let idle = view.busy.is_none();
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| {
-            for action in [Action::New, Action::Open] {
-                if action_button(ui, action, action.label(), idle) {
-                    commands.push(Command::Action(action));
-                }
-            }
-            ui.menu_button("Open Recent", |ui| {
-                if view.settings.recent_files.is_empty() {
-                    ui.label("No recent files");
-                }
-                for path in &view.settings.recent_files {
-                    let name = path.file_name().map_or_else(
-                        || path.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
-                    if ui
-                        .add_enabled(idle, egui::Button::new(name))
-                        .on_hover_text(path.display().to_string())
-                        .clicked()
-                    {
-                        commands.push(Command::OpenPath(path.clone()));
-                    }
-                }
-                if !view.settings.recent_files.is_empty() {
-                    ui.separator();
-                    if ui.button("Clear Recent Files").clicked() {
-                        commands.push(Command::ClearRecent);
-                    }
-                }
-            });
-            ui.separator();
-            for action in [Action::Save, Action::SaveAs] {
-                if action_button(ui, action, action.label(), idle) {
-                    commands.push(Command::Action(action));
-                }
-            }
-            let revert = action_button(
-                ui,
-                Action::Revert,
-                Action::Revert.label(),
-                idle && view.dirty,
-            );
-            if revert {
-                commands.push(Command::Action(Action::Revert));
-            }
-            ui.separator();
-            let importing = view.datasets_importing;
-            if action_button(ui, Action::Import, Action::Import.label(), idle && !importing) {
-                commands.push(Command::Action(Action::Import));
-            }
-            let export = ui
-                .add_enabled_ui(idle, |ui| {
-                    let mut button = egui::Button::new(format!(
-                        "Export {} table as CSV…",
-                        view.nav.table_kind.label().to_lowercase()
-                    ));
-                    if let Some(shortcut) = Action::ExportCsv.shortcuts().first() {
-                        button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
-                    }
-                    ui.add(button).on_hover_text(
-                        "Write the rows of the table last shown in the Tables view, as filtered and sorted there",
-                    )
-                })
-                .inner
-                .clicked();
-            if export {
-                commands.push(Command::Action(Action::ExportCsv));
-            }
-            ui.separator();
-            if action_button(ui, Action::Quit, Action::Quit.label(), true) {
-                commands.push(Command::Action(Action::Quit));
-            }
-        });
-        ui.menu_button("Edit", |ui| {
-            let undo = match view.undo_label {
-                Some(what) => format!("Undo {what}"),
-                None => "Undo".to_owned(),
-            };
-            if action_button(ui, Action::Undo, &undo, view.undo_label.is_some()) {
-                commands.push(Command::Action(Action::Undo));
-            }
-            let redo = match view.redo_label {
-                Some(what) => format!("Redo {what}"),
-                None => "Redo".to_owned(),
-            };
-            if action_button(ui, Action::Redo, &redo, view.redo_label.is_some()) {
-                commands.push(Command::Action(Action::Redo));
-            }
-        });
-        ui.menu_button("View", |ui| {
-            for v in View::ALL {
-                let button = egui::Button::selectable(view.nav.page.view == v, v.label())
-                    .shortcut_text(ui.ctx().format_shortcut(&v.shortcut()));
-                if ui.add(button).clicked() {
-                    commands.push(Command::ShowView(v));
-                }
-            }
-            ui.separator();
-            let back =
-                egui::Button::new("Back").shortcut_text(ui.ctx().format_shortcut(&BACK_SHORTCUT));
-            if ui.add_enabled(view.nav.can_go_back(), back).clicked() {
-                commands.push(Command::Back);
-            }
-            let forward = egui::Button::new("Forward")
-                .shortcut_text(ui.ctx().format_shortcut(&FORWARD_SHORTCUT));
-            if ui.add_enabled(view.nav.can_go_forward(), forward).clicked() {
-                commands.push(Command::Forward);
-            }
-            ui.separator();
-            ui.menu_button("Chart values in", |ui| {
-                for unit in MoneyUnit::ALL {
-                    if ui
-                        .radio(view.settings.money_unit == unit, unit.label())
-                        .clicked()
-                    {
-                        commands.push(Command::SetMoneyUnit(unit));
-                    }
-                }
-            });
-            let mut show_problems = view.settings.show_problems;
-            if ui
-                .checkbox(&mut show_problems, "Problems panel under the views")
-                .changed()
-            {
-                commands.push(Command::ShowProblems(show_problems));
-            }
-            ui.separator();
-            ui.label("Theme");
-            for theme in ThemeChoice::ALL {
-                if ui
-                    .radio(view.settings.theme == theme, theme.label())
-                    .clicked()
-                {
-                    commands.push(Command::SetTheme(theme));
-                }
-            }
-        });
+        ui.menu_button("File", |ui| file_menu(ui, view, commands));
+        ui.menu_button("Edit", |ui| edit_menu(ui, view, commands));
+        ui.menu_button("View", |ui| view_menu(ui, view, commands));
         ui.menu_button("Help", |ui| {
             if ui.button("About Trade Explorer").clicked() {
-                commands.push(Command::ShowAbout(true));
+                state.about = true;
             }
         });
     });
+}
+
+fn file_menu(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    let idle = view.busy.is_none();
+    action_item(ui, Action::New, idle, commands);
+    action_item(ui, Action::Open, idle, commands);
+    ui.menu_button("Open Recent", |ui| recent_menu(ui, view, commands));
+    ui.separator();
+    action_item(ui, Action::Save, idle, commands);
+    action_item(ui, Action::SaveAs, idle, commands);
+    action_item(ui, Action::Revert, idle && view.dirty, commands);
+    ui.separator();
+    action_item(
+        ui,
+        Action::Import,
+        idle && !view.datasets_importing,
+        commands,
+    );
+    let label = format!(
+        "Export {} table as CSV…",
+        view.nav.table_kind.label().to_lowercase()
+    );
+    let button = with_shortcut(ui, egui::Button::new(label), Action::ExportCsv);
+    let export = ui.add_enabled(idle, button).on_hover_text(
+        "Write the rows of the table last shown in the Tables view, as filtered and sorted there",
+    );
+    if export.clicked() {
+        commands.push(Command::Action(Action::ExportCsv));
+    }
+    ui.separator();
+    let mut auto_reload = view.settings.auto_reload;
+    if ui
+        .checkbox(&mut auto_reload, "Reload when changed by another program")
+        .on_hover_text(
+            "When another program changes the open file and you have no unsaved changes, \
+             load its new version at once instead of asking",
+        )
+        .changed()
+    {
+        commands.push(Command::SetAutoReload(auto_reload));
+    }
+    ui.separator();
+    action_item(ui, Action::Quit, true, commands);
+}
+
+fn recent_menu(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    let idle = view.busy.is_none();
+    if view.settings.recent_files.is_empty() {
+        ui.label("No recent files");
+    }
+    for path in &view.settings.recent_files {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        if ui
+            .add_enabled(idle, egui::Button::new(name))
+            .on_hover_text(path.display().to_string())
+            .clicked()
+        {
+            commands.push(Command::OpenPath(path.clone()));
+        }
+    }
+    if !view.settings.recent_files.is_empty() {
+        ui.separator();
+        if ui.button("Clear Recent Files").clicked() {
+            commands.push(Command::ClearRecent);
+        }
+    }
+}
+
+fn edit_menu(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    let undo = match view.undo_label {
+        Some(what) => format!("Undo {what}"),
+        None => "Undo".to_owned(),
+    };
+    if action_button(ui, Action::Undo, &undo, view.undo_label.is_some()) {
+        commands.push(Command::Action(Action::Undo));
+    }
+    let redo = match view.redo_label {
+        Some(what) => format!("Redo {what}"),
+        None => "Redo".to_owned(),
+    };
+    if action_button(ui, Action::Redo, &redo, view.redo_label.is_some()) {
+        commands.push(Command::Action(Action::Redo));
+    }
+}
+
+fn view_menu(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    for v in View::ALL {
+        let action = Action::ShowView(v);
+        let button = with_shortcut(
+            ui,
+            egui::Button::selectable(view.nav.page.view == v, v.label()),
+            action,
+        );
+        if ui.add(button).clicked() {
+            commands.push(Command::Action(action));
+        }
+    }
+    ui.separator();
+    action_item(ui, Action::Back, view.nav.can_go_back(), commands);
+    action_item(ui, Action::Forward, view.nav.can_go_forward(), commands);
+    ui.separator();
+    ui.menu_button("Chart values in", |ui| {
+        for unit in MoneyUnit::ALL {
+            if ui
+                .radio(view.settings.money_unit == unit, unit.label())
+                .clicked()
+            {
+                commands.push(Command::SetMoneyUnit(unit));
+            }
+        }
+    });
+    let mut show_problems = view.settings.show_problems;
+    if ui
+        .checkbox(&mut show_problems, "Problems panel under the views")
+        .changed()
+    {
+        commands.push(Command::ShowProblems(show_problems));
+    }
+    ui.separator();
+    ui.label("Theme");
+    for theme in ThemeChoice::ALL {
+        if ui
+            .radio(view.settings.theme == theme, theme.label())
+            .clicked()
+        {
+            commands.push(Command::SetTheme(theme));
+        }
+    }
 }

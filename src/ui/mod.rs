@@ -8,6 +8,7 @@ mod chart;
 mod dataset_rows;
 mod details;
 mod dialogs;
+mod file_changed_bar;
 mod import_dialog;
 mod indicators_view;
 mod investments_view;
@@ -17,64 +18,15 @@ mod partners_panel;
 mod problems;
 mod relationship;
 mod status_bar;
+mod table_cells;
+mod table_grid;
 mod tables;
 mod toolbar;
 mod trade_view;
 
-use std::path::Path;
-
 use eframe::egui;
 
-use crate::app::{Command, Datasets, ExploreData, Navigation, Origin, Settings, UiState, View};
-use crate::model::Document;
-
-/// What the UI needs to draw a frame, borrowed from the app.
-pub struct AppView<'a> {
-    /// The document.
-    pub doc: &'a Document,
-    /// Data prepared for the views.
-    pub explore: &'a ExploreData,
-    /// Where the user is.
-    pub nav: &'a Navigation,
-    /// Rows of the current table, in view order.
-    pub table_rows: &'a [usize],
-    /// Years and countries offered by the current table's quick filters.
-    pub table_choices: &'a (Vec<i32>, Vec<String>),
-    /// Persisted settings.
-    pub settings: &'a Settings,
-    /// File name for display.
-    pub document_name: String,
-    /// Where the document came from.
-    pub origin: &'a Origin,
-    /// Unsaved changes?
-    pub dirty: bool,
-    /// What Undo would undo.
-    pub undo_label: Option<&'static str>,
-    /// What Redo would redo.
-    pub redo_label: Option<&'static str>,
-    /// What runs in the background, if anything.
-    pub busy: Option<&'a str>,
-    /// The linked datasets' rows and loading state.
-    pub datasets: &'a Datasets,
-    /// True while an import runs.
-    pub datasets_importing: bool,
-    /// The recovery copy offered for restoring, if any.
-    pub recovery: Option<&'a crate::app::RecoveryDescription>,
-    /// Why autosave does not work, if it does not.
-    pub autosave_error: Option<&'a str>,
-    /// Whether autosave could start at all (false: its folder cannot be used).
-    pub autosave_enabled: bool,
-}
-
-impl AppView<'_> {
-    /// The document's path, if it has one.
-    pub fn path(&self) -> Option<&Path> {
-        match self.origin {
-            Origin::File(path) => Some(path),
-            _ => None,
-        }
-    }
-}
+use crate::state::{AppView, Command, UiState, View};
 
 /// Draws the whole window.
 pub fn show(
@@ -83,8 +35,12 @@ pub fn show(
     state: &mut UiState,
     commands: &mut Vec<Command>,
 ) {
-    egui::Panel::top("menu_bar").show(ui, |ui| menu::show(ui, view, commands));
+    egui::Panel::top("menu_bar").show(ui, |ui| menu::show(ui, view, state, commands));
     egui::Panel::top("toolbar").show(ui, |ui| toolbar::show(ui, view, commands));
+    if state.file_changed.is_some() {
+        egui::Panel::top("file_changed_bar")
+            .show(ui, |ui| file_changed_bar::show(ui, view, state, commands));
+    }
     egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, view, state, commands));
     // The panel takes room only when there is something to fix.
     if view.settings.show_problems

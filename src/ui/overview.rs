@@ -4,8 +4,8 @@
 use eframe::egui;
 
 use super::{AppView, chart};
-use crate::app::{Command, UiState};
 use crate::model::{Edit, format};
+use crate::state::{Command, UiState};
 
 /// Undo merges the keystrokes of one visit to a field into one step.
 const TITLE_KEY: (&str, u64) = ("title", 0);

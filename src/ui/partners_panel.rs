@@ -2,8 +2,8 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::{Command, UiState, View};
+use crate::state::AppView;
+use crate::state::{Command, UiState, View};
 
 fn matches(search: &str, name: &str, code: &str) -> bool {
     let search = search.trim().to_lowercase();

@@ -2,9 +2,9 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::Command;
 use crate::model::{RecordKind, Severity, format};
+use crate::state::AppView;
+use crate::state::Command;
 
 /// Draws the list of problems; clicking one opens its record in the Tables view.
 pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {

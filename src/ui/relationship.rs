@@ -4,10 +4,10 @@
 use eframe::egui;
 
 use super::{AppView, chart, no_partner};
-use crate::app::{Command, UiState};
 use crate::model::RecordKind;
 use crate::model::format;
 use crate::model::table::TableQuery;
+use crate::state::{Command, UiState};
 
 /// Draws the page.
 pub fn show(

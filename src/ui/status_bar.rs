@@ -2,9 +2,9 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::{Command, DatasetStatus, Origin, UiState, View};
 use crate::model::format;
+use crate::state::AppView;
+use crate::state::{Command, DatasetStatus, Origin, UiState, View};
 
 /// Draws the status bar.
 pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &mut Vec<Command>) {

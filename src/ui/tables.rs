@@ -6,14 +6,13 @@
 //! the selected rows; Ctrl+C / Ctrl+V copy and paste rows; Ctrl+A selects every row shown.
 
 use eframe::egui;
-use egui_extras::{Column, TableBuilder};
 
-use super::AppView;
-use crate::app::{CellEdit, CellMove, Command, TableUi, UiState};
 use crate::model::country;
 use crate::model::document::{Flow, InvestmentKind, Status};
 use crate::model::fields::{self, FieldType};
 use crate::model::{Document, RecordKind, format};
+use crate::state::AppView;
+use crate::state::{CellEdit, Command, TableUi, UiState};
 
 /// The tables, in tab order.
 pub const KINDS: [RecordKind; 8] = [
@@ -27,7 +26,7 @@ pub const KINDS: [RecordKind; 8] = [
     RecordKind::Dataset,
 ];
 
-fn tab_label(kind: RecordKind) -> &'static str {
+pub(super) fn tab_label(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Trade => "Trade volumes",
         RecordKind::Investment => "Investments and agreements",
@@ -41,7 +40,7 @@ fn tab_label(kind: RecordKind) -> &'static str {
     }
 }
 
-fn column_width(ty: FieldType, name: &str) -> f32 {
+pub(super) fn column_width(ty: FieldType, name: &str) -> f32 {
     match ty {
         FieldType::Id | FieldType::Year | FieldType::Bool => 56.0,
         FieldType::Money => 120.0,
@@ -69,16 +68,11 @@ pub fn show(
         }
     });
     ui.separator();
-    if kind == RecordKind::Dataset
-        && let Some(open) = &state.dataset_rows
-    {
-        super::dataset_rows::show(ui, view, open, commands);
+    if kind == RecordKind::Dataset && state.dataset_rows.is_some() {
+        super::dataset_rows::show(ui, view, state);
         return;
     }
-    let modal_open = state.confirm.is_some()
-        || state.message.is_some()
-        || state.prompt.is_some()
-        || state.pending_delete.is_some();
+    let modal_open = state.modal_open(view);
     let table = state.table(kind);
     filters(
         ui,
@@ -104,7 +98,7 @@ pub fn show(
     egui::ScrollArea::horizontal()
         .id_salt(("table_hscroll", tab_label(kind)))
         .show(ui, |ui| {
-            grid(ui, doc, kind, view.table_rows, table, commands);
+            super::table_grid::grid(ui, doc, kind, view.table_rows, table, commands);
         });
 }
 
@@ -225,7 +219,7 @@ fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut 
                 .on_hover_text("Link a trade data file (Ctrl+I)")
                 .clicked()
             {
-                commands.push(Command::Action(crate::app::Action::Import));
+                commands.push(Command::Action(crate::state::Action::Import));
             }
             let first = table.selected.first().copied();
             if ui
@@ -278,7 +272,12 @@ fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut 
     });
 }
 
-fn start_edit(doc: &Document, kind: RecordKind, index: usize, field: usize) -> Option<CellEdit> {
+pub(super) fn start_edit(
+    doc: &Document,
+    kind: RecordKind,
+    index: usize,
+    field: usize,
+) -> Option<CellEdit> {
     let view = doc.view(kind, index)?;
     Some(CellEdit {
         index,
@@ -382,397 +381,4 @@ fn keyboard(
             _ => {}
         }
     }
-}
-
-fn header_text(name: &str, sort: Option<(usize, bool)>, field: usize) -> String {
-    match sort {
-        Some((f, true)) if f == field => format!("{name} (up)"),
-        Some((f, false)) if f == field => format!("{name} (down)"),
-        _ => name.to_owned(),
-    }
-}
-
-fn grid(
-    ui: &mut egui::Ui,
-    doc: &Document,
-    kind: RecordKind,
-    rows: &[usize],
-    table: &mut TableUi,
-    commands: &mut Vec<Command>,
-) {
-    let table_fields = fields::fields(kind);
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-    ui.style_mut().interaction.selectable_labels = false;
-    let mut builder = TableBuilder::new(ui)
-        .id_salt(("table", tab_label(kind)))
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .auto_shrink([false, false]);
-    for (i, field) in table_fields.iter().enumerate() {
-        let width = column_width(field.ty, field.name);
-        let column = if i + 1 == table_fields.len() {
-            Column::remainder().at_least(width)
-        } else {
-            Column::initial(width).at_least(40.0).clip(true)
-        };
-        builder = builder.column(column);
-    }
-    if let Some(index) = table.scroll_to.take()
-        && let Some(position) = rows.iter().position(|&i| i == index)
-    {
-        builder = builder.scroll_to_row(position, Some(egui::Align::Center));
-    }
-    let sort = table.query.sort;
-    builder
-        .header(row_height, |mut header| {
-            for (i, field) in table_fields.iter().enumerate() {
-                header.col(|ui| {
-                    let button = ui
-                        .add(
-                            egui::Button::new(
-                                egui::RichText::new(header_text(field.name, sort, i)).strong(),
-                            )
-                            .frame(false),
-                        )
-                        .on_hover_text("Sort: ascending, descending, then document order");
-                    if button.clicked() {
-                        table.query.sort = match sort {
-                            Some((f, true)) if f == i => Some((i, false)),
-                            Some((f, false)) if f == i => None,
-                            _ => Some((i, true)),
-                        };
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(row_height, rows.len(), |mut table_row| {
-                let position = table_row.index();
-                let index = rows[position];
-                let Some(record) = doc.view(kind, index) else {
-                    return;
-                };
-                table_row.set_selected(table.selected.contains(&index));
-                for (field, def) in table_fields.iter().enumerate() {
-                    let editing_here = table
-                        .editing
-                        .as_ref()
-                        .is_some_and(|e| e.index == index && e.field == field);
-                    let is_cursor = table.cursor == Some((index, field));
-                    let (rect, response) = table_row.col(|ui| {
-                        if editing_here {
-                            if let Some(edit) = table.editing.as_mut() {
-                                cell_editor(ui, doc, kind, def, edit, commands);
-                            }
-                        } else {
-                            let text = fields::display(doc, record, field);
-                            ui.add(egui::Label::new(text).truncate());
-                        }
-                    });
-                    if is_cursor && !editing_here {
-                        ui_stroke(&response, rect);
-                    }
-                    if editing_here
-                        && let Some(error) = table.editing.as_ref().and_then(|e| e.error.as_ref())
-                    {
-                        let red = response.ctx.global_style().visuals.error_fg_color;
-                        response.ctx.layer_painter(response.layer_id).rect_stroke(
-                            rect,
-                            2.0,
-                            egui::Stroke::new(2.0, red),
-                            egui::StrokeKind::Inside,
-                        );
-                        // The reason, right beside the cell.
-                        egui::Area::new(response.id.with("cell_error"))
-                            .order(egui::Order::Tooltip)
-                            .fixed_pos(rect.right_top() + egui::vec2(4.0, 0.0))
-                            .interactable(false)
-                            .show(&response.ctx, |ui| {
-                                egui::Frame::popup(ui.style()).show(ui, |ui| {
-                                    ui.set_max_width(320.0);
-                                    ui.colored_label(red, error);
-                                });
-                            });
-                    }
-                    if response.double_clicked() {
-                        table.cursor = Some((index, field));
-                        table.selected = [index].into_iter().collect();
-                        table.editing = start_edit(doc, kind, index, field);
-                    } else if response.clicked() && !editing_here {
-                        // Selecting a row does not open the details panel: the table would
-                        // narrow under the pointer between the two clicks of a double-click.
-                        click_row(
-                            table,
-                            rows,
-                            position,
-                            index,
-                            field,
-                            response.ctx.input(|i| i.modifiers),
-                        );
-                    }
-                }
-            });
-        });
-}
-
-fn ui_stroke(response: &egui::Response, rect: egui::Rect) {
-    let color = response.ctx.global_style().visuals.selection.stroke.color;
-    response.ctx.layer_painter(response.layer_id).rect_stroke(
-        rect,
-        2.0,
-        egui::Stroke::new(1.5, color),
-        egui::StrokeKind::Inside,
-    );
-}
-
-/// Click: select the row; Ctrl+click: toggle it; Shift+click: select from the anchor.
-fn click_row(
-    table: &mut TableUi,
-    rows: &[usize],
-    position: usize,
-    index: usize,
-    field: usize,
-    modifiers: egui::Modifiers,
-) {
-    table.cursor = Some((index, field));
-    table.editing = None;
-    if modifiers.shift
-        && let Some(anchor) = table.anchor.and_then(|a| rows.iter().position(|&i| i == a))
-    {
-        let (from, to) = if anchor <= position {
-            (anchor, position)
-        } else {
-            (position, anchor)
-        };
-        table.selected = rows[from..=to].iter().copied().collect();
-        return;
-    }
-    if modifiers.command {
-        if !table.selected.remove(&index) {
-            table.selected.insert(index);
-        }
-    } else {
-        table.selected = [index].into_iter().collect();
-    }
-    table.anchor = Some(index);
-}
-
-/// The editor inside a cell: a text field, a picker for countries, or a list of choices.
-fn cell_editor(
-    ui: &mut egui::Ui,
-    doc: &Document,
-    kind: RecordKind,
-    def: &fields::Field,
-    edit: &mut CellEdit,
-    commands: &mut Vec<Command>,
-) {
-    let ty = def.ty;
-    // Screen readers (and kittest) need a name for the editor: the column's.
-    let name_it = |response: &egui::Response, value: &str| {
-        response.widget_info(|| {
-            let mut info = egui::WidgetInfo::new(egui::Role::ComboBox);
-            info.label = Some(def.name.to_owned());
-            info.current_text_value = Some(value.to_owned());
-            info
-        });
-    };
-    let commit = |text: String, then: CellMove, commands: &mut Vec<Command>| {
-        commands.push(Command::EditCell {
-            kind,
-            index: edit.index,
-            field: edit.field,
-            text,
-            then,
-        });
-    };
-    if let Some(choices) = ty.choices() {
-        let mut chosen = None;
-        let response = egui::ComboBox::from_id_salt(("cell_choice", edit.index, edit.field))
-            .selected_text(edit.text.clone())
-            .width(ui.available_width())
-            .show_ui(ui, |ui| {
-                for choice in &choices {
-                    let label = if choice.is_empty() { "(none)" } else { choice };
-                    if ui
-                        .selectable_label(edit.text.eq_ignore_ascii_case(choice), label)
-                        .clicked()
-                    {
-                        chosen = Some((*choice).to_owned());
-                    }
-                }
-            })
-            .response;
-        if edit.fresh {
-            edit.fresh = false;
-            response.request_focus();
-            egui::Popup::open_id(ui.ctx(), egui::Popup::default_response_id(&response));
-        }
-        if let Some(text) = chosen {
-            commit(text, CellMove::Stay, commands);
-        }
-        return;
-    }
-    if ty == FieldType::Source {
-        let mut chosen = None;
-        let mut new_source = false;
-        let response = egui::ComboBox::from_id_salt(("cell_source", edit.index, edit.field))
-            .selected_text(edit.text.clone())
-            .width(ui.available_width())
-            .height(300.0)
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(edit.text.is_empty(), "(none)")
-                    .clicked()
-                {
-                    chosen = Some(String::new());
-                }
-                for source in &doc.sources {
-                    let text = format!("{}: {}", source.id, source.title);
-                    if ui
-                        .selectable_label(edit.text == source.id.to_string(), text)
-                        .clicked()
-                    {
-                        chosen = Some(source.id.to_string());
-                    }
-                }
-                ui.separator();
-                new_source = ui.button("New source…").clicked();
-            })
-            .response;
-        name_it(&response, &edit.text);
-        if edit.fresh {
-            edit.fresh = false;
-            egui::Popup::open_id(ui.ctx(), egui::Popup::default_response_id(&response));
-        }
-        if let Some(text) = chosen {
-            commit(text, CellMove::Stay, commands);
-        } else if new_source {
-            commands.push(Command::NewSourceFor {
-                kind,
-                index: edit.index,
-                field: edit.field,
-            });
-        }
-        return;
-    }
-
-    // Keys the text field would otherwise use for focus changes.
-    let (tab, shift_tab) = ui.input_mut(|i| {
-        (
-            i.consume_key(egui::Modifiers::NONE, egui::Key::Tab),
-            i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab),
-        )
-    });
-    let response = ui
-        .add(
-            egui::TextEdit::singleline(&mut edit.text)
-                .desired_width(f32::INFINITY)
-                .hint_text(hint(ty))
-                .text_color_opt(edit.error.as_ref().map(|_| ui.visuals().error_fg_color)),
-        )
-        .on_hover_text(edit.error.clone().unwrap_or_else(|| hint(ty).to_owned()));
-    if edit.fresh {
-        edit.fresh = false;
-        response.request_focus();
-    }
-    let picked = if matches!(
-        ty,
-        FieldType::Country | FieldType::OptCountry | FieldType::Countries
-    ) {
-        country_picker(ui, doc, &response, edit)
-    } else {
-        None
-    };
-    if let Some(text) = picked {
-        commit(text, CellMove::Stay, commands);
-    } else if tab || shift_tab {
-        let then = if shift_tab {
-            CellMove::Previous
-        } else {
-            CellMove::Next
-        };
-        commit(resolve_country(doc, ty, &edit.text), then, commands);
-    } else if response.lost_focus() {
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let then = if enter {
-            CellMove::Down
-        } else {
-            CellMove::Stay
-        };
-        commit(resolve_country(doc, ty, &edit.text), then, commands);
-    }
-}
-
-fn hint(ty: FieldType) -> &'static str {
-    match ty {
-        FieldType::Money => "e.g. 53.7M, 5B, 812K or 53700000 (US dollars)",
-        FieldType::Year => "a year, e.g. 2024",
-        FieldType::Date => "2024, 2024-05 or 2024-05-14",
-        FieldType::Country | FieldType::OptCountry => "country code or name",
-        FieldType::Countries => "country codes, separated by commas",
-        FieldType::List => "names, separated by commas",
-        FieldType::Quantity => "amount and unit, e.g. 1200 t",
-        FieldType::Category => "category code",
-        FieldType::Id => "a whole number",
-        FieldType::Number => "a number",
-        _ => "text",
-    }
-}
-
-/// A typed country name that matches exactly one country becomes its code.
-fn resolve_country(doc: &Document, ty: FieldType, text: &str) -> String {
-    if !matches!(ty, FieldType::Country | FieldType::OptCountry) || text.trim().is_empty() {
-        return text.to_owned();
-    }
-    let code = text.trim().to_uppercase();
-    if country::is_known(doc, &code) {
-        return code;
-    }
-    let matches = country::search(doc, text, 2);
-    match matches.as_slice() {
-        [(code, _)] => code.clone(),
-        _ => text.to_owned(),
-    }
-}
-
-/// Countries matching the typed text, shown under the cell; clicking one chooses it.
-fn country_picker(
-    ui: &mut egui::Ui,
-    doc: &Document,
-    response: &egui::Response,
-    edit: &CellEdit,
-) -> Option<String> {
-    if !response.has_focus() {
-        return None;
-    }
-    // For lists, the picker completes the last code being typed.
-    let (done, current) = match edit.text.rfind(',') {
-        Some(at) => (&edit.text[..=at], edit.text[at + 1..].trim()),
-        None => ("", edit.text.trim()),
-    };
-    let matches = country::search(doc, current, 8);
-    if matches.is_empty() {
-        return None;
-    }
-    let mut picked = None;
-    egui::Area::new(response.id.with("country_picker"))
-        .order(egui::Order::Foreground)
-        .fixed_pos(response.rect.left_bottom())
-        .show(ui.ctx(), |ui| {
-            egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.set_min_width(response.rect.width().max(220.0));
-                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                for (code, name) in matches {
-                    if ui
-                        .selectable_label(false, format!("{code}  {name}"))
-                        .clicked()
-                    {
-                        picked = Some(format!("{done}{code}"));
-                    }
-                }
-            });
-        });
-    picked
 }

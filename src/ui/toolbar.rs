@@ -2,9 +2,9 @@
 
 use eframe::egui;
 
-use super::AppView;
-use crate::app::{BACK_SHORTCUT, Command, FORWARD_SHORTCUT, View};
 use crate::model::chart::MoneyUnit;
+use crate::state::AppView;
+use crate::state::{Action, Command, View};
 
 /// Draws the toolbar.
 pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
@@ -14,7 +14,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
             .add_enabled(nav.can_go_back(), egui::Button::new("Back"))
             .on_hover_text(format!(
                 "Back to the previous page ({})",
-                ui.ctx().format_shortcut(&BACK_SHORTCUT)
+                Action::Back.shortcut_text(ui.ctx())
             ));
         if back.clicked() {
             commands.push(Command::Back);
@@ -23,7 +23,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
             .add_enabled(nav.can_go_forward(), egui::Button::new("Forward"))
             .on_hover_text(format!(
                 "Forward to the next page ({})",
-                ui.ctx().format_shortcut(&FORWARD_SHORTCUT)
+                Action::Forward.shortcut_text(ui.ctx())
             ));
         if forward.clicked() {
             commands.push(Command::Forward);
@@ -35,7 +35,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
                 .on_hover_text(format!(
                     "{} ({})",
                     v.label(),
-                    ui.ctx().format_shortcut(&v.shortcut())
+                    Action::ShowView(v).shortcut_text(ui.ctx())
                 ));
             if tab.clicked() {
                 commands.push(Command::ShowView(v));

@@ -3,7 +3,7 @@
 use eframe::egui;
 
 use super::{AppView, chart, no_partner, overview};
-use crate::app::{Command, UiState};
+use crate::state::{Command, UiState};
 
 /// Draws the view.
 pub fn show(

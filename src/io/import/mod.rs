@@ -4,6 +4,7 @@
 //! The file is read in blocks on one thread while the blocks are parsed on the others, so
 //! that ten million rows load in about a second on two cores; see `parse`.
 
+mod blocks;
 pub mod cache;
 pub mod codes;
 pub mod formats;
@@ -19,8 +20,9 @@ use std::time::{Duration, Instant};
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
 
 use crate::model::dataset::TradeTable;
+use blocks::{Accumulator, BlockReader};
 use codes::CodeTable;
-use parse::{MAX_RECORD_BYTES, PartContext, parse_part_into, record_boundaries, split_fields};
+use parse::{MAX_RECORD_BYTES, PartContext, record_boundaries, split_fields};
 
 /// Bytes read per block.
 const BLOCK_BYTES: usize = 8 * 1024 * 1024;
@@ -348,44 +350,9 @@ pub fn import_file(
     if first.starts_with(b"\xef\xbb\xbf") {
         first.drain(..3);
     }
-    let Some(header_end) =
-        memchr::memchr(b'\n', &first).or((!first.is_empty()).then_some(first.len()))
-    else {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        });
-    };
-    let mut header_line = &first[..header_end];
-    if header_line.last() == Some(&b'\r') {
-        header_line = &header_line[..header_line.len() - 1];
-    }
-    if header_line.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let delim = delimiter_of(header_line);
-    let header = header_fields(header_line, delim);
-    let (layout, map) = match (mapping, detect(&header)) {
-        (Some(map), _) => (Layout::Mapped, map),
-        (None, Some(found)) => found,
-        (None, None) => {
-            return Err(ImportError::UnknownHeader {
-                path: path.to_path_buf(),
-                columns: header.join(", "),
-            });
-        }
-    };
-    let codes = if map.reporter_iso.is_none() || map.partner_iso.is_none() {
-        let table = if layout == Layout::Baci {
-            CodeTable::baci_companion(path).unwrap_or_else(CodeTable::builtin)
-        } else {
-            CodeTable::builtin()
-        };
-        Some(table)
-    } else {
-        None
-    };
+    let (header_end, delim, header) = read_header(path, &first)?;
+    let (layout, map) = resolve_layout(path, mapping, &header)?;
+    let codes = code_table_for(path, layout, &map);
     let codes_for_parse = codes.clone().unwrap_or_default();
     let ctx = PartContext {
         delim,
@@ -396,64 +363,20 @@ pub fn import_file(
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
-
-    let mut table = TradeTable {
-        // Without a flow column, every row is exporter → importer, as in BACI.
-        reconciled: layout == Layout::Baci || (layout == Layout::Mapped && map.flow.is_none()),
-        ..TradeTable::default()
-    };
-    let mut rejected = Vec::new();
-    let mut rows_rejected = 0u64;
-    let mut line_base = 2u64; // the header is line 1
+    // Without a flow column, every row is exporter → importer, as in BACI.
+    let reconciled = layout == Layout::Baci || (layout == Layout::Mapped && map.flow.is_none());
+    let mut acc = Accumulator::new(reconciled);
     let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
     let mut reserved = false;
-    let mut index = crate::model::dataset::DictionaryIndex::default();
-    // One part per thread, reused for every block, with the global index of each of its
-    // dictionary entries.
-    let mut parts: Vec<parse::Part> = Vec::new();
-    let mut part_maps: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-
-    // The reader runs one block ahead while the parts are parsed; blocks come back to it
-    // to be filled again, so that the whole import works in a few fixed buffers.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(1);
-    let (pool_tx, pool_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    let reader_thread = std::thread::Builder::new()
-        .name("import-reader".into())
-        .spawn(move || {
-            loop {
-                let mut buf = pool_rx
-                    .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(BLOCK_BYTES));
-                buf.clear();
-                let block = (&mut reader)
-                    .take(BLOCK_BYTES as u64)
-                    .read_to_end(&mut buf)
-                    .map(|_| buf);
-                let done = matches!(&block, Ok(b) if b.len() < BLOCK_BYTES) || block.is_err();
-                if tx.send(block).is_err() || done {
-                    break;
-                }
-            }
-        })
-        .map_err(|source| ImportError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-
+    let reader = BlockReader::start(reader, path)?;
     loop {
         if cancel.load(Ordering::Relaxed) {
             return Err(ImportError::Cancelled);
         }
         if !eof {
-            match rx.recv() {
-                Ok(Ok(block)) => {
-                    eof = block.len() < BLOCK_BYTES;
-                    carry.extend_from_slice(&block);
-                    let _ = pool_tx.send(block);
-                }
-                Ok(Err(err)) => return Err(io_error(path, compressed, err)),
-                Err(_) => eof = true,
-            }
+            eof = reader
+                .next_into(&mut carry)
+                .map_err(|e| io_error(path, compressed, e))?;
         }
         if eof && !carry.is_empty() && carry.last() != Some(&b'\n') {
             carry.push(b'\n');
@@ -473,33 +396,11 @@ pub fn import_file(
             // Reserve once from the first block's density, so the columns never double.
             let rows_here = memchr::memchr_iter(b'\n', &carry[..end]).count().max(1);
             let estimate = (total_bytes as f64 / end as f64 * rows_here as f64 * 1.02) as usize;
-            reserve(&mut table, estimate.min(MAX_ROWS));
+            reserve(&mut acc.table, estimate.min(MAX_ROWS));
             reserved = true;
         }
-        let data = &carry[..end];
-        let pieces = splits.len().saturating_sub(1);
-        if parts.len() < pieces {
-            parts.resize_with(pieces, parse::Part::default);
-            part_maps.resize_with(pieces, Default::default);
-        }
-        std::thread::scope(|scope| {
-            for (w, part) in splits.windows(2).zip(parts.iter_mut()) {
-                let slice = &data[w[0]..w[1]];
-                let ctx = &ctx;
-                scope.spawn(move || parse_part_into(slice, ctx, part));
-            }
-        });
-        for (part, maps) in parts.iter().zip(part_maps.iter_mut()).take(pieces) {
-            for (line, reason) in &part.rejected {
-                if rejected.len() < MAX_LISTED_REJECTIONS {
-                    rejected.push((line_base + line, reason.clone()));
-                }
-            }
-            rows_rejected += part.rejected_count;
-            line_base += part.lines;
-            table.append_growing(&part.table, maps, &mut index);
-        }
-        if table.len() > MAX_ROWS {
+        acc.parse(&carry[..end], &splits, &ctx);
+        if acc.table.len() > MAX_ROWS {
             return Err(ImportError::TooManyRows {
                 path: path.to_path_buf(),
             });
@@ -508,41 +409,66 @@ pub fn import_file(
         progress(&Progress {
             bytes: counter.load(Ordering::Relaxed),
             total_bytes,
-            rows: table.len() as u64,
+            rows: acc.table.len() as u64,
             elapsed: started.elapsed(),
         });
         if eof && carry.iter().all(u8::is_ascii_whitespace) {
             break;
         }
     }
-    drop(rx);
-    let _ = reader_thread.join();
+    reader.finish();
     if changed_since(path, &opened) {
         return Err(ImportError::ChangedWhileReading {
             path: path.to_path_buf(),
         });
     }
-    table.compute_flags();
-    let unknown_countries = table
-        .countries
-        .iter()
-        .filter(|c| c.unknown)
-        .map(|c| {
-            if c.name.is_empty() || c.name == c.code {
-                c.code.clone()
-            } else {
-                format!("{} ({})", c.code, c.name)
-            }
-        })
-        .collect();
-    Ok(ImportOutcome {
-        rows_read: table.len() as u64 + rows_rejected,
-        rows_rejected,
-        rejected,
-        layout,
-        codes_origin: codes.map(|c| c.origin),
-        unknown_countries,
-        table,
+    Ok(acc.finish(layout, codes.map(|c| c.origin)))
+}
+
+/// The header line of the first block: where it ends, the delimiter, and its fields.
+fn read_header(path: &Path, first: &[u8]) -> Result<(usize, u8, Vec<String>), ImportError> {
+    let empty = || ImportError::Empty {
+        path: path.to_path_buf(),
+    };
+    let header_end = memchr::memchr(b'\n', first)
+        .or((!first.is_empty()).then_some(first.len()))
+        .ok_or_else(empty)?;
+    let mut header_line = &first[..header_end];
+    if header_line.last() == Some(&b'\r') {
+        header_line = &header_line[..header_line.len() - 1];
+    }
+    if header_line.iter().all(u8::is_ascii_whitespace) {
+        return Err(empty());
+    }
+    let delim = delimiter_of(header_line);
+    Ok((header_end, delim, header_fields(header_line, delim)))
+}
+
+/// The layout and columns: the mapping given, else the layout the header matches.
+fn resolve_layout(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    header: &[String],
+) -> Result<(Layout, ColumnMap), ImportError> {
+    match (mapping, detect(header)) {
+        (Some(map), _) => Ok((Layout::Mapped, map)),
+        (None, Some(found)) => Ok(found),
+        (None, None) => Err(ImportError::UnknownHeader {
+            path: path.to_path_buf(),
+            columns: header.join(", "),
+        }),
+    }
+}
+
+/// Where numeric country codes are looked up, when the file has them.
+fn code_table_for(path: &Path, layout: Layout, map: &ColumnMap) -> Option<CodeTable> {
+    if map.reporter_iso.is_some() && map.partner_iso.is_some() {
+        return None;
+    }
+    Some(if layout == Layout::Baci {
+        CodeTable::baci_companion(path).unwrap_or_else(CodeTable::builtin)
+    } else {
+        CodeTable::builtin()
     })
 }
 

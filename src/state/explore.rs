@@ -8,7 +8,7 @@ use crate::model::country::display_name;
 use crate::model::explore::{self, PairSummary, PartnerRow, StatusRow};
 use crate::model::{Document, Problem, Severity, Summary, products, validate};
 
-use super::datasets::Datasets;
+use super::datasets::{Aggregates, LoadedDataset};
 
 /// What the cached data was computed for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -21,9 +21,9 @@ pub struct ExploreKey {
     pub partner: Option<String>,
     /// Requested year of the partners chart.
     pub partner_year: Option<i32>,
-    /// [`Datasets::aggregates_revision`]: new sums of the linked datasets.
+    /// Revision of the linked datasets' sums: new sums arrived.
     pub datasets: u64,
-    /// [`Datasets::generation`]: datasets read, failed or dropped (their countries).
+    /// Generation of the linked datasets: read, failed or dropped (their countries).
     pub dataset_generation: u64,
 }
 
@@ -81,11 +81,16 @@ pub struct ExploreData {
 impl ExploreData {
     /// Recomputes what depends on `key`. Document-wide data (problems, summary, countries)
     /// is kept when only the navigation changed.
-    pub fn update(&mut self, doc: &Document, key: ExploreKey, datasets: &Datasets) {
+    pub fn update(
+        &mut self,
+        doc: &Document,
+        key: ExploreKey,
+        aggregates: &Aggregates,
+        datasets: &[LoadedDataset],
+    ) {
         if self.summary.is_some() && self.key == key {
             return;
         }
-        let aggregates = datasets.aggregates();
         // Validation and the summary depend on the document alone: new dataset sums (which
         // arrive at every change of focus) must not re-validate a large document.
         let doc_changed = self.summary.is_none() || self.key.revision != key.revision;
@@ -104,7 +109,7 @@ impl ExploreData {
             let mut known: HashSet<String> =
                 self.countries.iter().map(|(c, _)| c.clone()).collect();
             let before = self.countries.len();
-            for entry in datasets.entries() {
+            for entry in datasets {
                 for code in &entry.countries {
                     if known.insert(code.clone()) {
                         let name = display_name(doc, code).to_owned();
@@ -196,19 +201,19 @@ mod tests {
             datasets: 0,
             dataset_generation: 0,
         };
-        let datasets = Datasets::default();
-        data.update(&doc, key.clone(), &datasets);
+        let datasets = Aggregates::default();
+        data.update(&doc, key.clone(), &datasets, &[]);
         assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$53.7M");
         assert_eq!(data.partner_year, Some(2024));
         assert_eq!(data.partners_total, Some(53.7e6));
 
         // Same key: a changed document is not looked at again.
         doc.trade[0].value_usd = Some(1.0);
-        data.update(&doc, key.clone(), &datasets);
+        data.update(&doc, key.clone(), &datasets, &[]);
         assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$53.7M");
 
         // New revision: recomputed.
-        data.update(&doc, ExploreKey { revision: 2, ..key }, &datasets);
+        data.update(&doc, ExploreKey { revision: 2, ..key }, &datasets, &[]);
         assert_eq!(data.pair.as_ref().unwrap().headlines[0].value, "$1");
     }
 }

@@ -1,11 +1,9 @@
 //! Where the user is: the view, the focus country, the partner, the selected record, and
 //! the pages visited (Back / Forward). None of this is part of the document.
 
-use eframe::egui::{Key, KeyboardShortcut, Modifiers};
-
 use crate::model::{RecordKind, RecordRef};
 
-/// The views, in the order of the View menu and of Ctrl+1 … Ctrl+8.
+/// The views, in the order of the View menu and of their shortcuts (Ctrl+1 … Ctrl+8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     /// The focus country: partners ranked, totals, pledges.
@@ -52,29 +50,7 @@ impl View {
             View::Problems => "Problems",
         }
     }
-
-    /// Ctrl+1 … Ctrl+8.
-    pub fn shortcut(self) -> KeyboardShortcut {
-        const KEYS: [Key; 8] = [
-            Key::Num1,
-            Key::Num2,
-            Key::Num3,
-            Key::Num4,
-            Key::Num5,
-            Key::Num6,
-            Key::Num7,
-            Key::Num8,
-        ];
-        let index = View::ALL.iter().position(|v| *v == self).unwrap_or(0);
-        KeyboardShortcut::new(Modifiers::COMMAND, KEYS[index])
-    }
 }
-
-/// Alt+Left.
-pub const BACK_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft);
-/// Alt+Right.
-pub const FORWARD_SHORTCUT: KeyboardShortcut =
-    KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight);
 
 /// A place in the app that Back and Forward return to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,12 +188,5 @@ mod tests {
         nav.go(page(View::Trade, "KAZ"));
         nav.back();
         assert_eq!(nav.page, page(View::Relationship, "KAZ"));
-    }
-
-    #[test]
-    fn shortcuts_are_ctrl_1_to_8_in_order() {
-        assert_eq!(View::Overview.shortcut().logical_key, Key::Num1);
-        assert_eq!(View::Relationship.shortcut().logical_key, Key::Num2);
-        assert_eq!(View::Problems.shortcut().logical_key, Key::Num8);
     }
 }

@@ -1,0 +1,509 @@
+//! Files: opening and saving documents, file dialogs (or the typed-path prompt when the
+//! system has none), exporting a table as CSV and saving a chart as PNG. Every one runs off
+//! the UI thread through [`super::jobs`] and reports back as a [`JobResult`].
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use crate::io::{self, FileStamp, LoadError, SaveError, with_default_extension};
+use crate::model::{Document, RecordKind, format};
+use crate::state::{ChangedOnDisk, Guarded, Origin, PathPrompt, PathPurpose, RECENT_LIMIT};
+
+use super::TradeApp;
+
+/// A file dialog that answers faster than this cannot have been seen by a person: rfd
+/// returns at once when no dialog backend (portal or zenity) is installed.
+const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(300);
+
+/// What a background job reports.
+pub(super) enum JobResult {
+    Picked {
+        purpose: PathPurpose,
+        path: Option<PathBuf>,
+        elapsed: Duration,
+    },
+    Loaded {
+        path: PathBuf,
+        result: Result<(Document, FileStamp), LoadError>,
+    },
+    Saved {
+        path: PathBuf,
+        state: u64,
+        result: Result<FileStamp, SaveError>,
+        then: Option<Guarded>,
+    },
+    PngSaved {
+        path: PathBuf,
+        result: Result<(), SaveError>,
+    },
+    Peeked {
+        path: PathBuf,
+        result: Result<crate::io::import::Peek, crate::io::import::ImportError>,
+    },
+    Exported {
+        path: PathBuf,
+        rows: usize,
+        result: Result<(), SaveError>,
+    },
+    /// The watched document was looked at after a change notice (None: it is gone).
+    Checked {
+        path: PathBuf,
+        stamp: Result<Option<FileStamp>, String>,
+    },
+}
+
+impl TradeApp {
+    /// Runs `job` off the UI thread with `busy` shown until it reports back.
+    pub(super) fn spawn(&mut self, busy: String, job: impl FnOnce() -> JobResult + Send + 'static) {
+        self.busy = Some(busy);
+        self.pending_jobs += 1;
+        if let Err(err) = self
+            .jobs
+            .spawn("job", &self.ctx, move |reply| reply.send(job()))
+        {
+            self.busy = None;
+            self.pending_jobs -= 1;
+            self.show_message("Could not start a background task", err);
+        }
+    }
+
+    pub(super) fn save(&mut self, then: Option<Guarded>) {
+        match self.origin.clone() {
+            Origin::File(path) => {
+                let expected = self.disk.clone();
+                self.save_to(path, then, expected);
+            }
+            Origin::Bundled | Origin::Untitled => self.pick(PathPurpose::SaveAs(then)),
+        }
+    }
+
+    /// Saves to `path`; with `expected`, only if the file is still the version it
+    /// describes (else the user is asked).
+    pub(super) fn save_to(
+        &mut self,
+        path: PathBuf,
+        then: Option<Guarded>,
+        expected: Option<FileStamp>,
+    ) {
+        if self.busy.is_some() {
+            return;
+        }
+        let doc = self.doc.clone();
+        let state = self.history.state();
+        let busy = format!("Saving {}…", path.display());
+        self.spawn(busy, move || {
+            let result = io::save_document_checked(&path, &doc, expected.as_ref());
+            JobResult::Saved {
+                path,
+                state,
+                result,
+                then,
+            }
+        });
+    }
+
+    pub(super) fn start_load(&mut self, path: PathBuf) {
+        if self.busy.is_some() {
+            return;
+        }
+        let busy = format!("Opening {}…", path.display());
+        self.spawn(busy, move || {
+            let result = io::load_document_stamped(&path);
+            JobResult::Loaded { path, result }
+        });
+    }
+
+    /// Folder where file dialogs start: the current file's folder, else `saves/`.
+    fn dialog_folder(&self) -> PathBuf {
+        if let Origin::File(path) = &self.origin
+            && let Some(parent) = path.parent()
+            && parent.is_dir()
+        {
+            return parent.to_path_buf();
+        }
+        let saves = PathBuf::from("saves");
+        if saves.is_dir() {
+            std::fs::canonicalize(&saves).unwrap_or(saves)
+        } else {
+            std::env::current_dir().unwrap_or_default()
+        }
+    }
+
+    pub(super) fn pick(&mut self, purpose: PathPurpose) {
+        if self.busy.is_some() {
+            return;
+        }
+        if !self.native_dialogs {
+            self.open_prompt(purpose, None);
+            return;
+        }
+        let folder = self.dialog_folder();
+        let suggested = self.suggested_path(&purpose);
+        let name = suggested.file_name().map_or_else(
+            || "Untitled.ron".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let busy = match purpose {
+            PathPurpose::Open => "Choosing a file to open…",
+            PathPurpose::Import => "Choosing a file to import…",
+            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) | PathPurpose::ExportCsv => {
+                "Choosing where to save…"
+            }
+        };
+        self.spawn(busy.to_owned(), move || {
+            let started = Instant::now();
+            let path = native_dialog(&purpose, &folder, &name);
+            JobResult::Picked {
+                purpose,
+                path,
+                elapsed: started.elapsed(),
+            }
+        });
+    }
+
+    fn open_prompt(&mut self, purpose: PathPurpose, note: Option<String>) {
+        let text = match purpose {
+            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) | PathPurpose::ExportCsv => {
+                self.suggested_path(&purpose).display().to_string()
+            }
+            PathPurpose::Open | PathPurpose::Import => {
+                let mut folder = self.dialog_folder().display().to_string();
+                folder.push(std::path::MAIN_SEPARATOR);
+                folder
+            }
+        };
+        let exists = Path::new(&text).is_file();
+        self.ui_state.prompt = Some(PathPrompt {
+            purpose,
+            text,
+            note,
+            exists,
+        });
+    }
+
+    /// Where a save proposes to write: for a document the current file, else a name in
+    /// the dialog folder that no file has yet, so that accepting the default never replaces
+    /// another file; for a chart image likewise a free name.
+    fn suggested_path(&self, purpose: &PathPurpose) -> PathBuf {
+        match (purpose, &self.origin) {
+            (PathPurpose::SavePng(key), _) => {
+                unused_path(&self.dialog_folder().join(format!("{key}.png")))
+            }
+            (PathPurpose::ExportCsv, _) => {
+                let name = self.nav.table_kind.label().to_lowercase().replace(' ', "-");
+                unused_path(&self.dialog_folder().join(format!("{name}.csv")))
+            }
+            (_, Origin::File(path)) => path.clone(),
+            _ => unused_path(&self.dialog_folder().join(self.document_name())),
+        }
+    }
+
+    pub(super) fn submit_prompt(&mut self) {
+        let Some(prompt) = self.ui_state.prompt.take() else {
+            return;
+        };
+        let text = prompt.text.trim();
+        if text.is_empty() {
+            self.ui_state.prompt = Some(prompt);
+            return;
+        }
+        let path = expand_home(text);
+        self.use_picked_path(prompt.purpose, path);
+    }
+
+    fn use_picked_path(&mut self, purpose: PathPurpose, path: PathBuf) {
+        match purpose {
+            // The unsaved-changes question was asked before the path was chosen.
+            PathPurpose::Open => self.start_load(path),
+            PathPurpose::SaveAs(then) => {
+                self.save_to(with_default_extension(path, "ron"), then, None)
+            }
+            PathPurpose::SavePng(key) => {
+                self.save_chart_png(key, with_default_extension(path, "png"))
+            }
+            PathPurpose::Import => self.begin_import(path),
+            PathPurpose::ExportCsv => self.export_table(with_default_extension(path, "csv")),
+        }
+    }
+
+    /// Writes the current table view (its filters and order) as CSV, off the UI thread.
+    pub(super) fn export_table(&mut self, path: PathBuf) {
+        if self.busy.is_some() {
+            return;
+        }
+        let kind = self.nav.table_kind;
+        // The rows table of a dataset exports its rows as filtered there.
+        if kind == RecordKind::Dataset
+            && let Some(open) = &self.ui_state.dataset_rows
+            && let Some(table) = self.datasets.table(open.dataset).cloned()
+        {
+            let Some(list) = self.datasets.row_list().cloned() else {
+                self.show_message(
+                    "Could not export yet",
+                    "The rows are still being filtered; try again in a moment.".to_owned(),
+                );
+                return;
+            };
+            let busy = format!("Exporting {}…", path.display());
+            self.spawn(busy, move || {
+                let rows = list.rows.as_deref().map(Vec::as_slice);
+                let result = io::write_rows_csv(&path, &table, rows);
+                JobResult::Exported {
+                    path,
+                    rows: list.len(table.len()),
+                    result,
+                }
+            });
+            return;
+        }
+        let query = self.ui_state.table(kind).query.clone();
+        self.table_cache
+            .update(&self.doc, self.revision, kind, query);
+        let rows = self.table_cache.rows.clone();
+        let doc = self.doc.clone();
+        let busy = format!("Exporting {}…", path.display());
+        self.spawn(busy, move || {
+            let result = io::write_table_csv(&path, &doc, kind, &rows);
+            JobResult::Exported {
+                path,
+                rows: rows.len(),
+                result,
+            }
+        });
+    }
+
+    /// Takes a screenshot of the next frame and saves the part where chart `key` is drawn.
+    fn save_chart_png(&mut self, key: String, path: PathBuf) {
+        let Some(rect) = self.ui_state.chart_rects.get(&key).copied() else {
+            self.show_message(
+                "Could not save the chart",
+                "The chart is not on screen any more; show it and try again.".to_owned(),
+            );
+            return;
+        };
+        let pixels_per_point = self.ctx.pixels_per_point();
+        let reply = self.jobs.reply(&self.ctx);
+        self.pending_jobs += 1;
+        self.ctx.request_screenshot(move |image| {
+            // Encoding takes a moment; keep it off the thread that delivers the screenshot.
+            std::thread::spawn(move || {
+                let result = match crop_screenshot(&image, rect, pixels_per_point) {
+                    Some((width, height, rgba)) => io::save_png(&path, width, height, &rgba),
+                    None => Err(SaveError::Encode(
+                        "the chart is outside the window".to_owned(),
+                    )),
+                };
+                reply.send(JobResult::PngSaved { path, result });
+            });
+        });
+        self.ctx.request_repaint();
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.settings.recent_files.retain(|p| p != &path);
+        self.settings.recent_files.insert(0, path);
+        self.settings.recent_files.truncate(RECENT_LIMIT);
+    }
+
+    /// Takes in what background jobs reported.
+    pub(super) fn poll_jobs(&mut self) {
+        let results: Vec<JobResult> = self.jobs.drain().collect();
+        for result in results {
+            self.pending_jobs = self.pending_jobs.saturating_sub(1);
+            if !matches!(
+                result,
+                JobResult::PngSaved { .. } | JobResult::Checked { .. }
+            ) {
+                self.busy = None;
+            }
+            match result {
+                JobResult::Picked {
+                    purpose,
+                    path,
+                    elapsed,
+                } => self.picked(purpose, path, elapsed),
+                JobResult::Loaded { path, result } => self.loaded(path, result),
+                JobResult::Saved {
+                    path,
+                    state,
+                    result,
+                    then,
+                } => self.saved(path, state, result, then),
+                JobResult::Peeked { path, result } => self.peeked(path, result),
+                JobResult::Exported { path, rows, result } => match result {
+                    Ok(()) => self.ui_state.toast(format!(
+                        "Exported {} to {}",
+                        format::count(rows, "row"),
+                        path.display()
+                    )),
+                    Err(err) => self.show_message("Could not export the table", err.to_string()),
+                },
+                JobResult::PngSaved { path, result } => match result {
+                    Ok(()) => self.ui_state.toast(format!("Saved {}", path.display())),
+                    Err(err) => self.show_message("Could not save the chart", err.to_string()),
+                },
+                JobResult::Checked { path, stamp } => self.checked(path, stamp),
+            }
+        }
+    }
+
+    fn picked(&mut self, purpose: PathPurpose, path: Option<PathBuf>, elapsed: Duration) {
+        match path {
+            Some(path) => self.use_picked_path(purpose, path),
+            None if elapsed < NO_DIALOG_THRESHOLD => {
+                let note = "No file dialog is available on this system (install \
+                            xdg-desktop-portal or zenity for one). Type the path instead."
+                    .to_owned();
+                self.open_prompt(purpose, Some(note));
+            }
+            None => {}
+        }
+    }
+
+    fn loaded(&mut self, path: PathBuf, result: Result<(Document, FileStamp), LoadError>) {
+        let startup_load = std::mem::take(&mut self.startup_load);
+        match result {
+            Ok((doc, stamp)) => {
+                self.remember_recent(&path);
+                self.replace_document(doc, Origin::File(path));
+                self.disk = Some(stamp);
+                self.ui_state.toast("Opened");
+            }
+            Err(err) => {
+                if matches!(&err, LoadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+                {
+                    self.settings.recent_files.retain(|p| p != &path);
+                }
+                let after = if startup_load {
+                    "The bundled dataset is shown instead."
+                } else {
+                    "The current document is unchanged."
+                };
+                self.show_message("Could not open the file", format!("{err}\n\n{after}"));
+            }
+        }
+    }
+
+    fn saved(
+        &mut self,
+        path: PathBuf,
+        state: u64,
+        result: Result<FileStamp, SaveError>,
+        then: Option<Guarded>,
+    ) {
+        match result {
+            Ok(stamp) => {
+                self.history.mark_saved(state);
+                self.remember_recent(&path);
+                let moved = self.origin.path() != Some(path.as_path());
+                self.origin = Origin::File(path);
+                self.disk = Some(stamp);
+                self.ui_state.file_changed = None;
+                if moved {
+                    self.watch_document();
+                }
+                self.ui_state.toast("Saved");
+                if let Some(action) = then {
+                    self.perform(action);
+                }
+            }
+            Err(SaveError::ChangedOnDisk { path }) => {
+                self.ui_state.changed_on_disk = Some(ChangedOnDisk { path, then });
+            }
+            Err(err) => self.show_message(
+                "Could not save",
+                format!(
+                    "{err}\n\nThe file on disk is unchanged and your changes are still here, unsaved."
+                ),
+            ),
+        }
+    }
+}
+
+fn native_dialog(purpose: &PathPurpose, folder: &Path, name: &str) -> Option<PathBuf> {
+    let dialog = rfd::FileDialog::new().set_directory(folder);
+    match purpose {
+        PathPurpose::Open => dialog
+            .add_filter("Trade Explorer document", &["ron"])
+            .add_filter("All files", &["*"])
+            .set_title("Open document")
+            .pick_file(),
+        PathPurpose::SaveAs(_) => dialog
+            .add_filter("Trade Explorer document", &["ron"])
+            .set_title("Save document as")
+            .set_file_name(name)
+            .save_file(),
+        PathPurpose::SavePng(_) => dialog
+            .add_filter("PNG image", &["png"])
+            .set_title("Save chart as PNG")
+            .set_file_name(name)
+            .save_file(),
+        PathPurpose::Import => dialog
+            .add_filter(
+                "Trade data (CSV, tab-separated, gzip)",
+                &["csv", "txt", "tsv", "gz"],
+            )
+            .add_filter("All files", &["*"])
+            .set_title("Import trade data")
+            .pick_file(),
+        PathPurpose::ExportCsv => dialog
+            .add_filter("CSV file", &["csv"])
+            .set_title("Export table as CSV")
+            .set_file_name(name)
+            .save_file(),
+    }
+}
+
+/// `~/x` → `$HOME/x`, so that typed paths work as in a shell.
+fn expand_home(text: &str) -> PathBuf {
+    if let Some(rest) = text.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(text)
+}
+
+/// `path` if nothing is there, else `NAME-2.ron`, `NAME-3.ron`, … whichever is free first.
+fn unused_path(path: &Path) -> PathBuf {
+    if !path.exists() {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().map_or_else(
+        || "document".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let extension = path
+        .extension()
+        .map_or_else(|| "ron".to_owned(), |e| e.to_string_lossy().into_owned());
+    (2..1000)
+        .map(|n| path.with_file_name(format!("{stem}-{n}.{extension}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The pixels of `rect` (in points) of a screenshot, as RGBA bytes with their size.
+fn crop_screenshot(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> Option<(u32, u32, Vec<u8>)> {
+    let [width, height] = image.size;
+    let x0 = ((rect.min.x * pixels_per_point).round().max(0.0) as usize).min(width);
+    let y0 = ((rect.min.y * pixels_per_point).round().max(0.0) as usize).min(height);
+    let x1 = ((rect.max.x * pixels_per_point).round().max(0.0) as usize).min(width);
+    let y1 = ((rect.max.y * pixels_per_point).round().max(0.0) as usize).min(height);
+    if x1 <= x0 || y1 <= y0 {
+        return None;
+    }
+    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for pixel in &image.pixels[y * width + x0..y * width + x1] {
+            rgba.extend_from_slice(&pixel.to_array());
+        }
+    }
+    Some(((x1 - x0) as u32, (y1 - y0) as u32, rgba))
+}

@@ -1,0 +1,157 @@
+//! Per-frame work. [`TradeApp::logic_step`] does everything that is not drawing and runs
+//! from `App::logic`, which eframe calls also while the window is hidden; the drawing pass
+//! ([`TradeApp::draw`]) only draws, handles keys and applies the commands of the frame.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use eframe::egui;
+
+use crate::io::is_document_path;
+use crate::io::recovery::RecoveryMeta;
+use crate::state::{AppView, Command, Origin, consume_shortcuts};
+
+use super::TradeApp;
+
+/// How long a toast stays in the status bar.
+const TOAST_TIME: Duration = Duration::from_secs(3);
+
+impl TradeApp {
+    /// Takes in background results, keeps the prepared data current, times autosave and
+    /// expires toasts. Never draws.
+    pub(super) fn logic_step(&mut self) {
+        self.poll_jobs();
+        self.poll_import();
+        self.poll_watcher();
+        if self.datasets.poll()
+            && self.nav.page.focus.is_none()
+            && let Some(code) = self.datasets.main_country()
+        {
+            // A document with only datasets starts on its dataset's main country.
+            let code = code.to_owned();
+            self.apply(Command::SetFocus(code));
+        }
+        self.refresh_explore();
+        self.tick_autosave();
+        self.expire_toast();
+    }
+
+    /// The drawing pass: the whole window, then the commands it produced.
+    pub(super) fn draw(&mut self, ui: &mut egui::Ui) {
+        self.handle_close_request(ui);
+        let mut commands = Vec::new();
+        self.handle_dropped_files(ui, &mut commands);
+        let view = AppView {
+            doc: &self.doc,
+            explore: &self.explore,
+            nav: &self.nav,
+            table_rows: &self.table_cache.rows,
+            table_choices: &self.table_cache.choices,
+            settings: &self.settings,
+            document_name: self.origin.document_name(),
+            origin: &self.origin,
+            dirty: self.history.is_dirty(),
+            undo_label: self.history.undo_label(),
+            redo_label: self.history.redo_label(),
+            busy: self.busy.as_deref(),
+            datasets: &self.datasets,
+            datasets_importing: self.import.is_some(),
+            recovery: self.autosave.offer().map(|o| &o.description),
+            autosave_error: self.autosave.error(),
+            autosave_enabled: self.autosave.enabled(),
+        };
+        // While a modal asks something, shortcuts must not act behind it.
+        if !self.ui_state.modal_open(&view) {
+            let pressed = ui.input_mut(consume_shortcuts);
+            commands.extend(pressed.into_iter().map(Command::Action));
+        }
+        crate::ui::show(ui, &view, &mut self.ui_state, &mut commands);
+
+        let changed = !commands.is_empty();
+        for command in commands {
+            self.apply(command);
+        }
+        // Filters typed into the UI state change what is prepared, commands or not.
+        self.refresh_explore();
+        if changed {
+            if let Some(selected) = &self.nav.selected
+                && crate::model::describe::describe(&self.doc, selected).is_none()
+            {
+                self.nav.selected = None;
+            }
+            // Draw once more with what the commands changed.
+            self.ctx.request_repaint();
+        }
+        self.update_window_title();
+    }
+
+    fn tick_autosave(&mut self) {
+        let meta = || {
+            let (path, bundled) = match &self.origin {
+                Origin::File(path) => (Some(path.clone()), false),
+                Origin::Bundled => (None, true),
+                Origin::Untitled => (None, false),
+            };
+            RecoveryMeta::now(path, bundled, self.disk.clone())
+        };
+        self.autosave.tick(
+            &self.ctx,
+            self.history.is_dirty(),
+            self.history.state(),
+            &self.doc,
+            meta,
+        );
+    }
+
+    fn expire_toast(&mut self) {
+        if let Some((_, at)) = &self.ui_state.toast {
+            let left = TOAST_TIME.saturating_sub(at.elapsed());
+            if left.is_zero() {
+                self.ui_state.toast = None;
+                self.ctx.request_repaint();
+            } else {
+                self.ctx.request_repaint_after(left);
+            }
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ui: &egui::Ui, commands: &mut Vec<Command>) {
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        // A document is opened; any other file is imported as trade data.
+        if let Some(path) = dropped.into_iter().next() {
+            if is_document_path(&path) {
+                commands.push(Command::OpenPath(path));
+            } else {
+                commands.push(Command::ImportPath(path));
+            }
+        }
+    }
+
+    fn update_window_title(&mut self) {
+        let title = self.window_title();
+        if title != self.sent_title {
+            self.ctx
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.sent_title = title;
+        }
+    }
+
+    fn handle_close_request(&mut self, ui: &egui::Ui) {
+        if ui.input(|i| i.viewport().close_requested())
+            && self.history.is_dirty()
+            && !self.allow_close
+        {
+            self.ctx
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.ui_state.confirm.is_none() {
+                self.ui_state.confirm = Some(crate::state::Guarded::Quit);
+            }
+        }
+    }
+}

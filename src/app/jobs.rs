@@ -1,0 +1,101 @@
+//! The one way the app runs work off the UI thread: a typed channel per kind of work, a
+//! named thread per job, and a reply that wakes the UI (`request_repaint`) whenever it
+//! delivers a message, so that `App::logic` takes the result in at once, even while the
+//! window is hidden.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use eframe::egui;
+
+/// Where the results of one kind of background work arrive.
+pub struct Jobs<T> {
+    tx: Sender<T>,
+    rx: Receiver<T>,
+}
+
+impl<T> Default for Jobs<T> {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        Self { tx, rx }
+    }
+}
+
+/// The sending side given to a job: every message wakes the UI.
+pub struct Reply<T> {
+    tx: Sender<T>,
+    ctx: egui::Context,
+}
+
+impl<T> Clone for Reply<T> {
+    fn clone(&self) -> Self {
+        Self {
+            tx: self.tx.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+}
+
+impl<T> Reply<T> {
+    /// Delivers `message` and asks for a frame (or a logic pass, when hidden) to take it in.
+    pub fn send(&self, message: T) {
+        // The receiver only goes away with the app: then there is nobody to tell.
+        let _ = self.tx.send(message);
+        self.ctx.request_repaint();
+    }
+}
+
+impl<T: Send + 'static> Jobs<T> {
+    /// A reply handle for work started elsewhere (a callback, a watcher).
+    pub fn reply(&self, ctx: &egui::Context) -> Reply<T> {
+        Reply {
+            tx: self.tx.clone(),
+            ctx: ctx.clone(),
+        }
+    }
+
+    /// Runs `work` on a new thread named `name`; it reports through the reply it is given.
+    /// Err says why the thread could not start.
+    pub fn spawn(
+        &self,
+        name: &str,
+        ctx: &egui::Context,
+        work: impl FnOnce(Reply<T>) + Send + 'static,
+    ) -> Result<(), String> {
+        let reply = self.reply(ctx);
+        std::thread::Builder::new()
+            .name(format!("trade-explorer-{name}"))
+            .spawn(move || work(reply))
+            .map(|_| ())
+            .map_err(|e| format!("could not start a background task: {e}"))
+    }
+
+    /// The results delivered so far, without waiting.
+    pub fn drain(&self) -> impl Iterator<Item = T> + '_ {
+        self.rx.try_iter()
+    }
+
+    /// Waits up to `timeout` for the next result.
+    pub fn wait(&self, timeout: std::time::Duration) -> Option<T> {
+        self.rx.recv_timeout(timeout).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_arrive_in_order_and_wake_the_ui() {
+        let ctx = egui::Context::default();
+        let jobs: Jobs<u32> = Jobs::default();
+        jobs.spawn("test", &ctx, |reply| {
+            reply.send(1);
+            reply.send(2);
+        })
+        .unwrap();
+        let first = jobs.wait(std::time::Duration::from_secs(5));
+        let second = jobs.wait(std::time::Duration::from_secs(5));
+        assert_eq!((first, second), (Some(1), Some(2)));
+        assert_eq!(jobs.drain().count(), 0);
+    }
+}

@@ -1,0 +1,350 @@
+//! App state and the one command path through which every change to the document passes.
+//!
+//! UI code never mutates the document: it pushes [`Command`]s, which [`TradeApp`] applies
+//! once per frame after drawing (`commands.rs`). Edits go through [`History`] (undo/redo,
+//! unsaved marker); file dialogs, loading and saving run off the UI thread (`files.rs`,
+//! through `jobs.rs`), and everything that is not drawing (taking in job results, dataset
+//! loading, autosave timing, the file watcher, toasts) runs in `App::logic`, which eframe
+//! calls even while the window is hidden (`frame.rs`).
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `mod.rs` | [`TradeApp`], its constructors, accessors and the eframe impl |
+//! | `commands.rs` | applying commands: one match, each arm a call |
+//! | `files.rs` | open, save, file dialogs, typed paths, export, chart images |
+//! | `table_edit.rs` | editing cells and rows of the Tables view |
+//! | `frame.rs` | per-frame work: logic pass, shortcuts, dropped files, title, close |
+//! | `jobs.rs` | the one way to run work off the UI thread and hear back |
+//! | `watcher.rs` | noticing when another program changes the open document |
+//! | `datasets.rs`, `import_flow.rs`, `autosave.rs`, `history.rs` | as named |
+
+mod autosave;
+mod commands;
+mod datasets;
+mod files;
+mod frame;
+mod history;
+mod import_flow;
+mod jobs;
+mod table_edit;
+mod watcher;
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+pub use autosave::{Autosave, AutosavePolicy, RecoveryOffer};
+pub use datasets::Datasets;
+pub use history::{History, UNDO_LIMIT};
+pub use import_flow::COPY_LIMIT;
+// The types the app shares with the UI live in `state`; these names keep working for
+// tests and embedders that reach them through `app`.
+pub use crate::state::{
+    Action, AggregateKey, Aggregates, CoalesceKey, Command, DatasetStatus, ExploreData, ExploreKey,
+    ImportDialog, ImportReview, ImportRunning, LoadedDataset, MappingDialog, Navigation, Origin,
+    Page, RecoveryDescription, RowList, Settings, UiState, View,
+};
+
+use crate::io::{self, FileStamp, is_document_path};
+use crate::model::Document;
+use crate::model::explore;
+use crate::state::ExploreKey as Key;
+
+use files::JobResult;
+use jobs::Jobs;
+use table_edit::TableCache;
+
+/// The app id: window class, and the name of the settings and data folders.
+pub const APP_ID: &str = "trade-explorer";
+
+/// The Trade Explorer app.
+pub struct TradeApp {
+    ctx: egui::Context,
+    settings: Settings,
+    /// Whether settings are read from and written to eframe's storage.
+    persist: bool,
+    /// Whether Open and Save As use native dialogs (false: always the typed-path dialog).
+    native_dialogs: bool,
+    doc: Document,
+    origin: Origin,
+    history: History,
+    revision: u64,
+    nav: Navigation,
+    explore: ExploreData,
+    table_cache: TableCache,
+    ui_state: UiState,
+    jobs: Jobs<JobResult>,
+    /// What is running in the background, for the busy indicator.
+    busy: Option<String>,
+    pending_jobs: usize,
+    /// True until the file named at start-up has loaded or failed.
+    startup_load: bool,
+    allow_close: bool,
+    sent_title: String,
+    /// Rows of the linked datasets and their sums.
+    datasets: Datasets,
+    /// Document revision the datasets were last matched with.
+    datasets_synced: Option<u64>,
+    /// The import running, if any.
+    import: Option<import_flow::RunningImport>,
+    /// An import read, waiting for the review dialog's answer.
+    pending_import: Option<import_flow::PendingImport>,
+    /// Recovery copies of unsaved work.
+    autosave: Autosave,
+    /// The document's file as it was when opened or last saved.
+    disk: Option<FileStamp>,
+    /// Watches the document's file for changes by other programs.
+    watcher: watcher::FileWatcher,
+}
+
+impl TradeApp {
+    fn build(cc: &eframe::CreationContext<'_>, doc: Document, origin: Origin) -> Self {
+        let nav = start_navigation(&doc);
+        let mut app = Self {
+            ctx: cc.egui_ctx.clone(),
+            settings: Settings::default(),
+            persist: false,
+            native_dialogs: false,
+            doc,
+            origin,
+            history: History::new_saved(),
+            revision: 0,
+            nav,
+            explore: ExploreData::default(),
+            table_cache: TableCache::default(),
+            ui_state: UiState::default(),
+            jobs: Jobs::default(),
+            busy: None,
+            pending_jobs: 0,
+            startup_load: false,
+            allow_close: false,
+            sent_title: String::new(),
+            datasets: Datasets::default(),
+            datasets_synced: None,
+            import: None,
+            pending_import: None,
+            autosave: Autosave::default(),
+            disk: None,
+            watcher: watcher::FileWatcher::new(&cc.egui_ctx),
+        };
+        app.refresh_explore();
+        app
+    }
+
+    /// The app as started from the command line: settings from eframe's storage, then
+    /// `file` if given, else the last file if it still exists, else the bundled dataset.
+    pub fn new(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
+        let mut app = Self::build(cc, io::bundled_document(), Origin::Bundled);
+        app.persist = true;
+        app.native_dialogs = true;
+        if let Some(storage) = cc.storage
+            && let Some(settings) = eframe::get_value::<Settings>(storage, eframe::APP_KEY)
+        {
+            app.settings = settings;
+        }
+        cc.egui_ctx.set_theme(app.settings.theme.preference());
+        if let Some(folder) = eframe::storage_dir(APP_ID) {
+            app.autosave = Autosave::open(folder.join("recovery"), AutosavePolicy::default());
+            app.autosave.scan(&app.ctx);
+        }
+        let start = file.or_else(|| {
+            app.settings
+                .recent_files
+                .first()
+                .filter(|p| p.is_file())
+                .cloned()
+        });
+        match start {
+            // A data file named on the command line is imported into the bundled document.
+            Some(path) if !is_document_path(&path) => app.begin_import(path),
+            Some(path) => {
+                app.start_load(path);
+                app.startup_load = true;
+            }
+            None => {}
+        }
+        app
+    }
+
+    /// The app showing `doc`, without file dialogs and without reading or writing persisted
+    /// state, for tests.
+    pub fn with_document(cc: &eframe::CreationContext<'_>, doc: Document) -> Self {
+        Self::build(cc, doc, Origin::Untitled)
+    }
+
+    /// Keeps recovery copies of unsaved work in `folder` and offers the copies that gone
+    /// windows left there (the app does this in its data folder; tests use their own).
+    pub fn with_recovery(mut self, folder: PathBuf, policy: AutosavePolicy) -> Self {
+        self.autosave = Autosave::open(folder, policy);
+        self.autosave.scan(&self.ctx);
+        self
+    }
+
+    /// The autosave state.
+    pub fn autosave(&self) -> &Autosave {
+        &self.autosave
+    }
+
+    /// The current history state number (changes with every edit, undo and redo).
+    pub fn history_state(&self) -> u64 {
+        self.history.state()
+    }
+
+    /// The current document.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// Where the document came from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// True when there are unsaved changes.
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// Data prepared for the views.
+    pub fn explore(&self) -> &ExploreData {
+        &self.explore
+    }
+
+    /// Where the user is.
+    pub fn navigation(&self) -> &Navigation {
+        &self.nav
+    }
+
+    /// Rows of the current table, in view order.
+    pub fn table_rows(&self) -> &[usize] {
+        &self.table_cache.rows
+    }
+
+    /// Dialog state, for tests.
+    pub fn ui_state(&self) -> &UiState {
+        &self.ui_state
+    }
+
+    /// Number of background jobs not yet reported back (file dialogs, loads and saves,
+    /// an import, datasets being read or summed).
+    pub fn pending_jobs(&self) -> usize {
+        self.pending_jobs
+            + usize::from(self.import.is_some())
+            + usize::from(self.datasets.working())
+    }
+
+    /// The linked datasets' rows and sums.
+    pub fn datasets(&self) -> &Datasets {
+        &self.datasets
+    }
+
+    /// The persisted settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the open document's file is being watched for changes by other programs.
+    pub fn watching(&self) -> Option<&std::path::Path> {
+        self.watcher.watched()
+    }
+
+    /// File name shown in the title bar.
+    pub fn document_name(&self) -> String {
+        self.origin.document_name()
+    }
+
+    /// The window title, with `*` before the name while there are unsaved changes.
+    pub fn window_title(&self) -> String {
+        let marker = if self.is_dirty() { "*" } else { "" };
+        format!("Trade Explorer — {marker}{}", self.document_name())
+    }
+
+    /// Recomputes the views' data if the document, the navigation or the datasets' sums
+    /// changed; asks for new sums (computed off the UI thread) when they are out of date.
+    fn refresh_explore(&mut self) {
+        if self.datasets_synced != Some(self.revision) {
+            self.datasets.sync(&self.doc.datasets, &self.ctx);
+            self.datasets_synced = Some(self.revision);
+        }
+        let wanted = AggregateKey {
+            generation: self.datasets.generation(),
+            focus: self.nav.page.focus.clone(),
+            partner: self.nav.page.partner.clone(),
+            drill: self.nav.drill().map(str::to_owned),
+        };
+        self.datasets.request(wanted, &self.doc.datasets, &self.ctx);
+        if let Some(rows) = &self.ui_state.dataset_rows {
+            if rows.dataset < self.doc.datasets.len() {
+                let filter = rows.filter();
+                self.datasets.request_rows(rows.dataset, filter, &self.ctx);
+            } else {
+                // The dataset was unlinked (or undone away).
+                self.ui_state.dataset_rows = None;
+            }
+        }
+        let key = Key {
+            revision: self.revision,
+            focus: self.nav.page.focus.clone(),
+            partner: self.nav.page.partner.clone(),
+            partner_year: self.nav.partner_year,
+            datasets: self.datasets.aggregates_revision(),
+            dataset_generation: self.datasets.generation(),
+        };
+        self.explore.update(
+            &self.doc,
+            key,
+            self.datasets.aggregates(),
+            self.datasets.entries(),
+        );
+        let kind = self.nav.table_kind;
+        let query = self.ui_state.table(kind).query.clone();
+        self.table_cache
+            .update(&self.doc, self.revision, kind, query);
+    }
+
+    /// Shows a message in a modal until dismissed.
+    fn show_message(&mut self, title: &str, text: String) {
+        self.ui_state.show_message(title, text);
+    }
+
+    /// Runs one logic pass without drawing, as eframe does while the window is hidden:
+    /// takes in background results, times autosave, and applies what they asked for.
+    #[doc(hidden)]
+    pub fn logic_pass(&mut self) {
+        self.logic_step();
+    }
+}
+
+/// Where the app starts for a document: the overview of the country in most records,
+/// with its first partner chosen so that the relationship views have a pair at once.
+fn start_navigation(doc: &Document) -> Navigation {
+    let focus = explore::default_focus(doc);
+    let partner = focus
+        .as_deref()
+        .and_then(|f| explore::partners(doc, f).into_iter().next())
+        .map(|p| p.code);
+    Navigation::new(View::Overview, focus, partner)
+}
+
+impl eframe::App for TradeApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_step();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.persist {
+            eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        }
+    }
+
+    fn on_exit(&mut self) {
+        // Leaving with unsaved work is only possible when the user chose not to save it
+        // (or the system ended the app, in which case on_exit does not run).
+        let discard = !self.history.is_dirty() || self.allow_close;
+        self.autosave.close(discard);
+    }
+}

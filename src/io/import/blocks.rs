@@ -1,0 +1,158 @@
+//! The import's machinery: a reader thread that runs one block ahead of the parsers, and
+//! the accumulation of parsed parts into one table.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use crate::model::dataset::TradeTable;
+
+use super::parse::{self, PartContext, parse_part_into};
+use super::{BLOCK_BYTES, ImportError, ImportOutcome, Layout, MAX_LISTED_REJECTIONS};
+
+/// Reads the file one block ahead of the parsers on its own thread; blocks come back to
+/// it to be filled again, so that the whole import works in a few fixed buffers.
+pub(super) struct BlockReader {
+    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    pool: std::sync::mpsc::Sender<Vec<u8>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl BlockReader {
+    pub(super) fn start(
+        mut reader: Box<dyn Read + Send>,
+        path: &Path,
+    ) -> Result<Self, ImportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(1);
+        let (pool, pool_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let thread = std::thread::Builder::new()
+            .name("import-reader".into())
+            .spawn(move || {
+                loop {
+                    let mut buf = pool_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(BLOCK_BYTES));
+                    buf.clear();
+                    let block = (&mut reader)
+                        .take(BLOCK_BYTES as u64)
+                        .read_to_end(&mut buf)
+                        .map(|_| buf);
+                    let done = matches!(&block, Ok(b) if b.len() < BLOCK_BYTES) || block.is_err();
+                    if tx.send(block).is_err() || done {
+                        break;
+                    }
+                }
+            })
+            .map_err(|source| ImportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Self { rx, pool, thread })
+    }
+
+    /// Appends the next block to `carry`; true at the end of the file.
+    pub(super) fn next_into(&self, carry: &mut Vec<u8>) -> io::Result<bool> {
+        match self.rx.recv() {
+            Ok(Ok(block)) => {
+                let eof = block.len() < BLOCK_BYTES;
+                carry.extend_from_slice(&block);
+                let _ = self.pool.send(block);
+                Ok(eof)
+            }
+            Ok(Err(err)) => Err(err),
+            Err(_) => Ok(true),
+        }
+    }
+
+    pub(super) fn finish(self) {
+        drop(self.rx);
+        let _ = self.thread.join();
+    }
+}
+
+/// The rows read so far, and the refused ones.
+pub(super) struct Accumulator {
+    pub(super) table: TradeTable,
+    rejected: Vec<(u64, String)>,
+    rows_rejected: u64,
+    /// Line number of the next block's first line (the header is line 1).
+    line_base: u64,
+    index: crate::model::dataset::DictionaryIndex,
+    /// One part per thread, reused for every block, with the global index of each of its
+    /// dictionary entries.
+    parts: Vec<parse::Part>,
+    part_maps: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
+impl Accumulator {
+    pub(super) fn new(reconciled: bool) -> Self {
+        Self {
+            table: TradeTable {
+                reconciled,
+                ..TradeTable::default()
+            },
+            rejected: Vec::new(),
+            rows_rejected: 0,
+            line_base: 2,
+            index: Default::default(),
+            parts: Vec::new(),
+            part_maps: Vec::new(),
+        }
+    }
+
+    /// Parses `data` (whole records) in parallel pieces cut at `splits`, and appends them.
+    pub(super) fn parse(&mut self, data: &[u8], splits: &[usize], ctx: &PartContext<'_>) {
+        let pieces = splits.len().saturating_sub(1);
+        if self.parts.len() < pieces {
+            self.parts.resize_with(pieces, parse::Part::default);
+            self.part_maps.resize_with(pieces, Default::default);
+        }
+        std::thread::scope(|scope| {
+            for (w, part) in splits.windows(2).zip(self.parts.iter_mut()) {
+                let slice = &data[w[0]..w[1]];
+                scope.spawn(move || parse_part_into(slice, ctx, part));
+            }
+        });
+        for (part, maps) in self
+            .parts
+            .iter()
+            .zip(self.part_maps.iter_mut())
+            .take(pieces)
+        {
+            for (line, reason) in &part.rejected {
+                if self.rejected.len() < MAX_LISTED_REJECTIONS {
+                    self.rejected.push((self.line_base + line, reason.clone()));
+                }
+            }
+            self.rows_rejected += part.rejected_count;
+            self.line_base += part.lines;
+            self.table
+                .append_growing(&part.table, maps, &mut self.index);
+        }
+    }
+
+    pub(super) fn finish(mut self, layout: Layout, codes_origin: Option<String>) -> ImportOutcome {
+        self.table.compute_flags();
+        let unknown_countries = self
+            .table
+            .countries
+            .iter()
+            .filter(|c| c.unknown)
+            .map(|c| {
+                if c.name.is_empty() || c.name == c.code {
+                    c.code.clone()
+                } else {
+                    format!("{} ({})", c.code, c.name)
+                }
+            })
+            .collect();
+        ImportOutcome {
+            rows_read: self.table.len() as u64 + self.rows_rejected,
+            rows_rejected: self.rows_rejected,
+            rejected: self.rejected,
+            layout,
+            codes_origin,
+            unknown_countries,
+            table: self.table,
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! How a linked dataset is saved in the document: the file, its layout and the column
+//! mapping of a custom CSV.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::document::Id;
+
+/// A known layout of trade data files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Layout {
+    /// UN Comtrade (comtradeplus) CSV or bulk tab-separated text, 47 columns.
+    Comtrade,
+    /// The legacy UN Comtrade CSV ("Trade Value (US$)", "Reporter ISO", …).
+    ComtradeLegacy,
+    /// The snake_case layout written by the comtradr R package.
+    Comtradr,
+    /// CEPII BACI: t, i, j, k, v, q.
+    Baci,
+    /// Any other CSV, read through a column mapping chosen by the user.
+    Mapped,
+}
+
+impl Layout {
+    /// Name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Layout::Comtrade => "UN Comtrade (CSV or bulk text)",
+            Layout::ComtradeLegacy => "UN Comtrade legacy CSV",
+            Layout::Comtradr => "comtradr (R package) CSV",
+            Layout::Baci => "CEPII BACI",
+            Layout::Mapped => "CSV with a column mapping",
+        }
+    }
+}
+
+/// Which column holds what. Column indices are 0-based.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMap {
+    /// Year (or a period such as 202401, whose first four digits are the year).
+    pub year: usize,
+    /// Reporter (or exporter) as ISO alpha-3 code.
+    pub reporter_iso: Option<usize>,
+    /// Reporter as numeric code.
+    pub reporter_code: Option<usize>,
+    /// Reporter name.
+    pub reporter_name: Option<usize>,
+    /// Partner (or importer) as ISO alpha-3 code.
+    pub partner_iso: Option<usize>,
+    /// Partner as numeric code.
+    pub partner_code: Option<usize>,
+    /// Partner name.
+    pub partner_name: Option<usize>,
+    /// Flow code (X, M, RX, …) or description ("Export", "Import").
+    pub flow: Option<usize>,
+    /// Product code.
+    pub product: Option<usize>,
+    /// Product description.
+    pub product_name: Option<usize>,
+    /// Trade value.
+    pub value: usize,
+    /// Multiplier that turns the value into US dollars (1000 for BACI's thousands).
+    pub value_scale: f64,
+    /// Quantity.
+    pub quantity: Option<usize>,
+}
+
+impl ColumnMap {
+    /// The largest column index used (rows need at least this many fields plus one).
+    pub fn max_column(&self) -> usize {
+        [
+            Some(self.year),
+            self.reporter_iso,
+            self.reporter_code,
+            self.reporter_name,
+            self.partner_iso,
+            self.partner_code,
+            self.partner_name,
+            self.flow,
+            self.product,
+            self.product_name,
+            Some(self.value),
+            self.quantity,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(0)
+    }
+}
+
+/// A file of trade data linked from a document: read-only rows shown next to the
+/// document's own records. The rows themselves are read from the file (or its cache).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetLink {
+    /// Unique among the document's datasets.
+    pub id: Id,
+    /// Name shown in the app (the file name by default).
+    pub name: String,
+    /// Where the file is: relative to the document's folder in the file, absolute in memory.
+    pub path: String,
+    /// The layout it was read with.
+    pub layout: Layout,
+    /// The columns chosen, for a file read through a mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Box<ColumnMap>>,
+    /// Rows read when it was linked.
+    #[serde(default)]
+    pub rows: u64,
+    /// Size in bytes when it was linked.
+    #[serde(default)]
+    pub size: u64,
+    /// Modification time when it was linked (nanoseconds since 1970).
+    #[serde(default)]
+    pub modified_ns: u64,
+    /// Content fingerprint when it was linked.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// Free note (e.g. what the file is and where it was downloaded).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}

@@ -1,0 +1,218 @@
+//! Imported trade data held in columns: a few bytes per row, with countries and products
+//! stored once in dictionaries, so that ten million rows fit in a couple of hundred MiB and
+//! can be aggregated in tens of milliseconds.
+//!
+//! Per row: year (u16), reporter (u16), partner (u16), flow and flags (u8), product (u32),
+//! value in US dollars (f64) and quantity (f32, NaN when missing): 23 bytes.
+//!
+//! - `link`: how a dataset is saved in the document.
+//! - `table`: the columnar rows and their dictionaries.
+//! - `queries`: sums and filters over the rows.
+//! - `copy`: small datasets copied into the document as records.
+
+mod copy;
+mod link;
+mod queries;
+mod table;
+
+pub use copy::*;
+pub use link::*;
+pub use queries::*;
+pub use table::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn country(code: &str, world: bool) -> DatasetCountry {
+        DatasetCountry {
+            code: code.into(),
+            name: code.into(),
+            world,
+            unknown: false,
+        }
+    }
+
+    fn product(code: &str) -> DatasetProduct {
+        DatasetProduct {
+            code: code.into(),
+            name: String::new(),
+        }
+    }
+
+    /// PAK reports to KAZ in 2024: TOTAL 100 (X), chapter 08 60 (X), heading 0805 60 (X),
+    /// re-exports 10 (RX), imports 40 (M, chapter 07); World 500 (X).
+    fn mixed() -> TradeTable {
+        let mut t = TradeTable {
+            countries: vec![
+                country("PAK", false),
+                country("KAZ", false),
+                country("W00", true),
+            ],
+            products: vec![
+                product("TOTAL"),
+                product("08"),
+                product("0805"),
+                product("07"),
+            ],
+            ..TradeTable::default()
+        };
+        for (partner, flow, prod, value) in [
+            (1u16, RowFlow::Export, 0u32, 100.0),
+            (1, RowFlow::Export, 1, 60.0),
+            (1, RowFlow::Export, 2, 60.0),
+            (1, RowFlow::ReExport, 0, 10.0),
+            (1, RowFlow::Import, 3, 40.0),
+            (2, RowFlow::Export, 0, 500.0),
+        ] {
+            t.year.push(2024);
+            t.reporter.push(0);
+            t.partner.push(partner);
+            t.flow.push(flow as u8);
+            t.product.push(prod);
+            t.value.push(value);
+            t.quantity.push(f32::NAN);
+        }
+        t.compute_flags();
+        t
+    }
+
+    #[test]
+    fn totals_skip_world_subflows_and_double_counting() {
+        let t = mixed();
+        // 100 (TOTAL export) + 40 (imports): not 60+60 again, not RX, not World.
+        assert_eq!(t.total_usd(), 140.0);
+        let sums = focus_sums(&t, "PAK");
+        let kaz = sums["KAZ"][&2024];
+        assert_eq!((kaz.exports, kaz.imports), (Some(100.0), Some(40.0)));
+        assert!(!sums.contains_key("W00"), "World is never a partner");
+        // From Kazakhstan's side the same rows are mirror figures.
+        let from_kaz = focus_sums(&t, "KAZ");
+        let pak = from_kaz["PAK"][&2024];
+        assert_eq!(
+            (pak.imports_mirror, pak.exports_mirror),
+            (Some(100.0), Some(40.0))
+        );
+    }
+
+    #[test]
+    fn product_breakdown_uses_the_finest_level_and_rolls_up() {
+        let t = mixed();
+        let (exports, imports) = pair_products(&t, "PAK", "KAZ", 2024, 2, None);
+        assert_eq!(exports, vec![("08".to_owned(), 60.0)]);
+        assert_eq!(imports, vec![("07".to_owned(), 40.0)]);
+        let (exports, _) = pair_products(&t, "PAK", "KAZ", 2024, 4, Some("08"));
+        assert_eq!(exports, vec![("0805".to_owned(), 60.0)]);
+    }
+
+    #[test]
+    fn reconciled_rows_are_exports_of_one_and_imports_of_the_other() {
+        let mut t = TradeTable {
+            countries: vec![country("PAK", false), country("KAZ", false)],
+            products: vec![product("080510")],
+            reconciled: true,
+            ..TradeTable::default()
+        };
+        t.year.push(2022);
+        t.reporter.push(0);
+        t.partner.push(1);
+        t.flow.push(RowFlow::Export as u8);
+        t.product.push(0);
+        t.value.push(5000.0);
+        t.quantity.push(1.5);
+        t.compute_flags();
+        assert_eq!(focus_sums(&t, "PAK")["KAZ"][&2022].exports, Some(5000.0));
+        assert_eq!(focus_sums(&t, "KAZ")["PAK"][&2022].imports, Some(5000.0));
+        assert_eq!(t.row(0).unwrap().quantity, Some(1.5));
+        let (_, kaz_imports) = pair_products(&t, "KAZ", "PAK", 2022, 6, None);
+        assert_eq!(kaz_imports, vec![("080510".to_owned(), 5000.0)]);
+    }
+
+    #[test]
+    fn pair_totals_sum_what_counts() {
+        let t = mixed();
+        assert_eq!(pair_totals(&t), vec![((0, 1), 140.0)]);
+    }
+
+    #[test]
+    fn appending_merges_dictionaries() {
+        let mut a = mixed();
+        let b = mixed();
+        let n = a.len();
+        a.append(b);
+        assert_eq!(a.len(), 2 * n);
+        assert_eq!(a.countries.len(), 3);
+        assert_eq!(a.products.len(), 4);
+        assert_eq!(a.row(n).unwrap().partner, 1);
+        assert_eq!(
+            std::mem::size_of::<u16>() * 3 + 1 + 4 + 8 + 4,
+            23,
+            "bytes per row"
+        );
+    }
+
+    #[test]
+    fn copied_records_keep_totals_and_products_apart() {
+        let t = mixed();
+        let copied = to_records(&t, 7, 100, &std::collections::HashSet::new());
+        // Totals: PAK→KAZ exports (TOTAL row 100), imports (chapter 07 row 40).
+        let totals: Vec<(super::super::document::Flow, f64)> = copied
+            .trade
+            .iter()
+            .filter(|r| r.category.is_none())
+            .map(|r| (r.flow, r.value_usd.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![
+                (super::super::document::Flow::Export, 100.0),
+                (super::super::document::Flow::Import, 40.0)
+            ]
+        );
+        let products: Vec<(&str, f64)> = copied
+            .trade
+            .iter()
+            .filter_map(|r| Some((r.category.as_deref()?, r.value_usd?)))
+            .collect();
+        assert_eq!(products, vec![("0805", 60.0), ("07", 40.0)]);
+        assert!(copied.trade.iter().all(|r| r.source == Some(7)));
+        assert_eq!(copied.trade.first().map(|r| r.id), Some(100));
+        assert_eq!(copied.categories.len(), 2);
+        // Chapter 08 (aggregate of 0805), the re-export and the World row are not copied.
+        assert_eq!(copied.skipped, 3);
+    }
+
+    #[test]
+    fn row_filters_and_csv() {
+        let t = mixed();
+        let all = filter_rows(&t, &RowFilter::default());
+        assert_eq!(all.len(), t.len());
+        let pair = RowFilter {
+            country: Some("kaz".into()),
+            partner: Some("PAK".into()),
+            ..RowFilter::default()
+        };
+        // Five PAK–KAZ rows; the World row is not between them.
+        assert_eq!(filter_rows(&t, &pair), vec![0, 1, 2, 3, 4]);
+        let chapter = RowFilter {
+            product: "08".into(),
+            ..RowFilter::default()
+        };
+        assert_eq!(filter_rows(&t, &chapter), vec![1, 2]);
+        let unknown = RowFilter {
+            country: Some("XXX".into()),
+            ..RowFilter::default()
+        };
+        assert!(filter_rows(&t, &unknown).is_empty());
+        assert!(
+            filter_rows(
+                &t,
+                &RowFilter {
+                    year: Some(2023),
+                    ..RowFilter::default()
+                }
+            )
+            .is_empty()
+        );
+    }
+}

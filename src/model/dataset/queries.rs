@@ -1,0 +1,234 @@
+//! Queries over a dataset's rows: totals of every pair, the focus country's sums by
+//! partner and year, a pair's products, and the rows passing a filter.
+
+use std::collections::HashMap;
+
+use super::table::*;
+
+/// Total trade (rows that count in totals) of every (reporter, partner) pair over all
+/// years, as ((reporter, partner), US dollars), largest first.
+pub fn pair_totals(table: &TradeTable) -> Vec<((u16, u16), f64)> {
+    let n = table.countries.len();
+    // Dense: countries² cells is small (200² = 40,000) and beats hashing every row.
+    let mut cells = vec![0.0f64; n * n];
+    let mut used = vec![false; n * n];
+    for i in 0..table.len() {
+        if table.flow[i] & FLAG_IN_TOTALS == 0 {
+            continue;
+        }
+        let cell = usize::from(table.reporter[i]) * n + usize::from(table.partner[i]);
+        cells[cell] += table.value[i];
+        used[cell] = true;
+    }
+    let mut out: Vec<((u16, u16), f64)> = (0..n * n)
+        .filter(|&c| used[c])
+        .map(|c| (((c / n) as u16, (c % n) as u16), cells[c]))
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
+/// The country with the most trade in the rows (World left out): where a view of the
+/// dataset starts.
+pub fn main_country(table: &TradeTable) -> Option<String> {
+    let mut by_country = vec![0.0f64; table.countries.len()];
+    for ((a, b), v) in pair_totals(table) {
+        by_country[usize::from(a)] += v;
+        by_country[usize::from(b)] += v;
+    }
+    by_country
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| !table.countries[*i].world && **v > 0.0)
+        .max_by(|x, y| x.1.total_cmp(y.1))
+        .map(|(i, _)| table.countries[i].code.clone())
+}
+
+/// Per-year sums for one pair, as the focus country sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairSums {
+    /// Exports of the focus country (its own report, or BACI).
+    pub exports: Option<f64>,
+    /// Imports of the focus country.
+    pub imports: Option<f64>,
+    /// The partner's imports from the focus country (mirror of exports).
+    pub exports_mirror: Option<f64>,
+    /// The partner's exports to the focus country (mirror of imports).
+    pub imports_mirror: Option<f64>,
+    /// Rows summed.
+    pub rows: u64,
+}
+
+fn add(slot: &mut Option<f64>, value: f64) {
+    *slot = Some(slot.unwrap_or(0.0) + value);
+}
+
+/// The focus country's trade in a dataset, by partner code and year.
+pub type FocusSums = HashMap<String, std::collections::BTreeMap<u16, PairSums>>;
+
+/// Sums the rows that count in totals for every partner of `focus`, in one pass.
+pub fn focus_sums(table: &TradeTable, focus: &str) -> FocusSums {
+    let mut out: FocusSums = HashMap::new();
+    let Some(f) = table.country_index(focus) else {
+        return out;
+    };
+    let (Some(&first_year), Some(&last_year)) = (table.year.iter().min(), table.year.iter().max())
+    else {
+        return out;
+    };
+    // Dense per-partner, per-year accumulation: far faster than hashing every row.
+    let nc = table.countries.len();
+    let ny = usize::from(last_year - first_year) + 1;
+    let mut cells = vec![PairSums::default(); nc * ny];
+    for i in 0..table.len() {
+        let bits = table.flow[i];
+        if bits & FLAG_IN_TOTALS == 0 {
+            continue;
+        }
+        let (r, p) = (table.reporter[i], table.partner[i]);
+        let (other, own) = if r == f {
+            (p, true)
+        } else if p == f {
+            (r, false)
+        } else {
+            continue;
+        };
+        let yi = usize::from(table.year[i] - first_year);
+        let cell = &mut cells[usize::from(other) * ny + yi];
+        let v = table.value[i];
+        let flow = RowFlow::from_bits(bits);
+        match (flow, own, table.reconciled) {
+            (RowFlow::Export, true, _) => add(&mut cell.exports, v),
+            (RowFlow::Import, true, _) => add(&mut cell.imports, v),
+            // Reconciled data: the exporter → importer figure is the focus country's
+            // imports when it is the importer.
+            (RowFlow::Export, false, true) => add(&mut cell.imports, v),
+            (RowFlow::Export, false, false) => add(&mut cell.imports_mirror, v),
+            (RowFlow::Import, false, _) => add(&mut cell.exports_mirror, v),
+            _ => continue,
+        }
+        cell.rows += 1;
+    }
+    for (ci, country) in table.countries.iter().enumerate() {
+        if ci == usize::from(f) || country.world {
+            continue;
+        }
+        for yi in 0..ny {
+            let cell = cells[ci * ny + yi];
+            if cell.rows > 0 {
+                out.entry(country.code.clone())
+                    .or_default()
+                    .insert(first_year + yi as u16, cell);
+            }
+        }
+    }
+    out
+}
+
+/// (product code, US dollars) pairs, largest first.
+pub type ProductValues = Vec<(String, f64)>;
+
+/// Value by product of what `a` exports to and imports from `b` (rows that count in
+/// product breakdowns), for one year, with the product codes rolled up to `digits`
+/// (2 for HS chapters, 4 for headings, 6 for products) and, when `within` is given, only
+/// products whose code starts with it.
+pub fn pair_products(
+    table: &TradeTable,
+    a: &str,
+    b: &str,
+    year: u16,
+    digits: usize,
+    within: Option<&str>,
+) -> (ProductValues, ProductValues) {
+    let (Some(ai), Some(bi)) = (table.country_index(a), table.country_index(b)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut exports: HashMap<String, f64> = HashMap::new();
+    let mut imports: HashMap<String, f64> = HashMap::new();
+    for i in 0..table.len() {
+        if table.year[i] != year || table.flow[i] & FLAG_IN_PRODUCTS == 0 {
+            continue;
+        }
+        let (r, p) = (table.reporter[i], table.partner[i]);
+        let flow = RowFlow::from_bits(table.flow[i]);
+        // Exports of a to b: a reports X to b, or (reconciled) a → b; mirror figures are
+        // left to the totals, so that a breakdown is one source's view.
+        let side = match (flow, r == ai && p == bi, r == bi && p == ai) {
+            (RowFlow::Export, true, _) => &mut exports,
+            (RowFlow::Import, true, _) => &mut imports,
+            (RowFlow::Export, _, true) if table.reconciled => &mut imports,
+            _ => continue,
+        };
+        let code = &table.products[table.product[i] as usize].code;
+        if within.is_some_and(|w| !code.starts_with(w)) {
+            continue;
+        }
+        let key = code.get(..digits.min(code.len())).unwrap_or(code);
+        *side.entry(key.to_owned()).or_default() += table.value[i];
+    }
+    let sorted = |m: HashMap<String, f64>| {
+        let mut v: Vec<(String, f64)> = m.into_iter().collect();
+        v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        v
+    };
+    (sorted(exports), sorted(imports))
+}
+
+/// Which rows of a dataset to list in its rows table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RowFilter {
+    /// Only this year.
+    pub year: Option<u16>,
+    /// Only rows with this country as reporter or partner (exporter or importer).
+    pub country: Option<String>,
+    /// With `country`: only rows between the two (either direction); alone, like `country`.
+    pub partner: Option<String>,
+    /// Only products whose code starts with this (empty: any).
+    pub product: String,
+}
+
+impl RowFilter {
+    /// True when every row passes.
+    pub fn is_empty(&self) -> bool {
+        self.year.is_none()
+            && self.country.is_none()
+            && self.partner.is_none()
+            && self.product.is_empty()
+    }
+}
+
+/// Indices of the rows that pass `filter`, in file order.
+pub fn filter_rows(table: &TradeTable, filter: &RowFilter) -> Vec<u32> {
+    // A code the table does not have matches nothing; u16::MAX is never a country index.
+    let index_of = |code: &Option<String>| {
+        code.as_deref().map(|c| {
+            table
+                .country_index(&c.trim().to_uppercase())
+                .unwrap_or(u16::MAX)
+        })
+    };
+    let (a, b) = match (index_of(&filter.country), index_of(&filter.partner)) {
+        (None, b) => (b, None),
+        (a, b) => (a, b),
+    };
+    let product_ok: Vec<bool> = table
+        .products
+        .iter()
+        .map(|p| p.code.starts_with(filter.product.trim()))
+        .collect();
+    (0..table.len())
+        .filter(|&i| {
+            filter.year.is_none_or(|y| table.year[i] == y)
+                && product_ok[table.product[i] as usize]
+                && match (a, b) {
+                    (None, _) => true,
+                    (Some(a), None) => table.reporter[i] == a || table.partner[i] == a,
+                    (Some(a), Some(b)) => {
+                        let (r, p) = (table.reporter[i], table.partner[i]);
+                        (r == a && p == b) || (r == b && p == a)
+                    }
+                }
+        })
+        .map(|i| i as u32)
+        .collect()
+}

@@ -1,0 +1,403 @@
+//! The rows of a dataset held in columns: a few bytes per row, with countries and products
+//! stored once in dictionaries, so that ten million rows fit in a couple of hundred MiB and
+//! can be aggregated in tens of milliseconds.
+//!
+//! Per row: year (u16), reporter (u16), partner (u16), flow and flags (u8), product (u32),
+//! value in US dollars (f64) and quantity (f32, NaN when missing): 23 bytes.
+
+use std::collections::HashMap;
+
+/// The flow of a row, as the reporter states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum RowFlow {
+    /// Exports (Comtrade X; BACI exporter → importer).
+    Export = 0,
+    /// Imports (Comtrade M).
+    Import = 1,
+    /// Re-exports (RX), already included in exports.
+    ReExport = 2,
+    /// Re-imports (RM), already included in imports.
+    ReImport = 3,
+    /// Domestic exports (DX), already included in exports.
+    DomesticExport = 4,
+    /// Foreign imports (FM), already included in imports.
+    ForeignImport = 5,
+    /// Any other sub-flow (processing flows such as MIP, XIP…), already included.
+    OtherSubFlow = 6,
+}
+
+impl RowFlow {
+    /// Every flow, in code order.
+    pub const ALL: [RowFlow; 7] = [
+        RowFlow::Export,
+        RowFlow::Import,
+        RowFlow::ReExport,
+        RowFlow::ReImport,
+        RowFlow::DomesticExport,
+        RowFlow::ForeignImport,
+        RowFlow::OtherSubFlow,
+    ];
+
+    /// Reads a Comtrade flow code (X, M, RX, RM, DX, FM, MIP…) or a flow description.
+    pub fn from_code(code: &str) -> Option<RowFlow> {
+        let c = code.trim();
+        Some(match c.to_ascii_uppercase().as_str() {
+            "X" | "2" | "EXPORT" | "EXPORTS" => RowFlow::Export,
+            "M" | "1" | "IMPORT" | "IMPORTS" => RowFlow::Import,
+            "RX" | "3" | "RE-EXPORT" | "RE-EXPORTS" | "REEXPORT" => RowFlow::ReExport,
+            "RM" | "4" | "RE-IMPORT" | "RE-IMPORTS" | "REIMPORT" => RowFlow::ReImport,
+            "DX" | "DOMESTIC EXPORT" | "DOMESTIC EXPORTS" => RowFlow::DomesticExport,
+            "FM" | "FOREIGN IMPORT" | "FOREIGN IMPORTS" => RowFlow::ForeignImport,
+            "" => return None,
+            other if other.starts_with('M') || other.starts_with('X') => RowFlow::OtherSubFlow,
+            other if other.contains("PROCESSING") => RowFlow::OtherSubFlow,
+            _ => return None,
+        })
+    }
+
+    /// Whether rows of this flow count in totals (only exports and imports do; the others
+    /// are "of which" parts of them).
+    pub fn counts_in_totals(self) -> bool {
+        matches!(self, RowFlow::Export | RowFlow::Import)
+    }
+
+    /// Name for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowFlow::Export => "Export",
+            RowFlow::Import => "Import",
+            RowFlow::ReExport => "Re-export",
+            RowFlow::ReImport => "Re-import",
+            RowFlow::DomesticExport => "Domestic export",
+            RowFlow::ForeignImport => "Foreign import",
+            RowFlow::OtherSubFlow => "Other sub-flow",
+        }
+    }
+
+    pub(crate) fn from_bits(bits: u8) -> RowFlow {
+        RowFlow::ALL
+            .get(usize::from(bits & FLOW_MASK))
+            .copied()
+            .unwrap_or(RowFlow::OtherSubFlow)
+    }
+}
+
+const FLOW_MASK: u8 = 0b0000_0111;
+/// The row counts towards pair totals (not World, not a sub-flow, not an aggregate that its
+/// detail rows also cover).
+pub const FLAG_IN_TOTALS: u8 = 0b0100_0000;
+/// The row counts towards product breakdowns (the finest level of its group).
+pub const FLAG_IN_PRODUCTS: u8 = 0b1000_0000;
+
+/// A country or area in a dataset's dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetCountry {
+    /// ISO 3166-1 alpha-3 where known; the file's own code otherwise (e.g. `S19`, `N711`).
+    pub code: String,
+    /// Name, from the file or the built-in table.
+    pub name: String,
+    /// World (a total, never a partner).
+    pub world: bool,
+    /// True when the code is not ISO 3166 and not World (reported after import).
+    pub unknown: bool,
+}
+
+/// A product in a dataset's dictionary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetProduct {
+    /// Code as in the file (HS codes keep their leading zeros); `TOTAL` for all products.
+    pub code: String,
+    /// Description, when the file has one.
+    pub name: String,
+}
+
+impl DatasetProduct {
+    /// Aggregation level: 0 for TOTAL, else the number of digits of the HS code.
+    pub fn level(&self) -> u8 {
+        if self.code.eq_ignore_ascii_case("TOTAL") {
+            0
+        } else {
+            self.code.len().min(12) as u8
+        }
+    }
+}
+
+/// Imported rows in columns.
+#[derive(Debug, Clone, Default)]
+pub struct TradeTable {
+    /// Year of each row.
+    pub year: Vec<u16>,
+    /// Reporter (BACI: exporter), index into `countries`.
+    pub reporter: Vec<u16>,
+    /// Partner (BACI: importer), index into `countries`.
+    pub partner: Vec<u16>,
+    /// Flow in the low bits, [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] in the high bits.
+    pub flow: Vec<u8>,
+    /// Product, index into `products`.
+    pub product: Vec<u32>,
+    /// Value in US dollars.
+    pub value: Vec<f64>,
+    /// Quantity (NaN when missing).
+    pub quantity: Vec<f32>,
+    /// Country dictionary.
+    pub countries: Vec<DatasetCountry>,
+    /// Product dictionary.
+    pub products: Vec<DatasetProduct>,
+    /// True for reconciled exporter → importer data (BACI): one figure per flow, seen from
+    /// both sides, rather than each country's own report.
+    pub reconciled: bool,
+}
+
+impl PartialEq for TradeTable {
+    /// Equal columns and dictionaries; quantities compare bit for bit, so that two missing
+    /// quantities (NaN) are equal.
+    fn eq(&self, other: &Self) -> bool {
+        self.year == other.year
+            && self.reporter == other.reporter
+            && self.partner == other.partner
+            && self.flow == other.flow
+            && self.product == other.product
+            && self.value == other.value
+            && self.quantity.len() == other.quantity.len()
+            && self
+                .quantity
+                .iter()
+                .zip(&other.quantity)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+            && self.countries == other.countries
+            && self.products == other.products
+            && self.reconciled == other.reconciled
+    }
+}
+
+/// One row, read back from the columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DatasetRow {
+    /// Year.
+    pub year: u16,
+    /// Reporter index.
+    pub reporter: u16,
+    /// Partner index.
+    pub partner: u16,
+    /// Flow.
+    pub flow: RowFlow,
+    /// Product index.
+    pub product: u32,
+    /// Value in US dollars.
+    pub value: f64,
+    /// Quantity, if any.
+    pub quantity: Option<f32>,
+}
+
+impl TradeTable {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.year.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.year.is_empty()
+    }
+
+    /// Bytes used by the row columns (not the dictionaries).
+    pub fn row_bytes(&self) -> usize {
+        self.year.capacity() * 2
+            + self.reporter.capacity() * 2
+            + self.partner.capacity() * 2
+            + self.flow.capacity()
+            + self.product.capacity() * 4
+            + self.value.capacity() * 8
+            + self.quantity.capacity() * 4
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> Option<DatasetRow> {
+        Some(DatasetRow {
+            year: *self.year.get(i)?,
+            reporter: *self.reporter.get(i)?,
+            partner: *self.partner.get(i)?,
+            flow: RowFlow::from_bits(*self.flow.get(i)?),
+            product: *self.product.get(i)?,
+            value: *self.value.get(i)?,
+            quantity: self.quantity.get(i).copied().filter(|q| !q.is_nan()),
+        })
+    }
+
+    /// Index of country `code` in the dictionary.
+    pub fn country_index(&self, code: &str) -> Option<u16> {
+        self.countries
+            .iter()
+            .position(|c| c.code == code)
+            .map(|i| i as u16)
+    }
+
+    /// Appends all rows of `other`, merging its dictionaries into this one's.
+    pub fn append(&mut self, other: TradeTable) {
+        let mut index = DictionaryIndex::of(self);
+        self.append_growing(&other, &mut (Vec::new(), Vec::new()), &mut index);
+    }
+
+    /// Appends the rows of `other`, whose dictionaries may have grown since the last call
+    /// with the same `maps` (a parser's part reused block after block): `maps` holds the
+    /// index in this table of each of `other`'s countries and products seen so far, so only
+    /// new entries are looked up in `index`. Fresh empty maps append any table.
+    pub fn append_growing(
+        &mut self,
+        other: &TradeTable,
+        maps: &mut (Vec<usize>, Vec<usize>),
+        index: &mut DictionaryIndex,
+    ) {
+        let (country_map, product_map) = maps;
+        if let Some(new) = other.countries.get(country_map.len()..) {
+            let more = remap(&mut self.countries, new, &mut index.countries, |c| &c.code);
+            country_map.extend(more);
+        }
+        if let Some(new) = other.products.get(product_map.len()..) {
+            let more = remap(&mut self.products, new, &mut index.products, |p| &p.code);
+            product_map.extend(more);
+        }
+        self.year.extend_from_slice(&other.year);
+        self.reporter.extend(
+            other
+                .reporter
+                .iter()
+                .map(|&c| country_map[usize::from(c)] as u16),
+        );
+        self.partner.extend(
+            other
+                .partner
+                .iter()
+                .map(|&c| country_map[usize::from(c)] as u16),
+        );
+        self.flow.extend_from_slice(&other.flow);
+        self.product.extend(
+            other
+                .product
+                .iter()
+                .map(|&p| product_map[p as usize] as u32),
+        );
+        self.value.extend_from_slice(&other.value);
+        self.quantity.extend_from_slice(&other.quantity);
+    }
+
+    /// Sets [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] on every row, so that sums never
+    /// count World, sub-flows or an aggregate row together with its detail rows.
+    ///
+    /// Within each (year, reporter, partner, flow) group: totals use the TOTAL row when
+    /// there is one, else the rows of the most aggregated level present; product
+    /// breakdowns use the rows of the finest level present.
+    pub fn compute_flags(&mut self) {
+        let levels: Vec<u8> = self.products.iter().map(DatasetProduct::level).collect();
+        let world: Vec<bool> = self.countries.iter().map(|c| c.world).collect();
+        let first = levels.first().copied();
+        let uniform = levels.iter().all(|l| Some(*l) == first);
+        let n = self.len();
+        if uniform {
+            // Every row at the same level (BACI, most downloads): no grouping needed.
+            for i in 0..n {
+                let flow = RowFlow::from_bits(self.flow[i]);
+                let mut bits = self.flow[i] & FLOW_MASK;
+                let is_world =
+                    world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
+                if flow.counts_in_totals() && !is_world {
+                    bits |= FLAG_IN_TOTALS;
+                }
+                if !is_world {
+                    bits |= FLAG_IN_PRODUCTS;
+                }
+                self.flow[i] = bits;
+            }
+            return;
+        }
+        // Mixed levels: find each group's coarsest and finest level first.
+        let mut bounds: HashMap<(u16, u16, u16, u8), (u8, u8)> = HashMap::new();
+        for i in 0..n {
+            let key = (
+                self.year[i],
+                self.reporter[i],
+                self.partner[i],
+                self.flow[i] & FLOW_MASK,
+            );
+            let level = levels[self.product[i] as usize];
+            let entry = bounds.entry(key).or_insert((level, level));
+            entry.0 = entry.0.min(level);
+            entry.1 = entry.1.max(level);
+        }
+        for i in 0..n {
+            let bits = self.flow[i] & FLOW_MASK;
+            let key = (self.year[i], self.reporter[i], self.partner[i], bits);
+            let level = levels[self.product[i] as usize];
+            let (coarsest, finest) = bounds.get(&key).copied().unwrap_or((level, level));
+            let is_world =
+                world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
+            let mut flags = bits;
+            if level == coarsest && RowFlow::from_bits(bits).counts_in_totals() && !is_world {
+                flags |= FLAG_IN_TOTALS;
+            }
+            if level == finest && level > 0 && !is_world {
+                flags |= FLAG_IN_PRODUCTS;
+            }
+            self.flow[i] = flags;
+        }
+    }
+
+    /// Sum of the values of rows that count in totals.
+    pub fn total_usd(&self) -> f64 {
+        self.value
+            .iter()
+            .zip(&self.flow)
+            .filter(|(_, f)| *f & FLAG_IN_TOTALS != 0)
+            .map(|(v, _)| *v)
+            .sum()
+    }
+}
+
+/// Where each country and product code sits in a table's dictionaries.
+#[derive(Debug, Default)]
+pub struct DictionaryIndex {
+    countries: HashMap<String, usize>,
+    products: HashMap<String, usize>,
+}
+
+impl DictionaryIndex {
+    /// The index of `table`'s dictionaries.
+    pub fn of(table: &TradeTable) -> DictionaryIndex {
+        DictionaryIndex {
+            countries: table
+                .countries
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.code.clone(), i))
+                .collect(),
+            products: table
+                .products
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.code.clone(), i))
+                .collect(),
+        }
+    }
+}
+
+/// Merges `incoming` entries into `target` by key; returns, for each incoming index, its
+/// index in `target`.
+fn remap<T: Clone>(
+    target: &mut Vec<T>,
+    incoming: &[T],
+    index: &mut HashMap<String, usize>,
+    key: impl Fn(&T) -> &String,
+) -> Vec<usize> {
+    incoming
+        .iter()
+        .map(|item| match index.get(key(item)) {
+            Some(&i) => i,
+            None => {
+                index.insert(key(item).clone(), target.len());
+                target.push(item.clone());
+                target.len() - 1
+            }
+        })
+        .collect()
+}
