@@ -330,8 +330,14 @@ fn convert(input: &Path, output: &Path, copy_rows: bool) -> Result<String, Strin
         save_document(output, &doc).map_err(|e| e.to_string())?;
         return Ok(format!("written from the document {}", input.display()));
     }
-    let opened = import::open_dataset(input, None, &mut |_| {}, &AtomicBool::new(false))
-        .map_err(|e| e.to_string())?;
+    let opened = import::open_dataset(
+        input,
+        None,
+        import::cache::cache_folder().as_deref(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .map_err(|e| e.to_string())?;
     let rows = opened.outcome.table.len();
     if copy_rows && rows > COPY_LIMIT {
         return Err(format!(

@@ -4,8 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
+    // Caches and settings go to a folder of the test's own, never the user's home.
+    let home = tempfile::tempdir().expect("a temporary folder");
     Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
         .args(args)
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .output()
         .expect("the binary runs")
 }

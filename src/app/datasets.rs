@@ -47,6 +47,8 @@ pub struct Datasets {
     rows_wanted: Option<(u64, usize, RowFilter)>,
     rows: Option<RowList>,
     row_lists: Jobs<RowList>,
+    /// Where read datasets are cached (None: nowhere).
+    cache_folder: Option<PathBuf>,
 }
 
 impl Default for Datasets {
@@ -64,11 +66,17 @@ impl Default for Datasets {
             rows_wanted: None,
             rows: None,
             row_lists: Jobs::default(),
+            cache_folder: None,
         }
     }
 }
 
 impl Datasets {
+    /// Caches the datasets read in `folder` from now on (None: no cache).
+    pub fn set_cache_folder(&mut self, folder: Option<PathBuf>) {
+        self.cache_folder = folder;
+    }
+
     /// The datasets, in the document's order.
     pub fn entries(&self) -> &[LoadedDataset] {
         &self.entries
@@ -228,26 +236,28 @@ impl Datasets {
         let path = PathBuf::from(&link.path);
         let mapping = link.mapping.as_deref().cloned();
         let linked_fingerprint = link.fingerprint.clone();
+        let cache = self.cache_folder.clone();
         let spawned = self.loads.spawn("dataset", ctx, move |reply| {
             let progress = reply.clone();
             let progress_key = key.clone();
             let mut report = |p: &Progress| {
                 progress.send(LoadMessage::Progress(progress_key.clone(), *p));
             };
-            let result = import::open_dataset(&path, mapping, &mut report, &cancel)
-                .map(|opened| {
-                    let changed = !linked_fingerprint.is_empty()
-                        && opened
-                            .fingerprint
-                            .as_ref()
-                            .is_some_and(|f| f.sample != linked_fingerprint);
-                    Loaded {
-                        main_country: main_country(&opened.outcome.table),
-                        table: Arc::new(opened.outcome.table),
-                        changed,
-                    }
-                })
-                .map_err(|e| e.to_string());
+            let result =
+                import::open_dataset(&path, mapping, cache.as_deref(), &mut report, &cancel)
+                    .map(|opened| {
+                        let changed = !linked_fingerprint.is_empty()
+                            && opened
+                                .fingerprint
+                                .as_ref()
+                                .is_some_and(|f| f.sample != linked_fingerprint);
+                        Loaded {
+                            main_country: main_country(&opened.outcome.table),
+                            table: Arc::new(opened.outcome.table),
+                            changed,
+                        }
+                    })
+                    .map_err(|e| e.to_string());
             reply.send(LoadMessage::Done(key, result));
         });
         match spawned {

@@ -123,16 +123,22 @@ impl TradeApp {
         let thread_cancel = cancel.clone();
         let thread_path = path.clone();
         let thread_mapping = mapping.clone();
+        let cache = self.cache_folder.clone();
         let spawned = jobs.spawn("import", &self.ctx, move |reply| {
             let progress = reply.clone();
             let mut report = |p: &Progress| progress.send(ImportMessage::Progress(*p));
             // The main country is found here too, so that the UI thread never scans rows.
-            let result =
-                import::open_dataset(&thread_path, thread_mapping, &mut report, &thread_cancel)
-                    .map(|opened| {
-                        let main = dataset::main_country(&opened.outcome.table);
-                        (opened, main)
-                    });
+            let result = import::open_dataset(
+                &thread_path,
+                thread_mapping,
+                cache.as_deref(),
+                &mut report,
+                &thread_cancel,
+            )
+            .map(|opened| {
+                let main = dataset::main_country(&opened.outcome.table);
+                (opened, main)
+            });
             reply.send(ImportMessage::Done(Box::new(result)));
         });
         if let Err(err) = spawned {

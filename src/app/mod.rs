@@ -95,6 +95,9 @@ pub struct TradeApp {
     disk: Option<FileStamp>,
     /// Watches the document's file for changes by other programs.
     watcher: watcher::FileWatcher,
+    /// Where imported datasets are cached (the user's cache folder; none in tests unless
+    /// they give one).
+    cache_folder: Option<PathBuf>,
 }
 
 impl TradeApp {
@@ -126,6 +129,7 @@ impl TradeApp {
             autosave: Autosave::default(),
             disk: None,
             watcher: watcher::FileWatcher::new(&cc.egui_ctx),
+            cache_folder: None,
         };
         app.refresh_explore();
         app
@@ -137,6 +141,7 @@ impl TradeApp {
         let mut app = Self::build(cc, io::bundled_document(), Origin::Bundled);
         app.persist = true;
         app.native_dialogs = true;
+        app.set_cache_folder(io::import::cache::cache_folder());
         if let Some(storage) = cc.storage
             && let Some(settings) = eframe::get_value::<Settings>(storage, eframe::APP_KEY)
         {
@@ -178,6 +183,18 @@ impl TradeApp {
         self.autosave = Autosave::open(folder, policy);
         self.autosave.scan(&self.ctx);
         self
+    }
+
+    /// Caches imported datasets in `folder` (the app uses the user's cache folder; an app
+    /// from [`TradeApp::with_document`] caches nothing until given one).
+    pub fn with_cache_folder(mut self, folder: PathBuf) -> Self {
+        self.set_cache_folder(Some(folder));
+        self
+    }
+
+    fn set_cache_folder(&mut self, folder: Option<PathBuf>) {
+        self.datasets.set_cache_folder(folder.clone());
+        self.cache_folder = folder;
     }
 
     /// The autosave state.

@@ -504,18 +504,19 @@ pub struct OpenedDataset {
     pub from_cache: bool,
 }
 
-/// Opens a data file the way the app does: from the binary cache when it matches the file,
-/// else by importing it and writing the cache for next time. A cache that cannot be read
-/// or written only costs time; it is never an error.
+/// Opens a data file the way the app does: from the binary cache in `cache` (a folder,
+/// usually [`cache::cache_folder`]; `None`: no cache) when it matches the file, else by
+/// importing it and writing the cache for next time. A cache that cannot be read or
+/// written only costs time; it is never an error.
 pub fn open_dataset(
     path: &Path,
     mapping: Option<ColumnMap>,
+    cache: Option<&Path>,
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<OpenedDataset, ImportError> {
     let fingerprint = cache::Fingerprint::of(path).ok();
-    let cache_file =
-        cache::cache_folder().map(|f| cache::cache_path_for(&f, path, mapping.as_ref()));
+    let cache_file = cache.map(|f| cache::cache_path_for(f, path, mapping.as_ref()));
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
         match cache::load(file, fp) {
             Ok(Some(cached)) => {
