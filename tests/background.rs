@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{files_in, step_until, wait_for_jobs};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use trade_explorer::app::{Action, AutosavePolicy, Command, Origin};
+use trade_explorer::app::{Action, AutosavePolicy, Command};
 use trade_explorer::io::recovery::read_recovery;
 use trade_explorer::model::Edit;
 use trade_explorer::{Document, TradeApp, bundled_document, load_document, save_document};
@@ -28,11 +28,7 @@ fn set_title(harness: &mut Harness<'_, TradeApp>, title: &str) {
 }
 
 fn open(harness: &mut Harness<'_, TradeApp>, path: &Path) {
-    harness
-        .state_mut()
-        .apply(Command::OpenPath(path.to_path_buf()));
-    wait_for_jobs(harness);
-    assert_eq!(harness.state().origin(), &Origin::File(path.to_path_buf()));
+    common::open_file(harness, path);
 }
 
 /// The bundled document saved in `dir`, and a version of it changed as another program
@@ -204,4 +200,46 @@ fn imported_datasets_are_cached_only_in_the_folder_the_app_is_given() {
         "one cache file: {:?}",
         files_in(&cache)
     );
+}
+
+#[test]
+fn a_large_document_is_prepared_off_the_ui_thread_and_its_problems_follow() {
+    // Over the size prepared within the frame: the views follow a moment after an edit.
+    let rows = trade_explorer::app::INLINE_RECORDS + 5_000;
+    let doc = common::bundled_with_rows(rows);
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 760.0])
+        .build_eframe(move |cc| TradeApp::with_document(cc, doc));
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().explore().errors, 0);
+    let total = harness
+        .state()
+        .explore()
+        .summary
+        .as_ref()
+        .unwrap()
+        .trade_records;
+    assert_eq!(total, bundled_document().trade.len() + rows);
+
+    let mut record = harness.state().document().trade[7].clone();
+    record.partner = "ZZZ".into();
+    harness.state_mut().apply(Command::Edit {
+        edit: Edit::Replace {
+            index: 7,
+            record: trade_explorer::model::Record::Trade(record),
+        },
+        coalesce: None,
+    });
+    step_until(
+        &mut harness,
+        "the problems never followed the edit",
+        |app| app.explore().errors == 1 && app.pending_jobs() == 0,
+    );
+    harness.run();
+    harness.get_by_label_contains("unknown country code 'ZZZ'");
+    // Undo brings the clean state back, prepared the same way.
+    harness.state_mut().apply(Command::Action(Action::Undo));
+    step_until(&mut harness, "undo was not followed", |app| {
+        app.explore().errors == 0 && app.pending_jobs() == 0
+    });
 }

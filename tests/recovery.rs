@@ -34,11 +34,7 @@ fn edit(harness: &mut Harness<'_, TradeApp>, title: &str) {
 }
 
 fn open(harness: &mut Harness<'_, TradeApp>, path: &Path) {
-    harness
-        .state_mut()
-        .apply(Command::OpenPath(path.to_path_buf()));
-    wait_for_jobs(harness);
-    assert_eq!(harness.state().origin(), &Origin::File(path.to_path_buf()));
+    common::open_file(harness, path);
 }
 
 fn saved_file(dir: &Path) -> PathBuf {

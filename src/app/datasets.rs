@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use eframe::egui;
 
 use crate::io::import::{self, Progress};
+use crate::model::RecordList;
 use crate::model::dataset::{
     DatasetLink, RowFilter, TradeTable, filter_rows, focus_sums, main_country,
 };
@@ -173,7 +174,7 @@ impl Datasets {
 
     /// Follows the document's list: starts reading new links, keeps what is already read,
     /// drops (and cancels) what is no longer linked.
-    pub fn sync(&mut self, links: &[DatasetLink], ctx: &egui::Context) {
+    pub fn sync(&mut self, links: &RecordList<DatasetLink>, ctx: &egui::Context) {
         let unchanged = links.len() == self.entries.len()
             && links
                 .iter()
@@ -322,7 +323,12 @@ impl Datasets {
     }
 
     /// Asks for the sums of `key` (computed on another thread unless already there).
-    pub fn request(&mut self, key: AggregateKey, links: &[DatasetLink], ctx: &egui::Context) {
+    pub fn request(
+        &mut self,
+        key: AggregateKey,
+        links: &RecordList<DatasetLink>,
+        ctx: &egui::Context,
+    ) {
         if self.wanted.as_ref() == Some(&key) {
             return;
         }

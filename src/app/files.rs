@@ -26,7 +26,7 @@ pub(super) enum JobResult {
     },
     Loaded {
         path: PathBuf,
-        result: Result<(Document, FileStamp), LoadError>,
+        result: Result<Box<(Document, FileStamp)>, LoadError>,
     },
     Saved {
         path: PathBuf,
@@ -110,7 +110,7 @@ impl TradeApp {
         }
         let busy = format!("Opening {}…", path.display());
         self.spawn(busy, move || {
-            let result = io::load_document_stamped(&path);
+            let result = io::load_document_stamped(&path).map(Box::new);
             JobResult::Loaded { path, result }
         });
     }
@@ -363,9 +363,9 @@ impl TradeApp {
         }
     }
 
-    fn loaded(&mut self, path: PathBuf, result: Result<(Document, FileStamp), LoadError>) {
+    fn loaded(&mut self, path: PathBuf, result: Result<Box<(Document, FileStamp)>, LoadError>) {
         let startup_load = std::mem::take(&mut self.startup_load);
-        match result {
+        match result.map(|b| *b) {
             Ok((doc, stamp)) => {
                 self.remember_recent(&path);
                 self.replace_document(doc, Origin::File(path));

@@ -59,6 +59,7 @@ impl TradeApp {
             recovery: self.autosave.offer().map(|o| &o.description),
             autosave_error: self.autosave.error(),
             autosave_enabled: self.autosave.enabled(),
+            preparing: self.preparing.running(),
         };
         // While a modal asks something, shortcuts must not act behind it.
         if !self.ui_state.modal_open(&view) {

@@ -16,6 +16,7 @@
 //! | `frame.rs` | per-frame work: logic pass, shortcuts, dropped files, title, close |
 //! | `jobs.rs` | the one way to run work off the UI thread and hear back |
 //! | `watcher.rs` | noticing when another program changes the open document |
+//! | `prepare.rs` | keeping what the views show current (off the UI thread when large) |
 //! | `datasets.rs`, `import_flow.rs`, `autosave.rs`, `history.rs` | as named |
 
 mod autosave;
@@ -26,6 +27,7 @@ mod frame;
 mod history;
 mod import_flow;
 mod jobs;
+mod prepare;
 mod table_edit;
 mod watcher;
 
@@ -37,6 +39,7 @@ pub use autosave::{Autosave, AutosavePolicy, RecoveryOffer};
 pub use datasets::Datasets;
 pub use history::{History, UNDO_LIMIT};
 pub use import_flow::COPY_LIMIT;
+pub use prepare::INLINE_RECORDS;
 // The types the app shares with the UI live in `state`; these names keep working for
 // tests and embedders that reach them through `app`.
 pub use crate::state::{
@@ -48,7 +51,6 @@ pub use crate::state::{
 use crate::io::{self, FileStamp, is_document_path};
 use crate::model::Document;
 use crate::model::explore;
-use crate::state::ExploreKey as Key;
 
 use files::JobResult;
 use jobs::Jobs;
@@ -98,6 +100,8 @@ pub struct TradeApp {
     /// Where imported datasets are cached (the user's cache folder; none in tests unless
     /// they give one).
     cache_folder: Option<PathBuf>,
+    /// What the views need, being prepared off the UI thread (large documents).
+    preparing: prepare::Preparing,
 }
 
 impl TradeApp {
@@ -130,6 +134,7 @@ impl TradeApp {
             disk: None,
             watcher: watcher::FileWatcher::new(&cc.egui_ctx),
             cache_folder: None,
+            preparing: prepare::Preparing::default(),
         };
         app.refresh_explore();
         app
@@ -248,6 +253,7 @@ impl TradeApp {
         self.pending_jobs
             + usize::from(self.import.is_some())
             + usize::from(self.datasets.working())
+            + usize::from(self.preparing.running())
     }
 
     /// The linked datasets' rows and sums.
@@ -274,49 +280,6 @@ impl TradeApp {
     pub fn window_title(&self) -> String {
         let marker = if self.is_dirty() { "*" } else { "" };
         format!("Trade Explorer — {marker}{}", self.document_name())
-    }
-
-    /// Recomputes the views' data if the document, the navigation or the datasets' sums
-    /// changed; asks for new sums (computed off the UI thread) when they are out of date.
-    fn refresh_explore(&mut self) {
-        if self.datasets_synced != Some(self.revision) {
-            self.datasets.sync(&self.doc.datasets, &self.ctx);
-            self.datasets_synced = Some(self.revision);
-        }
-        let wanted = AggregateKey {
-            generation: self.datasets.generation(),
-            focus: self.nav.page.focus.clone(),
-            partner: self.nav.page.partner.clone(),
-            drill: self.nav.drill().map(str::to_owned),
-        };
-        self.datasets.request(wanted, &self.doc.datasets, &self.ctx);
-        if let Some(rows) = &self.ui_state.dataset_rows {
-            if rows.dataset < self.doc.datasets.len() {
-                let filter = rows.filter();
-                self.datasets.request_rows(rows.dataset, filter, &self.ctx);
-            } else {
-                // The dataset was unlinked (or undone away).
-                self.ui_state.dataset_rows = None;
-            }
-        }
-        let key = Key {
-            revision: self.revision,
-            focus: self.nav.page.focus.clone(),
-            partner: self.nav.page.partner.clone(),
-            partner_year: self.nav.partner_year,
-            datasets: self.datasets.aggregates_revision(),
-            dataset_generation: self.datasets.generation(),
-        };
-        self.explore.update(
-            &self.doc,
-            key,
-            self.datasets.aggregates(),
-            self.datasets.entries(),
-        );
-        let kind = self.nav.table_kind;
-        let query = self.ui_state.table(kind).query.clone();
-        self.table_cache
-            .update(&self.doc, self.revision, kind, query);
     }
 
     /// Shows a message in a modal until dismissed.

@@ -11,7 +11,7 @@ use super::TradeApp;
 
 /// The current table's rows in view order and its quick-filter choices, recomputed only
 /// when the document, the table or its query changes.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct TableCache {
     rows_key: Option<(u64, RecordKind, TableQuery)>,
     pub(super) rows: Vec<usize>,
@@ -20,6 +20,15 @@ pub(super) struct TableCache {
 }
 
 impl TableCache {
+    /// Whether rows and choices are those of `revision`, `kind` and `query`.
+    pub(super) fn is_current(&self, revision: u64, kind: RecordKind, query: &TableQuery) -> bool {
+        self.choices_key == Some((revision, kind))
+            && self
+                .rows_key
+                .as_ref()
+                .is_some_and(|(r, k, q)| *r == revision && *k == kind && q == query)
+    }
+
     pub(super) fn update(
         &mut self,
         doc: &Document,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dataset::DatasetLink;
 use super::date::PartialDate;
+use super::list::RecordList;
 
 /// The file format version this build writes and the newest it can read.
 pub const FORMAT_VERSION: u32 = 1;
@@ -28,28 +29,28 @@ pub struct Document {
     pub notes: String,
     /// Where the figures come from; every record cites one of these by id.
     #[serde(default)]
-    pub sources: Vec<Source>,
+    pub sources: RecordList<Source>,
     /// Countries and groups in use, with display names and the document's own group codes.
     #[serde(default)]
-    pub countries: Vec<CountryEntry>,
+    pub countries: RecordList<CountryEntry>,
     /// Product categories referred to by trade records.
     #[serde(default)]
-    pub categories: Vec<Category>,
+    pub categories: RecordList<Category>,
     /// Trade volumes between pairs of countries.
     #[serde(default)]
-    pub trade: Vec<TradeVolume>,
+    pub trade: RecordList<TradeVolume>,
     /// Investments, pledges, invitations and agreements.
     #[serde(default)]
-    pub investments: Vec<Investment>,
+    pub investments: RecordList<Investment>,
     /// Indicators and policy targets.
     #[serde(default)]
-    pub indicators: Vec<Indicator>,
+    pub indicators: RecordList<Indicator>,
     /// Statements about a relationship that are not numbers (corridors, connectivity, intentions).
     #[serde(default)]
-    pub facts: Vec<Fact>,
+    pub facts: RecordList<Fact>,
     /// Imported data files linked from the document (read-only rows, shown in every view).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub datasets: Vec<DatasetLink>,
+    #[serde(default, skip_serializing_if = "RecordList::is_empty")]
+    pub datasets: RecordList<DatasetLink>,
 }
 
 impl Default for Document {
@@ -58,14 +59,14 @@ impl Default for Document {
             format_version: FORMAT_VERSION,
             title: String::new(),
             notes: String::new(),
-            sources: Vec::new(),
-            countries: Vec::new(),
-            categories: Vec::new(),
-            trade: Vec::new(),
-            investments: Vec::new(),
-            indicators: Vec::new(),
-            facts: Vec::new(),
-            datasets: Vec::new(),
+            sources: RecordList::new(),
+            countries: RecordList::new(),
+            categories: RecordList::new(),
+            trade: RecordList::new(),
+            investments: RecordList::new(),
+            indicators: RecordList::new(),
+            facts: RecordList::new(),
+            datasets: RecordList::new(),
         }
     }
 }

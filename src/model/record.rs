@@ -5,6 +5,7 @@ use super::dataset::DatasetLink;
 use super::document::{
     Category, CountryEntry, Document, Fact, Id, Indicator, Investment, Source, TradeVolume,
 };
+use super::list::RecordList;
 use super::validate::RecordKind;
 
 /// One record of any kind.
@@ -228,7 +229,7 @@ impl Document {
     /// Replaces record `index` of the record's kind, returning the old one.
     pub fn replace_record(&mut self, index: usize, record: Record) -> Result<Record, NoSuchRow> {
         let kind = record.kind();
-        fn swap<T>(list: &mut [T], index: usize, value: T) -> Option<T> {
+        fn swap<T: Clone>(list: &mut RecordList<T>, index: usize, value: T) -> Option<T> {
             list.get_mut(index)
                 .map(|slot| std::mem::replace(slot, value))
         }

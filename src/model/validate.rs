@@ -221,8 +221,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn duplicate_ids<'t, T, K>(&mut self, kind: RecordKind, items: &'t [T], id: impl Fn(&'t T) -> K)
-    where
+    fn duplicate_ids<'t, T: Clone, K>(
+        &mut self,
+        kind: RecordKind,
+        items: &'t crate::model::RecordList<T>,
+        id: impl Fn(&'t T) -> K,
+    ) where
         K: std::hash::Hash + Eq + fmt::Display,
     {
         let mut seen: HashMap<K, usize> = HashMap::with_capacity(items.len());
@@ -578,10 +582,17 @@ impl<'a> RecordChecker<'a> {
         self.checker.record(view, at);
         let key = view.key();
         let doc = self.checker.doc;
-        let taken = (0..doc.len_of(view.kind()))
-            .filter(|i| Some(*i) != index)
-            .filter_map(|i| doc.view(view.kind(), i))
-            .any(|other| other.key() == key);
+        // A record that keeps its id keeps it unique (a duplicate already there is reported
+        // by the validation of the whole document): only a new or changed id is looked up,
+        // so that editing a field of a million-record list stays quick.
+        let same_key = index
+            .and_then(|i| doc.view(view.kind(), i))
+            .is_some_and(|old| old.key() == key);
+        let taken = !same_key
+            && (0..doc.len_of(view.kind()))
+                .filter(|i| Some(*i) != index)
+                .filter_map(|i| doc.view(view.kind(), i))
+                .any(|other| other.key() == key);
         if taken {
             let r = rec(view.kind(), at, &key);
             let field = match view.kind() {

@@ -47,6 +47,8 @@ pub struct AppView<'a> {
     pub autosave_error: Option<&'a str>,
     /// Whether autosave could start at all (false: its folder cannot be used).
     pub autosave_enabled: bool,
+    /// True while what the views show is being brought up to date off the UI thread.
+    pub preparing: bool,
 }
 
 impl AppView<'_> {

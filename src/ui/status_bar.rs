@@ -117,4 +117,11 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
         ui.spinner();
         ui.label("Summing datasets…");
     }
+    if view.preparing {
+        ui.separator();
+        ui.spinner();
+        ui.label("Updating…").on_hover_text(
+            "The figures, charts, problems and table of this large document are being brought up to date with the last change",
+        );
+    }
 }

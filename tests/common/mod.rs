@@ -65,6 +65,18 @@ pub fn wait_for_autosave(harness: &mut Harness<'_, TradeApp>) -> std::path::Path
         .expect("autosave is on")
 }
 
+/// Opens `path` as File > Open would, and waits until it is the document shown.
+pub fn open_file(harness: &mut Harness<'_, TradeApp>, path: &std::path::Path) {
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::OpenPath(path.to_path_buf()));
+    wait_for_jobs(harness);
+    assert_eq!(
+        harness.state().origin(),
+        &trade_explorer::app::Origin::File(path.to_path_buf())
+    );
+}
+
 /// The bundled dataset with `extra` more trade rows (copies of its first one with their
 /// own ids and values), for files of a chosen size.
 pub fn bundled_with_rows(extra: usize) -> trade_explorer::Document {

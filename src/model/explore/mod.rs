@@ -50,7 +50,7 @@ mod tests {
 
     fn doc_with(trade: Vec<TradeVolume>) -> Document {
         let mut doc = Document::new();
-        doc.trade = trade;
+        doc.trade = trade.into();
         doc
     }
 
