@@ -82,6 +82,25 @@ pub struct ChartSeries {
     pub points: Vec<ChartPoint>,
 }
 
+impl ChartSeries {
+    /// Horizontal bars, added to `series` unless there are none.
+    pub fn push_bars(
+        series: &mut Vec<ChartSeries>,
+        name: String,
+        hue: Hue,
+        points: Vec<ChartPoint>,
+    ) {
+        if !points.is_empty() {
+            series.push(ChartSeries {
+                name,
+                hue,
+                style: SeriesStyle::HorizontalBars,
+                points,
+            });
+        }
+    }
+}
+
 /// A chart, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartData {

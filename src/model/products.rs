@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::chart::{ChartData, ChartPoint, ChartSeries, Hue, SeriesStyle, ValueUnit};
+use super::chart::{ChartData, ChartPoint, ChartSeries, Hue, ValueUnit};
 use super::country::display_name;
 use super::dataset::{DatasetLink, ProductValues, TradeTable, pair_products};
 use super::document::Document;
@@ -227,14 +227,7 @@ pub fn product_chart(doc: &Document, a: &str, b: &str, p: &PairProducts) -> Char
                 drill: None,
             });
         }
-        if !points.is_empty() {
-            series.push(ChartSeries {
-                name,
-                hue,
-                style: SeriesStyle::HorizontalBars,
-                points,
-            });
-        }
+        ChartSeries::push_bars(&mut series, name, hue, points);
     }
     let scope = match &p.within {
         Some(code) => format!(" within {}", label(code)),

@@ -275,14 +275,7 @@ pub fn category_chart(doc: &Document, a: &str, b: &str) -> ChartData {
             })
             .collect();
         points.sort_by(|p, q| q.value.total_cmp(&p.value));
-        if !points.is_empty() {
-            series.push(ChartSeries {
-                name,
-                hue,
-                style: SeriesStyle::HorizontalBars,
-                points,
-            });
-        }
+        ChartSeries::push_bars(&mut series, name, hue, points);
     }
     let mut side_lists = Vec::new();
     let unreported = [

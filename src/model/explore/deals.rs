@@ -10,6 +10,32 @@ use crate::model::validate::{RecordKind, RecordRef};
 
 use super::*;
 
+/// A point of an investment at `[x, y]` (y its amount), with its tooltip, record and
+/// source.
+fn investment_point(
+    doc: &Document,
+    index: usize,
+    v: &crate::model::document::Investment,
+    [x, y]: [f64; 2],
+    label: String,
+) -> ChartPoint {
+    ChartPoint {
+        x,
+        y,
+        base: 0.0,
+        value: y,
+        label,
+        tooltip: investment_tooltip(doc, v),
+        record: Some(RecordRef {
+            kind: RecordKind::Investment,
+            index,
+            key: v.id.to_string(),
+        }),
+        source: source_title(doc, v.source),
+        drill: None,
+    }
+}
+
 fn investment_tooltip(doc: &Document, v: &crate::model::document::Investment) -> Vec<String> {
     let mut lines = vec![v.title.clone()];
     lines.push(format!(
@@ -77,20 +103,11 @@ pub fn investment_bars(doc: &Document, focus: &str, partner: Option<&str>) -> Ch
             continue;
         };
         let base = stacks.entry(p.clone()).or_default();
+        let label = format!("{} — {}", display_name(doc, &p), v.title);
+        let point = investment_point(doc, index, v, [position[&p] as f64, amount], label);
         by_status.entry(v.status).or_default().push(ChartPoint {
-            x: position[&p] as f64,
-            y: amount,
             base: *base,
-            value: amount,
-            label: format!("{} — {}", display_name(doc, &p), v.title),
-            tooltip: investment_tooltip(doc, v),
-            record: Some(RecordRef {
-                kind: RecordKind::Investment,
-                index,
-                key: v.id.to_string(),
-            }),
-            source: source_title(doc, v.source),
-            drill: None,
+            ..point
         });
         *base += amount;
     }
@@ -164,21 +181,8 @@ pub fn investment_timeline(doc: &Document, focus: &str, partner: Option<&str>) -
             continue;
         };
         let amount = v.amount_usd.filter(|a| a.is_finite());
-        let point = ChartPoint {
-            x: date_position(date),
-            y: amount.unwrap_or(0.0),
-            base: 0.0,
-            value: amount.unwrap_or(0.0),
-            label: format!("{date}: {}", v.title),
-            tooltip: investment_tooltip(doc, v),
-            record: Some(RecordRef {
-                kind: RecordKind::Investment,
-                index,
-                key: v.id.to_string(),
-            }),
-            source: source_title(doc, v.source),
-            drill: None,
-        };
+        let xy = [date_position(date), amount.unwrap_or(0.0)];
+        let point = investment_point(doc, index, v, xy, format!("{date}: {}", v.title));
         if amount.is_some() {
             with_amount.push(point);
         } else {
