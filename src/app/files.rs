@@ -288,7 +288,9 @@ impl TradeApp {
         self.pending_jobs += 1;
         self.ctx.request_screenshot(move |image| {
             // Encoding takes a moment; keep it off the thread that delivers the screenshot.
-            std::thread::spawn(move || {
+            let fallback = reply.clone();
+            let failed_path = path.clone();
+            let spawned = reply.spawn("png", move |reply| {
                 let result = match crop_screenshot(&image, rect, pixels_per_point) {
                     Some((width, height, rgba)) => io::save_png(&path, width, height, &rgba),
                     None => Err(SaveError::Encode(
@@ -297,6 +299,12 @@ impl TradeApp {
                 };
                 reply.send(JobResult::PngSaved { path, result });
             });
+            if let Err(err) = spawned {
+                fallback.send(JobResult::PngSaved {
+                    path: failed_path,
+                    result: Err(SaveError::Encode(err)),
+                });
+            }
         });
         self.ctx.request_repaint();
     }

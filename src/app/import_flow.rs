@@ -299,6 +299,7 @@ impl TradeApp {
 impl TradeApp {
     /// Links rows that are already in memory, as the end of an import does (one undoable
     /// edit). For benchmarks and tests that build large tables without a file.
+    #[doc(hidden)]
     pub fn link_dataset(&mut self, link: DatasetLink, table: Arc<TradeTable>) {
         let main = dataset::main_country(&table);
         self.pending_import = Some(PendingImport {

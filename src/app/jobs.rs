@@ -44,6 +44,22 @@ impl<T> Reply<T> {
     }
 }
 
+impl<T: Send + 'static> Reply<T> {
+    /// Runs `work` on a new thread named `name`, reporting through this reply (for work
+    /// started where only the reply is at hand, e.g. a screenshot callback).
+    pub fn spawn(
+        self,
+        name: &str,
+        work: impl FnOnce(Reply<T>) + Send + 'static,
+    ) -> Result<(), String> {
+        std::thread::Builder::new()
+            .name(format!("trade-explorer-{name}"))
+            .spawn(move || work(self))
+            .map(|_| ())
+            .map_err(|e| format!("could not start a background task: {e}"))
+    }
+}
+
 impl<T: Send + 'static> Jobs<T> {
     /// A reply handle for work started elsewhere (a callback, a watcher).
     pub fn reply(&self, ctx: &egui::Context) -> Reply<T> {
@@ -61,12 +77,7 @@ impl<T: Send + 'static> Jobs<T> {
         ctx: &egui::Context,
         work: impl FnOnce(Reply<T>) + Send + 'static,
     ) -> Result<(), String> {
-        let reply = self.reply(ctx);
-        std::thread::Builder::new()
-            .name(format!("trade-explorer-{name}"))
-            .spawn(move || work(reply))
-            .map(|_| ())
-            .map_err(|e| format!("could not start a background task: {e}"))
+        self.reply(ctx).spawn(name, work)
     }
 
     /// The results delivered so far, without waiting.
