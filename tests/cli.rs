@@ -260,6 +260,64 @@ fn convert_links_a_data_file_or_copies_its_rows() {
     assert_eq!(trade_explorer::load_document(&again).unwrap(), doc);
 }
 
+/// The `total_trade_usd` of `check --json FILE`.
+fn checked_total(path: &Path) -> (serde_json::Value, f64) {
+    let out = run(&["check", "--json", path.to_str().unwrap()]);
+    let report: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().next().unwrap_or("")).unwrap();
+    let total = report["total_trade_usd"].as_f64().unwrap();
+    (report, total)
+}
+
+#[test]
+fn chapters_at_different_depths_count_once_in_the_file_and_in_its_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deu_imports.csv");
+    // German imports as a real extract gives them: chapter 08 as HS2, chapter 09 only as
+    // the heading 0901 with one of its products below it, chapter 30 only as one HS6 code;
+    // and from "Other Asia, nes" (S19) a TOTAL with one chapter of detail.
+    std::fs::write(
+        &path,
+        "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value\n\
+         2023,DEU,CHN,M,08,100\n\
+         2023,DEU,CHN,M,0901,50\n\
+         2023,DEU,CHN,M,090111,30\n\
+         2023,DEU,CHN,M,300490,20\n\
+         2023,DEU,S19,M,TOTAL,70\n\
+         2023,DEU,S19,M,85,40\n",
+    )
+    .unwrap();
+    // Hand-computed by the rule (a row counts when no ancestor of its code is in its
+    // group): 08 + 0901 + 300490 (090111 is detail of 0901) + TOTAL (85 is detail): 240.
+    // The old "coarsest level present" rule gave 100 + 70.
+    let (report, total) = checked_total(&path);
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(total, 240.0, "{report}");
+
+    let copied = dir.path().join("copied.ron");
+    let out = run(&[
+        "convert",
+        path.to_str().unwrap(),
+        copied.to_str().unwrap(),
+        "--copy-rows",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (report, total) = checked_total(&copied);
+    assert_eq!(
+        total, 240.0,
+        "the copy totals what the file totals: {report}"
+    );
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(
+        report["problems"],
+        serde_json::json!([]),
+        "S19 is declared as a group: {report}"
+    );
+    let doc = trade_explorer::load_document(&copied).unwrap();
+    let s19 = doc.countries.iter().find(|c| c.code == "S19").unwrap();
+    assert!(s19.group);
+}
+
 #[test]
 fn convert_explains_what_it_cannot_read_or_write() {
     let dir = tempfile::tempdir().unwrap();

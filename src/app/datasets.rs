@@ -406,7 +406,7 @@ fn compute(
                 *year,
                 key.drill.as_deref(),
             );
-            if !products.exports.is_empty() || !products.imports.is_empty() || key.drill.is_some() {
+            if products.has_products() {
                 out.products = Some(products);
             }
         }

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod explore;
 pub mod fields;
 pub mod format;
+pub mod hierarchy;
 pub mod hs;
 pub mod list;
 pub mod products;

@@ -27,7 +27,9 @@ pub struct Summary {
     pub country_codes: BTreeSet<String>,
     /// Every year a trade record or indicator covers, sorted.
     pub years: BTreeSet<i32>,
-    /// Sum of the values of all trade volume records, in US dollars.
+    /// Sum of the values of the trade volume records that count towards totals, in US
+    /// dollars: a record with a category that is detail of another record of its (year,
+    /// reporter, partner, flow) is not added again (see [`crate::model::hierarchy`]).
     ///
     /// Exports, imports and totals are summed alike: this is a checksum of what the file
     /// holds, not a statement about any country's trade.
@@ -41,11 +43,14 @@ impl Summary {
         let mut codes: HashSet<&str> = HashSet::new();
         let mut years = BTreeSet::new();
         let mut total = 0.0;
-        for t in &doc.trade {
+        let counting = crate::model::hierarchy::counting_records(doc);
+        for (t, counts) in doc.trade.iter().zip(counting) {
             codes.insert(&t.reporter);
             codes.insert(&t.partner);
             years.extend(t.year);
-            total += t.value_usd.filter(|v| v.is_finite()).unwrap_or(0.0);
+            if counts {
+                total += t.value_usd.filter(|v| v.is_finite()).unwrap_or(0.0);
+            }
         }
         for v in &doc.investments {
             codes.extend(v.parties.iter().map(String::as_str));
@@ -135,5 +140,40 @@ mod tests {
         assert_eq!(s.years.iter().copied().collect::<Vec<_>>(), [2020, 2024]);
         assert_eq!(s.year_range(), "2020–2024");
         assert!((s.total_trade_usd - 55.2e6).abs() < 1e-6);
+    }
+
+    #[test]
+    fn categorised_records_are_detail_of_their_total_and_of_their_chapter() {
+        let mut doc = Document::new();
+        let rows: [(u32, Flow, Option<&str>, f64); 8] = [
+            // PAK -> KAZ exports 2024: a total of 100 with chapters and a heading: 100.
+            (1, Flow::Export, None, 100.0),
+            (2, Flow::Export, Some("08"), 60.0),
+            (3, Flow::Export, Some("0805"), 45.0),
+            (4, Flow::Export, Some("30"), 30.0),
+            // Imports 2024: no total; chapter 07 and heading 0805 of another chapter (both
+            // count), heading 0701 under 07 (detail): 40 + 12.
+            (5, Flow::Import, Some("07"), 40.0),
+            (6, Flow::Import, Some("0701"), 25.0),
+            (7, Flow::Import, Some("0805"), 12.0),
+            // A reported total flow: its own group.
+            (8, Flow::Total, None, 150.0),
+        ];
+        for (id, flow, category, value) in rows {
+            doc.trade.push(TradeVolume {
+                id,
+                year: Some(2024),
+                reporter: "PAK".into(),
+                partner: "KAZ".into(),
+                flow,
+                category: category.map(str::to_owned),
+                value_usd: Some(value),
+                quantity: None,
+                source: None,
+                note: String::new(),
+            });
+        }
+        // Hand-computed: 100 (exports) + 40 + 12 (imports) + 150 (total flow).
+        assert_eq!(Summary::of(&doc).total_trade_usd, 302.0);
     }
 }

@@ -135,6 +135,37 @@ pub fn to_records(
     out
 }
 
+/// Country codes the copied records use that are neither ISO codes nor declared in `doc`
+/// (Comtrade's S19 "Other Asia, nes", BACI's numeric codes of areas): declared as groups
+/// with the name the file gives, so that the document validates as the import did.
+fn undeclared_codes(
+    doc: &crate::model::document::Document,
+    table: &TradeTable,
+    records: &[crate::model::document::TradeVolume],
+) -> Vec<crate::model::document::CountryEntry> {
+    let used: std::collections::BTreeSet<&str> = records
+        .iter()
+        .flat_map(|t| [t.reporter.as_str(), t.partner.as_str()])
+        .filter(|c| !crate::model::country::is_known(doc, c))
+        .collect();
+    used.into_iter()
+        .map(|code| {
+            let name = table
+                .countries
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| c.name.clone())
+                .filter(|n| !n.is_empty() && n != code)
+                .unwrap_or_else(|| format!("{code} (as the imported file names it)"));
+            crate::model::document::CountryEntry {
+                code: code.to_owned(),
+                name,
+                group: true,
+            }
+        })
+        .collect()
+}
+
 /// The edit that copies `table` into `doc` as editable records: a source naming the file,
 /// categories for new product codes, and the records of [`to_records`]. Returns the edit,
 /// the number of trade records and the number of rows not copied.
@@ -162,8 +193,17 @@ pub fn copy_rows_edit(
     let categories = doc.categories.len();
     let trade = doc.trade.len();
     let records = copied.trade.len();
+    let groups = undeclared_codes(doc, table, &copied.trade);
+    let countries = doc.countries.len();
     let edit = Edit::Batch(vec![
         Edit::Insert(vec![(doc.sources.len(), Record::Source(source))]),
+        Edit::Insert(
+            groups
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (countries + i, Record::Country(c)))
+                .collect(),
+        ),
         Edit::Insert(
             copied
                 .categories

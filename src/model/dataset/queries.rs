@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::table::*;
+use crate::model::hierarchy;
 
 /// Total trade (rows that count in totals) of every (reporter, partner) pair over all
 /// years, as ((reporter, partner), US dollars), largest first.
@@ -128,10 +129,45 @@ pub fn focus_sums(table: &TradeTable, focus: &str) -> FocusSums {
 /// (product code, US dollars) pairs, largest first.
 pub type ProductValues = Vec<(String, f64)>;
 
-/// Value by product of what `a` exports to and imports from `b` (rows that count in
-/// product breakdowns), for one year, with the product codes rolled up to `digits`
-/// (2 for HS chapters, 4 for headings, 6 for products) and, when `within` is given, only
-/// products whose code starts with it.
+/// What `a` exports to and imports from `b` in `year`, product by product, at `digits`
+/// digits below `within` (see [`hierarchy::breakdown`]): the rows `a` reports (or, in a
+/// reconciled table such as BACI, the rows of each direction), so that a breakdown is one
+/// source's view; mirror figures are left to the totals.
+pub fn pair_breakdowns(
+    table: &TradeTable,
+    a: &str,
+    b: &str,
+    year: u16,
+    within: Option<&str>,
+    digits: usize,
+) -> (hierarchy::Breakdown, hierarchy::Breakdown) {
+    let (Some(ai), Some(bi)) = (table.country_index(a), table.country_index(b)) else {
+        return Default::default();
+    };
+    let mut exports: Vec<(&str, f64)> = Vec::new();
+    let mut imports: Vec<(&str, f64)> = Vec::new();
+    for i in 0..table.len() {
+        if table.year[i] != year {
+            continue;
+        }
+        let (r, p) = (table.reporter[i], table.partner[i]);
+        let flow = RowFlow::from_bits(table.flow[i]);
+        let side = match (flow, r == ai && p == bi, r == bi && p == ai) {
+            (RowFlow::Export, true, _) => &mut exports,
+            (RowFlow::Import, true, _) => &mut imports,
+            (RowFlow::Export, _, true) if table.reconciled => &mut imports,
+            _ => continue,
+        };
+        let code = table.products[table.product[i] as usize].code.as_str();
+        side.push((code, table.value[i]));
+    }
+    (
+        hierarchy::breakdown(exports, within, digits),
+        hierarchy::breakdown(imports, within, digits),
+    )
+}
+
+/// [`pair_breakdowns`] as (code, value) lists, largest first.
 pub fn pair_products(
     table: &TradeTable,
     a: &str,
@@ -140,38 +176,9 @@ pub fn pair_products(
     digits: usize,
     within: Option<&str>,
 ) -> (ProductValues, ProductValues) {
-    let (Some(ai), Some(bi)) = (table.country_index(a), table.country_index(b)) else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut exports: HashMap<String, f64> = HashMap::new();
-    let mut imports: HashMap<String, f64> = HashMap::new();
-    for i in 0..table.len() {
-        if table.year[i] != year || table.flow[i] & FLAG_IN_PRODUCTS == 0 {
-            continue;
-        }
-        let (r, p) = (table.reporter[i], table.partner[i]);
-        let flow = RowFlow::from_bits(table.flow[i]);
-        // Exports of a to b: a reports X to b, or (reconciled) a → b; mirror figures are
-        // left to the totals, so that a breakdown is one source's view.
-        let side = match (flow, r == ai && p == bi, r == bi && p == ai) {
-            (RowFlow::Export, true, _) => &mut exports,
-            (RowFlow::Import, true, _) => &mut imports,
-            (RowFlow::Export, _, true) if table.reconciled => &mut imports,
-            _ => continue,
-        };
-        let code = &table.products[table.product[i] as usize].code;
-        if within.is_some_and(|w| !code.starts_with(w)) {
-            continue;
-        }
-        let key = code.get(..digits.min(code.len())).unwrap_or(code);
-        *side.entry(key.to_owned()).or_default() += table.value[i];
-    }
-    let sorted = |m: HashMap<String, f64>| {
-        let mut v: Vec<(String, f64)> = m.into_iter().collect();
-        v.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        v
-    };
-    (sorted(exports), sorted(imports))
+    let (exports, imports) = pair_breakdowns(table, a, b, year, within, digits);
+    let values = |b: hierarchy::Breakdown| b.nodes.into_iter().map(|n| (n.code, n.value)).collect();
+    (values(exports), values(imports))
 }
 
 /// Which rows of a dataset to list in its rows table.

@@ -5,7 +5,9 @@
 //! Per row: year (u16), reporter (u16), partner (u16), flow and flags (u8), product (u32),
 //! value in US dollars (f64) and quantity (f32, NaN when missing): 23 bytes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use crate::model::hierarchy;
 
 /// The flow of a row, as the reporter states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -285,62 +287,93 @@ impl TradeTable {
     /// Sets [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] on every row, so that sums never
     /// count World, sub-flows or an aggregate row together with its detail rows.
     ///
-    /// Within each (year, reporter, partner, flow) group: totals use the TOTAL row when
-    /// there is one, else the rows of the most aggregated level present; product
-    /// breakdowns use the rows of the finest level present.
+    /// The rule of [`crate::model::hierarchy`]: within each (year, reporter, partner,
+    /// flow) group, a row counts towards totals exactly when no ancestor of its product
+    /// code (TOTAL, or an HS code that prefixes it) is present in the group. Every product
+    /// row but TOTAL may appear in product breakdowns, which apply the same rule level by
+    /// level.
     pub fn compute_flags(&mut self) {
-        let levels: Vec<u8> = self.products.iter().map(DatasetProduct::level).collect();
         let world: Vec<bool> = self.countries.iter().map(|c| c.world).collect();
-        let first = levels.first().copied();
-        let uniform = levels.iter().all(|l| Some(*l) == first);
-        let n = self.len();
-        if uniform {
-            // Every row at the same level (BACI, most downloads): no grouping needed.
-            for i in 0..n {
-                let flow = RowFlow::from_bits(self.flow[i]);
-                let mut bits = self.flow[i] & FLOW_MASK;
-                let is_world =
-                    world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
-                if flow.counts_in_totals() && !is_world {
-                    bits |= FLAG_IN_TOTALS;
-                }
-                if !is_world {
-                    bits |= FLAG_IN_PRODUCTS;
-                }
-                self.flow[i] = bits;
+        let ancestors = self.ancestor_products();
+        let is_total: Vec<bool> = self
+            .products
+            .iter()
+            .map(|p| hierarchy::is_total(&p.code))
+            .collect();
+        // Rows of an ancestor product, by group: only those can hide other rows.
+        let mut present: HashSet<(u16, u16, u16, u8, u32)> = HashSet::new();
+        if ancestors.iter().any(|a| !a.is_empty()) {
+            let mut is_ancestor = vec![false; self.products.len()];
+            for &a in ancestors.iter().flatten() {
+                is_ancestor[a as usize] = true;
             }
-            return;
+            for i in 0..self.len() {
+                let p = self.product[i];
+                if is_ancestor[p as usize] {
+                    present.insert(self.group_of(i, p));
+                }
+            }
         }
-        // Mixed levels: find each group's coarsest and finest level first.
-        let mut bounds: HashMap<(u16, u16, u16, u8), (u8, u8)> = HashMap::new();
-        for i in 0..n {
-            let key = (
-                self.year[i],
-                self.reporter[i],
-                self.partner[i],
-                self.flow[i] & FLOW_MASK,
-            );
-            let level = levels[self.product[i] as usize];
-            let entry = bounds.entry(key).or_insert((level, level));
-            entry.0 = entry.0.min(level);
-            entry.1 = entry.1.max(level);
-        }
-        for i in 0..n {
+        for i in 0..self.len() {
             let bits = self.flow[i] & FLOW_MASK;
-            let key = (self.year[i], self.reporter[i], self.partner[i], bits);
-            let level = levels[self.product[i] as usize];
-            let (coarsest, finest) = bounds.get(&key).copied().unwrap_or((level, level));
+            let p = self.product[i];
             let is_world =
                 world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
+            let hidden = ancestors[p as usize]
+                .iter()
+                .any(|&a| present.contains(&self.group_of(i, a)));
             let mut flags = bits;
-            if level == coarsest && RowFlow::from_bits(bits).counts_in_totals() && !is_world {
+            if !is_world && !hidden && RowFlow::from_bits(bits).counts_in_totals() {
                 flags |= FLAG_IN_TOTALS;
             }
-            if level == finest && level > 0 && !is_world {
+            if !is_world && !is_total[p as usize] {
                 flags |= FLAG_IN_PRODUCTS;
             }
             self.flow[i] = flags;
         }
+    }
+
+    /// (year, reporter, partner, flow, product `p`) of row `i`.
+    fn group_of(&self, i: usize, p: u32) -> (u16, u16, u16, u8, u32) {
+        (
+            self.year[i],
+            self.reporter[i],
+            self.partner[i],
+            self.flow[i] & FLOW_MASK,
+            p,
+        )
+    }
+
+    /// For each product of the dictionary, the products of the dictionary that are its
+    /// ancestors (TOTAL, and the HS codes that prefix it).
+    fn ancestor_products(&self) -> Vec<Vec<u32>> {
+        let index: HashMap<&str, u32> = self
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.as_str(), i as u32))
+            .collect();
+        let totals: Vec<u32> = self
+            .products
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| hierarchy::is_total(&p.code))
+            .map(|(i, _)| i as u32)
+            .collect();
+        self.products
+            .iter()
+            .map(|p| {
+                if hierarchy::is_total(&p.code) {
+                    return Vec::new();
+                }
+                let mut found = totals.clone();
+                if hierarchy::is_hs(&p.code) {
+                    found
+                        .extend((2..p.code.len()).filter_map(|n| index.get(&p.code[..n]).copied()));
+                }
+                found
+            })
+            .collect()
     }
 
     /// Sum of the values of rows that count in totals.
