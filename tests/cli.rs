@@ -319,6 +319,34 @@ fn chapters_at_different_depths_count_once_in_the_file_and_in_its_copy() {
 }
 
 #[test]
+fn check_fails_on_control_characters_and_names_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.ron");
+    let mut doc = trade_explorer::bundled_document();
+    doc.facts[0].text.insert(4, '\0');
+    trade_explorer::save_document(&path, &doc).unwrap();
+    let out = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("U+0000 (NUL)"), "{text}");
+    assert!(text.contains("text"), "{text}");
+}
+
+#[test]
+fn a_truncated_document_is_reported_as_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.ron");
+    let text = std::fs::read_to_string(bundled()).unwrap();
+    let at = text.find("partner:").unwrap() + 3;
+    std::fs::write(&path, &text[..at]).unwrap();
+    let out = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("looks truncated"), "{text}");
+    assert!(!text.contains("Unexpected field"), "{text}");
+}
+
+#[test]
 fn convert_explains_what_it_cannot_read_or_write() {
     let dir = tempfile::tempdir().unwrap();
     let unknown = dir.path().join("unknown.csv");

@@ -77,6 +77,18 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// The text ends in the middle of a record (cut short while downloading or copying).
+    #[error("{}:{}:{}: the file ends in the middle of a record and looks truncated (cut short while it was downloaded or copied?){}", .path.display(), .line, .column, .backup.as_ref().map_or_else(String::new, |b| format!("; the previous version {} is beside it", b.display())))]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Line where it ends (1-based).
+        line: usize,
+        /// Column where it ends (1-based).
+        column: usize,
+        /// The `.bak` copy beside it, when there is one.
+        backup: Option<PathBuf>,
+    },
     /// The file was written by a newer version of the app.
     #[error("{}: this file has format version {found}, but this version of Trade Explorer reads versions up to {supported}; open it with a newer Trade Explorer", .path.display())]
     NewerVersion {
@@ -107,9 +119,9 @@ impl LoadError {
     /// Line and column of the error in the file, when it has one.
     pub fn location(&self) -> Option<(usize, usize)> {
         match self {
-            LoadError::Syntax { line, column, .. } | LoadError::NotUtf8 { line, column, .. } => {
-                Some((*line, *column))
-            }
+            LoadError::Syntax { line, column, .. }
+            | LoadError::NotUtf8 { line, column, .. }
+            | LoadError::Truncated { line, column, .. } => Some((*line, *column)),
             _ => None,
         }
     }
@@ -210,6 +222,15 @@ pub enum ParseError {
         /// What is wrong.
         message: String,
     },
+    /// The text ends in the middle of a record: the file looks cut short.
+    Truncated {
+        /// Line where it ends.
+        line: usize,
+        /// Column where it ends.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
     /// The text declares a newer format version.
     NewerVersion(u32),
     /// The text has no `format_version`.
@@ -228,6 +249,26 @@ impl ParseError {
         }
     }
 
+    /// A RON error in `text`: [`ParseError::Truncated`] when it is at the very end of the
+    /// text (an unexpected end, or a field name or value cut off by the end), else
+    /// [`ParseError::Syntax`].
+    pub(crate) fn of_text(err: ron::error::SpannedError, text: &str) -> Self {
+        let trimmed = text.trim_end();
+        let end_line = 1 + trimmed.matches('\n').count();
+        let end_col = 1 + trimmed.chars().rev().take_while(|&c| c != '\n').count();
+        // An error on the last line of a text whose brackets or strings are still open
+        // at its end is the end cutting a record off.
+        let on_last_line = err.span.start.line >= end_line || err.span.end.line >= end_line;
+        if matches!(err.code, ron::Error::Eof) || (on_last_line && ends_open(trimmed)) {
+            return ParseError::Truncated {
+                line: end_line,
+                column: end_col,
+                message: err.code.to_string(),
+            };
+        }
+        ParseError::syntax(err)
+    }
+
     /// The error as a [`LoadError`] about the file `path`.
     pub(crate) fn at(self, path: &Path) -> LoadError {
         let path = path.to_path_buf();
@@ -242,6 +283,15 @@ impl ParseError {
                 column,
                 message,
             },
+            ParseError::Truncated { line, column, .. } => {
+                let backup = super::backup_path(&path);
+                LoadError::Truncated {
+                    backup: backup.is_file().then_some(backup),
+                    path,
+                    line,
+                    column,
+                }
+            }
             ParseError::NewerVersion(found) => LoadError::NewerVersion {
                 path,
                 found,
@@ -251,6 +301,41 @@ impl ParseError {
             ParseError::TextTooLong(bytes) => LoadError::TextTooLong { path, bytes },
         }
     }
+}
+
+/// Whether `text` ends inside a string, a comment or an unclosed bracket, as a document
+/// cut short does (a whole one closes its root `(`).
+fn ends_open(text: &str) -> bool {
+    let mut depth = 0i64;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // A string: to its closing quote, skipping escaped characters.
+                loop {
+                    match chars.next() {
+                        None => return true,
+                        Some('\\') => {
+                            chars.next();
+                        }
+                        Some('"') => break,
+                        Some(_) => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// Parses the text of a document file.
@@ -265,7 +350,7 @@ pub fn parse_document(text: &str) -> Result<Document, ParseError> {
     }
     let doc = options
         .from_str::<Document>(text)
-        .map_err(ParseError::syntax)?;
+        .map_err(|e| ParseError::of_text(e, text))?;
     // Only a text that long can hold such a string: skip the walk for ordinary files.
     if text.len() > MAX_TEXT_BYTES {
         let longest = longest_text(&doc);
@@ -626,6 +711,51 @@ mod tests {
             matches!(&err, ParseError::Syntax { message, .. } if message.contains("titel")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_document_cut_short_anywhere_says_it_looks_truncated() {
+        let text = document_to_ron(&crate::io::bundled_document()).unwrap();
+        // Cut after the version field (before it, the file has no version to read).
+        let start = text.find("format_version").unwrap() + 40;
+        let cuts: Vec<usize> = (start..text.len() - 1)
+            .step_by(7)
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        assert!(cuts.len() > 100);
+        for cut in cuts {
+            let err = parse_document(&text[..cut]).unwrap_err();
+            assert!(
+                matches!(err, ParseError::Truncated { .. }),
+                "cut at {cut} ({:?}): {err:?}",
+                &text[cut.saturating_sub(20)..cut]
+            );
+        }
+        // Cut in the middle of a field name, as in a download that stopped there.
+        let at = text.find("partner: \"KAZ\"").unwrap() + 3;
+        let err = parse_document(&text[..at]).unwrap_err();
+        assert!(matches!(err, ParseError::Truncated { .. }), "{err:?}");
+        // An error in the middle is not called truncation.
+        let typo = text.replacen("partner:", "partnr:", 1);
+        assert!(matches!(
+            parse_document(&typo),
+            Err(ParseError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn a_truncated_file_names_its_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.ron");
+        save_document(&path, &crate::io::bundled_document()).unwrap();
+        save_document(&path, &crate::io::bundled_document()).unwrap(); // makes cut.ron.bak
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, &text[..text.len() / 2]).unwrap();
+        let err = load_document(&path).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("looks truncated"), "{message}");
+        assert!(message.contains("cut.ron.bak"), "{message}");
+        assert!(err.location().is_some());
     }
 
     #[test]

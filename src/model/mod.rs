@@ -19,6 +19,7 @@ pub mod products;
 pub mod record;
 pub mod summary;
 pub mod table;
+pub mod texts;
 pub mod validate;
 
 pub use date::PartialDate;

@@ -159,6 +159,21 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// Control characters in a text field: an error (the file still opens).
+    fn text(&mut self, record: &RecordRef, field: &'static str, text: &str) {
+        if let Some(c) = super::texts::control_char(text) {
+            self.push(
+                Severity::Error,
+                record,
+                field,
+                format!(
+                    "the text contains the control character {}, a sign of a damaged file; retype it",
+                    super::texts::describe_control(c)
+                ),
+            );
+        }
+    }
+
     fn year(&mut self, record: &RecordRef, field: &'static str, year: i32) {
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
             self.push(
@@ -276,6 +291,7 @@ impl<'a> Checker<'a> {
         let start = self.problems.len();
         let r = rec(view.kind(), index, "");
         self.record_checks(view, &r);
+        super::texts::each_text(view, |field, text| self.text(&r, field, text));
         if self.problems.len() > start {
             let key = view.key();
             for problem in &mut self.problems[start..] {
@@ -537,6 +553,9 @@ pub fn validate(doc: &Document) -> Vec<Problem> {
             "the document has no title".into(),
         );
     }
+    let document = rec(RecordKind::Document, 0, "");
+    c.text(&document, "title", &doc.title);
+    c.text(&document, "notes", &doc.notes);
     c.duplicate_ids(RecordKind::Source, &doc.sources, |s| s.id);
     c.duplicate_ids(RecordKind::Country, &doc.countries, |e| e.code.as_str());
     c.duplicate_ids(RecordKind::Category, &doc.categories, |k| k.code.as_str());
@@ -758,6 +777,47 @@ mod tests {
         assert!(
             text.starts_with("error: trade record 7 (#1), value_usd:"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_any_text_are_errors_naming_record_and_field() {
+        let mut doc = crate::bundled_document();
+        doc.trade[2].note = "damaged\0here".into();
+        doc.investments[0].parties.push("PA\u{1}K".into());
+        doc.title.push('\u{7}');
+        let problems = validate(&doc);
+        let found: Vec<(RecordKind, &str, &str)> = problems
+            .iter()
+            .filter(|p| p.message.contains("control character"))
+            .map(|p| (p.record.kind, p.record.key.as_str(), p.field))
+            .collect();
+        let trade_key = doc.trade[2].id.to_string();
+        let investment_key = doc.investments[0].id.to_string();
+        assert!(
+            found.contains(&(RecordKind::Trade, trade_key.as_str(), "note")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(RecordKind::Investment, investment_key.as_str(), "parties")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(RecordKind::Document, "", "title")),
+            "{found:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .filter(|p| p.message.contains("control character"))
+                .all(|p| p.severity == Severity::Error)
+        );
+        assert!(problems.iter().any(|p| p.message.contains("U+0000 (NUL)")));
+        // The bundled document has none.
+        assert!(
+            validate(&crate::bundled_document())
+                .iter()
+                .all(|p| !p.message.contains("control character"))
         );
     }
 }
