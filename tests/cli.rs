@@ -4,9 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs the binary in the folder `dir`.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
     // Caches and settings go to a folder of the test's own, never the user's home.
     let home = tempfile::tempdir().expect("a temporary folder");
     Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
+        .current_dir(dir)
         .args(args)
         .env("HOME", home.path())
         .env("XDG_CACHE_HOME", home.path().join("cache"))
@@ -344,6 +350,49 @@ fn a_truncated_document_is_reported_as_truncated() {
     let text = stdout(&out);
     assert!(text.contains("looks truncated"), "{text}");
     assert!(!text.contains("Unexpected field"), "{text}");
+}
+
+#[test]
+fn companion_code_lists_are_found_by_relative_absolute_and_linked_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("BACI_HS92_Y2022_V202401.csv");
+    std::fs::write(
+        &data,
+        "t,i,j,k,v,q\n2022,586,999,080510,10,\n2022,586,380,080510,2,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("country_codes_V202401.csv"),
+        "country_code,country_name,country_iso2,country_iso3\n586,Pakistan,PK,PAK\n999,Testland,,TST\n",
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let link = elsewhere.path().join("baci.csv");
+    std::os::unix::fs::symlink(&data, &link).unwrap();
+    let report = |out: Output| -> serde_json::Value {
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap()
+    };
+    let relative = report(run_in(
+        dir.path(),
+        &["check", "--json", "BACI_HS92_Y2022_V202401.csv"],
+    ));
+    let absolute = report(run(&["check", "--json", data.to_str().unwrap()]));
+    let linked = report(run(&["check", "--json", link.to_str().unwrap()]));
+    for r in [&relative, &absolute, &linked] {
+        // 999 comes from the companion list (named there; TST is no ISO code, so it is
+        // listed), 380 (Italy) from ISO 3166-1 numeric.
+        assert_eq!(
+            r["unknown_countries"],
+            serde_json::json!(["TST (Testland)"]),
+            "{r}"
+        );
+        assert_eq!(
+            r["country_codes"],
+            serde_json::json!(["ITA", "PAK", "TST"]),
+            "{r}"
+        );
+    }
 }
 
 #[test]

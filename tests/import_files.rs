@@ -309,8 +309,33 @@ fn baci_values_are_thousands_and_codes_follow_the_companion_file() {
         outcome
             .codes_origin
             .unwrap()
-            .ends_with("country_codes_V202501.csv")
+            .starts_with("country_codes_V202501.csv beside the file")
     );
+}
+
+#[test]
+fn codes_missing_from_the_companion_list_fall_back_to_iso_numeric() {
+    let dir = tempfile::tempdir().unwrap();
+    // 380 (Italy) and 276 (Germany) are not in this release's list, but are ISO 3166-1
+    // numeric codes; 999 is known to none of the lists.
+    let data =
+        "t,i,j,k,v,q\n2022,586,380,080510,10,\n2022,276,586,010121,5,\n2022,586,999,030211,2,\n";
+    let path = write(dir.path(), "BACI_HS92_Y2022_V202401.csv", data.as_bytes());
+    write(
+        dir.path(),
+        "country_codes_V202401.csv",
+        b"country_code,country_name,country_iso2,country_iso3\n586,Pakistan,PK,PAK\n",
+    );
+    let outcome = import(&path).unwrap();
+    let t = &outcome.table;
+    assert_eq!(country(t, t.partner[0]), "ITA");
+    assert_eq!(country(t, t.reporter[1]), "DEU");
+    assert_eq!(
+        outcome.unknown_countries,
+        vec!["N999 (Unknown code 999)".to_owned()]
+    );
+    let origin = outcome.codes_origin.unwrap();
+    assert!(origin.contains("then the built-in table"), "{origin}");
 }
 
 #[test]

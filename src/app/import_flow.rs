@@ -226,6 +226,7 @@ impl TradeApp {
             rows_rejected: outcome.rows_rejected,
             rejected: outcome.rejected,
             unknown_countries: outcome.unknown_countries,
+            codes_origin: outcome.codes_origin,
             can_copy: outcome.table.len() <= COPY_LIMIT,
             copy_rows: false,
         };

@@ -120,6 +120,9 @@ pub struct ImportReview {
     pub rejected: Vec<(u64, String)>,
     /// Country codes that are not ISO codes, kept as written.
     pub unknown_countries: Vec<String>,
+    /// Where numeric country codes were looked up (and where the lists disagree), when the
+    /// file has numeric codes.
+    pub codes_origin: Option<String>,
     /// Whether the rows may be copied into the document (small imports only).
     pub can_copy: bool,
     /// The user's choice: copy the rows as editable records instead of linking the file.

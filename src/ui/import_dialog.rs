@@ -276,6 +276,10 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
                 review.unknown_countries.join(", ")
             ));
         }
+        if let Some(origin) = &review.codes_origin {
+            ui.add(egui::Label::new(format!("Numeric country codes from: {origin}")).wrap())
+                .on_hover_text("Where the numeric codes of the file were looked up");
+        }
         ui.add_space(6.0);
         if review.can_copy {
             ui.checkbox(

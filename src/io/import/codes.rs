@@ -85,25 +85,51 @@ impl CodeTable {
         }
     }
 
-    /// BACI's `country_codes_V*.csv` beside `data_file`, if there is one that reads.
+    /// BACI's `country_codes_V*.csv` beside `data_file`, if there is one that reads,
+    /// completed by the built-in table for the codes it lacks (see [`CodeTable::fill_from`]).
     pub fn baci_companion(data_file: &Path) -> Option<CodeTable> {
-        let folder = data_file.parent()?;
-        let mut candidates: Vec<_> = std::fs::read_dir(folder)
-            .ok()?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("country_codes_V") && n.ends_with(".csv"))
-            })
-            .collect();
-        candidates.sort();
-        let path = candidates.pop()?;
+        let path = companion_file(data_file, "country_codes_V")?;
         let bytes = std::fs::read(&path).ok()?;
         let mut table = Self::parse_companion(&bytes)?;
-        table.origin = path.display().to_string();
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        table.fill_from(&Self::builtin(), &name);
         Some(table)
+    }
+
+    /// Adds the entries of `fallback` for codes this table lacks: a release's data read with
+    /// another release's code list still knows 380 is Italy. Where both know a code and say
+    /// different things, this table wins and the origin says so.
+    pub fn fill_from(&mut self, fallback: &CodeTable, name: &str) {
+        let mut added = 0usize;
+        let mut differ = Vec::new();
+        for (num, entry) in &fallback.entries {
+            match self.entries.get(num) {
+                None => {
+                    self.entries.insert(*num, entry.clone());
+                    added += 1;
+                }
+                Some(own) if own.code != entry.code && !own.unknown && !entry.unknown => {
+                    differ.push(format!(
+                        "{num}: {name} says {}, the built-in table {}",
+                        own.code, entry.code
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        differ.sort();
+        self.origin = format!(
+            "{name} beside the file, then the built-in table (ISO 3166-1 numeric) for {added} codes it lacks"
+        );
+        if !differ.is_empty() {
+            self.origin.push_str(&format!(
+                "; where they differ {name} is used ({})",
+                differ.join("; ")
+            ));
+        }
     }
 
     /// Reads a BACI country code file (any of its versions' column names).
@@ -172,6 +198,37 @@ impl CodeTable {
                 unknown: true,
             })
     }
+}
+
+/// The newest file beside `data_file` whose name starts with `prefix` and ends in `.csv`
+/// (BACI's `country_codes_V202401.csv`, `product_codes_HS92_V202401.csv`), found whether the
+/// data file is named by a relative path, an absolute one or a symbolic link (beside the
+/// link first, then beside the file it points to).
+pub fn companion_file(data_file: &Path, prefix: &str) -> Option<std::path::PathBuf> {
+    let given = match data_file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let real = std::fs::canonicalize(data_file)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    [Some(given), real]
+        .into_iter()
+        .flatten()
+        .find_map(|folder| {
+            let mut candidates: Vec<_> = std::fs::read_dir(&folder)
+                .ok()?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                        n.starts_with(prefix) && n.to_lowercase().ends_with(".csv")
+                    })
+                })
+                .collect();
+            candidates.sort();
+            candidates.pop()
+        })
 }
 
 #[cfg(test)]
