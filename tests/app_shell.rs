@@ -44,7 +44,7 @@ fn window_shows_the_dataset_title_and_the_trade_total() {
         "the title is shown"
     );
     harness.get_by_label("$53.7M");
-    harness.get_by_label("Total trade with the partners below, 2024");
+    harness.get_by_label("Total trade in 2024 (1 partner with a 2024 total)");
     assert_eq!(
         harness.state().window_title(),
         "Trade Explorer — Untitled.ron"

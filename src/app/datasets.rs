@@ -215,6 +215,7 @@ impl Datasets {
             key,
             name: link.name.clone(),
             countries: countries_of(&table),
+            country_names: names_of(&table),
             main_country,
             changed_since_link: false,
             status: DatasetStatus::Ready(table),
@@ -230,6 +231,7 @@ impl Datasets {
             name: link.name.clone(),
             status: DatasetStatus::Loading(None),
             countries: Vec::new(),
+            country_names: Vec::new(),
             main_country: None,
             changed_since_link: false,
             cancel: cancel.clone(),
@@ -288,6 +290,7 @@ impl Datasets {
                         match result {
                             Ok(loaded) => {
                                 e.countries = countries_of(&loaded.table);
+                                e.country_names = names_of(&loaded.table);
                                 e.main_country = loaded.main_country;
                                 e.changed_since_link = loaded.changed;
                                 e.status = DatasetStatus::Ready(loaded.table);
@@ -365,6 +368,17 @@ impl Datasets {
             self.agg_running = false;
         }
     }
+}
+
+/// (code, name) of the codes that are not ISO codes and that the file names.
+fn names_of(table: &TradeTable) -> Vec<(String, String)> {
+    table
+        .countries
+        .iter()
+        .filter(|c| !c.world && !c.name.is_empty() && c.name != c.code)
+        .filter(|c| !crate::model::country::is_iso_alpha3(&c.code))
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect()
 }
 
 fn countries_of(table: &TradeTable) -> Vec<String> {

@@ -50,6 +50,9 @@ pub struct LoadedDataset {
     pub status: DatasetStatus,
     /// Non-World country codes in the rows, for the focus picker.
     pub countries: Vec<String>,
+    /// Names the file (or its code list) gives to codes that are not ISO codes, such as
+    /// Comtrade's S19 "Other Asia, nes".
+    pub country_names: Vec<(String, String)>,
     /// The country with the most trade in the rows.
     pub main_country: Option<String>,
     /// True when the file's content is not what it was when it was linked.

@@ -1,7 +1,7 @@
 //! Everything the exploration views show, computed from the document when the document
 //! revision or the navigation changes, never on every frame.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::chart::ChartData;
 use crate::model::country::display_name;
@@ -76,9 +76,32 @@ pub struct ExploreData {
     pub focus_timeline: Option<ChartData>,
     /// Indicator charts of the focus country.
     pub indicator_charts: Vec<ChartData>,
+    /// Partners with a total in `partner_year`: those added up in `partners_total`.
+    pub partners_counted: HashSet<String>,
+    /// Names linked datasets give to codes that are not ISO codes.
+    pub dataset_names: HashMap<String, String>,
 }
 
 impl ExploreData {
+    /// How a country is named in the views: the document's name, else the ISO name, else
+    /// the name a linked dataset gives; a code that is not an ISO code keeps the code
+    /// beside its name ("Other Asia, nes (S19)").
+    pub fn name_of(&self, doc: &Document, code: &str) -> String {
+        let name = display_name(doc, code);
+        let named = if name != code {
+            Some(name)
+        } else {
+            self.dataset_names.get(code).map(String::as_str)
+        };
+        match named {
+            Some(name) if !crate::model::country::is_iso_alpha3(code) => {
+                format!("{name} ({code})")
+            }
+            Some(name) => name.to_owned(),
+            None => code.to_owned(),
+        }
+    }
+
     /// Recomputes what depends on `key`. Document-wide data (problems, summary, countries)
     /// is kept when only the navigation changed.
     pub fn update(
@@ -105,31 +128,34 @@ impl ExploreData {
             self.summary = Some(Summary::of(doc));
         }
         if doc_changed || self.key.dataset_generation != key.dataset_generation {
-            self.countries = explore::countries_in_use(doc);
+            self.dataset_names = datasets
+                .iter()
+                .flat_map(|e| e.country_names.iter().cloned())
+                .collect();
+            self.countries = explore::countries_in_use(doc)
+                .into_iter()
+                .map(|(code, _)| {
+                    let name = self.name_of(doc, &code);
+                    (code, name)
+                })
+                .collect();
             let mut known: HashSet<String> =
                 self.countries.iter().map(|(c, _)| c.clone()).collect();
-            let before = self.countries.len();
             for entry in datasets {
                 for code in &entry.countries {
                     if known.insert(code.clone()) {
-                        let name = display_name(doc, code).to_owned();
+                        let name = self.name_of(doc, code);
                         self.countries.push((code.clone(), name));
                     }
                 }
             }
-            if self.countries.len() > before {
-                self.countries
-                    .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            }
+            self.countries
+                .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
         }
         let focus = key.focus.as_deref();
         let partner = key.partner.as_deref();
-        self.focus_name = focus
-            .map(|f| display_name(doc, f).to_owned())
-            .unwrap_or_default();
-        self.partner_name = partner
-            .map(|p| display_name(doc, p).to_owned())
-            .unwrap_or_default();
+        self.focus_name = focus.map(|f| self.name_of(doc, f)).unwrap_or_default();
+        self.partner_name = partner.map(|p| self.name_of(doc, p)).unwrap_or_default();
         // One pass over the trade records for everything about the focus country.
         let mut trade = focus
             .map(|f| explore::focus_trade(doc, f))
@@ -145,6 +171,14 @@ impl ExploreData {
         self.partners = focus
             .map(|f| explore::partners_from(doc, f, &trade))
             .unwrap_or_default();
+        let names: Vec<String> = self
+            .partners
+            .iter()
+            .map(|row| self.name_of(doc, &row.code))
+            .collect();
+        for (row, name) in self.partners.iter_mut().zip(names) {
+            row.name = name;
+        }
         let pair = focus.zip(partner);
         let no_years = Vec::new();
         let pair_years = partner
@@ -166,13 +200,27 @@ impl ExploreData {
         self.partner_year = key
             .partner_year
             .filter(|y| self.partner_years.contains(y))
-            .or_else(|| self.partner_years.last().copied());
+            .or_else(|| explore::default_partner_year(&trade));
         self.partners_chart = focus
             .zip(self.partner_year)
             .map(|(f, year)| explore::partners_chart_from(doc, f, &trade, year));
         self.partners_total = self
             .partner_year
             .and_then(|year| explore::partners_total_from(&trade, year));
+        self.partners_counted = self
+            .partner_year
+            .map(|year| {
+                trade
+                    .years
+                    .iter()
+                    .filter(|(_, ys)| {
+                        ys.iter()
+                            .any(|y| y.year == year && y.total_value().is_some())
+                    })
+                    .map(|(code, _)| code.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         self.focus_deals = focus
             .map(|f| explore::deals_by_status(doc, f, None))
             .unwrap_or_default();

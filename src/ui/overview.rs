@@ -110,7 +110,14 @@ fn focus_country(
             ui.strong(explore.partners.len().to_string());
             ui.end_row();
             if let (Some(total), Some(year)) = (explore.partners_total, explore.partner_year) {
-                ui.label(format!("Total trade with the partners below, {year}"));
+                let with = explore.partners_counted.len();
+                ui.label(format!(
+                    "Total trade in {year} ({} with a {year} total)",
+                    format::count(with, "partner")
+                ))
+                .on_hover_text(
+                    "Only figures of that year are added up; choose another year under the partners chart",
+                );
                 ui.strong(format::usd_short(total))
                     .on_hover_text(format!("{} US dollars", format::usd_full(total)));
                 ui.end_row();
@@ -143,7 +150,7 @@ fn focus_country(
             }
         });
     ui.add_space(8.0);
-    ui.strong("Partners ranked by their latest total trade");
+    ui.strong("Partners ranked by their latest figure");
     egui::Grid::new("partner_ranking")
         .num_columns(3)
         .striped(true)
@@ -158,7 +165,20 @@ fn focus_country(
                 {
                     commands.push(Command::OpenPartner(partner.code.clone()));
                 }
-                ui.label(partner.key_figure());
+                let figure = partner.key_figure();
+                match (explore.partner_year, partner.latest) {
+                    (Some(year), Some(latest))
+                        if !explore.partners_counted.contains(&partner.code) =>
+                    {
+                        ui.weak(figure).on_hover_text(format!(
+                            "Not part of the {year} total above: no {year} total; the latest figure is {}",
+                            not_counted_reason(latest)
+                        ));
+                    }
+                    _ => {
+                        ui.label(figure);
+                    }
+                }
                 ui.end_row();
             }
         });
@@ -240,5 +260,15 @@ fn sources(ui: &mut egui::Ui, view: &AppView<'_>) {
                 ui.label(egui::RichText::new(&source.note).weak());
             });
         }
+    }
+}
+
+/// What a partner's latest figure is, for the note on why it is not added up.
+fn not_counted_reason(latest: crate::model::explore::LatestFigure) -> String {
+    use crate::model::explore::FigureKind;
+    match latest.kind {
+        FigureKind::Total => format!("from {}", latest.year),
+        FigureKind::ExportsOnly => format!("exports only, from {}", latest.year),
+        FigureKind::ImportsOnly => format!("imports only, from {}", latest.year),
     }
 }

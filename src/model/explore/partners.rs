@@ -76,6 +76,48 @@ pub(super) fn involves(v: &crate::model::document::Investment, code: &str) -> bo
     v.parties.iter().any(|p| p == code) || v.host.as_deref() == Some(code)
 }
 
+/// What a partner's key figure measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    /// Total trade (reported, or exports plus imports).
+    Total,
+    /// Only the focus country's exports to the partner are known that year.
+    ExportsOnly,
+    /// Only its imports from the partner are known that year.
+    ImportsOnly,
+}
+
+/// The value the data has for a pair in its latest year with one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatestFigure {
+    /// The year.
+    pub year: i32,
+    /// US dollars.
+    pub value: f64,
+    /// What it measures.
+    pub kind: FigureKind,
+}
+
+impl LatestFigure {
+    /// The latest year of `years` with any value: its total when both directions (or a
+    /// total) are known, else the one direction known.
+    pub fn of(years: &[PairYear]) -> Option<LatestFigure> {
+        years.iter().rev().find_map(|y| {
+            let (value, kind) = match (y.total_value(), y.best_exports(), y.best_imports()) {
+                (Some(total), _, _) => (total, FigureKind::Total),
+                (None, Some(x), None) => (x.value, FigureKind::ExportsOnly),
+                (None, None, Some(m)) => (m.value, FigureKind::ImportsOnly),
+                _ => return None,
+            };
+            Some(LatestFigure {
+                year: y.year,
+                value,
+                kind,
+            })
+        })
+    }
+}
+
 /// A partner of the focus country, for the partner list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerRow {
@@ -85,6 +127,8 @@ pub struct PartnerRow {
     pub name: String,
     /// Latest year with a total and that total in US dollars.
     pub latest_total: Option<(i32, f64)>,
+    /// The value the data has for the latest year with one (a total, or one direction).
+    pub latest: Option<LatestFigure>,
     /// Trade records between the pair.
     pub trade_records: usize,
     /// Investment and agreement records involving both.
@@ -92,10 +136,18 @@ pub struct PartnerRow {
 }
 
 impl PartnerRow {
-    /// The key figure shown beside the name: `$53.7M (2024)` or `3 records`.
+    /// The key figure shown beside the name: `$53.7M (2024)`, `imports $79.9M (2020)` when
+    /// only one direction is known, or `3 records` when there is no value at all.
     pub fn key_figure(&self) -> String {
-        match self.latest_total {
-            Some((year, value)) => format!("{} ({year})", format::usd_short(value)),
+        match self.latest {
+            Some(f) => {
+                let what = match f.kind {
+                    FigureKind::Total => "",
+                    FigureKind::ExportsOnly => "exports ",
+                    FigureKind::ImportsOnly => "imports ",
+                };
+                format!("{what}{} ({})", format::usd_short(f.value), f.year)
+            }
             None => format::count(self.trade_records + self.deals, "record"),
         }
     }
@@ -192,23 +244,23 @@ pub fn partners_from(doc: &Document, focus: &str, trade: &FocusTrade) -> Vec<Par
     let mut rows: Vec<PartnerRow> = codes
         .into_iter()
         .map(|code| {
-            let latest_total = trade.years.get(code).and_then(|years| {
-                years
-                    .iter()
-                    .rev()
-                    .find_map(|y| Some((y.year, y.total_value()?)))
-            });
+            let years = trade.years.get(code).map_or(&[][..], Vec::as_slice);
+            let latest_total = years
+                .iter()
+                .rev()
+                .find_map(|y| Some((y.year, y.total_value()?)));
             PartnerRow {
                 code: code.to_owned(),
                 name: display_name(doc, code).to_owned(),
                 latest_total,
+                latest: LatestFigure::of(years),
                 trade_records: trade_counts.get(code).copied().unwrap_or(0),
                 deals: deal_counts.get(code).copied().unwrap_or(0),
             }
         })
         .collect();
-    rows.sort_by(|a, b| match (a.latest_total, b.latest_total) {
-        (Some((_, va)), Some((_, vb))) => vb.total_cmp(&va).then(a.name.cmp(&b.name)),
+    rows.sort_by(|a, b| match (a.latest, b.latest) {
+        (Some(fa), Some(fb)) => fb.value.total_cmp(&fa.value).then(a.name.cmp(&b.name)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => (b.trade_records + b.deals)
@@ -233,6 +285,21 @@ pub fn partner_years_from(trade: &FocusTrade) -> Vec<i32> {
         .map(|y| y.year)
         .collect();
     years.into_iter().collect()
+}
+
+/// The year the partner figures add up by default: the one in which the most partners
+/// have a total (the focus country's data is most complete), the latest of those on a tie.
+pub fn default_partner_year(trade: &FocusTrade) -> Option<i32> {
+    let mut partners_by_year: BTreeMap<i32, usize> = BTreeMap::new();
+    for years in trade.years.values() {
+        for y in years.iter().filter(|y| y.total_value().is_some()) {
+            *partners_by_year.entry(y.year).or_default() += 1;
+        }
+    }
+    partners_by_year
+        .into_iter()
+        .max_by_key(|&(year, n)| (n, year))
+        .map(|(year, _)| year)
 }
 
 /// Partners drawn at most in the partners chart.

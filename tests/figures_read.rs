@@ -1,0 +1,189 @@
+//! The figures a user reads in the partner list, the overview and the product charts, as
+//! the issue "Right on every real file" asks: one direction labelled as such, partners
+//! added up in one year, codes that are not ISO codes shown by name, no product chart for a
+//! dataset of totals only. Driven through the real app with egui_kittest.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::wait_for_jobs;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use trade_explorer::model::dataset::{
+    DatasetCountry, DatasetLink, DatasetProduct, Layout, RowFlow, TradeTable,
+};
+use trade_explorer::model::{CountryEntry, Document, Flow, TradeVolume};
+use trade_explorer::{TradeApp, model::explore::FigureKind};
+
+fn record(
+    id: u32,
+    year: i32,
+    reporter: &str,
+    partner: &str,
+    flow: Flow,
+    value: f64,
+) -> TradeVolume {
+    TradeVolume {
+        id,
+        year: Some(year),
+        reporter: reporter.into(),
+        partner: partner.into(),
+        flow,
+        category: None,
+        value_usd: Some(value),
+        quantity: None,
+        source: None,
+        note: String::new(),
+    }
+}
+
+/// Pakistan's partners: South Africa only as imports (2020), Kazakhstan with totals in 2022
+/// and 2024, China, "Other Asia, nes" (S19, declared as a group) and Japan (exports and
+/// imports, no reported total) in 2022.
+fn document() -> Document {
+    let mut doc = Document::new();
+    doc.title = "Partners in different years".into();
+    doc.countries.push(CountryEntry {
+        code: "S19".into(),
+        name: "Other Asia, nes".into(),
+        group: true,
+    });
+    for (i, (year, reporter, partner, flow, value)) in [
+        (2020, "PAK", "ZAF", Flow::Import, 79.9e6),
+        (2024, "KAZ", "PAK", Flow::Total, 53.7e6),
+        (2022, "KAZ", "PAK", Flow::Total, 40e6),
+        (2022, "PAK", "CHN", Flow::Total, 500e6),
+        (2022, "PAK", "S19", Flow::Total, 10e6),
+        (2022, "PAK", "JPN", Flow::Export, 5e6),
+        (2022, "PAK", "JPN", Flow::Import, 3e6),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        doc.trade
+            .push(record(i as u32 + 1, year, reporter, partner, flow, value));
+    }
+    doc
+}
+
+fn harness_with(doc: Document) -> Harness<'static, TradeApp> {
+    Harness::builder()
+        .with_size([1400.0, 1000.0])
+        .build_eframe(move |cc| TradeApp::with_document(cc, doc))
+}
+
+#[test]
+fn a_partner_with_one_direction_shows_that_value_labelled() {
+    let harness = harness_with(document());
+    let zaf = harness
+        .state()
+        .explore()
+        .partners
+        .iter()
+        .find(|p| p.code == "ZAF")
+        .cloned()
+        .unwrap();
+    assert_eq!(zaf.latest.map(|f| f.kind), Some(FigureKind::ImportsOnly));
+    assert_eq!(zaf.key_figure(), "imports $79.9M (2020)");
+    // In the partner list and in the overview ranking, never "1 record".
+    assert_eq!(harness.get_all_by_label("imports $79.9M (2020)").count(), 2);
+    assert!(harness.query_by_label("1 record").is_none());
+}
+
+#[test]
+fn partners_are_added_up_in_one_year_the_most_complete_by_default() {
+    let harness = harness_with(document());
+    let explore = harness.state().explore();
+    // 2022 has four partners with a total, 2024 one: 2022 is shown.
+    assert_eq!(explore.partner_year, Some(2022));
+    // Hand-computed: Kazakhstan 40 + China 500 + S19 10 + Japan 5 + 3 (million).
+    assert_eq!(explore.partners_total, Some(558e6));
+    harness.get_by_label("Total trade in 2022 (4 partners with a 2022 total)");
+    // South Africa has no 2022 total: shown, but not part of the sum.
+    assert!(!explore.partners_counted.contains("ZAF"));
+    assert!(explore.partners_counted.contains("KAZ"));
+    // Kazakhstan's latest figure is from 2024, yet its 2022 total is what is added.
+    let kaz = explore.partners.iter().find(|p| p.code == "KAZ").unwrap();
+    assert_eq!(kaz.key_figure(), "$53.7M (2024)");
+    // The partners chart of 2022 shares the same year and total.
+    let chart = explore.partners_chart.as_ref().unwrap();
+    assert!(chart.title.contains("2022"), "{}", chart.title);
+    let bars: f64 = chart.series[0].points.iter().map(|p| p.value).sum();
+    assert_eq!(bars, 558e6);
+}
+
+#[test]
+fn codes_that_are_not_iso_codes_are_shown_by_name_with_the_code() {
+    let harness = harness_with(document());
+    harness.get_by_label("Other Asia, nes (S19)");
+    let s19 = harness
+        .state()
+        .explore()
+        .partners
+        .iter()
+        .find(|p| p.code == "S19")
+        .unwrap();
+    assert_eq!(s19.name, "Other Asia, nes (S19)");
+}
+
+#[test]
+fn a_dataset_of_totals_only_has_no_product_chart() {
+    let country = |code: &str| DatasetCountry {
+        code: code.into(),
+        name: code.into(),
+        world: false,
+        unknown: false,
+    };
+    let mut table = TradeTable {
+        countries: vec![country("PAK"), country("KAZ")],
+        products: vec![DatasetProduct {
+            code: "TOTAL".into(),
+            name: String::new(),
+        }],
+        ..TradeTable::default()
+    };
+    for (flow, value) in [(RowFlow::Export, 30e6), (RowFlow::Import, 23.7e6)] {
+        table.year.push(2023);
+        table.reporter.push(0);
+        table.partner.push(1);
+        table.flow.push(flow as u8);
+        table.product.push(0);
+        table.value.push(value);
+        table.quantity.push(f32::NAN);
+    }
+    table.compute_flags();
+    let link = DatasetLink {
+        id: 1,
+        name: "totals.csv".into(),
+        path: "/nonexistent/totals.csv".into(),
+        layout: Layout::Mapped,
+        mapping: None,
+        rows: 2,
+        size: 0,
+        modified_ns: 0,
+        fingerprint: String::new(),
+        note: String::new(),
+    };
+    let mut harness = harness_with(Document::new());
+    harness.state_mut().link_dataset(link, Arc::new(table));
+    wait_for_jobs(&mut harness);
+    for command in [
+        trade_explorer::app::Command::SetFocus("PAK".into()),
+        trade_explorer::app::Command::OpenPartner("KAZ".into()),
+    ] {
+        harness.state_mut().apply(command);
+        wait_for_jobs(&mut harness);
+    }
+    let explore = harness.state().explore();
+    assert_eq!(
+        explore.pair.as_ref().map(|p| p.headlines.is_empty()),
+        Some(false)
+    );
+    assert!(
+        explore.product_chart.is_none(),
+        "{:?}",
+        explore.product_chart
+    );
+    assert!(harness.query_by_label_contains("TOTAL").is_none());
+}
