@@ -128,29 +128,7 @@ impl ExploreData {
             self.summary = Some(Summary::of(doc));
         }
         if doc_changed || self.key.dataset_generation != key.dataset_generation {
-            self.dataset_names = datasets
-                .iter()
-                .flat_map(|e| e.country_names.iter().cloned())
-                .collect();
-            self.countries = explore::countries_in_use(doc)
-                .into_iter()
-                .map(|(code, _)| {
-                    let name = self.name_of(doc, &code);
-                    (code, name)
-                })
-                .collect();
-            let mut known: HashSet<String> =
-                self.countries.iter().map(|(c, _)| c.clone()).collect();
-            for entry in datasets {
-                for code in &entry.countries {
-                    if known.insert(code.clone()) {
-                        let name = self.name_of(doc, code);
-                        self.countries.push((code.clone(), name));
-                    }
-                }
-            }
-            self.countries
-                .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            self.update_countries(doc, datasets);
         }
         let focus = key.focus.as_deref();
         let partner = key.partner.as_deref();
@@ -196,17 +174,62 @@ impl ExploreData {
         self.pair_investment_bars = pair.map(|(a, b)| explore::investment_bars(doc, a, Some(b)));
         self.pair_timeline = pair.map(|(a, b)| explore::investment_timeline(doc, a, Some(b)));
 
-        self.partner_years = explore::partner_years_from(&trade);
-        self.partner_year = key
-            .partner_year
+        self.update_partner_year(doc, focus, key.partner_year, &trade);
+        self.focus_deals = focus
+            .map(|f| explore::deals_by_status(doc, f, None))
+            .unwrap_or_default();
+        self.focus_investment_bars = focus.map(|f| explore::investment_bars(doc, f, None));
+        self.focus_timeline = focus.map(|f| explore::investment_timeline(doc, f, None));
+        self.indicator_charts = focus
+            .map(|f| explore::indicator_charts(doc, f))
+            .unwrap_or_default();
+        self.key = key;
+    }
+
+    /// The countries of the focus picker and the names datasets give to codes.
+    fn update_countries(&mut self, doc: &Document, datasets: &[LoadedDataset]) {
+        self.dataset_names = datasets
+            .iter()
+            .flat_map(|e| e.country_names.iter().cloned())
+            .collect();
+        self.countries = explore::countries_in_use(doc)
+            .into_iter()
+            .map(|(code, _)| {
+                let name = self.name_of(doc, &code);
+                (code, name)
+            })
+            .collect();
+        let mut known: HashSet<String> = self.countries.iter().map(|(c, _)| c.clone()).collect();
+        for entry in datasets {
+            for code in &entry.countries {
+                if known.insert(code.clone()) {
+                    let name = self.name_of(doc, code);
+                    self.countries.push((code.clone(), name));
+                }
+            }
+        }
+        self.countries
+            .sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    }
+
+    /// The year partners are added up in, their sum, its chart and who is in it.
+    fn update_partner_year(
+        &mut self,
+        doc: &Document,
+        focus: Option<&str>,
+        wanted: Option<i32>,
+        trade: &explore::FocusTrade,
+    ) {
+        self.partner_years = explore::partner_years_from(trade);
+        self.partner_year = wanted
             .filter(|y| self.partner_years.contains(y))
-            .or_else(|| explore::default_partner_year(&trade));
+            .or_else(|| explore::default_partner_year(trade));
         self.partners_chart = focus
             .zip(self.partner_year)
-            .map(|(f, year)| explore::partners_chart_from(doc, f, &trade, year));
+            .map(|(f, year)| explore::partners_chart_from(doc, f, trade, year));
         self.partners_total = self
             .partner_year
-            .and_then(|year| explore::partners_total_from(&trade, year));
+            .and_then(|year| explore::partners_total_from(trade, year));
         self.partners_counted = self
             .partner_year
             .map(|year| {
@@ -221,15 +244,6 @@ impl ExploreData {
                     .collect()
             })
             .unwrap_or_default();
-        self.focus_deals = focus
-            .map(|f| explore::deals_by_status(doc, f, None))
-            .unwrap_or_default();
-        self.focus_investment_bars = focus.map(|f| explore::investment_bars(doc, f, None));
-        self.focus_timeline = focus.map(|f| explore::investment_timeline(doc, f, None));
-        self.indicator_charts = focus
-            .map(|f| explore::indicator_charts(doc, f))
-            .unwrap_or_default();
-        self.key = key;
     }
 }
 
