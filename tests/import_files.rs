@@ -573,3 +573,35 @@ fn a_file_spanning_many_blocks_keeps_every_row_and_product() {
     }
     assert_eq!(got, expected);
 }
+
+#[test]
+fn baci_product_names_come_from_the_product_codes_file_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data =
+        "t,i,j,k,v,q\n2022,586,398,080510,10,\n2022,586,398,300490,5,\n2022,586,398,999999,1,\n";
+    let path = write(dir.path(), "BACI_HS92_Y2022_V202401.csv", data.as_bytes());
+    write(
+        dir.path(),
+        "product_codes_HS92_V202401.csv",
+        b"code,description\n80510,\"Fruit, citrus; oranges, fresh or dried\"\n300490,Medicaments n.e.c.\n",
+    );
+    let outcome = import(&path).unwrap();
+    let name = |code: &str| {
+        outcome
+            .table
+            .products
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.name.clone())
+    };
+    assert_eq!(
+        name("080510").as_deref(),
+        Some("Fruit, citrus; oranges, fresh or dried")
+    );
+    assert_eq!(name("300490").as_deref(), Some("Medicaments n.e.c."));
+    assert_eq!(
+        name("999999").as_deref(),
+        Some(""),
+        "codes the file does not name stay bare"
+    );
+}

@@ -231,6 +231,43 @@ pub fn companion_file(data_file: &Path, prefix: &str) -> Option<std::path::PathB
         })
 }
 
+/// Product names from BACI's `product_codes_HS*_V*.csv` beside `data_file` (code,
+/// description), under the code as written and, for a numeric code shorter than six
+/// digits (a lost leading zero), also padded to six.
+pub fn baci_product_names(data_file: &Path) -> Option<HashMap<String, String>> {
+    let path = companion_file(data_file, "product_codes_")?;
+    let bytes = std::fs::read(path).ok()?;
+    let text = super::decode_text(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .ok()?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let code = header.iter().position(|h| h == "code" || h == "k")?;
+    let name = header
+        .iter()
+        .position(|h| h == "description" || h == "name")?;
+    let mut names: HashMap<String, String> = HashMap::new();
+    for record in reader.records().filter_map(Result::ok) {
+        let (Some(code), Some(name)) = (record.get(code), record.get(name)) else {
+            continue;
+        };
+        let (code, name) = (code.trim(), name.trim());
+        if code.is_empty() || name.is_empty() {
+            continue;
+        }
+        if code.bytes().all(|b| b.is_ascii_digit()) && code.len() < 6 {
+            names.insert(format!("{code:0>6}"), name.to_owned());
+        }
+        names.insert(code.to_owned(), name.to_owned());
+    }
+    (!names.is_empty()).then_some(names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

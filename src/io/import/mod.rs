@@ -422,6 +422,17 @@ pub fn import_file(
             path: path.to_path_buf(),
         });
     }
+    if layout == Layout::Baci
+        && let Some(names) = codes::baci_product_names(path)
+    {
+        for product in &mut acc.table.products {
+            if product.name.is_empty()
+                && let Some(name) = names.get(&product.code)
+            {
+                product.name.clone_from(name);
+            }
+        }
+    }
     Ok(acc.finish(layout, codes.map(|c| c.origin)))
 }
 
