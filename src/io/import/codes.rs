@@ -135,15 +135,7 @@ impl CodeTable {
     /// Reads a BACI country code file (any of its versions' column names).
     pub fn parse_companion(bytes: &[u8]) -> Option<CodeTable> {
         let text = super::decode_text(bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .ok()?
-            .iter()
-            .map(|h| h.to_lowercase())
-            .collect();
+        let (mut reader, header) = csv_with_header(&text)?;
         let col = |want: &[&str]| header.iter().position(|h| want.contains(&h.trim()));
         let code = col(&["country_code", "i", "code"])?;
         let iso3 = col(&["country_iso3", "iso_3digit_alpha", "iso3"])?;
@@ -231,13 +223,8 @@ pub fn companion_file(data_file: &Path, prefix: &str) -> Option<std::path::PathB
         })
 }
 
-/// Product names from BACI's `product_codes_HS*_V*.csv` beside `data_file` (code,
-/// description), under the code as written and, for a numeric code shorter than six
-/// digits (a lost leading zero), also padded to six.
-pub fn baci_product_names(data_file: &Path) -> Option<HashMap<String, String>> {
-    let path = companion_file(data_file, "product_codes_")?;
-    let bytes = std::fs::read(path).ok()?;
-    let text = super::decode_text(&bytes);
+/// A CSV reader over `text` (rows of any length) and its header, trimmed and lower-cased.
+fn csv_with_header(text: &str) -> Option<(csv::Reader<&[u8]>, Vec<String>)> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -247,6 +234,17 @@ pub fn baci_product_names(data_file: &Path) -> Option<HashMap<String, String>> {
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
+    Some((reader, header))
+}
+
+/// Product names from BACI's `product_codes_HS*_V*.csv` beside `data_file` (code,
+/// description), under the code as written and, for a numeric code shorter than six
+/// digits (a lost leading zero), also padded to six.
+pub fn baci_product_names(data_file: &Path) -> Option<HashMap<String, String>> {
+    let path = companion_file(data_file, "product_codes_")?;
+    let bytes = std::fs::read(path).ok()?;
+    let text = super::decode_text(&bytes);
+    let (mut reader, header) = csv_with_header(&text)?;
     let code = header.iter().position(|h| h == "code" || h == "k")?;
     let name = header
         .iter()
