@@ -38,23 +38,44 @@ pub fn is_ancestor(a: &str, b: &str) -> bool {
     is_hs(a) && is_hs(b) && b.len() > a.len() && b.starts_with(a)
 }
 
-/// Whether `code` has an ancestor in `present` (the codes of its group).
-pub fn has_ancestor_in(code: &str, present: &HashSet<&str>) -> bool {
-    if is_total(code) {
-        return false;
+/// The codes present in one group, with whether one of them is a total, so that asking
+/// for a code's ancestors costs a few set look-ups whatever the group's size.
+#[derive(Debug, Default)]
+pub struct Present<'a> {
+    codes: HashSet<&'a str>,
+    has_total: bool,
+}
+
+impl<'a> Present<'a> {
+    /// Adds a code of the group.
+    pub fn insert(&mut self, code: &'a str) {
+        self.has_total |= is_total(code);
+        self.codes.insert(code);
     }
-    if present.iter().any(|c| is_total(c)) {
-        return true;
+
+    /// Whether `code` has an ancestor in the group.
+    pub fn has_ancestor(&self, code: &str) -> bool {
+        if is_total(code) {
+            return false;
+        }
+        self.has_total || (is_hs(code) && (2..code.len()).any(|n| self.codes.contains(&code[..n])))
     }
-    is_hs(code) && (2..code.len()).any(|n| present.contains(&code[..n]))
+}
+
+impl<'a> FromIterator<&'a str> for Present<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut present = Present::default();
+        iter.into_iter().for_each(|c| present.insert(c));
+        present
+    }
 }
 
 /// For the codes of one group, which count towards totals (no ancestor present).
 pub fn counting<'a>(codes: impl IntoIterator<Item = &'a str> + Clone) -> Vec<bool> {
-    let present: HashSet<&str> = codes.clone().into_iter().collect();
+    let present: Present<'_> = codes.clone().into_iter().collect();
     codes
         .into_iter()
-        .map(|c| !has_ancestor_in(c, &present))
+        .map(|c| !present.has_ancestor(c))
         .collect()
 }
 
@@ -63,7 +84,7 @@ pub fn counting<'a>(codes: impl IntoIterator<Item = &'a str> + Clone) -> Vec<boo
 /// without one, or one whose category code is an ancestor of its own.
 pub fn counting_records(doc: &crate::model::Document) -> Vec<bool> {
     type Group<'a> = (Option<i32>, &'a str, &'a str, crate::model::Flow);
-    let mut groups: HashMap<Group<'_>, HashSet<&str>> = HashMap::new();
+    let mut groups: HashMap<Group<'_>, Present<'_>> = HashMap::new();
     for t in &doc.trade {
         groups
             .entry((t.year, &t.reporter, &t.partner, t.flow))
@@ -74,7 +95,7 @@ pub fn counting_records(doc: &crate::model::Document) -> Vec<bool> {
         .iter()
         .map(|t| {
             let present = &groups[&(t.year, t.reporter.as_str(), t.partner.as_str(), t.flow)];
-            present.len() == 1 || !has_ancestor_in(t.category.as_deref().unwrap_or(""), present)
+            !present.has_ancestor(t.category.as_deref().unwrap_or(""))
         })
         .collect()
 }
