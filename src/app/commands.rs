@@ -40,7 +40,7 @@ impl TradeApp {
             Command::SetAutoReload(on) => self.settings.auto_reload = on,
             Command::ReloadChanged => self.reload_changed(),
             Command::Navigate(page) => self.nav.go(page),
-            Command::ShowView(view) => self.show_view(view),
+            Command::ShowView(view) => self.go_to_view(view),
             Command::SetFocus(focus) => self.set_focus(focus),
             Command::OpenPartner(partner) => self.open_partner(partner),
             Command::Back => {
@@ -100,7 +100,7 @@ impl TradeApp {
             }
             Action::Import => self.pick(PathPurpose::Import),
             Action::ExportCsv => self.pick(PathPurpose::ExportCsv),
-            Action::ShowView(view) => self.show_view(view),
+            Action::ShowView(view) => self.go_to_view(view),
             Action::Back => {
                 self.nav.back();
             }
@@ -130,10 +130,6 @@ impl TradeApp {
             ..self.nav.page.clone()
         };
         self.nav.go(page);
-    }
-
-    fn show_view(&mut self, view: View) {
-        self.go_to_view(view);
     }
 
     fn set_focus(&mut self, focus: String) {
