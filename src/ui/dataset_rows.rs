@@ -34,13 +34,12 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
         state.dataset_rows = None;
         return;
     }
-    let typed = open;
     ui.horizontal_wrapped(|ui| {
         let fields: [(&str, &str, &mut String, f32); 4] = [
-            ("Year", "2024", &mut typed.year, 50.0),
-            ("Country", "PAK", &mut typed.country, 60.0),
-            ("Partner", "KAZ", &mut typed.partner, 60.0),
-            ("Product code starts with", "0805", &mut typed.product, 80.0),
+            ("Year", "2024", &mut open.year, 50.0),
+            ("Country", "PAK", &mut open.country, 60.0),
+            ("Partner", "KAZ", &mut open.partner, 60.0),
+            ("Product code starts with", "0805", &mut open.product, 80.0),
         ];
         for (name, hint, text, width) in fields {
             let label = ui.label(name);
@@ -51,11 +50,10 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
             )
             .labelled_by(label.id);
         }
-        if !typed.year.trim().is_empty() && typed.year.trim().parse::<u16>().is_err() {
+        if !open.year.trim().is_empty() && open.year.trim().parse::<u16>().is_err() {
             ui.colored_label(ui.visuals().warn_fg_color, "Year: type a year such as 2024");
         }
     });
-    let open = typed.clone();
     let Some(table) = view.datasets.table(open.dataset) else {
         ui.horizontal(|ui| {
             ui.spinner();
