@@ -141,9 +141,6 @@ impl TradeApp {
 
     /// Looks at the file when a change notice has settled.
     pub(super) fn poll_watcher(&mut self) {
-        if self.watcher.path.is_none() && self.origin.path().is_some() {
-            self.watch_document();
-        }
         // Our own save also changes the file: look only once it has reported back.
         if self.busy.is_some() {
             if self.watcher.check_at.is_none() && self.watcher.rx.is_some() {

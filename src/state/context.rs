@@ -54,9 +54,6 @@ pub struct AppView<'a> {
 impl AppView<'_> {
     /// The document's path, if it has one.
     pub fn path(&self) -> Option<&Path> {
-        match self.origin {
-            Origin::File(path) => Some(path),
-            _ => None,
-        }
+        self.origin.path()
     }
 }
