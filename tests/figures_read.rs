@@ -127,6 +127,71 @@ fn codes_that_are_not_iso_codes_are_shown_by_name_with_the_code() {
     assert_eq!(s19.name, "Other Asia, nes (S19)");
 }
 
+fn totals_link(name: &str) -> DatasetLink {
+    DatasetLink {
+        id: 1,
+        name: name.into(),
+        path: format!("/nonexistent/{name}").into(),
+        layout: Layout::Mapped,
+        mapping: None,
+        rows: 2,
+        size: 0,
+        modified_ns: 0,
+        fingerprint: String::new(),
+        note: String::new(),
+    }
+}
+
+/// A code the document does not know, named only by the linked file, is named in the
+/// partners chart too (not only in the partner list).
+#[test]
+fn the_partners_chart_names_codes_only_a_dataset_names() {
+    let mut table = TradeTable {
+        countries: vec![
+            DatasetCountry {
+                code: "PAK".into(),
+                name: "Pakistan".into(),
+                world: false,
+                unknown: false,
+            },
+            DatasetCountry {
+                code: "S19".into(),
+                name: "Other Asia, nes".into(),
+                world: false,
+                unknown: false,
+            },
+        ],
+        products: vec![DatasetProduct {
+            code: "TOTAL".into(),
+            name: String::new(),
+        }],
+        ..TradeTable::default()
+    };
+    for (flow, value) in [(RowFlow::Export, 30e6), (RowFlow::Import, 20e6)] {
+        table.year.push(2023);
+        table.reporter.push(0);
+        table.partner.push(1);
+        table.flow.push(flow as u8);
+        table.product.push(0);
+        table.value.push(value);
+        table.quantity.push(f32::NAN);
+    }
+    table.compute_flags();
+    let mut harness = harness_with(Document::new());
+    harness
+        .state_mut()
+        .link_dataset(totals_link("s19.csv"), Arc::new(table));
+    wait_for_jobs(&mut harness);
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::SetFocus("PAK".into()));
+    wait_for_jobs(&mut harness);
+    let explore = harness.state().explore();
+    let chart = explore.partners_chart.as_ref().unwrap();
+    assert_eq!(chart.categories, ["Other Asia, nes (S19) (100.0%)"]);
+    assert_eq!(chart.series[0].points[0].label, "Other Asia, nes (S19)");
+}
+
 #[test]
 fn a_dataset_of_totals_only_has_no_product_chart() {
     let country = |code: &str| DatasetCountry {
@@ -153,18 +218,7 @@ fn a_dataset_of_totals_only_has_no_product_chart() {
         table.quantity.push(f32::NAN);
     }
     table.compute_flags();
-    let link = DatasetLink {
-        id: 1,
-        name: "totals.csv".into(),
-        path: "/nonexistent/totals.csv".into(),
-        layout: Layout::Mapped,
-        mapping: None,
-        rows: 2,
-        size: 0,
-        modified_ns: 0,
-        fingerprint: String::new(),
-        note: String::new(),
-    };
+    let link = totals_link("totals.csv");
     let mut harness = harness_with(Document::new());
     harness.state_mut().link_dataset(link, Arc::new(table));
     wait_for_jobs(&mut harness);

@@ -83,16 +83,23 @@ pub fn counting<'a>(codes: impl IntoIterator<Item = &'a str> + Clone) -> Vec<boo
 /// category is detail when its (year, reporter, partner, flow) group also has a record
 /// without one, or one whose category code is an ancestor of its own.
 pub fn counting_records(doc: &crate::model::Document) -> Vec<bool> {
+    counting_among(doc.trade.iter())
+}
+
+/// [`counting_records`] for some of a document's records: right as long as every record of
+/// each group they belong to is among them.
+pub fn counting_among<'a>(
+    records: impl Iterator<Item = &'a crate::model::TradeVolume> + Clone,
+) -> Vec<bool> {
     type Group<'a> = (Option<i32>, &'a str, &'a str, crate::model::Flow);
     let mut groups: HashMap<Group<'_>, Present<'_>> = HashMap::new();
-    for t in &doc.trade {
+    for t in records.clone() {
         groups
             .entry((t.year, &t.reporter, &t.partner, t.flow))
             .or_default()
             .insert(t.category.as_deref().unwrap_or(""));
     }
-    doc.trade
-        .iter()
+    records
         .map(|t| {
             let present = &groups[&(t.year, t.reporter.as_str(), t.partner.as_str(), t.flow)];
             !present.has_ancestor(t.category.as_deref().unwrap_or(""))

@@ -1,12 +1,17 @@
-//! Names of the 97 Harmonized System chapters, shipped as `assets/hs_chapters.csv`.
+//! Names of the Harmonized System codes: the 97 chapters (`assets/hs_chapters.csv`) and
+//! the HS 2022 headings and subheadings (`assets/hs_names.tsv.gz`, unpacked on first use).
 //!
-//! Source: chapter titles of the Harmonized Commodity Description and Coding System
-//! (World Customs Organization), as published in the `datasets/harmonized-system` data
-//! package (data from UN Comtrade, licence ODC-PDDL 1.0). See `assets/README.md`.
+//! Source: the Harmonized Commodity Description and Coding System (World Customs
+//! Organization), as published in the `datasets/harmonized-system` data package (data
+//! from UN Comtrade, licence ODC-PDDL 1.0). See `assets/README.md`. Names a data file
+//! gives (BACI's `product_codes_*.csv`, Comtrade's `cmdDesc`) win over these.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::sync::OnceLock;
 
 const CHAPTERS_CSV: &str = include_str!("../../assets/hs_chapters.csv");
+const NAMES_GZ: &[u8] = include_bytes!("../../assets/hs_names.tsv.gz");
 
 /// Where the chapter names come from, for the About dialog.
 pub const CHAPTERS_SOURCE: &str = "HS chapter titles: World Customs Organization, Harmonized System \
@@ -32,6 +37,35 @@ pub fn chapter_name(code: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, _)| c == chapter)
         .map(|(_, name)| name.as_str())
+}
+
+/// Heading and subheading names by code, unpacked once.
+fn headings() -> &'static HashMap<String, String> {
+    static NAMES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut text = String::new();
+        // The asset is built into the binary and tested; a damaged one only loses names.
+        if let Err(err) = flate2::read::GzDecoder::new(NAMES_GZ).read_to_string(&mut text) {
+            log::warn!("HS names asset unreadable: {err}");
+        }
+        text.lines()
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(code, name)| (code.to_owned(), name.to_owned()))
+            .collect()
+    })
+}
+
+/// The HS 2022 name of a chapter (2 digits), heading (4) or subheading (6), if the
+/// nomenclature has that code.
+pub fn name(code: &str) -> Option<&'static str> {
+    match code.len() {
+        2 => chapters()
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.as_str()),
+        4 | 6 => headings().get(code).map(String::as_str),
+        _ => None,
+    }
 }
 
 /// True when the two-digit chapter of `code` is a chapter in use (01–97 except the reserved 77).
@@ -61,5 +95,35 @@ mod tests {
         assert_eq!(chapter_name("98"), None);
         assert!(!is_chapter_in_use("7701"));
         assert!(is_chapter_in_use("9506"));
+    }
+
+    /// Names copied by hand from `data/harmonized-system.csv` of the source package.
+    #[test]
+    fn names_every_level() {
+        assert_eq!(name("08"), chapter_name("08"));
+        assert_eq!(name("0805"), Some("Citrus fruit; fresh or dried"));
+        assert_eq!(
+            name("080510"),
+            Some("Fruit, edible; oranges, fresh or dried")
+        );
+        assert_eq!(name("950662"), Some("Balls; inflatable"));
+        assert_eq!(name("0806"), Some("Grapes; fresh or dried"));
+        assert_eq!(name("9999"), None);
+        assert_eq!(name("080"), None);
+        assert_eq!(name("TOTAL"), None);
+    }
+
+    #[test]
+    fn every_heading_and_subheading_sits_under_a_named_parent() {
+        let names = headings();
+        // 1,229 headings and 5,613 subheadings in HS 2022 as published by the package.
+        assert_eq!(names.len(), 1229 + 5613);
+        for code in names.keys() {
+            let parent = &code[..code.len() - 2];
+            assert!(
+                name(parent).is_some(),
+                "{code} has no named parent {parent}"
+            );
+        }
     }
 }

@@ -118,9 +118,8 @@ pub fn pair_products_of(
         }
     }
     for code in wanted {
-        if code.len() == 2
-            && !names.contains_key(code)
-            && let Some(name) = hs::chapter_name(code)
+        if !names.contains_key(code)
+            && let Some(name) = hs::name(code)
         {
             names.insert(code.to_owned(), name.to_owned());
         }

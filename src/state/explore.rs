@@ -224,9 +224,11 @@ impl ExploreData {
         self.partner_year = wanted
             .filter(|y| self.partner_years.contains(y))
             .or_else(|| explore::default_partner_year(trade));
-        self.partners_chart = focus
+        let name = |code: &str| self.name_of(doc, code);
+        let chart = focus
             .zip(self.partner_year)
-            .map(|(f, year)| explore::partners_chart_from(doc, f, trade, year));
+            .map(|(f, year)| explore::partners_chart_from(doc, f, trade, year, &name));
+        self.partners_chart = chart;
         self.partners_total = self
             .partner_year
             .and_then(|year| explore::partners_total_from(trade, year));

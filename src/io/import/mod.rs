@@ -433,7 +433,22 @@ pub fn import_file(
             }
         }
     }
-    Ok(acc.finish(layout, codes.map(|c| c.origin)))
+    let mut outcome = acc.finish(layout, codes.map(|c| c.origin));
+    name_products(&mut outcome.table);
+    Ok(outcome)
+}
+
+/// Gives HS codes the file does not name their HS 2022 name; names from the file (or
+/// its `product_codes_*.csv`) are kept.
+fn name_products(table: &mut TradeTable) {
+    for product in &mut table.products {
+        if product.name.is_empty()
+            && crate::model::hierarchy::is_hs(&product.code)
+            && let Some(name) = crate::model::hs::name(&product.code)
+        {
+            product.name = name.to_owned();
+        }
+    }
 }
 
 /// The header line of the first block: where it ends, the delimiter, and its fields.
@@ -530,7 +545,9 @@ pub fn open_dataset(
     let cache_file = cache.map(|f| cache::cache_path_for(f, path, mapping.as_ref()));
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
         match cache::load(file, fp) {
-            Ok(Some(cached)) => {
+            Ok(Some(mut cached)) => {
+                // Caches written before the shipped names existed lack them.
+                name_products(&mut cached.table);
                 let rows = cached.table.len() as u64 + cached.rows_rejected;
                 let unknown_countries = cached
                     .table

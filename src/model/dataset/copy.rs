@@ -102,9 +102,8 @@ pub fn to_records(
         if !known_categories.contains(&product.code) && !new_codes.contains_key(&product.code) {
             let name = if !product.name.is_empty() {
                 product.name.clone()
-            } else if product.code.len() == 2 {
-                hs::chapter_name(&product.code)
-                    .map_or_else(|| format!("HS {}", product.code), str::to_owned)
+            } else if let Some(name) = hs::name(&product.code) {
+                name.to_owned()
             } else {
                 format!("HS {}", product.code)
             };

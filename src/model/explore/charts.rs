@@ -314,15 +314,18 @@ pub fn category_chart(doc: &Document, a: &str, b: &str) -> ChartData {
 /// Total trade of `focus` by partner in `year`, as horizontal bars with each partner's
 /// share of the sum over the partners shown.
 pub fn partners_chart(doc: &Document, focus: &str, year: i32) -> ChartData {
-    partners_chart_from(doc, focus, &focus_trade(doc, focus), year)
+    let name = |code: &str| display_name(doc, code).to_owned();
+    partners_chart_from(doc, focus, &focus_trade(doc, focus), year, &name)
 }
 
-/// [`partners_chart`], from the focus country's grouped trade.
+/// [`partners_chart`], from the focus country's grouped trade, with partners named by
+/// `name_of` (which knows the names linked datasets give to codes that are not ISO codes).
 pub fn partners_chart_from(
     doc: &Document,
     focus: &str,
     trade: &FocusTrade,
     year: i32,
+    name_of: &dyn Fn(&str) -> String,
 ) -> ChartData {
     let focus_name = display_name(doc, focus);
     let mut rows: Vec<(String, f64, Option<Obs>)> = trade
@@ -346,7 +349,7 @@ pub fn partners_chart_from(
         .enumerate()
         .map(|(i, (code, value, obs))| {
             let pos = n - 1 - i;
-            let name = display_name(doc, code).to_owned();
+            let name = name_of(code);
             let share = if sum > 0.0 { value / sum * 100.0 } else { 0.0 };
             categories[pos] = format!("{name} ({share:.1}%)");
             let what = format!("Total trade {focus_name}–{name}, {year}");

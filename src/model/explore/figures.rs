@@ -23,6 +23,9 @@ pub struct Obs {
     pub source: Option<Id>,
     /// When the figure is a sum of a linked dataset's rows: (dataset index, name, rows).
     pub dataset: Option<(usize, String, u64)>,
+    /// When the figure is the sum of records by category (the document has no record for
+    /// the whole flow): how many. The record named is the first of them.
+    pub by_category: Option<usize>,
 }
 
 impl Obs {
@@ -34,6 +37,7 @@ impl Obs {
             reporter: t.reporter.clone(),
             source: t.source,
             dataset: None,
+            by_category: None,
         }
     }
 
@@ -91,6 +95,7 @@ pub fn merge_dataset_sums(
                 reporter: reporter.to_owned(),
                 source: None,
                 dataset: Some((dataset_index, link.name.clone(), s.rows)),
+                by_category: None,
             };
             let fills = [
                 (&mut slot.exports, s.exports, focus),
@@ -157,11 +162,7 @@ impl PairYear {
     }
 }
 
-pub(super) fn slot(
-    t: &TradeVolume,
-    a: &str,
-    b: &str,
-) -> Option<fn(&mut PairYear) -> &mut Option<Obs>> {
+pub(super) fn slot(t: &TradeVolume, a: &str, b: &str) -> Option<Slot> {
     let by_a = t.reporter == a && t.partner == b;
     let by_b = t.reporter == b && t.partner == a;
     Some(match (t.flow, by_a, by_b) {
@@ -175,9 +176,63 @@ pub(super) fn slot(
     })
 }
 
-/// Every year with a valued, uncategorised trade figure for the pair, in year order.
+/// Where a figure goes: its slot in the pair's year, seen from `a`.
+pub(super) type Slot = fn(&mut PairYear) -> &mut Option<Obs>;
+
+/// One figure summed from records by category: (partner, year, slot, the sum).
+pub(super) type CategorySum<'d> = (&'d str, i32, Slot, Obs);
+
+/// The figures of the slots that only records by category fill, each the sum of the
+/// records that count under the aggregation rule ([`crate::model::hierarchy`]): `44` and
+/// `0805` add up, `0805` and `080510` do not. `partner_of` says whether a record is of
+/// interest and who `a`'s partner in it is.
+pub(super) fn category_sums<'d>(
+    doc: &'d Document,
+    a: &str,
+    partner_of: impl Fn(&'d TradeVolume) -> Option<&'d str>,
+) -> Vec<CategorySum<'d>> {
+    let involved: Vec<(usize, &TradeVolume)> = doc
+        .trade
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| partner_of(t).is_some())
+        .collect();
+    if involved.iter().all(|(_, t)| t.category.is_none()) {
+        return Vec::new();
+    }
+    let counting = crate::model::hierarchy::counting_among(involved.iter().map(|(_, t)| *t));
+    let mut sums: BTreeMap<(&str, i32, &str, Flow), (Slot, Obs)> = BTreeMap::new();
+    for ((index, t), counts) in involved.into_iter().zip(counting) {
+        let (Some(year), Some(value), true) = (t.year, t.value_usd, counts) else {
+            continue;
+        };
+        let Some(other) = partner_of(t).filter(|_| t.category.is_some() && value.is_finite())
+        else {
+            continue;
+        };
+        let Some(slot) = slot(t, a, other) else {
+            continue;
+        };
+        sums.entry((other, year, t.reporter.as_str(), t.flow))
+            .and_modify(|(_, obs)| {
+                obs.value += value;
+                obs.by_category = obs.by_category.map(|n| n + 1);
+            })
+            .or_insert_with(|| {
+                let mut obs = Obs::of(t, index, value);
+                obs.by_category = Some(1);
+                (slot, obs)
+            });
+    }
+    sums.into_iter()
+        .map(|((other, year, _, _), (slot, obs))| (other, year, slot, obs))
+        .collect()
+}
+
+/// Every year with a valued trade figure for the pair, in year order.
 ///
-/// When several records fill the same slot, the first in the document is used.
+/// When several records without a category fill the same slot, the first in the document
+/// is used; a slot that only records by category fill gets their sum.
 pub fn pair_years(doc: &Document, a: &str, b: &str) -> Vec<PairYear> {
     let mut years: BTreeMap<i32, PairYear> = BTreeMap::new();
     for (index, t) in doc.trade.iter().enumerate() {
@@ -197,6 +252,19 @@ pub fn pair_years(doc: &Document, a: &str, b: &str) -> Vec<PairYear> {
         let target = slot(entry);
         if target.is_none() {
             *target = Some(Obs::of(t, index, value));
+        }
+    }
+    let partner_of = |t: &TradeVolume| {
+        ((t.reporter == a && t.partner == b) || (t.reporter == b && t.partner == a)).then_some(b)
+    };
+    for (_, year, slot, obs) in category_sums(doc, a, partner_of) {
+        let entry = years.entry(year).or_insert_with(|| PairYear {
+            year,
+            ..PairYear::default()
+        });
+        let target = slot(entry);
+        if target.is_none() {
+            *target = Some(obs);
         }
     }
     years.into_values().collect()

@@ -6,7 +6,9 @@
 //!   itself is preferred; both are shown side by side when both exist.
 //! - Total trade of a pair in a year is a reported total (either side), else the sum of
 //!   exports and imports when both are known.
-//! - Records with a category are breakdowns and never count towards pair totals.
+//! - Records with a category are breakdowns of the record without one. Where a year and
+//!   direction has no record without a category, its figure is the sum of the records by
+//!   category that count under the aggregation rule ([`crate::model::hierarchy`]).
 
 mod charts;
 mod deals;
@@ -99,6 +101,61 @@ mod tests {
         );
         assert_eq!(chart.series[1].points.len(), 2);
         assert_eq!(chart.series[1].style, SeriesStyle::Line { dashed: true });
+    }
+
+    /// Hand-computed: where a year and direction has no record without a category, the
+    /// figure is the sum of the categories that count (08 + 30, not 0805 under 08).
+    #[test]
+    fn records_by_category_add_up_under_the_rule() {
+        let by = |id, year, reporter: &str, partner: &str, flow, code: Option<&str>, v| {
+            let mut t = trade(id, year, reporter, partner, flow, Some(v));
+            t.category = code.map(Into::into);
+            t
+        };
+        let doc = doc_with(vec![
+            by(1, 2022, "PAK", "KAZ", Flow::Export, Some("08"), 10.0),
+            by(2, 2022, "PAK", "KAZ", Flow::Export, Some("0805"), 4.0),
+            by(3, 2022, "PAK", "KAZ", Flow::Export, Some("30"), 5.0),
+            by(4, 2022, "PAK", "KAZ", Flow::Import, None, 100.0),
+            by(5, 2022, "PAK", "KAZ", Flow::Import, Some("08"), 30.0),
+            by(6, 2023, "KAZ", "PAK", Flow::Import, Some("0805"), 3.0),
+            by(7, 2023, "KAZ", "PAK", Flow::Import, Some("080510"), 1.0),
+            by(8, 2023, "PAK", "CHN", Flow::Export, Some("30"), 7.0),
+        ]);
+        let years = pair_years(&doc, "PAK", "KAZ");
+        assert_eq!(years.len(), 2);
+        let exports = years[0]
+            .exports
+            .as_ref()
+            .map(|o| (o.value, o.by_category, o.id));
+        assert_eq!(exports, Some((15.0, Some(2), 1)));
+        let imports = years[0]
+            .imports
+            .as_ref()
+            .map(|o| (o.value, o.by_category, o.id));
+        assert_eq!(imports, Some((100.0, None, 4)));
+        assert_eq!(years[0].total_value(), Some(115.0));
+        // KAZ's imports from PAK are PAK's exports, as a mirror figure.
+        let mirror = years[1]
+            .exports_mirror
+            .as_ref()
+            .map(|o| (o.value, o.by_category));
+        assert_eq!(mirror, Some((3.0, Some(1))));
+        let trade = focus_trade(&doc, "PAK");
+        assert_eq!(trade.years["KAZ"], years);
+        let chn = trade.years["CHN"][0].exports.as_ref().map(|o| o.value);
+        assert_eq!(chn, Some(7.0));
+        let tooltip = years[0]
+            .exports
+            .as_ref()
+            .map(|o| pair::obs_tooltip(&doc, "Exports", o));
+        let tooltip = tooltip.unwrap_or_default();
+        assert!(
+            tooltip
+                .iter()
+                .any(|l| l == "Sum of 2 trade records by category (no record for the whole flow)"),
+            "{tooltip:?}"
+        );
     }
 
     #[test]

@@ -47,10 +47,21 @@ pub(super) fn obs_tooltip(doc: &Document, what: &str, obs: &Obs) -> Vec<String> 
             ));
             lines.push(format!("Source: the linked file of dataset {}", obs.id));
         }
-        None => {
-            lines.push(format!("Record: trade record {}", obs.id));
-            lines.push(source_line(doc, obs.source));
-        }
+        None => match obs.by_category {
+            Some(n) => {
+                lines.push(format!(
+                    "Sum of {} by category (no record for the whole flow)",
+                    format::count(n, "trade record")
+                ));
+                let others = if n > 1 { " and the others" } else { "" };
+                lines.push(format!("Record: trade record {}{others}", obs.id));
+                lines.push(source_line(doc, obs.source));
+            }
+            None => {
+                lines.push(format!("Record: trade record {}", obs.id));
+                lines.push(source_line(doc, obs.source));
+            }
+        },
     }
     if let Some(t) = doc.trade.get(obs.index)
         && !t.note.is_empty()

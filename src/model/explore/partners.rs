@@ -157,14 +157,14 @@ impl PartnerRow {
 /// document so that the partner list and charts do not rescan it once per partner.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FocusTrade {
-    /// Valued, uncategorised figures per partner, in year order (as [`pair_years`]).
+    /// Valued figures per partner, in year order (as [`pair_years`]).
     pub years: HashMap<String, Vec<PairYear>>,
     /// Number of trade records per partner.
     pub counts: HashMap<String, usize>,
 }
 
 /// Groups the trade records involving `focus` by partner.
-pub fn focus_trade(doc: &Document, focus: &str) -> FocusTrade {
+pub fn focus_trade<'d>(doc: &'d Document, focus: &str) -> FocusTrade {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut years: HashMap<&str, BTreeMap<i32, PairYear>> = HashMap::new();
     for (index, t) in doc.trade.iter().enumerate() {
@@ -196,6 +196,26 @@ pub fn focus_trade(doc: &Document, focus: &str) -> FocusTrade {
         let target = slot(entry);
         if target.is_none() {
             *target = Some(Obs::of(t, index, value));
+        }
+    }
+    let partner_of = |t: &'d crate::model::TradeVolume| {
+        if t.reporter == focus && t.partner != focus {
+            Some(t.partner.as_str())
+        } else if t.partner == focus && t.reporter != focus {
+            Some(t.reporter.as_str())
+        } else {
+            None
+        }
+    };
+    for (other, year, slot, obs) in category_sums(doc, focus, partner_of) {
+        let by_year = years.entry(other).or_default();
+        let entry = by_year.entry(year).or_insert_with(|| PairYear {
+            year,
+            ..PairYear::default()
+        });
+        let target = slot(entry);
+        if target.is_none() {
+            *target = Some(obs);
         }
     }
     FocusTrade {
