@@ -1,0 +1,155 @@
+//! `check --json` totals of Comtrade, comtradr and BACI files against an independent
+//! computation of the aggregation rule with pandas (`tests/independent/totals.py`).
+//!
+//! The files mix what real extracts mix: chapters at different depths in one group, a
+//! TOTAL row with partial detail, HS6 without its HS4, custom codes, duplicate rows,
+//! re-exports and the other sub-flows, World as a partner, Comtrade's S19.
+//!
+//! The pandas script runs in the virtual environment `.ci/run` creates (`.venv`, from
+//! `tests/independent/requirements.txt`), or with the interpreter named by
+//! `TRADE_EXPLORER_PYTHON`. Without either the test says so and passes, except under CI
+//! (`CI` set), where a missing interpreter is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A small deterministic generator (xorshift), so that every run checks the same files.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    /// A value with cents, as files give them.
+    fn value(&mut self) -> f64 {
+        (self.next() % 10_000_000) as f64 / 100.0
+    }
+}
+
+/// Codes whose subsets overlap in every way the rule distinguishes.
+const CODES: &[&str] = &[
+    "TOTAL", "08", "0805", "080510", "080520", "0806", "080610", "30", "3004", "300490", "300420",
+    "85", "8517", "851712", "851713", "09", "0901", "090111", "99", "9999AA",
+];
+
+fn python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TRADE_EXPLORER_PYTHON") {
+        return Some(PathBuf::from(p));
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    venv.exists().then_some(venv)
+}
+
+/// Writes `groups` random groups in a layout: the header and one row per code picked.
+fn write_file(path: &Path, seed: u64, groups: usize, baci: bool, header: &str) {
+    let mut rng = Rng(seed);
+    let alpha = ["PAK", "KAZ", "DEU", "CHN", "S19", "W00", "USA"];
+    let numeric = ["586", "398", "276", "156", "490", "842", "380"];
+    let flows = ["X", "M", "X", "M", "RX", "RM", "DX", "FM"];
+    let mut text = format!("{header}\n");
+    for _ in 0..groups {
+        let year = 2019 + rng.next() % 5;
+        let (reporter, partner) = if baci {
+            (rng.pick(&numeric), rng.pick(&numeric))
+        } else {
+            (rng.pick(&alpha[..4]), rng.pick(&alpha))
+        };
+        if reporter == partner {
+            continue;
+        }
+        let flow = rng.pick(&flows);
+        let n = 1 + rng.next() % 6;
+        for _ in 0..n {
+            let value = rng.value();
+            if baci {
+                // BACI: six-digit codes only, leading zero dropped, values in thousands.
+                let code = rng.pick(&["080510", "080520", "080610", "300490", "851712", "090111"]);
+                let k = code.trim_start_matches('0');
+                text.push_str(&format!("{year},{reporter},{partner},{k},{value:.3},\n"));
+            } else {
+                let code = rng.pick(CODES);
+                text.push_str(&format!(
+                    "{year},{reporter},{partner},{flow},{code},{value}\n"
+                ));
+            }
+        }
+    }
+    std::fs::write(path, text).expect("the test file is written");
+}
+
+fn app_total(path: &Path) -> (f64, serde_json::Value) {
+    let home = tempfile::tempdir().expect("a temporary folder");
+    let out = Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
+        .args(["check", "--json"])
+        .arg(path)
+        .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .output()
+        .expect("the binary runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value =
+        serde_json::from_str(text.lines().next().unwrap_or("")).expect("one JSON object");
+    let total = report["total_trade_usd"].as_f64().expect("a total");
+    (total, report)
+}
+
+fn pandas_total(python: &Path, path: &Path) -> f64 {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/independent/totals.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("the script prints JSON");
+    report["total_trade_usd"].as_f64().expect("a total")
+}
+
+#[test]
+fn check_totals_equal_an_independent_pandas_computation() {
+    let Some(python) = python() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the pandas check: .ci/run creates .venv"
+        );
+        eprintln!("skipped: no .venv/bin/python and no TRADE_EXPLORER_PYTHON (see .ci/run)");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let files = [
+        (
+            "comtrade.csv",
+            false,
+            "refYear,reporterISO,partnerISO,flowCode,cmdCode,primaryValue",
+        ),
+        (
+            "comtradr.csv",
+            false,
+            "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value",
+        ),
+        ("BACI_HS92_Y2022_V202401.csv", true, "t,i,j,k,v,q"),
+    ];
+    for (seed, (name, baci, header)) in files.into_iter().enumerate() {
+        let path = dir.path().join(name);
+        write_file(&path, 0x5eed + seed as u64, 2_000, baci, header);
+        let (app, report) = app_total(&path);
+        assert_eq!(report["rows_rejected"], 0, "{name}: {report}");
+        let pandas = pandas_total(&python, &path);
+        assert!(pandas > 0.0, "{name}: the file has trade that counts");
+        let diff = (app - pandas).abs() / pandas;
+        assert!(diff < 1e-9, "{name}: app {app} against pandas {pandas}");
+    }
+}
