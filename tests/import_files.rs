@@ -578,7 +578,7 @@ fn a_file_spanning_many_blocks_keeps_every_row_and_product() {
 fn baci_product_names_come_from_the_product_codes_file_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let data =
-        "t,i,j,k,v,q\n2022,586,398,080510,10,\n2022,586,398,300490,5,\n2022,586,398,999999,1,\n";
+        "t,i,j,k,v,q\n2022,586,398,080510,10,\n2022,586,398,300490,5,\n2022,586,398,770000,1,\n";
     let path = write(dir.path(), "BACI_HS92_Y2022_V202401.csv", data.as_bytes());
     write(
         dir.path(),
@@ -600,8 +600,61 @@ fn baci_product_names_come_from_the_product_codes_file_beside_it() {
     );
     assert_eq!(name("300490").as_deref(), Some("Medicaments n.e.c."));
     assert_eq!(
-        name("999999").as_deref(),
+        name("770000").as_deref(),
         Some(""),
-        "codes the file does not name stay bare"
+        "codes neither the file nor HS 2022 names stay bare"
+    );
+}
+
+/// BACI codes written as numbers (`80510`) are the six-digit codes with their leading zero:
+/// citrus in chapter 08, not chapter 80, and one product with `080510` when a file has both.
+#[test]
+fn baci_codes_without_their_leading_zero_are_padded() {
+    let dir = tempfile::tempdir().unwrap();
+    let data =
+        "t,i,j,k,v,q\n2022,586,398,80510,10,\n2022,586,398,080510,2,\n2022,586,398,300490,5,\n";
+    let path = write(dir.path(), "BACI_HS92_Y2022_V202401.csv", data.as_bytes());
+    let outcome = import(&path).unwrap();
+    let t = &outcome.table;
+    let codes: Vec<&str> = t.products.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["080510", "300490"]);
+    let citrus: f64 = (0..t.len())
+        .filter(|&i| t.products[t.product[i] as usize].code == "080510")
+        .map(|i| t.value[i])
+        .sum();
+    // Hand-computed: (10 + 2) thousand dollars.
+    assert_eq!(citrus, 12_000.0);
+}
+
+/// Codes a file does not name get the shipped HS 2022 names at every level; a name the
+/// file gives (Comtrade's cmdDesc) wins.
+#[test]
+fn products_the_file_does_not_name_get_the_hs_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "refYear,reporterISO,partnerISO,flowCode,cmdCode,cmdDesc,primaryValue\n\
+                2022,PAK,KAZ,X,08,,10\n\
+                2022,PAK,KAZ,X,0805,,6\n\
+                2022,PAK,KAZ,X,080510,Oranges as the file names them,4\n";
+    let path = write(dir.path(), "comtrade.csv", data.as_bytes());
+    let outcome = import(&path).unwrap();
+    let name = |code: &str| {
+        outcome
+            .table
+            .products
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.name.clone())
+    };
+    assert_eq!(
+        name("08").as_deref(),
+        Some("Edible fruit and nuts; peel of citrus fruit or melons")
+    );
+    assert_eq!(
+        name("0805").as_deref(),
+        Some("Citrus fruit; fresh or dried")
+    );
+    assert_eq!(
+        name("080510").as_deref(),
+        Some("Oranges as the file names them")
     );
 }

@@ -162,9 +162,11 @@ pub fn show(
     };
     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        ui.horizontal(|ui| {
-            ui.strong(&chart.title);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        // Buttons first, from the right; the title wraps in the width left of them, so a
+        // long title (an HS4 name runs to 250 characters) never runs under the buttons or
+        // widens the panel past the window.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+            {
                 if ui
                     .button("Save as PNG…")
                     .on_hover_text("Save exactly this chart as a PNG image")
@@ -179,6 +181,9 @@ pub fn show(
                 {
                     ui.ctx().copy_text(chart.to_tsv());
                 }
+            }
+            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                ui.add(egui::Label::new(egui::RichText::new(&chart.title).strong()).wrap());
             });
         });
         if chart.is_empty() {

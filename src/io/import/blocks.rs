@@ -131,6 +131,9 @@ impl Accumulator {
     }
 
     pub(super) fn finish(mut self, layout: Layout, codes_origin: Option<String>) -> ImportOutcome {
+        if layout == Layout::Baci {
+            let _ = self.table.pad_product_codes(6);
+        }
         self.table.compute_flags();
         let unknown_countries = self
             .table

@@ -546,7 +546,10 @@ pub fn open_dataset(
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
         match cache::load(file, fp) {
             Ok(Some(mut cached)) => {
-                // Caches written before the shipped names existed lack them.
+                // Caches written by earlier versions lack the padding and shipped names.
+                if cached.layout == Layout::Baci && cached.table.pad_product_codes(6) {
+                    cached.table.compute_flags();
+                }
                 name_products(&mut cached.table);
                 let rows = cached.table.len() as u64 + cached.rows_rejected;
                 let unknown_countries = cached

@@ -333,6 +333,42 @@ impl TradeTable {
         }
     }
 
+    /// Restores the leading zeros of numeric product codes shorter than `width` (BACI's
+    /// six-digit codes written as numbers: `80510` is `080510`, citrus, not chapter 80),
+    /// merging a code with its padded twin when the file has both spellings. Returns
+    /// whether a code changed (flags must then be computed again).
+    pub fn pad_product_codes(&mut self, width: usize) -> bool {
+        let short = |code: &str| code.len() < width && hierarchy::is_hs(code);
+        if !self.products.iter().any(|p| short(&p.code)) {
+            return false;
+        }
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut products: Vec<DatasetProduct> = Vec::new();
+        let remap: Vec<u32> = self
+            .products
+            .iter()
+            .map(|p| {
+                let code = if short(&p.code) {
+                    format!("{:0>width$}", p.code)
+                } else {
+                    p.code.clone()
+                };
+                *index.entry(code.clone()).or_insert_with(|| {
+                    products.push(DatasetProduct {
+                        code,
+                        name: p.name.clone(),
+                    });
+                    (products.len() - 1) as u32
+                })
+            })
+            .collect();
+        for p in &mut self.product {
+            *p = remap[*p as usize];
+        }
+        self.products = products;
+        true
+    }
+
     /// (year, reporter, partner, flow, product `p`) of row `i`.
     fn group_of(&self, i: usize, p: u32) -> (u16, u16, u16, u8, u32) {
         (
