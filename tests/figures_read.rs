@@ -131,7 +131,7 @@ fn totals_link(name: &str) -> DatasetLink {
     DatasetLink {
         id: 1,
         name: name.into(),
-        path: format!("/nonexistent/{name}").into(),
+        path: format!("/nonexistent/{name}"),
         layout: Layout::Mapped,
         mapping: None,
         rows: 2,
