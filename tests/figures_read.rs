@@ -241,3 +241,63 @@ fn a_dataset_of_totals_only_has_no_product_chart() {
     );
     assert!(harness.query_by_label_contains("TOTAL").is_none());
 }
+
+/// The year picker of the overview: another year adds up that year's partners only.
+#[test]
+fn the_year_picker_adds_up_another_year() {
+    let mut harness = harness_with(document());
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::SetPartnerYear(2024));
+    wait_for_jobs(&mut harness);
+    let explore = harness.state().explore();
+    assert_eq!(explore.partner_year, Some(2024));
+    // Hand-computed: only Kazakhstan has a 2024 figure, 53.7 million.
+    assert_eq!(explore.partners_total, Some(53.7e6));
+    harness.get_by_label("Total trade in 2024 (1 partner with a 2024 total)");
+    let chart = explore.partners_chart.as_ref().unwrap();
+    assert!(chart.title.contains("2024"), "{}", chart.title);
+    assert_eq!(chart.series[0].points.len(), 1);
+}
+
+/// A document cut short in a field name opens with a message saying it looks truncated
+/// and naming the backup beside it; nothing else is loaded in its place.
+#[test]
+fn a_truncated_document_says_so_in_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.ron");
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/pakistan-partners.ron"),
+    )
+    .unwrap();
+    let cut = text.find("partner").map_or(text.len() / 2, |i| i + 3);
+    std::fs::write(&path, &text[..cut]).unwrap();
+    std::fs::write(dir.path().join("cut.ron.bak"), &text).unwrap();
+    let mut harness = harness_with(Document::new());
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::OpenPath(path.clone()));
+    wait_for_jobs(&mut harness);
+    harness.get_by_label_contains("looks truncated");
+    harness.get_by_label_contains("cut.ron.bak");
+    assert_ne!(
+        harness.state().origin(),
+        &trade_explorer::app::Origin::File(path)
+    );
+}
+
+/// A NUL byte in a text field (a sign of corruption) opens, and the Problems view names
+/// the record and the field.
+#[test]
+fn control_characters_are_listed_as_problems() {
+    let mut doc = document();
+    doc.trade.get_mut(0).unwrap().note = "damaged\u{0}note".into();
+    let mut harness = harness_with(doc);
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::ShowView(
+            trade_explorer::app::View::Problems,
+        ));
+    wait_for_jobs(&mut harness);
+    harness.get_by_label_contains("control character");
+}
