@@ -272,3 +272,32 @@ fn dropping_a_ron_file_opens_it_and_other_files_are_imported() {
     harness.get_by_label("Could not import the file");
     assert_eq!(harness.state().document(), &bundled_document());
 }
+
+/// The typed-path dialog: the prefilled folder is selected, so an absolute path typed
+/// over it is taken as typed (it used to become `…/saves//tmp/…`); Tab completes a name.
+#[test]
+fn typing_a_path_replaces_the_prefilled_folder_and_tab_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kazakhstan-2024.ron");
+    trade_explorer::save_document(&file, &bundled_document()).unwrap();
+    let mut harness = harness_with(Document::new());
+    command_key(&harness, egui::Key::O);
+    harness.run();
+    harness.run();
+    // Type the folder and the start of the name, as keys, over the selected prefill.
+    harness
+        .get_by_label("File path")
+        .type_text(&format!("{}/kaz", dir.path().display()));
+    harness.run();
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    let prompt_text = harness
+        .get_by_label("File path")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(prompt_text, file.display().to_string());
+    harness.key_press(egui::Key::Enter);
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().origin(), &Origin::File(file));
+    assert_eq!(harness.state().document(), &bundled_document());
+}

@@ -180,6 +180,8 @@ impl TradeApp {
             text,
             note,
             exists,
+            select_all: true,
+            folder: self.dialog_folder(),
         });
     }
 
@@ -204,12 +206,11 @@ impl TradeApp {
         let Some(prompt) = self.ui_state.prompt.take() else {
             return;
         };
-        let text = prompt.text.trim();
-        if text.is_empty() {
+        if prompt.text.trim().is_empty() {
             self.ui_state.prompt = Some(prompt);
             return;
         }
-        let path = expand_home(text);
+        let path = prompt.path();
         self.use_picked_path(prompt.purpose, path);
     }
 
@@ -463,16 +464,6 @@ fn native_dialog(purpose: &PathPurpose, folder: &Path, name: &str) -> Option<Pat
             .set_file_name(name)
             .save_file(),
     }
-}
-
-/// `~/x` → `$HOME/x`, so that typed paths work as in a shell.
-fn expand_home(text: &str) -> PathBuf {
-    if let Some(rest) = text.strip_prefix("~/")
-        && let Some(home) = std::env::var_os("HOME")
-    {
-        return PathBuf::from(home).join(rest);
-    }
-    PathBuf::from(text)
 }
 
 /// `path` if nothing is there, else `NAME-2.ron`, `NAME-3.ron`, … whichever is free first.

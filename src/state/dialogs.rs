@@ -1,7 +1,7 @@
 //! The state of dialogs and questions: what each shows and what the user typed so far.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::io::import::{Layout, MappingRoles, Progress};
@@ -29,6 +29,95 @@ pub struct PathPrompt {
     pub note: Option<String>,
     /// Whether a file exists at the typed path (checked when the text changes).
     pub exists: bool,
+    /// The prefilled text is still to be selected, so that typing replaces it.
+    pub select_all: bool,
+    /// The folder relative paths are in (the dialog folder).
+    pub folder: PathBuf,
+}
+
+impl PathPrompt {
+    /// The path the text names: `~/…` in the home folder; an absolute path typed after
+    /// the prefilled folder (`/home/me/saves//tmp/data.csv`, `…/saves/~/data.csv`) taken as
+    /// typed; a relative path in `folder`.
+    pub fn path(&self) -> PathBuf {
+        typed_path(&self.text, &self.folder)
+    }
+
+    /// Tab: completes the name being typed (see [`complete_path`]); false when nothing
+    /// was added.
+    pub fn complete(&mut self) -> bool {
+        match complete_path(self.text.trim_start(), &self.folder) {
+            Some(text) => {
+                self.text = text;
+                self.exists = self.path().is_file();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// See [`PathPrompt::path`].
+pub fn typed_path(text: &str, folder: &Path) -> PathBuf {
+    let mut text = text.trim();
+    // What was typed after the prefilled folder starts a new path.
+    if let Some(at) = text.rfind("//") {
+        text = &text[at + 1..];
+    }
+    if let Some(at) = text.rfind("/~/") {
+        text = &text[at + 1..];
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let path = match (text.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ if text == "~" => std::env::var_os("HOME").map_or_else(|| PathBuf::from(text), PathBuf::from),
+        _ => PathBuf::from(text),
+    };
+    if path.is_absolute() {
+        path
+    } else {
+        folder.join(path)
+    }
+}
+
+/// Tab completion of a typed path: the longest name in its folder that every entry
+/// starting with what was typed shares, with a separator after a folder reached. `None`
+/// when nothing in the folder matches or there is nothing to add.
+pub fn complete_path(text: &str, folder: &Path) -> Option<String> {
+    let (dir_text, prefix) = match text.rfind('/') {
+        Some(at) => (&text[..=at], &text[at + 1..]),
+        None => ("", text),
+    };
+    let dir = if dir_text.is_empty() {
+        folder.to_path_buf()
+    } else {
+        typed_path(dir_text, folder)
+    };
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+            (name.starts_with(prefix) && (!name.starts_with('.') || prefix.starts_with('.')))
+                .then_some((name, is_dir))
+        })
+        .collect();
+    names.sort();
+    let (first, first_dir) = names.first()?.clone();
+    let mut common = first.len();
+    for (name, _) in &names[1..] {
+        common = first
+            .char_indices()
+            .zip(name.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(common.min(name.len()), |((i, _), _)| common.min(i));
+    }
+    let mut completed = format!("{dir_text}{}", &first[..common]);
+    if names.len() == 1 && first_dir {
+        completed.push('/');
+    }
+    (completed != text).then_some(completed)
 }
 
 /// A message for the user, shown in a modal until dismissed.
@@ -142,5 +231,48 @@ impl ImportReview {
     /// More than 1% refused: the user is asked before anything is added.
     pub fn needs_confirmation(&self) -> bool {
         self.rejected_share() > 0.01
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_paths_are_taken_as_typed() {
+        let folder = Path::new("/home/me/saves");
+        assert_eq!(typed_path("/tmp/data.csv", folder), Path::new("/tmp/data.csv"));
+        // Typed after the prefilled folder, caret at its end.
+        assert_eq!(
+            typed_path("/home/me/saves//tmp/data.csv", folder),
+            Path::new("/tmp/data.csv")
+        );
+        assert_eq!(typed_path("data.csv ", folder), Path::new("/home/me/saves/data.csv"));
+        assert_eq!(typed_path("/home/me/saves/data.csv", folder), Path::new("/home/me/saves/data.csv"));
+        if let Some(home) = std::env::var_os("HOME") {
+            let home = PathBuf::from(home);
+            assert_eq!(typed_path("~/a.ron", folder), home.join("a.ron"));
+            assert_eq!(typed_path("/home/me/saves/~/a.ron", folder), home.join("a.ron"));
+        }
+    }
+
+    #[test]
+    fn tab_completes_names_in_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("trade_2022.csv"), "").unwrap();
+        std::fs::write(dir.path().join("trade_2023.csv"), "").unwrap();
+        std::fs::create_dir(dir.path().join("releases")).unwrap();
+        let base = format!("{}/", dir.path().display());
+        assert_eq!(
+            complete_path(&format!("{base}tr"), dir.path()),
+            Some(format!("{base}trade_202"))
+        );
+        assert_eq!(
+            complete_path(&format!("{base}re"), dir.path()),
+            Some(format!("{base}releases/"))
+        );
+        assert_eq!(complete_path("trade_2023", dir.path()), Some("trade_2023.csv".to_owned()));
+        assert_eq!(complete_path(&format!("{base}trade_202"), dir.path()), None);
+        assert_eq!(complete_path(&format!("{base}zzz"), dir.path()), None);
     }
 }

@@ -283,19 +283,40 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         }
         ui.add_space(4.0);
         let label = ui.label("File path");
-        let edit = ui
-            .add(
-                egui::TextEdit::singleline(&mut prompt.text)
-                    .hint_text(hint)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+        // Tab completes names (taken before the text edit sees it, where it would move
+        // the focus away).
+        let edit_id = ui.make_persistent_id("path_prompt_text");
+        let tab = ui.memory(|m| m.has_focus(edit_id))
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Tab));
+        let completed = tab && prompt.complete();
+        let mut output = egui::TextEdit::singleline(&mut prompt.text)
+            .id(edit_id)
+            .hint_text(hint)
+            .desired_width(f32::INFINITY)
+            .show(ui);
+        let edit = output.response.response.clone().labelled_by(label.id);
         if !edit.has_focus() && !edit.lost_focus() {
             edit.request_focus();
         }
-        if edit.changed() {
-            prompt.exists = std::path::Path::new(prompt.text.trim()).is_file();
+        // The prefilled folder or name is selected, so that typing replaces it; after a
+        // completion the caret goes to the end.
+        let select = if std::mem::take(&mut prompt.select_all) {
+            Some(egui::text::CCursorRange::select_all_str(&prompt.text))
+        } else if completed {
+            Some(egui::text::CCursorRange::one(egui::text::CCursor::end_of_str(
+                &prompt.text,
+            )))
+        } else {
+            None
+        };
+        if select.is_some() {
+            output.state.cursor.set_char_range(select);
+            output.state.store(ui.ctx(), edit.id);
         }
+        if edit.changed() {
+            prompt.exists = prompt.path().is_file();
+        }
+        ui.weak("Tab completes a name; ~ is your home folder.");
         let replaces = !matches!(prompt.purpose, PathPurpose::Open | PathPurpose::Import);
         if prompt.exists && replaces {
             let text = if prompt.purpose == PathPurpose::ExportCsv {
