@@ -508,3 +508,54 @@ fn a_datasets_rows_can_be_listed_filtered_and_exported() {
     harness.get_by_label("Show rows");
     assert!(harness.query_by_label("Rows of pak_kaz.csv").is_none());
 }
+
+/// The keyboard alone: Enter takes the typed path, Enter takes the review's default
+/// button ("Link dataset", drawn highlighted); then a message is closed with Enter.
+#[test]
+fn enter_takes_the_default_button_of_each_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let mut harness = harness_with(Document::new());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .type_text(path.to_str().unwrap());
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    wait_for_jobs(&mut harness);
+    harness.get_by_label("Imported pak_kaz.csv");
+    harness.key_press(egui::Key::Enter);
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().document().datasets.len(), 1);
+    assert!(harness.query_by_label("Imported pak_kaz.csv").is_none());
+
+    // Escape answers the unsaved-changes question with Cancel.
+    harness
+        .state_mut()
+        .apply(Command::OpenPath(dir.path().join("other.ron")));
+    harness.run();
+    assert!(harness.state().ui_state().confirm.is_some());
+    harness.get_by_label_contains("has unsaved changes. Save them before");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(harness.state().ui_state().confirm.is_none());
+    assert_eq!(harness.state().document().datasets.len(), 1);
+
+    // A message (importing a file that is not there) closes with Enter.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    harness.run();
+    harness.run();
+    let missing = dir.path().join("missing.csv");
+    harness
+        .get_by_label("File path")
+        .type_text(missing.to_str().unwrap());
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    wait_for_jobs(&mut harness);
+    assert!(harness.state().ui_state().message.is_some());
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(harness.state().ui_state().message.is_none());
+}

@@ -70,7 +70,9 @@ pub fn typed_path(text: &str, folder: &Path) -> PathBuf {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let path = match (text.strip_prefix("~/"), home) {
         (Some(rest), Some(home)) => home.join(rest),
-        _ if text == "~" => std::env::var_os("HOME").map_or_else(|| PathBuf::from(text), PathBuf::from),
+        _ if text == "~" => {
+            std::env::var_os("HOME").map_or_else(|| PathBuf::from(text), PathBuf::from)
+        }
         _ => PathBuf::from(text),
     };
     if path.is_absolute() {
@@ -241,18 +243,30 @@ mod tests {
     #[test]
     fn typed_paths_are_taken_as_typed() {
         let folder = Path::new("/home/me/saves");
-        assert_eq!(typed_path("/tmp/data.csv", folder), Path::new("/tmp/data.csv"));
+        assert_eq!(
+            typed_path("/tmp/data.csv", folder),
+            Path::new("/tmp/data.csv")
+        );
         // Typed after the prefilled folder, caret at its end.
         assert_eq!(
             typed_path("/home/me/saves//tmp/data.csv", folder),
             Path::new("/tmp/data.csv")
         );
-        assert_eq!(typed_path("data.csv ", folder), Path::new("/home/me/saves/data.csv"));
-        assert_eq!(typed_path("/home/me/saves/data.csv", folder), Path::new("/home/me/saves/data.csv"));
+        assert_eq!(
+            typed_path("data.csv ", folder),
+            Path::new("/home/me/saves/data.csv")
+        );
+        assert_eq!(
+            typed_path("/home/me/saves/data.csv", folder),
+            Path::new("/home/me/saves/data.csv")
+        );
         if let Some(home) = std::env::var_os("HOME") {
             let home = PathBuf::from(home);
             assert_eq!(typed_path("~/a.ron", folder), home.join("a.ron"));
-            assert_eq!(typed_path("/home/me/saves/~/a.ron", folder), home.join("a.ron"));
+            assert_eq!(
+                typed_path("/home/me/saves/~/a.ron", folder),
+                home.join("a.ron")
+            );
         }
     }
 
@@ -271,7 +285,10 @@ mod tests {
             complete_path(&format!("{base}re"), dir.path()),
             Some(format!("{base}releases/"))
         );
-        assert_eq!(complete_path("trade_2023", dir.path()), Some("trade_2023.csv".to_owned()));
+        assert_eq!(
+            complete_path("trade_2023", dir.path()),
+            Some("trade_2023.csv".to_owned())
+        );
         assert_eq!(complete_path(&format!("{base}trade_202"), dir.path()), None);
         assert_eq!(complete_path(&format!("{base}zzz"), dir.path()), None);
     }

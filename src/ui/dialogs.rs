@@ -44,15 +44,18 @@ pub fn show(
                 if ui.button("Delete").clicked() {
                     answer = Some(true);
                 }
-                if ui.button("Keep them").clicked() {
+                if answer_button(ui, "Keep them", true).clicked() {
                     answer = Some(false);
                 }
             });
             answer
         });
+        let enter = enter_pressed(ctx, &response);
         match response.inner {
             Some(answer) => commands.push(Command::ConfirmDelete(answer)),
-            None if response.should_close() => commands.push(Command::ConfirmDelete(false)),
+            None if enter || response.should_close() => {
+                commands.push(Command::ConfirmDelete(false));
+            }
             None => {}
         }
     }
@@ -72,9 +75,9 @@ pub fn show(
             ui.add_space(4.0);
             ui.label(&message.text);
             ui.add_space(8.0);
-            ui.button("OK").clicked()
+            answer_button(ui, "OK", true).clicked()
         });
-        if response.inner || response.should_close() {
+        if response.inner || enter_pressed(ctx, &response) || response.should_close() {
             state.message = None;
         }
     }
@@ -87,6 +90,8 @@ struct Choice<'a, T> {
     hover: &'a str,
     value: T,
     enabled: bool,
+    /// The answer Enter gives; drawn highlighted.
+    default: bool,
 }
 
 impl<'a, T> Choice<'a, T> {
@@ -96,8 +101,34 @@ impl<'a, T> Choice<'a, T> {
             hover,
             value,
             enabled: true,
+            default: false,
         }
     }
+
+    /// The answer Enter gives.
+    fn default(label: &'a str, hover: &'a str, value: T) -> Self {
+        Self {
+            default: true,
+            ..Self::new(label, hover, value)
+        }
+    }
+}
+
+/// A button, highlighted when it is the one Enter presses.
+pub(super) fn answer_button(ui: &mut egui::Ui, label: &str, default: bool) -> egui::Response {
+    if default {
+        let button = egui::Button::new(egui::RichText::new(label).strong())
+            .fill(ui.visuals().selection.bg_fill);
+        ui.add(button).on_hover_text("Enter")
+    } else {
+        ui.button(label)
+    }
+}
+
+/// Enter pressed while this modal is on top (consumed, so it answers once).
+pub(super) fn enter_pressed<T>(ctx: &egui::Context, response: &egui::ModalResponse<T>) -> bool {
+    response.is_top_modal
+        && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter))
 }
 
 /// A row of answer buttons; the answer clicked, if any.
@@ -105,7 +136,11 @@ fn choices<T: Copy>(ui: &mut egui::Ui, buttons: &[Choice<'_, T>]) -> Option<T> {
     let mut answer = None;
     ui.horizontal(|ui| {
         for button in buttons {
-            let mut response = ui.add_enabled(button.enabled, egui::Button::new(button.label));
+            let mut response = ui
+                .add_enabled_ui(button.enabled, |ui| {
+                    answer_button(ui, button.label, button.default)
+                })
+                .inner;
             if !button.hover.is_empty() {
                 response = response.on_hover_text(button.hover);
             }
@@ -124,11 +159,14 @@ fn modal_answer<T>(
     ctx: &egui::Context,
     response: egui::ModalResponse<Option<T>>,
     on_escape: T,
+    on_enter: Option<T>,
 ) -> Option<T> {
+    let enter = on_enter.is_some() && enter_pressed(ctx, &response);
     let escape = response.is_top_modal
         && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
     match response.inner {
         Some(answer) => Some(answer),
+        None if enter => on_enter,
         None if escape => Some(on_escape),
         None => None,
     }
@@ -165,6 +203,7 @@ fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &m
             &[
                 Choice {
                     enabled: offer.readable,
+                    default: offer.readable,
                     ..Choice::new(
                         "Restore",
                         "Open the recovered work in this window, with its changes unsaved",
@@ -185,7 +224,8 @@ fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &m
         )
     });
     // Escape keeps the copy: closing a question must never delete work.
-    if let Some(choice) = modal_answer(ctx, response, RecoveryChoice::Later) {
+    let on_enter = offer.readable.then_some(RecoveryChoice::Restore);
+    if let Some(choice) = modal_answer(ctx, response, RecoveryChoice::Later, on_enter) {
         commands.push(Command::Recovery(choice));
     }
 }
@@ -209,7 +249,7 @@ fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut 
                     "Save your version; the version on disk is kept as the .bak file",
                     ChangedChoice::Overwrite,
                 ),
-                Choice::new(
+                Choice::default(
                     "Save As…",
                     "Save your version to another file; the file on disk stays as it is",
                     ChangedChoice::SaveAs,
@@ -223,7 +263,8 @@ fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut 
             ],
         )
     });
-    if let Some(choice) = modal_answer(ctx, response, ChangedChoice::Cancel) {
+    let on_enter = Some(ChangedChoice::SaveAs);
+    if let Some(choice) = modal_answer(ctx, response, ChangedChoice::Cancel, on_enter) {
         commands.push(Command::ResolveChanged(choice));
     }
 }
@@ -247,13 +288,14 @@ fn unsaved_changes(
         choices(
             ui,
             &[
-                Choice::new("Save", "", ConfirmChoice::Save),
+                Choice::default("Save", "", ConfirmChoice::Save),
                 Choice::new("Don't Save", "Discard the changes", ConfirmChoice::DontSave),
                 Choice::new("Cancel", "", ConfirmChoice::Cancel),
             ],
         )
     });
-    if let Some(choice) = modal_answer(ctx, response, ConfirmChoice::Cancel) {
+    let on_enter = Some(ConfirmChoice::Save);
+    if let Some(choice) = modal_answer(ctx, response, ConfirmChoice::Cancel, on_enter) {
         commands.push(Command::Confirm(choice));
     }
 }
@@ -332,7 +374,10 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         let mut cancel = false;
         ui.horizontal(|ui| {
             submit |= ui
-                .add_enabled(!prompt.text.trim().is_empty(), egui::Button::new(button))
+                .add_enabled_ui(!prompt.text.trim().is_empty(), |ui| {
+                    answer_button(ui, button, true)
+                })
+                .inner
                 .clicked();
             cancel = ui.button("Cancel").clicked();
         });

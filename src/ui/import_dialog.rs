@@ -150,9 +150,8 @@ fn mapping(ctx: &egui::Context, dialog: &mut MappingDialog, commands: &mut Vec<C
         ui.add_space(8.0);
         let mut answer = None;
         ui.horizontal(|ui| {
-            if ui
-                .button("Import")
-                .on_hover_text("Read the whole file with these columns")
+            if super::dialogs::answer_button(ui, "Import", true)
+                .on_hover_text("Read the whole file with these columns (Enter)")
                 .clicked()
             {
                 answer = Some(Command::StartMappedImport);
@@ -163,7 +162,7 @@ fn mapping(ctx: &egui::Context, dialog: &mut MappingDialog, commands: &mut Vec<C
         });
         answer
     });
-    answer(response, commands);
+    answer(ctx, response, Command::StartMappedImport, commands);
 }
 
 fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Command>) {
@@ -302,7 +301,7 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
             } else {
                 "Link dataset"
             };
-            if ui.button(add).clicked() {
+            if super::dialogs::answer_button(ui, add, true).clicked() {
                 answer = Some(Command::FinishImport {
                     copy_rows: review.copy_rows,
                 });
@@ -317,13 +316,24 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
         });
         answer
     });
-    answer(response, commands);
+    let on_enter = Command::FinishImport {
+        copy_rows: review.copy_rows,
+    };
+    answer(ctx, response, on_enter, commands);
 }
 
-/// The command a dialog answered with; clicking outside it or Escape cancels the import.
-fn answer(response: egui::ModalResponse<Option<Command>>, commands: &mut Vec<Command>) {
+/// The command a dialog answered with: the button clicked, `on_enter` on Enter; clicking
+/// outside it or Escape cancels the import.
+fn answer(
+    ctx: &egui::Context,
+    response: egui::ModalResponse<Option<Command>>,
+    on_enter: Command,
+    commands: &mut Vec<Command>,
+) {
+    let enter = super::dialogs::enter_pressed(ctx, &response);
     match response.inner {
         Some(command) => commands.push(command),
+        None if enter => commands.push(on_enter),
         None if response.should_close() => commands.push(Command::CancelImport),
         None => {}
     }
