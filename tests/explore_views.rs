@@ -307,3 +307,78 @@ fn the_display_unit_is_a_setting() {
         Some("Million US dollars")
     );
 }
+
+/// The focus country list with the keyboard: typing and Enter choose the first match,
+/// the arrows move the choice, and switching the view with Ctrl+3 closes the list.
+#[test]
+fn the_focus_country_list_answers_the_keyboard() {
+    let mut harness = harness();
+    harness.get_by_label("Focus country").click();
+    harness.run();
+    harness.get_by_label("Search countries").type_text("Tur");
+    harness.run();
+    // Turkmenistan and Türkiye may both match; Enter takes the first shown.
+    let first = harness
+        .state()
+        .explore()
+        .countries
+        .iter()
+        .find(|(code, name)| {
+            name.to_lowercase().contains("tur") || code.to_lowercase().contains("tur")
+        })
+        .map(|(code, _)| code.clone())
+        .unwrap();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().navigation().page.focus.as_deref(),
+        Some(first.as_str())
+    );
+    assert!(
+        harness.query_by_label("Search countries").is_none(),
+        "closed"
+    );
+
+    // Arrow down then Enter: the second country of the whole list.
+    harness.get_by_label("Focus country").click();
+    harness.run();
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let second = harness.state().explore().countries[1].0.clone();
+    assert_eq!(
+        harness.state().navigation().page.focus.as_deref(),
+        Some(second.as_str())
+    );
+
+    // Open, then switch views with the keyboard: the list closes.
+    harness.get_by_label("Focus country").click();
+    harness.run();
+    assert!(harness.query_by_label("Search countries").is_some());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+    harness.run();
+    harness.run();
+    assert_eq!(harness.state().navigation().page.view, View::Trade);
+    assert!(
+        harness.query_by_label("Search countries").is_none(),
+        "closed"
+    );
+}
+
+/// Enter in the partner search opens the first partner that matches.
+#[test]
+fn enter_in_the_partner_search_opens_the_first_match() {
+    let mut harness = harness();
+    harness.get_by_label("Search partners").focus();
+    harness.run();
+    harness.get_by_label("Search partners").type_text("jap");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().navigation().page.partner.as_deref(),
+        Some("JPN")
+    );
+    assert_eq!(harness.state().navigation().page.view, View::Relationship);
+}

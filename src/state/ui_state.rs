@@ -67,6 +67,10 @@ pub struct UiState {
     pub partner_search: String,
     /// Text typed into the focus country search box.
     pub country_search: String,
+    /// The match of the focus country search that Enter chooses (moved with the arrows).
+    pub country_pick: usize,
+    /// The view shown when the focus country list was opened: it closes when that changes.
+    pub country_list_view: Option<super::View>,
     /// State of each table of the Tables view.
     pub tables: HashMap<RecordKind, TableUi>,
     /// Deleting cited sources, waiting for an answer.

@@ -28,33 +28,15 @@ pub fn show(
     } else {
         explore.focus_name.clone()
     };
-    egui::ComboBox::from_id_salt("focus_country")
+    let combo = egui::ComboBox::from_id_salt("focus_country")
         .selected_text(selected)
         .width(ui.available_width() - 8.0)
         .height(400.0)
-        .show_ui(ui, |ui| {
-            let label = ui.label("Search countries");
-            let search = ui
-                .add(
-                    egui::TextEdit::singleline(&mut state.country_search).hint_text("Name or code"),
-                )
-                .labelled_by(label.id);
-            if !search.has_focus() && state.country_search.is_empty() {
-                search.request_focus();
-            }
-            for (code, name) in &explore.countries {
-                if !matches(&state.country_search, name, code) {
-                    continue;
-                }
-                if ui
-                    .selectable_label(focus == Some(code.as_str()), format!("{name} ({code})"))
-                    .clicked()
-                {
-                    commands.push(Command::SetFocus(code.clone()));
-                    state.country_search.clear();
-                }
-            }
-        })
+        .show_ui(ui, |ui| country_list(ui, view, state, commands));
+    if combo.inner.is_none() {
+        state.country_list_view = None;
+    }
+    combo
         .response
         .labelled_by(focus_label.id)
         .on_hover_text("The country whose partners, trade and investments are shown");
@@ -66,12 +48,25 @@ pub fn show(
     }
     ui.strong(format!("Partners of {}", explore.focus_name));
     let label = ui.label("Search partners");
-    ui.add(
-        egui::TextEdit::singleline(&mut state.partner_search)
-            .hint_text("Name or code")
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
+    let search = ui
+        .add(
+            egui::TextEdit::singleline(&mut state.partner_search)
+                .hint_text("Name or code")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Enter opens the first partner that matches");
+    // Enter opens the first match, as in a browser's address bar.
+    if search.lost_focus()
+        && ui.input(|i| i.key_pressed(egui::Key::Enter))
+        && !state.partner_search.trim().is_empty()
+        && let Some(first) = explore
+            .partners
+            .iter()
+            .find(|p| matches(&state.partner_search, &p.name, &p.code))
+    {
+        commands.push(Command::OpenPartner(first.code.clone()));
+    }
     ui.add_space(4.0);
     if explore.partners.is_empty() {
         ui.weak(
@@ -122,4 +117,78 @@ pub fn show(
                 ui.weak("No partner matches the search.");
             }
         });
+}
+
+/// The focus country list: a search box, then the countries that match. The arrows move
+/// the highlight, Enter chooses it (the first match unless moved), Escape closes the list,
+/// and so does changing the view.
+fn country_list(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let current_view = view.nav.page.view;
+    if *state.country_list_view.get_or_insert(current_view) != current_view {
+        ui.close();
+        return;
+    }
+    let label = ui.label("Search countries");
+    let search = ui
+        .add(egui::TextEdit::singleline(&mut state.country_search).hint_text("Name or code"))
+        .labelled_by(label.id);
+    if !search.has_focus() && !search.lost_focus() {
+        search.request_focus();
+    }
+    if search.changed() {
+        state.country_pick = 0;
+    }
+    let shown: Vec<&(String, String)> = view
+        .explore
+        .countries
+        .iter()
+        .filter(|(code, name)| matches(&state.country_search, name, code))
+        .collect();
+    let (down, up, enter) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+            i.key_pressed(egui::Key::Enter),
+        )
+    });
+    let last = shown.len().saturating_sub(1);
+    if down {
+        state.country_pick = (state.country_pick + 1).min(last);
+    }
+    if up {
+        state.country_pick = state.country_pick.saturating_sub(1);
+    }
+    state.country_pick = state.country_pick.min(last);
+    let focus = view.nav.page.focus.as_deref();
+    let mut chosen = None;
+    for (i, (code, name)) in shown.iter().enumerate() {
+        let mut text = egui::RichText::new(format!("{name} ({code})"));
+        if focus == Some(code.as_str()) {
+            text = text.strong();
+        }
+        let row = ui.add(egui::Button::selectable(i == state.country_pick, text));
+        if i == state.country_pick && (down || up) {
+            row.scroll_to_me(None);
+        }
+        if row.clicked() {
+            chosen = Some(code.clone());
+        }
+    }
+    if shown.is_empty() {
+        ui.weak("No country matches.");
+    }
+    if enter && chosen.is_none() {
+        chosen = shown.get(state.country_pick).map(|(code, _)| code.clone());
+    }
+    if let Some(code) = chosen {
+        commands.push(Command::SetFocus(code));
+        state.country_search.clear();
+        state.country_pick = 0;
+        ui.close();
+    }
 }
