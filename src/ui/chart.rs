@@ -351,6 +351,7 @@ fn category_axes<'a>(
             .include_y(-0.5)
             .include_y(n - 0.5)
             .x_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
+            .x_grid_spacer(value_spacer(X_LABEL_POINTS))
             .y_axis_min_width(120.0)
     } else if !categories.is_empty() {
         plot.x_axis_formatter(category_formatter(categories))
@@ -358,8 +359,58 @@ fn category_axes<'a>(
             .include_x(-0.5)
             .include_x(n - 0.5)
             .y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
+            .y_grid_spacer(value_spacer(Y_LABEL_POINTS))
     } else {
         plot.y_axis_formatter(move |mark, _| scale.tick(mark.value, mirrored))
+            .y_grid_spacer(value_spacer(Y_LABEL_POINTS))
+    }
+}
+
+/// Least distance between labelled ticks, in points: egui_plot labels a tick at full
+/// strength from 80 points apart on the x axis and 30 on the y axis.
+const X_LABEL_POINTS: f64 = 80.0;
+const Y_LABEL_POINTS: f64 = 32.0;
+
+/// The smallest step of 1, 2 or 5 times a power of ten that is at least `min`.
+fn nice_step(min: f64) -> f64 {
+    let power = 10f64.powf(min.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|step| *step >= min)
+        .unwrap_or(10.0 * power)
+}
+
+/// Value-axis grid: labelled ticks at 1–2–5 steps no closer than `label_points`, with
+/// unlabelled lines between. egui_plot's default (powers of ten only) often leaves one
+/// or two labels ("$0", "$10.0M" for a bar of $8.3M); steps of 2 and 5 keep three or more.
+fn value_spacer(label_points: f64) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    move |input: egui_plot::GridInput| {
+        // egui_plot's base step is 8 points' worth of value (its minimum grid spacing).
+        let per_point = input.base_step_size / 8.0;
+        if !(per_point.is_finite() && per_point > 0.0) {
+            return Vec::new();
+        }
+        let labelled = nice_step(per_point * label_points);
+        let mut marks: Vec<egui_plot::GridMark> = Vec::new();
+        for step in [labelled / 5.0, labelled, labelled * 10.0] {
+            let first = (input.bounds.0 / step).ceil() as i64;
+            let last = (input.bounds.1 / step).floor() as i64;
+            for i in first..=last.min(first + 1000) {
+                let value = i as f64 * step;
+                match marks
+                    .iter_mut()
+                    .find(|m| (m.value - value).abs() < step * 1e-6)
+                {
+                    Some(mark) => mark.step_size = step,
+                    None => marks.push(egui_plot::GridMark {
+                        value,
+                        step_size: step,
+                    }),
+                }
+            }
+        }
+        marks
     }
 }
 
@@ -545,4 +596,45 @@ fn nearest<'c>(
         }
     }
     best.map(|(p, _)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labelled ticks of a value axis `points` long showing `bounds`.
+    fn labelled(bounds: (f64, f64), points: f64, label_points: f64) -> Vec<f64> {
+        let per_point = (bounds.1 - bounds.0) / points;
+        let spacer = value_spacer(label_points);
+        let marks = spacer(egui_plot::GridInput {
+            bounds,
+            base_step_size: per_point * 8.0,
+        });
+        marks
+            .iter()
+            .filter(|m| m.step_size / per_point >= label_points)
+            .map(|m| m.value)
+            .collect()
+    }
+
+    #[test]
+    fn steps_are_one_two_or_five_times_a_power_of_ten() {
+        assert_eq!(nice_step(1.3e6), 2e6);
+        assert_eq!(nice_step(2e6), 2e6);
+        assert_eq!(nice_step(3.1), 5.0);
+        assert_eq!(nice_step(0.07), 0.1);
+    }
+
+    #[test]
+    fn value_axes_show_at_least_three_labels() {
+        // The HS6 drill-down of a $7.4M bar on a 480-point axis: $0, $2M … $8M.
+        let x = labelled((0.0, 8.0e6), 480.0, X_LABEL_POINTS);
+        assert_eq!(x, [0.0, 2e6, 4e6, 6e6, 8e6]);
+        // One point of $53.7M on a 150-point axis.
+        let y = labelled((0.0, 58.0e6), 150.0, Y_LABEL_POINTS);
+        assert!(y.len() >= 3, "{y:?}");
+        // A mirrored chart: both sides labelled.
+        let both = labelled((-10e6, 10e6), 480.0, X_LABEL_POINTS);
+        assert!(both.iter().any(|v| *v < 0.0) && both.iter().any(|v| *v > 0.0));
+    }
 }
