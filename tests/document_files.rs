@@ -203,7 +203,7 @@ fn non_utf8_is_refused_with_its_position() {
 #[test]
 fn syntax_and_type_errors_give_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &[u8], usize); 5] = [
+    let cases: [(&str, &[u8], usize); 4] = [
         ("unclosed.ron", b"(\n    format_version: 1,\n    title: \"x\",\n", 3),
         (
             "type.ron",
@@ -215,7 +215,6 @@ fn syntax_and_type_errors_give_line_and_column() {
             b"(\n    format_version: 1,\n    trade: [\n        (id: 1, reporter: \"PAK\", partner: \"KAZ\", flow: Sideways),\n    ],\n)",
             4,
         ),
-        ("empty.ron", b"", 1),
         ("date.ron", b"(format_version: 1, sources: [(id: 1, title: \"t\", date: \"2024-13\")])", 1),
     ];
     for (name, bytes, want_line) in cases {
@@ -232,6 +231,26 @@ fn syntax_and_type_errors_give_line_and_column() {
             "{text}"
         );
     }
+}
+
+/// An empty file and a file that is not a document are named as such, not in the
+/// parser's words ("Expected opening `(`", "Expected struct `Document` but found `this`").
+#[test]
+fn empty_and_foreign_files_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.ron", b"");
+    let err = load_document(&empty).unwrap_err();
+    assert!(matches!(err, LoadError::Empty { .. }), "{err:?}");
+    assert!(err.to_string().contains("the file is empty"), "{err}");
+    let csv = write(
+        dir.path(),
+        "data.ron",
+        b"year,reporter,partner\n2020,PAK,KAZ\n",
+    );
+    let text = load_document(&csv).unwrap_err().to_string();
+    assert!(text.contains("not a Trade Explorer document"), "{text}");
+    assert!(text.contains("File > Import data"), "{text}");
+    assert!(!text.contains("Expected"), "{text}");
 }
 
 #[test]

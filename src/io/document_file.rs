@@ -113,6 +113,24 @@ pub enum LoadError {
         /// The file.
         path: PathBuf,
     },
+    /// The file is empty (or only blanks and comments).
+    #[error("{}: the file is empty; it holds no document (was it cut short, or saved while another program was still writing it?){}", .path.display(), .backup.as_ref().map_or_else(String::new, |b| format!("; the previous version {} is beside it", b.display())))]
+    Empty {
+        /// The file.
+        path: PathBuf,
+        /// The `.bak` copy beside it, when there is one.
+        backup: Option<PathBuf>,
+    },
+    /// The text does not start like a document at all.
+    #[error("{}: this is not a Trade Explorer document: a document starts with `(`, this file starts with “{start}”{}", .path.display(), if *.table { "; to read trade data from a table, use File > Import data…" } else { "" })]
+    NotADocument {
+        /// The file.
+        path: PathBuf,
+        /// Its first characters.
+        start: String,
+        /// Whether it looks like a CSV or other table.
+        table: bool,
+    },
 }
 
 impl LoadError {
@@ -237,6 +255,11 @@ pub enum ParseError {
     MissingVersion,
     /// A text field is longer than [`MAX_TEXT_BYTES`].
     TextTooLong(usize),
+    /// Nothing but blanks and comments.
+    Empty,
+    /// The text does not start with `(` (or `Document(`): its first characters, and
+    /// whether it looks like a table (a header line with separators).
+    NotADocument(String, bool),
 }
 
 impl ParseError {
@@ -298,6 +321,16 @@ impl ParseError {
                 supported: FORMAT_VERSION,
             },
             ParseError::MissingVersion => LoadError::MissingVersion { path },
+            ParseError::Empty => {
+                let backup = super::backup_path(&path);
+                LoadError::Empty {
+                    backup: backup.is_file().then_some(backup),
+                    path,
+                }
+            }
+            ParseError::NotADocument(start, table) => {
+                LoadError::NotADocument { path, start, table }
+            }
             ParseError::TextTooLong(bytes) => LoadError::TextTooLong { path, bytes },
         }
     }
@@ -338,8 +371,52 @@ fn ends_open(text: &str) -> bool {
     depth > 0
 }
 
+/// The text after blanks, comments and `#![…]` attributes: where a document's `(` is.
+fn body(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        if let Some(rest) = text.strip_prefix("//") {
+            text = rest.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(rest) = text.strip_prefix("/*") {
+            text = rest.split_once("*/").map_or("", |(_, after)| after);
+        } else if text.starts_with("#![") {
+            text = text.split_once(']').map_or("", |(_, after)| after);
+        } else {
+            return text;
+        }
+    }
+}
+
+/// An empty text, or one that does not start like a document, is said so in words
+/// rather than in the parser's ("Expected opening `(` for struct `Document`").
+fn check_start(text: &str) -> Result<(), ParseError> {
+    let body = body(text);
+    if body.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let starts_like_document = body.starts_with('(')
+        || body
+            .strip_prefix("Document")
+            .is_some_and(|rest| rest.trim_start().starts_with('('));
+    if starts_like_document {
+        return Ok(());
+    }
+    let first_line = body.lines().next().unwrap_or_default();
+    let table = [',', ';', '\t']
+        .iter()
+        .any(|&c| first_line.matches(c).count() >= 2);
+    let start: String = first_line.chars().take(30).collect();
+    let start = if first_line.chars().count() > 30 {
+        format!("{start}…")
+    } else {
+        start
+    };
+    Err(ParseError::NotADocument(start, table))
+}
+
 /// Parses the text of a document file.
 pub fn parse_document(text: &str) -> Result<Document, ParseError> {
+    check_start(text)?;
     let options = ron_options();
     if let Ok(probe) = options.from_str::<VersionProbe>(text) {
         match probe.format_version {
@@ -823,5 +900,38 @@ mod tests {
             backup_path(Path::new("/a/b/doc.ron")),
             PathBuf::from("/a/b/doc.ron.bak")
         );
+    }
+
+    #[test]
+    fn empty_and_foreign_files_are_named_as_such() {
+        assert_eq!(parse_document(""), Err(ParseError::Empty));
+        assert_eq!(
+            parse_document("  \n// only a comment\n"),
+            Err(ParseError::Empty)
+        );
+        assert_eq!(
+            parse_document("this is not a document"),
+            Err(ParseError::NotADocument(
+                "this is not a document".into(),
+                false
+            ))
+        );
+        assert_eq!(
+            parse_document("year,reporter,partner\n2020,PAK,KAZ\n"),
+            Err(ParseError::NotADocument(
+                "year,reporter,partner".into(),
+                true
+            ))
+        );
+        // Comments, attributes and the struct name before the `(` are a document's start.
+        let text = "#![enable(implicit_some)]\n// saved\nDocument(format_version: 1)";
+        assert!(!matches!(
+            parse_document(text),
+            Err(ParseError::Empty | ParseError::NotADocument(..))
+        ));
+        let message = ParseError::NotADocument("a;b;c".into(), true)
+            .at(Path::new("t.ron"))
+            .to_string();
+        assert!(message.contains("use File > Import data"), "{message}");
     }
 }
