@@ -658,3 +658,31 @@ fn products_the_file_does_not_name_get_the_hs_names() {
         Some("Oranges as the file names them")
     );
 }
+
+/// A file that cannot be a trade table says which separator it found and why.
+#[test]
+fn files_that_are_not_tables_say_which_separator_they_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let problem = |name: &str, text: &str| {
+        let path = write(dir.path(), name, text.as_bytes());
+        trade_explorer::io::import::peek(&path, 20)
+            .unwrap()
+            .layout_problem()
+    };
+    let two = problem("two.csv", "year;value\n2020;5\n").unwrap();
+    assert!(two.contains("2 columns separated by semicolons"), "{two}");
+    assert!(!two.contains("no comma"), "{two}");
+    let one = problem("one.csv", "year value\n2020 5\n").unwrap();
+    assert!(one.contains("one column"), "{one}");
+    let mixed = problem(
+        "mixed.csv",
+        "year;reporter;partner;value\n2020,PAK,KAZ,5\n2021,PAK,KAZ,6\n",
+    )
+    .unwrap();
+    assert!(mixed.contains("line 2 has 1"), "{mixed}");
+    // Trailing separators and a clean table are fine.
+    assert_eq!(
+        problem("ok.csv", "year,reporter,partner,value\n2020,PAK,KAZ,5,\n"),
+        None
+    );
+}

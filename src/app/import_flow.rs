@@ -70,14 +70,12 @@ impl TradeApp {
                 return;
             }
         };
-        if peek.detected.is_none() && peek.header.len() < 3 {
+        if let Some(problem) = peek.layout_problem() {
             self.show_message(
                 "Could not import the file",
                 format!(
-                    "{}: the first line has {} and no comma, semicolon or tab between columns; \
-                     a trade data file needs at least a year, two countries and a value.\n\n{}",
+                    "{}: {problem}.\n\n{}",
                     path.display(),
-                    format::count(peek.header.len(), "column"),
                     import::expected_columns()
                 ),
             );

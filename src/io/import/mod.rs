@@ -147,6 +147,50 @@ pub struct Peek {
     pub compressed: bool,
 }
 
+impl Peek {
+    /// Why the file cannot be a trade table, before any column is chosen: fewer than three
+    /// columns (a year, two countries and a value are needed), or rows that do not split
+    /// like the header. Says which separator was found.
+    pub fn layout_problem(&self) -> Option<String> {
+        let separator = match self.delimiter {
+            b'\t' => "tabs",
+            b',' => "commas",
+            b';' => "semicolons",
+            b'|' => "| bars",
+            _ => "the separator",
+        };
+        let columns = self.header.len();
+        if self.detected.is_none() && columns < 3 {
+            let found = if columns <= 1 {
+                "one column: no comma, semicolon, tab or | separates columns in it".to_owned()
+            } else {
+                format!("{columns} columns separated by {separator}")
+            };
+            return Some(format!(
+                "the first line has {found}; a trade data file needs at least a year, two \
+                 countries and a value"
+            ));
+        }
+        // Trailing empty fields (a separator at the end of each row) are harmless.
+        let ragged_row = |r: &Vec<String>| {
+            !(r.len() == 1 && r[0].is_empty())
+                && (r.len() < columns || r[columns..].iter().any(|f| !f.is_empty()))
+        };
+        let (line, row) = self.rows.iter().enumerate().find(|(_, r)| ragged_row(r))?;
+        // A few ragged rows are reported per row by the import; a preview where most
+        // rows split differently means the separator is not the file's.
+        let ragged = self.rows.iter().filter(|r| ragged_row(r)).count();
+        (ragged * 2 > self.rows.len()).then(|| {
+            format!(
+                "the first line has {columns} columns separated by {separator}, but line {} \
+                 has {}: the separator is not used the same way throughout the file",
+                line + 2,
+                row.len()
+            )
+        })
+    }
+}
+
 /// The result of an import.
 #[derive(Debug)]
 pub struct ImportOutcome {
