@@ -301,3 +301,68 @@ fn typing_a_path_replaces_the_prefilled_folder_and_tab_completes() {
     assert_eq!(harness.state().origin(), &Origin::File(file));
     assert_eq!(harness.state().document(), &bundled_document());
 }
+
+/// Save As into a missing folder does not answer "choose Save As"; a plain Save of a
+/// document whose folder was deleted does, once. /proc is named as a system folder.
+#[test]
+fn save_errors_suggest_save_as_only_when_it_helps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness();
+    let message = |harness: &mut Harness<'static, TradeApp>| {
+        let text = harness
+            .state()
+            .ui_state()
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        harness.key_press(egui::Key::Enter);
+        harness.run();
+        text
+    };
+    for (target, must, must_not) in [
+        (dir.path().join("gone/x.ron"), "does not exist", "Save As"),
+        (
+            Path::new("/proc/x.ron").to_path_buf(),
+            "system folder",
+            "Save As",
+        ),
+    ] {
+        harness.key_press_modifiers(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::S,
+        );
+        harness.run();
+        harness
+            .get_by_label("File path")
+            .set_text_value_accesskit(target.to_str().unwrap());
+        harness.run();
+        harness.get_by_label("Save").click();
+        wait_for_jobs(&mut harness);
+        let text = message(&mut harness);
+        assert!(text.contains(must), "{text}");
+        assert!(!text.contains(must_not), "{text}");
+    }
+    // Saved once, then its folder disappears: Ctrl+S suggests Save As.
+    let folder = dir.path().join("work");
+    std::fs::create_dir(&folder).unwrap();
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::S,
+    );
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(folder.join("doc.ron").to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Save").click();
+    wait_for_jobs(&mut harness);
+    assert!(!harness.state().is_dirty(), "saved");
+    std::fs::remove_dir_all(&folder).unwrap();
+    type_into(&mut harness, "Title", "!");
+    command_key(&harness, egui::Key::S);
+    wait_for_jobs(&mut harness);
+    let text = message(&mut harness);
+    assert!(text.contains("does not exist"), "{text}");
+    assert!(text.contains("Save As"), "{text}");
+}

@@ -422,12 +422,27 @@ impl TradeApp {
             Err(SaveError::ChangedOnDisk { path }) => {
                 self.ui_state.changed_on_disk = Some(ChangedOnDisk { path, then });
             }
-            Err(err) => self.show_message(
-                "Could not save",
-                format!(
-                    "{err}\n\nThe file on disk is unchanged and your changes are still here, unsaved."
-                ),
-            ),
+            Err(err) => {
+                // Save As is suggested once: not right after the user chose this path in it.
+                let saving_as = self.origin.path() != Some(path.as_path());
+                let elsewhere = matches!(
+                    err,
+                    SaveError::FolderMissing { .. }
+                        | SaveError::ReadOnly { .. }
+                        | SaveError::SystemFolder { .. }
+                );
+                let hint = match (elsewhere, saving_as) {
+                    (true, false) => " Choose File > Save As… (Ctrl+Shift+S) to save elsewhere.",
+                    (true, true) => " Choose another folder.",
+                    _ => "",
+                };
+                self.show_message(
+                    "Could not save",
+                    format!(
+                        "{err}.{hint}\n\nThe file on disk is unchanged and your changes are still here, unsaved."
+                    ),
+                );
+            }
         }
     }
 }

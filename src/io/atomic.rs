@@ -58,7 +58,17 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<(), 
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(&folder)
-        .map_err(io("create a temporary file in the folder", &folder))?;
+        .map_err(|source| {
+            // /proc and /sys exist but refuse new files with "not found".
+            if source.kind() == std::io::ErrorKind::NotFound && folder.is_dir() {
+                SaveError::SystemFolder {
+                    path: target.clone(),
+                    folder: folder.clone(),
+                }
+            } else {
+                io("create a temporary file in the folder", &folder)(source)
+            }
+        })?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())
         .map_err(io("write the new version", &target))?;

@@ -155,7 +155,7 @@ pub enum SaveError {
     #[error("could not encode the image: {0}")]
     Encode(String),
     /// The folder does not exist (any more).
-    #[error("{}: the folder {} does not exist (was it moved or deleted?); choose Save As to save elsewhere", .path.display(), .folder.display())]
+    #[error("{}: the folder {} does not exist (was it moved or deleted?)", .path.display(), .folder.display())]
     FolderMissing {
         /// The target file.
         path: PathBuf,
@@ -163,10 +163,18 @@ pub enum SaveError {
         folder: PathBuf,
     },
     /// The target file is marked read-only.
-    #[error("{}: the file is read-only; choose Save As to save a copy elsewhere", .path.display())]
+    #[error("{}: the file is read-only", .path.display())]
     ReadOnly {
         /// The target file.
         path: PathBuf,
+    },
+    /// The folder exists but no file can be made in it: a system folder such as `/proc`.
+    #[error("{}: the folder {} cannot hold files (a system folder such as /proc or /sys); choose a folder of your own, such as your home folder", .path.display(), .folder.display())]
+    SystemFolder {
+        /// The target file.
+        path: PathBuf,
+        /// Its folder.
+        folder: PathBuf,
     },
     /// The target is a folder.
     #[error("{}: is a folder, not a file", .path.display())]
