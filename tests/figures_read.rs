@@ -301,3 +301,36 @@ fn control_characters_are_listed_as_problems() {
     wait_for_jobs(&mut harness);
     harness.get_by_label_contains("control character");
 }
+
+/// A long ranking lists the first 15 partners, then all of them on request, so that the
+/// partners chart is not pushed far down.
+#[test]
+fn a_long_ranking_is_capped_until_show_all() {
+    let mut doc = Document::new();
+    let codes = [
+        "AFG", "ALB", "DZA", "AND", "AGO", "ARG", "ARM", "AUS", "AUT", "AZE", "BHR", "BGD", "BLR",
+        "BEL", "BEN", "BTN", "BOL", "BIH", "BWA", "BRA",
+    ];
+    for (i, code) in codes.iter().enumerate() {
+        doc.trade.push(record(
+            i as u32 + 1,
+            2022,
+            "PAK",
+            code,
+            Flow::Total,
+            1e6 * (i + 1) as f64,
+        ));
+    }
+    let mut harness = harness_with(doc);
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::SetFocus("PAK".into()));
+    wait_for_jobs(&mut harness);
+    // Brazil leads; Afghanistan, the smallest, is 20th and not listed at first.
+    harness.get_by_label("Brazil (BRA)");
+    assert!(harness.query_by_label("Afghanistan (AFG)").is_none());
+    harness.get_by_label("Show all 20 partners").click();
+    harness.run();
+    harness.get_by_label("Afghanistan (AFG)");
+    harness.get_by_label("Show the first 15");
+}

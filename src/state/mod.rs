@@ -43,4 +43,4 @@ pub use dialogs::{
 pub use explore::{ExploreData, ExploreKey};
 pub use navigation::{Navigation, Page, View};
 pub use settings::{MAPPING_LIMIT, Origin, RECENT_LIMIT, Settings, ThemeChoice};
-pub use ui_state::{CellEdit, DatasetRowsUi, FileChanged, TableUi, UiState};
+pub use ui_state::{CellEdit, DatasetRowsUi, FileChanged, RANKING_ROWS, TableUi, UiState};

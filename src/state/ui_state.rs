@@ -46,6 +46,9 @@ pub struct TableUi {
     pub scroll_to: Option<usize>,
 }
 
+/// Partners the overview's ranking lists before "Show all".
+pub const RANKING_ROWS: usize = 15;
+
 /// Dialog and panel state of the UI (not the document).
 #[derive(Debug, Default)]
 pub struct UiState {
@@ -67,6 +70,8 @@ pub struct UiState {
     pub partner_search: String,
     /// Text typed into the focus country search box.
     pub country_search: String,
+    /// The overview lists every partner, not only the first [`RANKING_ROWS`].
+    pub ranking_all: bool,
     /// The match of the focus country search that Enter chooses (moved with the arrows).
     pub country_pick: usize,
     /// The view shown when the focus country list was opened: it closes when that changes.

@@ -5,7 +5,7 @@ use eframe::egui;
 
 use super::{AppView, chart};
 use crate::model::{Edit, format};
-use crate::state::{Command, UiState};
+use crate::state::{Command, RANKING_ROWS, UiState};
 
 /// Undo merges the keystrokes of one visit to a field into one step.
 const TITLE_KEY: (&str, u64) = ("title", 0);
@@ -150,13 +150,46 @@ fn focus_country(
             }
         });
     ui.add_space(8.0);
+    // Side by side when there is room for both, so that a long ranking does not push the
+    // chart off the screen.
+    if ui.available_width() >= 1000.0 {
+        let ranking_width = (ui.available_width() * 0.42).min(560.0);
+        ui.horizontal_top(|ui| {
+            let top_down = egui::Layout::top_down(egui::Align::Min);
+            ui.allocate_ui_with_layout(egui::vec2(ranking_width, 0.0), top_down, |ui| {
+                ui.set_width(ranking_width);
+                ranking(ui, view, state, commands);
+            });
+            ui.vertical(|ui| partners_chart(ui, view, state, commands));
+        });
+    } else {
+        ranking(ui, view, state, commands);
+        ui.add_space(8.0);
+        partners_chart(ui, view, state, commands);
+    }
+}
+
+/// The partners ranked by their latest figure: the first [`RANKING_ROWS`], or all.
+fn ranking(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let explore = view.explore;
     ui.strong("Partners ranked by their latest figure");
+    let total = explore.partners.len();
+    let shown = if state.ranking_all {
+        total
+    } else {
+        total.min(RANKING_ROWS)
+    };
     egui::Grid::new("partner_ranking")
         .num_columns(3)
         .striped(true)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            for (rank, partner) in explore.partners.iter().enumerate() {
+            for (rank, partner) in explore.partners.iter().take(shown).enumerate() {
                 ui.label(format!("{}.", rank + 1));
                 if ui
                     .link(format!("{} ({})", partner.name, partner.code))
@@ -182,8 +215,16 @@ fn focus_country(
                 ui.end_row();
             }
         });
-    ui.add_space(8.0);
-    partners_chart(ui, view, state, commands);
+    if total > RANKING_ROWS {
+        let text = if state.ranking_all {
+            format!("Show the first {RANKING_ROWS}")
+        } else {
+            format!("Show all {total} partners")
+        };
+        if ui.button(text).clicked() {
+            state.ranking_all = !state.ranking_all;
+        }
+    }
 }
 
 /// The partners chart with its year selector (also used by the Trade view).
@@ -218,7 +259,8 @@ pub fn partners_chart(
                 .labelled_by(label.id);
         });
     }
-    let height = (60.0 + 28.0 * chart_data.categories.len() as f32).clamp(160.0, 480.0);
+    // Sized by its bars, so that no partner's label is left out.
+    let height = chart::height_for(chart_data, 160.0);
     chart::show(
         ui,
         chart_data,

@@ -8,14 +8,57 @@ use crate::state::{Command, DatasetStatus, Origin, UiState, View};
 
 /// Draws the status bar.
 pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
+    // The right-hand segments (work in progress, datasets) first, then the others in the
+    // width left, each shortened with "…" (whole text on hover) so that none overlaps.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if let Some(busy) = view.busy {
+            segment(ui, busy, 320.0);
+            ui.spinner();
+        } else if let Some((toast, _)) = &state.toast {
+            segment(ui, toast, 240.0);
+        }
+        datasets_state(ui, view);
+        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+            left_segments(ui, view, commands);
+        });
+    });
+}
+
+/// A label no wider than `max` (and the room left), shortened with "…"; the whole text
+/// on hover.
+fn segment(ui: &mut egui::Ui, text: &str, max: f32) -> egui::Response {
+    ui.scope(|ui| {
+        ui.set_max_width(max.min(ui.available_width()));
+        ui.add(egui::Label::new(text).truncate())
+    })
+    .inner
+}
+
+/// A coloured [`segment`].
+fn colored_segment(
+    ui: &mut egui::Ui,
+    color: egui::Color32,
+    text: &str,
+    max: f32,
+) -> egui::Response {
+    ui.scope(|ui| {
+        ui.set_max_width(max.min(ui.available_width()));
+        ui.add(egui::Label::new(egui::RichText::new(text).color(color)).truncate())
+    })
+    .inner
+}
+
+/// Where the document is, unsaved marker, autosave, record counts, problems.
+fn left_segments(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    {
+        let room = ui.available_width();
         let location = match view.origin {
             Origin::File(path) => path.display().to_string(),
             Origin::Bundled => format!("{} (bundled dataset, not saved yet)", view.document_name),
             Origin::Untitled => "New document, not saved yet".to_owned(),
         };
-        ui.label(location)
-            .on_hover_text("Where the document is saved");
+        segment(ui, &location, room * 0.35)
+            .on_hover_text(format!("Where the document is saved: {location}"));
         if view.dirty {
             ui.separator();
             ui.colored_label(ui.visuals().warn_fg_color, "Unsaved changes")
@@ -36,8 +79,11 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
         }
         ui.separator();
         if let Some(summary) = &view.explore.summary {
-            ui.label(summary.counts_line()).on_hover_text(format!(
-                "{} countries, years {}",
+            let counts = summary.counts_line();
+            // What is left, less room for the problems link after it.
+            let max = (ui.available_width() - 150.0).max(40.0);
+            segment(ui, &counts, max).on_hover_text(format!(
+                "{counts}; {} countries, years {}",
                 summary.country_codes.len(),
                 summary.year_range()
             ));
@@ -59,16 +105,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
         {
             commands.push(Command::ShowView(View::Problems));
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(busy) = view.busy {
-                ui.label(busy);
-                ui.spinner();
-            } else if let Some((toast, _)) = &state.toast {
-                ui.label(toast);
-            }
-            datasets_state(ui, view);
-        });
-    });
+    }
 }
 
 /// Linked datasets being read, failed, or summed.
@@ -83,24 +120,19 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                         .desired_width(120.0)
                         .show_percentage(),
                 );
-                ui.label(format!("Reading dataset {}", entry.name));
+                segment(ui, &format!("Reading dataset {}", entry.name), 260.0);
             }
             DatasetStatus::Failed(why) => {
                 ui.separator();
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("Dataset {} unavailable", entry.name),
-                )
-                .on_hover_text(why.as_str());
+                let text = format!("Dataset {} unavailable", entry.name);
+                colored_segment(ui, ui.visuals().error_fg_color, &text, 260.0)
+                    .on_hover_text(format!("{text}: {why}"));
             }
             DatasetStatus::Ready(_) if entry.changed_since_link => {
                 ui.separator();
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    format!("Dataset {} changed since it was linked", entry.name),
-                )
-                .on_hover_text(
-                    "The file's content differs from when it was linked; the figures shown come from the file as it is now.",
+                let text = format!("Dataset {} changed since it was linked", entry.name);
+                colored_segment(ui, ui.visuals().warn_fg_color, &text, 260.0).on_hover_text(
+                    format!("{text}: the file's content differs from when it was linked; the figures shown come from the file as it is now."),
                 );
             }
             DatasetStatus::Ready(_) => {}

@@ -20,7 +20,8 @@ pub fn show(
                 Some(chart_data) => chart::show(
                     ui,
                     chart_data,
-                    320.0,
+                    // Half the view on a tall window, so the lower half is not left empty.
+                    (ui.available_height() * 0.5).clamp(320.0, 600.0),
                     view.settings.money_unit,
                     view.nav.selected.as_ref(),
                     state,
