@@ -9,12 +9,23 @@ use crate::state::{Command, TableUi};
 
 use super::tables::{column_width, start_edit, tab_label};
 
-fn header_text(name: &str, sort: Option<(usize, bool)>, field: usize) -> String {
-    match sort {
-        Some((f, true)) if f == field => format!("{name} (up)"),
-        Some((f, false)) if f == field => format!("{name} (down)"),
-        _ => name.to_owned(),
-    }
+/// A small triangle pointing up (ascending) or down, drawn as a shape: egui's default
+/// fonts lack most arrow glyphs.
+fn sort_arrow(ui: &mut egui::Ui, ascending: bool) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    let c = rect.center();
+    let (tip, base) = if ascending { (-4.0, 3.0) } else { (4.0, -3.0) };
+    let points = vec![
+        egui::pos2(c.x, c.y + tip),
+        egui::pos2(c.x - 4.5, c.y + base),
+        egui::pos2(c.x + 4.5, c.y + base),
+    ];
+    let color = ui.visuals().strong_text_color();
+    ui.painter().add(egui::Shape::convex_polygon(
+        points,
+        color,
+        egui::Stroke::NONE,
+    ));
 }
 
 pub(super) fn grid(
@@ -113,14 +124,21 @@ fn header_row(
     let sort = table.query.sort;
     for (i, field) in table_fields.iter().enumerate() {
         header.col(|ui| {
+            let direction = match sort {
+                Some((f, ascending)) if f == i => Some(ascending),
+                _ => None,
+            };
+            let order = match direction {
+                Some(true) => "sorted ascending; click for descending",
+                Some(false) => "sorted descending; click for document order",
+                None => "click to sort ascending, again for descending, then document order",
+            };
             let button = ui
-                .add(
-                    egui::Button::new(
-                        egui::RichText::new(header_text(field.name, sort, i)).strong(),
-                    )
-                    .frame(false),
-                )
-                .on_hover_text("Sort: ascending, descending, then document order");
+                .add(egui::Button::new(egui::RichText::new(field.title()).strong()).frame(false))
+                .on_hover_text(format!("Field {} in the file: {order}", field.name));
+            if let Some(ascending) = direction {
+                sort_arrow(ui, ascending);
+            }
             if button.clicked() {
                 table.query.sort = match sort {
                     Some((f, true)) if f == i => Some((i, false)),
@@ -143,7 +161,8 @@ fn cell_error(response: &egui::Response, rect: egui::Rect, error: &str) {
     );
     egui::Area::new(response.id.with("cell_error"))
         .order(egui::Order::Tooltip)
-        .fixed_pos(rect.right_top() + egui::vec2(4.0, 0.0))
+        // Below the cell: beside it, it covered the text being typed in wide cells.
+        .fixed_pos(rect.left_bottom() + egui::vec2(0.0, 2.0))
         .interactable(false)
         .show(&response.ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {

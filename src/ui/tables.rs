@@ -83,14 +83,21 @@ pub fn show(
         view.table_choices,
     );
     actions(ui, kind, table, commands);
-    if let Some(edit) = &table.editing
-        && let Some(error) = &edit.error
-    {
-        ui.colored_label(
-            ui.visuals().error_fg_color,
-            format!("Not accepted: {error}. The document keeps its last valid value."),
-        );
-    }
+    // One line always kept for the message, so that a refused edit never moves the grid
+    // (a moved grid sent the next double-click to the header, re-sorting the table).
+    match table.editing.as_ref().and_then(|e| e.error.as_ref()) {
+        Some(error) => ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "Not accepted: {error}. The document keeps its last valid value."
+                ))
+                .color(ui.visuals().error_fg_color),
+            )
+            .truncate(),
+        ),
+        // A blank line of the same height (the edit hints are on the line above).
+        None => ui.label(" "),
+    };
     if !modal_open {
         keyboard(ui, doc, kind, view.table_rows, table, commands);
     }
@@ -174,7 +181,8 @@ fn filters(
         if q.is_filtered() && ui.button("Clear filters").clicked() {
             *q = q.without_filters();
         }
-        ui.label(format!("Showing {shown} of {} rows", doc.len_of(kind)));
+        // One block: moved to the next line whole rather than broken after "Showing".
+        ui.add(egui::Label::new(format!("Showing {shown} of {} rows", doc.len_of(kind))).extend());
     });
 }
 

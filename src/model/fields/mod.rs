@@ -103,6 +103,26 @@ pub struct Field {
     pub ty: FieldType,
 }
 
+impl Field {
+    /// The column title shown in tables ("Value (US$)" for `value_usd`); the field's name
+    /// as in the file stays in its tooltip and in copied headers.
+    pub fn title(&self) -> String {
+        match self.name {
+            "id" => "ID".to_owned(),
+            "url" => "URL".to_owned(),
+            "value_usd" => "Value (US$)".to_owned(),
+            "amount_usd" => "Amount (US$)".to_owned(),
+            name => {
+                let spaced = name.replace('_', " ");
+                let mut chars = spaced.chars();
+                chars
+                    .next()
+                    .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+            }
+        }
+    }
+}
+
 const fn f(name: &'static str, ty: FieldType) -> Field {
     Field { name, ty }
 }
@@ -600,5 +620,28 @@ mod tests {
         assert!(row_contains(&doc, total, "2024"));
         assert!(!row_contains(&doc, total, "99"));
         assert!(contains_lower("Türkiye", "türk"));
+    }
+
+    #[test]
+    fn columns_have_human_titles() {
+        let title = |kind, name| {
+            fields(kind)
+                .iter()
+                .find(|f| f.name == name)
+                .map(Field::title)
+        };
+        assert_eq!(
+            title(RecordKind::Trade, "value_usd").as_deref(),
+            Some("Value (US$)")
+        );
+        assert_eq!(
+            title(RecordKind::Investment, "target_year").as_deref(),
+            Some("Target year")
+        );
+        assert_eq!(title(RecordKind::Source, "url").as_deref(), Some("URL"));
+        assert_eq!(
+            title(RecordKind::Trade, "reporter").as_deref(),
+            Some("Reporter")
+        );
     }
 }
