@@ -46,6 +46,12 @@ pub fn usd_full(value: f64) -> String {
     }
     let sign = if value < 0.0 { "-" } else { "" };
     let v = value.abs();
+    // From a million up, cents are not data: trade figures are given to the dollar or
+    // in thousands or millions, and a figure in millions times 10^6 gains float noise
+    // ("$192,715,066,232.36").
+    if v >= 1e6 {
+        return format!("{sign}${}", group_thousands(v.round() as u64));
+    }
     let cents = (v * 100.0).round();
     let whole = (cents / 100.0).trunc();
     let frac = (cents - whole * 100.0) as u64;
@@ -56,7 +62,7 @@ pub fn usd_full(value: f64) -> String {
     }
 }
 
-/// A tooltip's value line: `$53,700,000.00 ($53.7M) US dollars`.
+/// A tooltip's value line: `$53,700,000 ($53.7M) US dollars`.
 pub fn usd_line(value: f64) -> String {
     format!("{} ({}) US dollars", usd_full(value), usd_short(value))
 }
@@ -126,6 +132,9 @@ mod tests {
         assert_eq!(usd_full(1_234.5), "$1,234.50");
         assert_eq!(usd_full(999.0), "$999");
         assert_eq!(usd_full(-1_000.0), "-$1,000");
+        // A figure in millions (192,715.06623236 million) has no cents to show.
+        assert_eq!(usd_full(192_715.066_232_36 * 1e6), "$192,715,066,232");
+        assert_eq!(usd_full(-2.5e6), "-$2,500,000");
         assert_eq!(group_thousands(1_000_000), "1,000,000");
         assert_eq!(group_thousands(100), "100");
         assert_eq!(count(1, "error"), "1 error");

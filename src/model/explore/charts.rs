@@ -47,6 +47,24 @@ fn line(name: String, hue: Hue, dashed: bool, points: Vec<ChartPoint>) -> ChartS
     }
 }
 
+/// Where a figure computed from a year's exports and imports comes from: "Exports:
+/// dataset baci.csv (1,204 rows); imports: trade record 7".
+fn parts_origin(y: &PairYear) -> String {
+    let origin = |obs: Option<&Obs>| match obs {
+        Some(Obs {
+            dataset: Some((_, name, rows)),
+            ..
+        }) => format!("dataset {name} ({})", format::count(*rows as usize, "row")),
+        Some(obs) => format!("trade record {}", obs.id),
+        None => "none".to_owned(),
+    };
+    format!(
+        "Exports: {}; imports: {}",
+        origin(y.best_exports()),
+        origin(y.best_imports())
+    )
+}
+
 /// Trade of `a` with `b` over time: exports, imports, total and balance, with mirror
 /// figures side by side where both countries report.
 pub fn trade_chart(doc: &Document, a: &str, b: &str) -> ChartData {
@@ -114,6 +132,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                                 format!("Total trade, {}", y.year),
                                 format::usd_line(value),
                                 "Sum of exports and imports; no total was reported".to_owned(),
+                                parts_origin(y),
                             ],
                         ));
                     }
@@ -135,6 +154,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                 vec![
                     format!("Balance, {}", y.year),
                     format!("{}: exports minus imports", format::usd_line(value)),
+                    parts_origin(y),
                 ],
             ))
         })

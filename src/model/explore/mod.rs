@@ -145,6 +145,19 @@ mod tests {
         assert_eq!(trade.years["KAZ"], years);
         let chn = trade.years["CHN"][0].exports.as_ref().map(|o| o.value);
         assert_eq!(chn, Some(7.0));
+        // The derived total names where its parts come from.
+        let chart = trade_chart_from(&doc, "PAK", "KAZ", &years);
+        let total = chart
+            .series
+            .iter()
+            .find(|s| s.name == "Total trade")
+            .unwrap();
+        let parts = "Exports: trade record 1; imports: trade record 4".to_owned();
+        assert!(
+            total.points[0].tooltip.contains(&parts),
+            "{:?}",
+            total.points[0].tooltip
+        );
         let tooltip = years[0]
             .exports
             .as_ref()
