@@ -559,3 +559,29 @@ fn enter_takes_the_default_button_of_each_dialog() {
     harness.run();
     assert!(harness.state().ui_state().message.is_none());
 }
+
+/// "Show the pair's trade records" on a pair whose figures come from a dataset lists the
+/// dataset's rows of the pair (it used to open the empty document table, "0 of 0").
+#[test]
+fn the_pairs_records_of_a_dataset_pair_are_its_rows() {
+    let (_dir, _path, mut harness) = fixture_linked();
+    harness.get_by_label("Kazakhstan").click();
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().navigation().page.view, View::Relationship);
+    let between = ROWS
+        .iter()
+        .filter(|r| {
+            (r.reporter, r.partner) == ("PAK", "KAZ") || (r.reporter, r.partner) == ("KAZ", "PAK")
+        })
+        .count();
+    assert_eq!(harness.state().explore().pair_records, 0);
+    let pair_rows = harness.state().explore().pair_rows.clone();
+    assert_eq!(pair_rows.len(), 1);
+    assert_eq!(pair_rows[0].1, "pak_kaz.csv");
+    assert!(pair_rows[0].2 > 0 && pair_rows[0].2 <= between as u64);
+    harness.get_by_label("Show the pair's rows").click();
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().navigation().page.view, View::Tables);
+    harness.get_by_label("Rows of pak_kaz.csv");
+    harness.get_by_label(&format!("Showing {between} of {} rows", ROWS.len()));
+}

@@ -80,6 +80,10 @@ pub struct ExploreData {
     pub partners_counted: HashSet<String>,
     /// Names linked datasets give to codes that are not ISO codes.
     pub dataset_names: HashMap<String, String>,
+    /// Where the pair's figures come from: the document's trade records of the pair…
+    pub pair_records: usize,
+    /// …and per linked dataset with rows of the pair: (index, name, rows summed).
+    pub pair_rows: Vec<(usize, String, u64)>,
 }
 
 impl ExploreData {
@@ -138,10 +142,23 @@ impl ExploreData {
         let mut trade = focus
             .map(|f| explore::focus_trade(doc, f))
             .unwrap_or_default();
+        self.pair_records = partner
+            .and_then(|p| trade.counts.get(p))
+            .copied()
+            .unwrap_or(0);
+        self.pair_rows.clear();
         // Sums of the linked datasets, when they were computed for this focus country.
         if let Some(f) = focus
             && aggregates.key.focus.as_deref() == Some(f)
         {
+            if let Some(p) = partner {
+                for (index, link, sums) in &aggregates.focus {
+                    let rows: u64 = sums.get(p).map_or(0, |y| y.values().map(|s| s.rows).sum());
+                    if rows > 0 {
+                        self.pair_rows.push((*index, link.name.clone(), rows));
+                    }
+                }
+            }
             for (index, link, sums) in &aggregates.focus {
                 explore::merge_dataset_sums(&mut trade, f, *index, link, sums);
             }

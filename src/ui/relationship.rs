@@ -29,20 +29,8 @@ pub fn show(
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading(format!("{} – {}", pair.a_name, pair.b_name));
-                if let (Some(a), Some(b)) = (&view.nav.page.focus, &view.nav.page.partner)
-                    && ui
-                        .button("Show the pair's trade records")
-                        .on_hover_text("Open the trade table filtered to these two countries")
-                        .clicked()
-                {
-                    commands.push(Command::ShowTable(
-                        RecordKind::Trade,
-                        TableQuery {
-                            country: Some(a.clone()),
-                            country2: Some(b.clone()),
-                            ..TableQuery::default()
-                        },
-                    ));
+                if let (Some(a), Some(b)) = (&view.nav.page.focus, &view.nav.page.partner) {
+                    records_button(ui, view, a, b, commands);
                 }
             });
             ui.add_space(4.0);
@@ -118,4 +106,79 @@ pub fn show(
                 ui.add_space(6.0);
             }
         });
+}
+
+/// "Show the pair's trade records": the rows behind the figures wherever they are, the
+/// document's records and each linked dataset's rows (prefiltered to the pair), saying
+/// how many of each; a menu when there is more than one place.
+fn records_button(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    a: &str,
+    b: &str,
+    commands: &mut Vec<Command>,
+) {
+    let explore = view.explore;
+    let table = Command::ShowTable(
+        RecordKind::Trade,
+        TableQuery {
+            country: Some(a.to_owned()),
+            country2: Some(b.to_owned()),
+            ..TableQuery::default()
+        },
+    );
+    let rows_of = |index: usize| {
+        Command::ShowDatasetRows(
+            index,
+            crate::model::dataset::RowFilter {
+                country: Some(a.to_owned()),
+                partner: Some(b.to_owned()),
+                ..Default::default()
+            },
+        )
+    };
+    let records = format::count(explore.pair_records, "trade record");
+    match (explore.pair_records, explore.pair_rows.as_slice()) {
+        (_, []) => {
+            if ui
+                .button("Show the pair's trade records")
+                .on_hover_text(format!(
+                    "Open the trade table filtered to these two countries ({records})"
+                ))
+                .clicked()
+            {
+                commands.push(table);
+            }
+        }
+        (0, [(index, name, rows)]) => {
+            if ui
+                .button("Show the pair's rows")
+                .on_hover_text(format!(
+                    "The figures come from dataset {name} (summed from {}): list its rows between these two countries, with their detail",
+                    format::count(*rows as usize, "row")
+                ))
+                .clicked()
+            {
+                commands.push(rows_of(*index));
+            }
+        }
+        (_, datasets) => {
+            ui.menu_button("Show the pair's records", |ui| {
+                if explore.pair_records > 0
+                    && ui.button(format!("{records} in the document")).clicked()
+                {
+                    commands.push(table);
+                }
+                for (index, name, rows) in datasets {
+                    let text =
+                        format!("{} of dataset {name}", format::count(*rows as usize, "row"));
+                    if ui.button(text).clicked() {
+                        commands.push(rows_of(*index));
+                    }
+                }
+            })
+            .response
+            .on_hover_text("The figures come from several places: choose which rows to list");
+        }
+    }
 }
