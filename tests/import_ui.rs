@@ -260,6 +260,10 @@ fn an_unknown_header_asks_for_columns_and_remembers_them() {
     let mut harness = harness_with(Document::new());
     import_through_menu(&mut harness, &path);
     harness.get_by_label("Choose the columns of gravity.csv");
+    // What the first value would be worth in each unit.
+    harness.get_by_label(
+        "First value: 12.5 is $13 as US dollars, $12.5K as thousands, $12.5M as millions",
+    );
     // Guessed from the names; the value is in millions.
     harness.get_by_label("Value is in").click();
     harness.run();
@@ -267,6 +271,8 @@ fn an_unknown_header_asks_for_columns_and_remembers_them() {
     harness.run();
     harness.get_by_label("Import").click();
     wait_for_jobs(&mut harness);
+    // The review repeats the years, the unit and the total: 12.5 + 1.25 million.
+    harness.get_by_label("Year 2006; values read as millions of US dollars; total trade $13.8M.");
     harness.get_by_label("Link dataset").click();
     wait_for_jobs(&mut harness);
 

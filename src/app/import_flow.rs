@@ -217,7 +217,13 @@ impl TradeApp {
             self.doc.next_id(RecordKind::Dataset),
         );
         let outcome = opened.outcome;
+        let scale = link
+            .mapping
+            .as_ref()
+            .map_or_else(|| outcome.layout.default_scale(), |m| m.value_scale);
+        let scope = import_scope(&outcome.table, scale);
         let review = ImportReview {
+            scope,
             path,
             layout: outcome.layout,
             rows_read: outcome.rows_read,
@@ -308,4 +314,25 @@ impl TradeApp {
         });
         self.finish_import(false);
     }
+}
+
+/// The review's summary of what was read: the years, the unit the values were read in,
+/// and the total ("Years 1986–2006; values read as millions of US dollars; total $1.2T").
+fn import_scope(table: &crate::model::dataset::TradeTable, scale: f64) -> String {
+    let unit = if scale == 1e6 {
+        "millions of US dollars"
+    } else if scale == 1e3 {
+        "thousands of US dollars"
+    } else {
+        "US dollars"
+    };
+    let years = match (table.year.iter().min(), table.year.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!("Year {a}"),
+        (Some(a), Some(b)) => format!("Years {a}–{b}"),
+        _ => "No years".to_owned(),
+    };
+    format!(
+        "{years}; values read as {unit}; total trade {}",
+        crate::model::format::usd_short(table.total_usd())
+    )
 }

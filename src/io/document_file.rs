@@ -122,7 +122,7 @@ pub enum LoadError {
         backup: Option<PathBuf>,
     },
     /// The text does not start like a document at all.
-    #[error("{}: this is not a Trade Explorer document: a document starts with `(`, this file starts with “{start}”{}", .path.display(), if *.table { "; to read trade data from a table, use File > Import data…" } else { "" })]
+    #[error("{}: this is not a Trade Explorer document: a document starts with `(`, this file starts with \"{start}\"{}", .path.display(), if *.table { "; to read trade data from a table, use File > Import data…" } else { "" })]
     NotADocument {
         /// The file.
         path: PathBuf,

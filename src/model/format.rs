@@ -62,6 +62,22 @@ pub fn usd_full(value: f64) -> String {
     }
 }
 
+/// What a raw value of a file reads as in each unit a mapping can choose: "61288.59 is
+/// $61.3K as US dollars, $61.3M as thousands, $61.3B as millions". `None` when the text is
+/// not a number. (No arrow: egui's default fonts have none.)
+pub fn scale_preview(raw: &str) -> Option<String> {
+    let value: f64 = raw.trim().replace(',', "").parse().ok()?;
+    value.is_finite().then(|| {
+        format!(
+            "{} is {} as US dollars, {} as thousands, {} as millions",
+            raw.trim(),
+            usd_short(value),
+            usd_short(value * 1e3),
+            usd_short(value * 1e6)
+        )
+    })
+}
+
 /// A tooltip's value line: `$53,700,000 ($53.7M) US dollars`.
 pub fn usd_line(value: f64) -> String {
     format!("{} ({}) US dollars", usd_full(value), usd_short(value))
@@ -135,6 +151,15 @@ mod tests {
         // A figure in millions (192,715.06623236 million) has no cents to show.
         assert_eq!(usd_full(192_715.066_232_36 * 1e6), "$192,715,066,232");
         assert_eq!(usd_full(-2.5e6), "-$2,500,000");
+    }
+
+    #[test]
+    fn a_raw_value_is_previewed_in_each_unit() {
+        assert_eq!(
+            scale_preview("61288.59").as_deref(),
+            Some("61288.59 is $61.3K as US dollars, $61.3M as thousands, $61.3B as millions")
+        );
+        assert_eq!(scale_preview("n/a"), None);
         assert_eq!(group_thousands(1_000_000), "1,000,000");
         assert_eq!(group_thousands(100), "100");
         assert_eq!(count(1, "error"), "1 error");

@@ -203,6 +203,8 @@ pub struct ImportReview {
     pub path: PathBuf,
     /// Its layout.
     pub layout: Layout,
+    /// Years, unit and total of what was read, repeated so that a wrong unit shows.
+    pub scope: String,
     /// Data rows read.
     pub rows_read: u64,
     /// Rows refused.

@@ -116,6 +116,16 @@ fn mapping(ctx: &egui::Context, dialog: &mut MappingDialog, commands: &mut Vec<C
                     .labelled_by(label.id)
                     .on_hover_text("BACI and many statistical tables give thousands of dollars");
                 ui.end_row();
+                // The magnitude each unit implies for the file's first value, so that a
+                // flow in millions is not taken for dollars unnoticed.
+                let first_value = roles.value.and_then(|col| {
+                    dialog.rows.iter().find_map(|r| format::scale_preview(r.get(col)?))
+                });
+                if let Some(preview) = first_value {
+                    ui.label("");
+                    ui.weak(format!("First value: {preview}"));
+                    ui.end_row();
+                }
             });
         if *roles != before {
             dialog.error = None;
@@ -241,6 +251,7 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
             review.layout.label(),
             format::count((review.rows_read - review.rows_rejected) as usize, "row"),
         ));
+        ui.label(format!("{}.", review.scope));
         if review.rows_rejected > 0 {
             ui.colored_label(
                 if review.needs_confirmation() {

@@ -31,6 +31,15 @@ impl Layout {
             Layout::Mapped => "CSV with a column mapping",
         }
     }
+
+    /// What one unit of the file's value column is worth in US dollars, for a known
+    /// layout (BACI gives thousands); a mapped file's own choice is in its mapping.
+    pub fn default_scale(self) -> f64 {
+        match self {
+            Layout::Baci => 1e3,
+            _ => 1.0,
+        }
+    }
 }
 
 /// Which column holds what. Column indices are 0-based.
