@@ -382,3 +382,22 @@ fn enter_in_the_partner_search_opens_the_first_match() {
     );
     assert_eq!(harness.state().navigation().page.view, View::Relationship);
 }
+
+/// A partner clicked with the mouse keeps no focus ring: after Back, only the current
+/// partner looks selected.
+#[test]
+fn a_clicked_partner_keeps_no_focus_after_back() {
+    let mut harness = harness();
+    harness.get_by_label("China").click();
+    harness.run();
+    harness.get_by_label("Japan").click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowLeft);
+    harness.run();
+    assert_eq!(
+        harness.state().navigation().page.partner.as_deref(),
+        Some("CHN")
+    );
+    assert!(!harness.get_by_label("Japan").is_focused());
+    assert!(!harness.get_by_label("China").is_focused());
+}

@@ -110,6 +110,11 @@ pub fn show(
                         if row.clicked() {
                             commands.push(Command::OpenPartner(partner.code.clone()));
                         }
+                        // A mouse click leaves no focus ring behind: after Back, the
+                        // partner clicked before looked selected beside the current one.
+                        if row.clicked_by(egui::PointerButton::Primary) {
+                            row.surrender_focus();
+                        }
                     });
                 });
             }
