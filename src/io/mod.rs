@@ -2,6 +2,7 @@
 
 mod atomic;
 pub mod document_file;
+mod document_parse;
 pub mod export;
 pub mod image_file;
 pub mod import;

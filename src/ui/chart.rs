@@ -96,6 +96,51 @@ fn bar_bounds(style: SeriesStyle, p: &ChartPoint, d: f64) -> Option<[f64; 4]> {
     }
 }
 
+/// The corner of the plot where the legend hides the least data: the one whose corner
+/// region (40% of the width, 35% of the height) meets the fewest points and bars. Ties
+/// go to the top left, then top right.
+fn legend_corner(chart: &ChartData, d: f64) -> Corner {
+    let rects: Vec<[f64; 4]> = chart
+        .series
+        .iter()
+        .flat_map(|s| {
+            s.points.iter().map(move |p| {
+                bar_bounds(s.style, p, d).unwrap_or_else(|| {
+                    let [x, y] = plot_xy(s.style, p, d);
+                    [x, y, x, y]
+                })
+            })
+        })
+        .collect();
+    if rects.is_empty() {
+        return Corner::LeftTop;
+    }
+    // Values start from zero (as the plot's bounds do); years start at the first year.
+    let (mut x0, mut x1) = if chart.x_is_year {
+        (rects[0][0], rects[0][2])
+    } else {
+        (0.0_f64, 0.0_f64)
+    };
+    let (mut y0, mut y1) = (0.0_f64, 0.0_f64);
+    for r in &rects {
+        (x0, y0, x1, y1) = (x0.min(r[0]), y0.min(r[1]), x1.max(r[2]), y1.max(r[3]));
+    }
+    let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+    let regions = [
+        (Corner::LeftTop, [x0, y1 - 0.35 * h, x0 + 0.4 * w, y1]),
+        (Corner::RightTop, [x1 - 0.4 * w, y1 - 0.35 * h, x1, y1]),
+        (Corner::LeftBottom, [x0, y0, x0 + 0.4 * w, y0 + 0.35 * h]),
+        (Corner::RightBottom, [x1 - 0.4 * w, y0, x1, y0 + 0.35 * h]),
+    ];
+    let meets =
+        |a: &[f64; 4], b: &[f64; 4]| a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+    regions
+        .iter()
+        .map(|(corner, region)| (*corner, rects.iter().filter(|r| meets(r, region)).count()))
+        .min_by_key(|(_, n)| *n)
+        .map_or(Corner::LeftTop, |(corner, _)| corner)
+}
+
 fn category_formatter(
     categories: &[String],
 ) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String + '_ {
@@ -282,7 +327,7 @@ fn configure_plot<'a>(
         .height(height)
         .legend(
             Legend::default()
-                .position(Corner::LeftTop)
+                .position(legend_corner(chart, d))
                 .follow_insertion_order(true),
         )
         .x_axis_label(x_title)
@@ -508,6 +553,12 @@ fn annotate(
                 while placed.iter().any(|r| r.expand(1.0).intersects(rect)) {
                     rect = rect.translate(egui::vec2(0.0, -galley.size().y - 2.0));
                 }
+                // A leader line from the marker to its label, so that a label moved up
+                // past others still says which marker it belongs to.
+                painter.line_segment(
+                    [pos, rect.left_bottom() + egui::vec2(-2.0, -2.0)],
+                    egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+                );
                 painter.galley(rect.min, galley, text_color);
                 placed.push(rect);
             }
@@ -615,6 +666,57 @@ mod tests {
             .filter(|m| m.step_size / per_point >= label_points)
             .map(|m| m.value)
             .collect()
+    }
+
+    fn point(x: f64, y: f64) -> ChartPoint {
+        ChartPoint {
+            x,
+            y,
+            base: 0.0,
+            value: y,
+            label: String::new(),
+            tooltip: Vec::new(),
+            record: None,
+            source: String::new(),
+            drill: None,
+        }
+    }
+
+    fn years_chart(points: Vec<ChartPoint>) -> ChartData {
+        ChartData {
+            key: "t".into(),
+            title: String::new(),
+            x_title: String::new(),
+            y_title: String::new(),
+            unit: crate::model::chart::ValueUnit::Usd,
+            x_is_year: true,
+            mirrored_values: false,
+            categories: Vec::new(),
+            series: vec![ChartSeries {
+                name: "s".into(),
+                hue: crate::model::chart::Hue::Total,
+                style: SeriesStyle::Line { dashed: false },
+                points,
+            }],
+            side_lists: Vec::new(),
+            empty_message: String::new(),
+        }
+    }
+
+    /// High values early (1988–1991, as in the issue) push the legend to the top right;
+    /// a rising series keeps it top left.
+    #[test]
+    fn the_legend_goes_where_it_hides_no_data() {
+        let falling = (1988..=2006).map(|y| point(f64::from(y), f64::from(2006 - y) + 1.0));
+        assert_eq!(
+            legend_corner(&years_chart(falling.collect()), 1.0),
+            Corner::RightTop
+        );
+        let rising = (1988..=2006).map(|y| point(f64::from(y), f64::from(y - 1987)));
+        assert_eq!(
+            legend_corner(&years_chart(rising.collect()), 1.0),
+            Corner::LeftTop
+        );
     }
 
     #[test]
