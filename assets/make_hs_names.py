@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes assets/hs_names.tsv.gz: HS 2022 heading (4-digit) and subheading (6-digit)
-names, one `code<TAB>name` line each, in code order, gzip-compressed.
+names, and chapter 99 (Comtrade's "not specified according to kind", which
+hs_chapters.csv lacks), one `code<TAB>name` line each, in code order, gzip-compressed.
 
 Input: `data/harmonized-system.csv` of the `datasets/harmonized-system` data package
 (https://github.com/datasets/harmonized-system, commit 905e5a0, version 2022.0, data from
@@ -23,7 +24,7 @@ def main(source):
         rows = [
             (r["hscode"], " ".join(r["description"].split()))
             for r in csv.DictReader(f)
-            if r["hscode"].isdigit() and len(r["hscode"]) in (4, 6)
+            if r["hscode"].isdigit() and (len(r["hscode"]) in (4, 6) or r["hscode"] == "99")
         ]
     rows.sort()
     text = "".join(f"{code}\t{name}\n" for code, name in rows)

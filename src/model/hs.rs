@@ -62,7 +62,8 @@ pub fn name(code: &str) -> Option<&'static str> {
         2 => chapters()
             .iter()
             .find(|(c, _)| c == code)
-            .map(|(_, n)| n.as_str()),
+            .map(|(_, n)| n.as_str())
+            .or_else(|| headings().get(code).map(String::as_str)),
         4 | 6 => headings().get(code).map(String::as_str),
         _ => None,
     }
@@ -108,7 +109,9 @@ mod tests {
         );
         assert_eq!(name("950662"), Some("Balls; inflatable"));
         assert_eq!(name("0806"), Some("Grapes; fresh or dried"));
-        assert_eq!(name("9999"), None);
+        assert_eq!(name("9999"), Some("Commodities not specified according to kind"));
+        assert_eq!(name("99"), name("9999"));
+        assert_eq!(name("9899"), None);
         assert_eq!(name("080"), None);
         assert_eq!(name("TOTAL"), None);
     }
@@ -116,9 +119,10 @@ mod tests {
     #[test]
     fn every_heading_and_subheading_sits_under_a_named_parent() {
         let names = headings();
-        // 1,229 headings and 5,613 subheadings in HS 2022 as published by the package.
-        assert_eq!(names.len(), 1229 + 5613);
-        for code in names.keys() {
+        // 1,229 headings and 5,613 subheadings in HS 2022 as published by the package,
+        // and chapter 99.
+        assert_eq!(names.len(), 1229 + 5613 + 1);
+        for code in names.keys().filter(|c| c.len() > 2) {
             let parent = &code[..code.len() - 2];
             assert!(
                 name(parent).is_some(),
