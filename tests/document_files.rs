@@ -253,6 +253,39 @@ fn empty_and_foreign_files_say_what_they_are() {
     assert!(!text.contains("Expected"), "{text}");
 }
 
+/// Syntax and type errors are sentences about the file, with the fix where there is one.
+#[test]
+fn syntax_errors_are_said_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &str); 3] = [
+        (
+            "typo.ron",
+            "(\n    format_version: 1,\n    titel: \"x\",\n)\n",
+            "3:5: `titel` is not a field of the document (did you mean `title`?)",
+        ),
+        (
+            "flow.ron",
+            "(format_version: 1, trade: [(id: 1, reporter: \"PAK\", partner: \"KAZ\", flow: Sideways)])",
+            "`Sideways` is not a valid flow; use `Export`, `Import` or `Total`",
+        ),
+        (
+            "comma.ron",
+            "(\n    format_version: 1\n    title: \"x\",\n)\n",
+            "3:5: a comma is missing between two fields or values",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let path = write(dir.path(), name, text.as_bytes());
+        let message = load_document(&path).unwrap_err().to_string();
+        assert!(message.contains(want), "{name}: {message}");
+        assert!(!message.contains("Unexpected field named"), "{message}");
+        assert!(
+            message.ends_with("correct the file there in a text editor"),
+            "{message}"
+        );
+    }
+}
+
 #[test]
 fn newer_and_unversioned_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();

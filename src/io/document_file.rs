@@ -66,7 +66,7 @@ pub enum LoadError {
         column: usize,
     },
     /// The text is not a valid document: a syntax or type error.
-    #[error("{}:{}:{}: {}", .path.display(), .line, .column, .message)]
+    #[error("{}:{}:{}: {}; correct the file there in a text editor", .path.display(), .line, .column, .message)]
     Syntax {
         /// The file.
         path: PathBuf,

@@ -58,7 +58,7 @@ impl ParseError {
         ParseError::Syntax {
             line: err.span.start.line.max(1),
             column: err.span.start.col.max(1),
-            message: err.code.to_string(),
+            message: in_words(&err.code),
         }
     }
 
@@ -271,4 +271,117 @@ fn longest_text(doc: &Document) -> usize {
         log::warn!("could not measure the document's texts: {err}");
     }
     longest.get()
+}
+
+/// What a kind of record is called in messages (`outer` of a RON error is the type name).
+fn record_name(outer: Option<&str>) -> String {
+    match outer {
+        Some("Document") => "the document".to_owned(),
+        Some("TradeVolume") => "a trade record".to_owned(),
+        Some("Investment") => "an investment or agreement".to_owned(),
+        Some("Indicator") => "an indicator".to_owned(),
+        Some("Source") => "a source".to_owned(),
+        Some("Fact") => "a fact".to_owned(),
+        Some("CountryEntry") => "a country".to_owned(),
+        Some("Category") => "a category".to_owned(),
+        Some("DatasetLink") => "a linked dataset".to_owned(),
+        Some(other) => format!("a {other}"),
+        None => "this record".to_owned(),
+    }
+}
+
+/// `InvestmentKind` → "investment kind".
+fn words_of_type(name: &str) -> String {
+    let mut words = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.extend(c.to_lowercase());
+    }
+    words
+}
+
+/// "`a`, `b` or `c`".
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "nothing".to_owned(),
+    }
+}
+
+/// The closest of `names` to `found`, when it is close enough to be a typo.
+fn did_you_mean(found: &str, names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| (strsim::levenshtein(found, n), n))
+        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
+        .min()
+        .map_or_else(String::new, |(_, n)| format!(" (did you mean `{n}`?)"))
+}
+
+/// A RON error as a sentence about the file, not the parser's words.
+pub(crate) fn in_words(err: &ron::Error) -> String {
+    use ron::Error as E;
+    match err {
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "`{found}` is not a field of {}{}; its fields are {}",
+            record_name(outer.as_deref()),
+            did_you_mean(found, expected),
+            one_of(expected)
+        ),
+        E::MissingStructField { field, outer } => {
+            format!(
+                "{} lacks its `{field}` field",
+                record_name(outer.as_deref())
+            )
+        }
+        E::DuplicateStructField { field, outer } => {
+            format!(
+                "{} has the field `{field}` twice",
+                record_name(outer.as_deref())
+            )
+        }
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "`{found}` is not a valid {}{}; use {}",
+            outer
+                .as_deref()
+                .map_or("value here".to_owned(), words_of_type),
+            did_you_mean(found, expected),
+            one_of(expected)
+        ),
+        E::InvalidValueForType { expected, found } => {
+            format!("{expected} is expected here, not {found}")
+        }
+        E::ExpectedString => "a text in double quotes is expected here".to_owned(),
+        E::ExpectedStringEnd => "a text is not closed with a double quote".to_owned(),
+        E::ExpectedInteger => "a whole number is expected here".to_owned(),
+        E::ExpectedFloat => "a number is expected here".to_owned(),
+        E::ExpectedBoolean => "`true` or `false` is expected here".to_owned(),
+        E::ExpectedComma => "a comma is missing between two fields or values".to_owned(),
+        E::ExpectedArray => "a list in square brackets [ ] is expected here".to_owned(),
+        E::ExpectedArrayEnd => "a list is not closed with ] (or a comma is missing)".to_owned(),
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
+            "a record in parentheses ( ) is expected here".to_owned()
+        }
+        E::ExpectedStructLikeEnd => {
+            "a record is not closed with ) (or a comma is missing)".to_owned()
+        }
+        E::ExpectedMapColon => "a colon is missing after a field name".to_owned(),
+        E::TrailingCharacters => "there is more text after the end of the document".to_owned(),
+        E::UnexpectedChar(c) => format!("the character '{c}' is not expected here"),
+        E::ExceededRecursionLimit => "records are nested too deeply".to_owned(),
+        E::Message(m) => m.clone(),
+        other => other.to_string(),
+    }
 }

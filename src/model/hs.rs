@@ -109,7 +109,10 @@ mod tests {
         );
         assert_eq!(name("950662"), Some("Balls; inflatable"));
         assert_eq!(name("0806"), Some("Grapes; fresh or dried"));
-        assert_eq!(name("9999"), Some("Commodities not specified according to kind"));
+        assert_eq!(
+            name("9999"),
+            Some("Commodities not specified according to kind")
+        );
         assert_eq!(name("99"), name("9999"));
         assert_eq!(name("9899"), None);
         assert_eq!(name("080"), None);
