@@ -92,7 +92,11 @@ pub fn show(
                     on_pair_view && view.nav.page.partner.as_deref() == Some(partner.code.as_str());
                 // The figure first (right-aligned), then the name in the room left,
                 // shortened with "…" so that long names never run into the figure.
-                let row_size = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+                // Room for the floating scroll bar, which would otherwise cover the end
+                // of the figure ("(2022").
+                let scroll = &ui.spacing().scroll;
+                let bar = scroll.bar_width + scroll.bar_outer_margin + scroll.bar_inner_margin;
+                let row_size = egui::vec2(ui.available_width() - bar, ui.spacing().interact_size.y);
                 let right_to_left = egui::Layout::right_to_left(egui::Align::Center);
                 ui.allocate_ui_with_layout(row_size, right_to_left, |ui| {
                     ui.weak(partner.key_figure());
