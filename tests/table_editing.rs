@@ -326,3 +326,38 @@ fn the_source_picker_can_create_a_new_source() {
     harness.run();
     assert_eq!(harness.state().document(), &bundled_document());
 }
+
+/// The country picker of a cell answers the keyboard: typing part of a name, the arrow
+/// down twice and Enter choose the third match (the second, Kazakhstan, is the reporter).
+#[test]
+fn the_country_picker_of_a_cell_takes_the_highlighted_match_with_enter() {
+    let mut harness = harness();
+    let doc = harness.state().document().clone();
+    let matches = trade_explorer::model::country::search(&doc, "stan", 8);
+    assert!(matches.len() >= 3, "{matches:?}");
+    // Row 1's partner is Pakistan, three columns left of its value.
+    harness.get_by_label("$53,700,000").click();
+    harness.run();
+    for _ in 0..3 {
+        harness.key_press(egui::Key::ArrowLeft);
+        harness.run();
+    }
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .query_all_by(|node| node.is_focused())
+        .next()
+        .expect("the cell editor has the keyboard")
+        .type_text("stan");
+    harness.run();
+    for _ in 0..2 {
+        harness.key_press(egui::Key::ArrowDown);
+        harness.run();
+    }
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let t = &harness.state().document().trade[0];
+    assert_eq!(t.partner, matches[2].0, "{t:?} {matches:?}");
+}

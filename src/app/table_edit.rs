@@ -98,6 +98,7 @@ impl TradeApp {
                     text,
                     error: Some(reason),
                     fresh: true,
+                    pick: 0,
                 });
             }
         }
@@ -139,6 +140,7 @@ impl TradeApp {
                 .unwrap_or_default(),
             error: None,
             fresh: true,
+            pick: 0,
         });
         let table = self.ui_state.table(kind);
         table.cursor = Some((row, col));

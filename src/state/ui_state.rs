@@ -27,6 +27,8 @@ pub struct CellEdit {
     pub error: Option<String>,
     /// True until the editor has taken the keyboard focus.
     pub fresh: bool,
+    /// The country picker's highlighted match (moved with the arrows; Enter takes it).
+    pub pick: usize,
 }
 
 /// The state of one table in the Tables view (not part of the document).

@@ -75,10 +75,14 @@ pub(super) fn cell_editor(
         edit.fresh = false;
         response.request_focus();
     }
-    let picked = if matches!(
+    let is_country = matches!(
         ty,
         FieldType::Country | FieldType::OptCountry | FieldType::Countries
-    ) {
+    );
+    if response.changed() {
+        edit.pick = 0;
+    }
+    let picked = if is_country {
         country_picker(ui, doc, &response, edit)
     } else {
         None
@@ -99,7 +103,12 @@ pub(super) fn cell_editor(
         } else {
             CellMove::Stay
         };
-        commit(resolve_country(doc, ty, &edit.text), then, commands);
+        // Enter takes the picker's highlighted country when the text is not a code yet.
+        let highlighted = (enter && is_country)
+            .then(|| highlighted_country(doc, edit))
+            .flatten();
+        let text = highlighted.unwrap_or_else(|| resolve_country(doc, ty, &edit.text));
+        commit(text, then, commands);
     }
 }
 
@@ -135,25 +144,56 @@ fn resolve_country(doc: &Document, ty: FieldType, text: &str) -> String {
     }
 }
 
-/// Countries matching the typed text, shown under the cell; clicking one chooses it.
+/// For lists, the picker completes the last code being typed: (the codes before it, with
+/// their comma; the text of the one being typed).
+fn typed_country(text: &str) -> (&str, &str) {
+    match text.rfind(',') {
+        Some(at) => (&text[..=at], text[at + 1..].trim()),
+        None => ("", text.trim()),
+    }
+}
+
+/// The text with the picker's highlighted match in place of what is being typed, when
+/// that is not already a known code.
+fn highlighted_country(doc: &Document, edit: &CellEdit) -> Option<String> {
+    let (done, current) = typed_country(&edit.text);
+    if current.is_empty() || country::is_known(doc, &current.to_uppercase()) {
+        return None;
+    }
+    let matches = country::search(doc, current, 8);
+    let (code, _) = matches.get(edit.pick.min(matches.len().saturating_sub(1)))?;
+    Some(format!("{done}{code}"))
+}
+
+/// Countries matching the typed text, shown under the cell; clicking one chooses it, the
+/// arrows move the highlight and Enter takes it.
 fn country_picker(
     ui: &mut egui::Ui,
     doc: &Document,
     response: &egui::Response,
-    edit: &CellEdit,
+    edit: &mut CellEdit,
 ) -> Option<String> {
     if !response.has_focus() {
         return None;
     }
-    // For lists, the picker completes the last code being typed.
-    let (done, current) = match edit.text.rfind(',') {
-        Some(at) => (&edit.text[..=at], edit.text[at + 1..].trim()),
-        None => ("", edit.text.trim()),
-    };
+    let (done, current) = typed_country(&edit.text);
     let matches = country::search(doc, current, 8);
     if matches.is_empty() {
         return None;
     }
+    let (down, up) = ui.input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowDown),
+            i.key_pressed(egui::Key::ArrowUp),
+        )
+    });
+    if down {
+        edit.pick = (edit.pick + 1).min(matches.len() - 1);
+    }
+    if up {
+        edit.pick = edit.pick.saturating_sub(1);
+    }
+    let pick = edit.pick.min(matches.len() - 1);
     let mut picked = None;
     egui::Area::new(response.id.with("country_picker"))
         .order(egui::Order::Foreground)
@@ -162,9 +202,9 @@ fn country_picker(
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_min_width(response.rect.width().max(220.0));
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                for (code, name) in matches {
+                for (i, (code, name)) in matches.iter().enumerate() {
                     if ui
-                        .selectable_label(false, format!("{code}  {name}"))
+                        .selectable_label(i == pick, format!("{code}  {name}"))
                         .clicked()
                     {
                         picked = Some(format!("{done}{code}"));

@@ -293,6 +293,7 @@ pub(super) fn start_edit(
         text: fields::edit_text(view, field),
         error: None,
         fresh: true,
+        pick: 0,
     })
 }
 
