@@ -97,9 +97,9 @@ fn bar_bounds(style: SeriesStyle, p: &ChartPoint, d: f64) -> Option<[f64; 4]> {
 }
 
 /// The corner of the plot where the legend hides the least data: the one whose corner
-/// region (40% of the width, 35% of the height) meets the fewest points and bars. Ties
-/// go to the top left, then top right.
-fn legend_corner(chart: &ChartData, d: f64) -> Corner {
+/// region (40% of the width, and the legend's height in a plot `height` points tall)
+/// meets the fewest points and bars. Ties go to the top left, then top right.
+fn legend_corner(chart: &ChartData, d: f64, height: f32) -> Corner {
     let rects: Vec<[f64; 4]> = chart
         .series
         .iter()
@@ -125,12 +125,19 @@ fn legend_corner(chart: &ChartData, d: f64) -> Corner {
     for r in &rects {
         (x0, y0, x1, y1) = (x0.min(r[0]), y0.min(r[1]), x1.max(r[2]), y1.max(r[3]));
     }
+    // The plot's headroom above the largest value (see `configure_plot`).
+    y1 += (y1 - y0) * 0.08;
     let (w, h) = ((x1 - x0).max(1e-9), (y1 - y0).max(1e-9));
+    // About 20 points per legend entry plus its frame and a margin, as a share of the
+    // plot area (the widget's height less about 40 points of axis).
+    let entries = chart.series.len() as f64;
+    let area = f64::from((height - 40.0).max(40.0));
+    let f = ((20.0 * entries + 20.0) / area).clamp(0.2, 0.9);
     let regions = [
-        (Corner::LeftTop, [x0, y1 - 0.35 * h, x0 + 0.4 * w, y1]),
-        (Corner::RightTop, [x1 - 0.4 * w, y1 - 0.35 * h, x1, y1]),
-        (Corner::LeftBottom, [x0, y0, x0 + 0.4 * w, y0 + 0.35 * h]),
-        (Corner::RightBottom, [x1 - 0.4 * w, y0, x1, y0 + 0.35 * h]),
+        (Corner::LeftTop, [x0, y1 - f * h, x0 + 0.4 * w, y1]),
+        (Corner::RightTop, [x1 - 0.4 * w, y1 - f * h, x1, y1]),
+        (Corner::LeftBottom, [x0, y0, x0 + 0.4 * w, y0 + f * h]),
+        (Corner::RightBottom, [x1 - 0.4 * w, y0, x1, y0 + f * h]),
     ];
     let meets =
         |a: &[f64; 4], b: &[f64; 4]| a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
@@ -327,7 +334,7 @@ fn configure_plot<'a>(
         .height(height)
         .legend(
             Legend::default()
-                .position(legend_corner(chart, d))
+                .position(legend_corner(chart, d, height))
                 .follow_insertion_order(true),
         )
         .x_axis_label(x_title)
@@ -709,12 +716,12 @@ mod tests {
     fn the_legend_goes_where_it_hides_no_data() {
         let falling = (1988..=2006).map(|y| point(f64::from(y), f64::from(2006 - y) + 1.0));
         assert_eq!(
-            legend_corner(&years_chart(falling.collect()), 1.0),
+            legend_corner(&years_chart(falling.collect()), 1.0, 300.0),
             Corner::RightTop
         );
         let rising = (1988..=2006).map(|y| point(f64::from(y), f64::from(y - 1987)));
         assert_eq!(
-            legend_corner(&years_chart(rising.collect()), 1.0),
+            legend_corner(&years_chart(rising.collect()), 1.0, 300.0),
             Corner::LeftTop
         );
     }
