@@ -557,13 +557,24 @@ fn annotate(
                     pos + egui::vec2(8.0, -8.0 - galley.size().y),
                     galley.size(),
                 );
+                // A label that would run past the plot's right edge moves left as far as
+                // needed (not past the left edge); its leader line still finds the marker.
+                let plot_rect = response.response.rect;
+                let overflow = (rect.right() - plot_rect.right() + 4.0)
+                    .min(rect.left() - plot_rect.left())
+                    .max(0.0);
+                rect = rect.translate(egui::vec2(-overflow, 0.0));
                 while placed.iter().any(|r| r.expand(1.0).intersects(rect)) {
                     rect = rect.translate(egui::vec2(0.0, -galley.size().y - 2.0));
                 }
                 // A leader line from the marker to its label, so that a label moved up
                 // past others still says which marker it belongs to.
+                let end = egui::pos2(
+                    pos.x.clamp(rect.left() - 2.0, rect.right()),
+                    rect.bottom() - 2.0,
+                );
                 painter.line_segment(
-                    [pos, rect.left_bottom() + egui::vec2(-2.0, -2.0)],
+                    [pos, end],
                     egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
                 );
                 painter.galley(rect.min, galley, text_color);
