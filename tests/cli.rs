@@ -422,3 +422,57 @@ fn convert_explains_what_it_cannot_read_or_write() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("does not exist"), "{}", stdout(&out));
 }
+
+#[test]
+fn indicators_compute_from_a_document_and_explain_bad_input() {
+    // The bundled document gives Pakistan's exports only by category without values and
+    // a 2024 total without direction: no pair figure, and the command says nothing wrong.
+    let out = run(&[
+        "indicators",
+        "--json",
+        "--reporter",
+        "PAK",
+        "--partner",
+        "KAZ",
+        bundled().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("no trade with a year"),
+        "{}",
+        stdout(&out)
+    );
+    // A hand-computed pair: PAK exports 30 and imports 10 (reported by KAZ as exports).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pair.csv");
+    std::fs::write(
+        &path,
+        "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value\n\
+         2023,PAK,KAZ,X,TOTAL,30\n2023,KAZ,PAK,X,TOTAL,10\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "indicators",
+        "--reporter",
+        "PAK",
+        "--partner",
+        "KAZ",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("balance PAK KAZ 2023: 20 "), "{text}");
+    assert!(text.contains("total PAK KAZ 2023: 40 "), "{text}");
+    // Usage errors exit 2; an unreadable file exits 1.
+    let out = run(&[
+        "indicators",
+        "--reporter",
+        "PAK",
+        "--level",
+        "7",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["indicators", "--reporter", "PAK", "/nonexistent/file.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+}

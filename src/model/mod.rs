@@ -14,6 +14,7 @@ pub mod fields;
 pub mod format;
 pub mod hierarchy;
 pub mod hs;
+pub mod indicators;
 pub mod list;
 pub mod products;
 pub mod record;

@@ -1,0 +1,106 @@
+//! `trade-explorer indicators`: the trade indicators of a reporter (and a pair) from the
+//! documents and data files given, combined as in the app.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use crate::io::{import, is_document_path, load_document};
+use crate::model::indicators::{self, FlowRow, Flows};
+
+/// One line of `indicators --json`.
+#[derive(Debug, Serialize)]
+struct Line<'a> {
+    indicator: &'a str,
+    reporter: &'a str,
+    partner: Option<&'a str>,
+    product: Option<&'a str>,
+    year: i32,
+    value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    universe: &'a str,
+}
+
+/// What the command computes for.
+pub struct IndicatorArgs {
+    /// Print JSON Lines.
+    pub json: bool,
+    /// The reporter.
+    pub reporter: String,
+    /// The partner, if any.
+    pub partner: Option<String>,
+    /// The year, else the latest in the data.
+    pub year: Option<i32>,
+    /// HS level of product figures.
+    pub level: usize,
+    /// Documents and data files.
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file).
+pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
+    let mut rows: Vec<FlowRow> = Vec::new();
+    let cancel = AtomicBool::new(false);
+    for path in &args.files {
+        let read = if is_document_path(path) {
+            load_document(path)
+                .map(|doc| indicators::rows_of_document(&doc))
+                .map_err(|e| e.to_string())
+        } else {
+            import::import_file(path, None, &mut |_| {}, &cancel)
+                .map(|o| indicators::rows_of_table(&o.table))
+                .map_err(|e| e.to_string())
+        };
+        match read {
+            Ok(r) => rows.extend(r),
+            Err(err) => {
+                let _ = writeln!(out, "trade-explorer indicators: {err}");
+                return 1;
+            }
+        }
+    }
+    let flows = Flows::build(rows, args.level);
+    let reporter = args.reporter.trim().to_uppercase();
+    let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
+    let Some(year) = args.year.or_else(|| indicators::latest_year(&flows)) else {
+        let _ = writeln!(
+            out,
+            "trade-explorer indicators: the files hold no trade with a year, a value and a \
+             direction (records of total trade say nothing of who sells what)"
+        );
+        return 1;
+    };
+    for f in indicators::figures(&flows, &reporter, partner.as_deref(), year) {
+        let written = if args.json {
+            let line = Line {
+                indicator: f.indicator,
+                reporter: &f.reporter,
+                partner: f.partner.as_deref(),
+                product: f.product.as_deref(),
+                year: f.year,
+                value: f.value.as_ref().ok().copied(),
+                reason: f.value.as_ref().err().map(String::as_str),
+                universe: &f.universe,
+            };
+            serde_json::to_string(&line).map(|text| writeln!(out, "{text}"))
+        } else {
+            let Ok(value) = f.value else { continue };
+            let mut what = format!("{} {}", f.indicator, f.reporter);
+            for part in [f.partner.as_deref(), f.product.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                what.push(' ');
+                what.push_str(part);
+            }
+            Ok(writeln!(out, "{what} {year}: {value} ({})", f.universe))
+        };
+        if !matches!(written, Ok(Ok(()))) {
+            return 1;
+        }
+    }
+    0
+}

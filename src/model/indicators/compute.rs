@@ -1,0 +1,218 @@
+//! The indicators, each a pure function of [`Flows`] with its formula in its doc comment.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::flows::Flows;
+
+/// `x_ij`: what `i` exports to `j` in year `t` (own report, else mirror).
+pub fn exports(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
+    f.totals
+        .get(&(t, i.to_owned(), j.to_owned()))
+        .and_then(|r| r.best())
+}
+
+/// `X_i`: what `i` exports to all its partners in `t`.
+pub fn total_exports(f: &Flows, t: i32, i: &str) -> f64 {
+    f.totals
+        .iter()
+        .filter(|((y, e, _), _)| *y == t && e == i)
+        .filter_map(|(_, r)| r.best())
+        .sum()
+}
+
+/// `M_j`: what `j` imports from all its partners in `t` (the partners' exports to it).
+pub fn total_imports(f: &Flows, t: i32, j: &str) -> f64 {
+    f.totals
+        .iter()
+        .filter(|((y, _, m), _)| *y == t && m == j)
+        .filter_map(|(_, r)| r.best())
+        .sum()
+}
+
+/// `X_w`: all exports in `t` (the world of the data).
+pub fn world_exports(f: &Flows, t: i32) -> f64 {
+    f.totals
+        .iter()
+        .filter(|((y, _, _), _)| *y == t)
+        .filter_map(|(_, r)| r.best())
+        .sum()
+}
+
+/// Products at the flows' level, summed over the pairs that `keep(exporter, importer)`.
+fn product_sums(f: &Flows, t: i32, keep: impl Fn(&str, &str) -> bool) -> HashMap<String, f64> {
+    let mut sums: HashMap<String, f64> = HashMap::new();
+    for ((y, e, m), products) in &f.products {
+        if *y != t || !keep(e, m) {
+            continue;
+        }
+        for (code, r) in products {
+            if let Some(v) = r.best() {
+                *sums.entry(code.clone()).or_default() += v;
+            }
+        }
+    }
+    sums
+}
+
+/// `x_ik` for every product `k`: what `i` exports of each product to the world.
+pub fn product_exports(f: &Flows, t: i32, i: &str) -> HashMap<String, f64> {
+    product_sums(f, t, |e, _| e == i)
+}
+
+/// `m_jk` for every product `k`: what `j` imports of each product from the world.
+pub fn product_imports(f: &Flows, t: i32, j: &str) -> HashMap<String, f64> {
+    product_sums(f, t, |_, m| m == j)
+}
+
+/// `x_ijk` for every product `k`: what `i` exports of each product to `j`.
+pub fn pair_product_exports(f: &Flows, t: i32, i: &str, j: &str) -> HashMap<String, f64> {
+    product_sums(f, t, |e, m| e == i && m == j)
+}
+
+/// `x_wk` for every product: the world's exports of each product.
+pub fn world_product_exports(f: &Flows, t: i32) -> HashMap<String, f64> {
+    product_sums(f, t, |_, _| true)
+}
+
+fn sum(values: &HashMap<String, f64>) -> f64 {
+    values.values().sum()
+}
+
+/// Balassa's revealed comparative advantage of `i` in each product `k` it exports:
+/// `RCA_ik = (x_ik / X_i) / (x_wk / X_w)`, with `X_i` and `X_w` the sums over the
+/// products at the level (so that the shares of each side add up to one).
+pub fn rca(f: &Flows, t: i32, i: &str) -> BTreeMap<String, f64> {
+    let own = product_exports(f, t, i);
+    let world = world_product_exports(f, t);
+    let (x_i, x_w) = (sum(&own), sum(&world));
+    own.iter()
+        .filter_map(|(k, &x_ik)| {
+            let x_wk = *world.get(k)?;
+            (x_i > 0.0 && x_w > 0.0 && x_wk > 0.0 && x_ik > 0.0)
+                .then(|| (k.clone(), (x_ik / x_i) / (x_wk / x_w)))
+        })
+        .collect()
+}
+
+/// Trade intensity of `i`'s exports to `j`: `(x_ij / X_i) / (x_wj / X_w)`, with `x_wj`
+/// the world's exports to `j`. Above 1: `i` sells `j` more than `j`'s weight in world
+/// trade would suggest.
+pub fn trade_intensity(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
+    let x_ij = exports(f, t, i, j)?;
+    let (x_i, x_wj, x_w) = (
+        total_exports(f, t, i),
+        total_imports(f, t, j),
+        world_exports(f, t),
+    );
+    (x_i > 0.0 && x_wj > 0.0 && x_w > 0.0).then(|| (x_ij / x_i) / (x_wj / x_w))
+}
+
+/// Complementarity of `i`'s exports with `j`'s imports, 0 to 100:
+/// `100 · (1 − Σ_k |m_jk / M_j − x_ik / X_i| / 2)` over the products at the level.
+pub fn complementarity(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
+    let x = product_exports(f, t, i);
+    let m = product_imports(f, t, j);
+    let (x_i, m_j) = (sum(&x), sum(&m));
+    if x_i <= 0.0 || m_j <= 0.0 {
+        return None;
+    }
+    let mut codes: Vec<&String> = x.keys().chain(m.keys()).collect();
+    codes.sort();
+    codes.dedup();
+    let distance: f64 = codes
+        .iter()
+        .map(|k| {
+            let a = m.get(*k).copied().unwrap_or(0.0) / m_j;
+            let b = x.get(*k).copied().unwrap_or(0.0) / x_i;
+            (a - b).abs()
+        })
+        .sum();
+    Some(100.0 * (1.0 - distance / 2.0))
+}
+
+/// Normalised Herfindahl–Hirschman index of positive `values`:
+/// `(Σ s² − 1/N) / (1 − 1/N)`, `s` the shares and `N` their number; 0 is spread evenly,
+/// 1 all in one. Undefined for one value (the reason is returned).
+pub fn hhi(values: impl IntoIterator<Item = f64>) -> Result<f64, String> {
+    let values: Vec<f64> = values.into_iter().filter(|v| *v > 0.0).collect();
+    let n = values.len();
+    if n < 2 {
+        return Err(format!(
+            "undefined with {n} positive value{}: concentration needs two or more",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    let total: f64 = values.iter().sum();
+    let squares: f64 = values.iter().map(|v| (v / total).powi(2)).sum();
+    let inv = 1.0 / n as f64;
+    Ok((squares - inv) / (1.0 - inv))
+}
+
+/// Concentration of `i`'s exports across products (normalised HHI).
+pub fn hhi_products(f: &Flows, t: i32, i: &str) -> Result<f64, String> {
+    hhi(product_exports(f, t, i).into_values())
+}
+
+/// Concentration of `i`'s exports across markets (normalised HHI).
+pub fn hhi_markets(f: &Flows, t: i32, i: &str) -> Result<f64, String> {
+    hhi(f
+        .totals
+        .iter()
+        .filter(|((y, e, _), _)| *y == t && e == i)
+        .filter_map(|(_, r)| r.best()))
+}
+
+/// What `i` reports exporting to `j` over what `j` reports importing from `i`, when the
+/// data holds both reports (BACI holds one reconciled value and has none).
+pub fn mirror_ratio(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
+    let r = f.totals.get(&(t, i.to_owned(), j.to_owned()))?;
+    match (r.own, r.mirror) {
+        (Some(own), Some(mirror)) if mirror > 0.0 => Some(own / mirror),
+        _ => None,
+    }
+}
+
+/// The pair's total trade in `t`: `x_ij + x_ji`, as far as either is known.
+pub fn pair_total(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
+    match (exports(f, t, i, j), exports(f, t, j, i)) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    }
+}
+
+/// Growth of the pair's total trade against the year before: `T_t / T_(t−1) − 1`.
+pub fn growth_yoy(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
+    let (now, before) = (pair_total(f, t, i, j)?, pair_total(f, t - 1, i, j)?);
+    (before > 0.0).then(|| now / before - 1.0)
+}
+
+/// Compound annual growth of the pair's total trade between the first and the last year
+/// both present: `(T_last / T_first)^(1 / (last − first)) − 1`.
+pub fn cagr(f: &Flows, i: &str, j: &str) -> Option<f64> {
+    let totals: Vec<(i32, f64)> = f
+        .years
+        .iter()
+        .filter_map(|&t| Some((t, pair_total(f, t, i, j)?)))
+        .collect();
+    let (&(first, a), &(last, b)) = (totals.first()?, totals.last()?);
+    (last > first && a > 0.0 && b >= 0.0).then(|| (b / a).powf(1.0 / f64::from(last - first)) - 1.0)
+}
+
+/// Where `i` could sell `j` more: products with `RCA_ik > 1` that `j` imports from the
+/// world, valued `m_jk − x_ijk` (what `j` buys of `k` less what it already buys from `i`),
+/// positive gaps only, largest first.
+pub fn potential(f: &Flows, t: i32, i: &str, j: &str) -> Vec<(String, f64)> {
+    let rca = rca(f, t, i);
+    let m = product_imports(f, t, j);
+    let already = pair_product_exports(f, t, i, j);
+    let mut gaps: Vec<(String, f64)> = rca
+        .iter()
+        .filter(|(_, r)| **r > 1.0)
+        .filter_map(|(k, _)| {
+            let gap = m.get(k)? - already.get(k).copied().unwrap_or(0.0);
+            (gap > 0.0).then(|| (k.clone(), gap))
+        })
+        .collect();
+    gaps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    gaps
+}
