@@ -179,37 +179,67 @@ pub(super) fn slot(t: &TradeVolume, a: &str, b: &str) -> Option<Slot> {
 /// Where a figure goes: its slot in the pair's year, seen from `a`.
 pub(super) type Slot = fn(&mut PairYear) -> &mut Option<Obs>;
 
-/// One figure summed from records by category: (partner, year, slot, the sum).
-pub(super) type CategorySum<'d> = (&'d str, i32, Slot, Obs);
+/// A record involving the focus country: (index in `doc.trade`, the record, the partner).
+pub(super) type Involved<'d> = (usize, &'d TradeVolume, &'d str);
 
-/// The figures of the slots that only records by category fill, each the sum of the
-/// records that count under the aggregation rule ([`crate::model::hierarchy`]): `44` and
-/// `0805` add up, `0805` and `080510` do not. `partner_of` says whether a record is of
-/// interest and who `a`'s partner in it is.
-pub(super) fn category_sums<'d>(
-    doc: &'d Document,
-    a: &str,
-    partner_of: impl Fn(&'d TradeVolume) -> Option<&'d str>,
-) -> Vec<CategorySum<'d>> {
-    let involved: Vec<(usize, &TradeVolume)> = doc
-        .trade
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| partner_of(t).is_some())
-        .collect();
-    if involved.iter().all(|(_, t)| t.category.is_none()) {
-        return Vec::new();
+/// Figures by partner, then by year.
+pub(super) type ByPartner<'d> = std::collections::HashMap<&'d str, BTreeMap<i32, PairYear>>;
+
+/// Puts `obs` in `slot` of its year unless a figure is there already.
+pub(super) fn fill(years: &mut BTreeMap<i32, PairYear>, year: i32, slot: Slot, obs: Obs) {
+    let entry = years.entry(year).or_insert_with(|| PairYear {
+        year,
+        ..PairYear::default()
+    });
+    let target = slot(entry);
+    if target.is_none() {
+        *target = Some(obs);
     }
-    let counting = crate::model::hierarchy::counting_among(involved.iter().map(|(_, t)| *t));
+}
+
+/// The first pass over the records of one pair or focus country: each valued record
+/// without a category fills its slot (the first in the document wins). Returns whether a
+/// record with a category was seen, so that [`add_category_sums`] runs only when needed.
+pub(super) fn fill_records<'d>(
+    a: &str,
+    involved: &[Involved<'d>],
+    years: &mut ByPartner<'d>,
+) -> bool {
+    let mut categories = false;
+    for &(index, t, other) in involved {
+        categories |= t.category.is_some();
+        let (Some(year), Some(value)) = (t.year, t.value_usd) else {
+            continue;
+        };
+        if t.category.is_some() || !value.is_finite() {
+            continue;
+        }
+        if let Some(slot) = slot(t, a, other) {
+            fill(
+                years.entry(other).or_default(),
+                year,
+                slot,
+                Obs::of(t, index, value),
+            );
+        }
+    }
+    categories
+}
+
+/// Fills the slots that only records by category fill, each with the sum of the records
+/// that count under the aggregation rule ([`crate::model::hierarchy`]): `44` and `0805`
+/// add up, `0805` and `080510` do not. `involved` holds every record of the groups
+/// concerned (with or without a category), as the rule needs them all.
+pub(super) fn add_category_sums<'d>(a: &str, involved: &[Involved<'d>], years: &mut ByPartner<'d>) {
+    let counting = crate::model::hierarchy::counting_among(involved.iter().map(|(_, t, _)| *t));
     let mut sums: BTreeMap<(&str, i32, &str, Flow), (Slot, Obs)> = BTreeMap::new();
-    for ((index, t), counts) in involved.into_iter().zip(counting) {
+    for (&(index, t, other), counts) in involved.iter().zip(counting) {
         let (Some(year), Some(value), true) = (t.year, t.value_usd, counts) else {
             continue;
         };
-        let Some(other) = partner_of(t).filter(|_| t.category.is_some() && value.is_finite())
-        else {
+        if t.category.is_none() || !value.is_finite() {
             continue;
-        };
+        }
         let Some(slot) = slot(t, a, other) else {
             continue;
         };
@@ -224,9 +254,9 @@ pub(super) fn category_sums<'d>(
                 (slot, obs)
             });
     }
-    sums.into_iter()
-        .map(|((other, year, _, _), (slot, obs))| (other, year, slot, obs))
-        .collect()
+    for ((other, year, _, _), (slot, obs)) in sums {
+        fill(years.entry(other).or_default(), year, slot, obs);
+    }
 }
 
 /// Every year with a valued trade figure for the pair, in year order.
@@ -234,38 +264,19 @@ pub(super) fn category_sums<'d>(
 /// When several records without a category fill the same slot, the first in the document
 /// is used; a slot that only records by category fill gets their sum.
 pub fn pair_years(doc: &Document, a: &str, b: &str) -> Vec<PairYear> {
-    let mut years: BTreeMap<i32, PairYear> = BTreeMap::new();
-    for (index, t) in doc.trade.iter().enumerate() {
-        let (Some(year), Some(value)) = (t.year, t.value_usd) else {
-            continue;
-        };
-        if t.category.is_some() || !value.is_finite() {
-            continue;
-        }
-        let Some(slot) = slot(t, a, b) else {
-            continue;
-        };
-        let entry = years.entry(year).or_insert_with(|| PairYear {
-            year,
-            ..PairYear::default()
-        });
-        let target = slot(entry);
-        if target.is_none() {
-            *target = Some(Obs::of(t, index, value));
-        }
+    let involved: Vec<Involved<'_>> = doc
+        .trade
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| (t.reporter == a && t.partner == b) || (t.reporter == b && t.partner == a))
+        .map(|(index, t)| (index, t, b))
+        .collect();
+    let mut years = ByPartner::new();
+    if fill_records(a, &involved, &mut years) {
+        add_category_sums(a, &involved, &mut years);
     }
-    let partner_of = |t: &TradeVolume| {
-        ((t.reporter == a && t.partner == b) || (t.reporter == b && t.partner == a)).then_some(b)
-    };
-    for (_, year, slot, obs) in category_sums(doc, a, partner_of) {
-        let entry = years.entry(year).or_insert_with(|| PairYear {
-            year,
-            ..PairYear::default()
-        });
-        let target = slot(entry);
-        if target.is_none() {
-            *target = Some(obs);
-        }
-    }
-    years.into_values().collect()
+    years
+        .remove(b)
+        .map(|by_year| by_year.into_values().collect())
+        .unwrap_or_default()
 }

@@ -163,60 +163,28 @@ pub struct FocusTrade {
     pub counts: HashMap<String, usize>,
 }
 
-/// Groups the trade records involving `focus` by partner.
-pub fn focus_trade<'d>(doc: &'d Document, focus: &str) -> FocusTrade {
+/// Groups the trade records involving `focus` by partner, in one pass over the document.
+pub fn focus_trade(doc: &Document, focus: &str) -> FocusTrade {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    let mut years: HashMap<&str, BTreeMap<i32, PairYear>> = HashMap::new();
-    for (index, t) in doc.trade.iter().enumerate() {
-        let other = if t.reporter == focus && t.partner != focus {
-            t.partner.as_str()
-        } else if t.partner == focus && t.reporter != focus {
-            t.reporter.as_str()
-        } else {
-            continue;
-        };
-        *counts.entry(other).or_default() += 1;
-        let (Some(year), Some(value)) = (t.year, t.value_usd) else {
-            continue;
-        };
-        if t.category.is_some() || !value.is_finite() {
-            continue;
-        }
-        let Some(slot) = slot(t, focus, other) else {
-            continue;
-        };
-        let entry = years
-            .entry(other)
-            .or_default()
-            .entry(year)
-            .or_insert_with(|| PairYear {
-                year,
-                ..PairYear::default()
-            });
-        let target = slot(entry);
-        if target.is_none() {
-            *target = Some(Obs::of(t, index, value));
-        }
-    }
-    let partner_of = |t: &'d crate::model::TradeVolume| {
-        if t.reporter == focus && t.partner != focus {
-            Some(t.partner.as_str())
-        } else if t.partner == focus && t.reporter != focus {
-            Some(t.reporter.as_str())
-        } else {
-            None
-        }
-    };
-    for (other, year, slot, obs) in category_sums(doc, focus, partner_of) {
-        let by_year = years.entry(other).or_default();
-        let entry = by_year.entry(year).or_insert_with(|| PairYear {
-            year,
-            ..PairYear::default()
-        });
-        let target = slot(entry);
-        if target.is_none() {
-            *target = Some(obs);
-        }
+    let involved: Vec<Involved<'_>> = doc
+        .trade
+        .iter()
+        .enumerate()
+        .filter_map(|(index, t)| {
+            let other = if t.reporter == focus && t.partner != focus {
+                t.partner.as_str()
+            } else if t.partner == focus && t.reporter != focus {
+                t.reporter.as_str()
+            } else {
+                return None;
+            };
+            *counts.entry(other).or_default() += 1;
+            Some((index, t, other))
+        })
+        .collect();
+    let mut years = ByPartner::new();
+    if fill_records(focus, &involved, &mut years) {
+        add_category_sums(focus, &involved, &mut years);
     }
     FocusTrade {
         years: years
