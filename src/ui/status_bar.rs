@@ -24,26 +24,12 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
     });
 }
 
-/// A label no wider than `max` (and the room left), shortened with "…"; the whole text
-/// on hover.
-fn segment(ui: &mut egui::Ui, text: &str, max: f32) -> egui::Response {
+/// A label (plain or coloured) no wider than `max` (and the room left), shortened with
+/// "…"; egui shows the whole text on hover.
+fn segment(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>, max: f32) -> egui::Response {
     ui.scope(|ui| {
         ui.set_max_width(max.min(ui.available_width()));
         ui.add(egui::Label::new(text).truncate())
-    })
-    .inner
-}
-
-/// A coloured [`segment`].
-fn colored_segment(
-    ui: &mut egui::Ui,
-    color: egui::Color32,
-    text: &str,
-    max: f32,
-) -> egui::Response {
-    ui.scope(|ui| {
-        ui.set_max_width(max.min(ui.available_width()));
-        ui.add(egui::Label::new(egui::RichText::new(text).color(color)).truncate())
     })
     .inner
 }
@@ -120,18 +106,22 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                         .desired_width(120.0)
                         .show_percentage(),
                 );
-                segment(ui, &format!("Reading dataset {}", entry.name), 260.0);
+                segment(ui, format!("Reading dataset {}", entry.name), 260.0);
             }
             DatasetStatus::Failed(why) => {
                 ui.separator();
                 let text = format!("Dataset {} unavailable", entry.name);
-                colored_segment(ui, ui.visuals().error_fg_color, &text, 260.0)
-                    .on_hover_text(format!("{text}: {why}"));
+                segment(
+                    ui,
+                    egui::RichText::new(&text).color(ui.visuals().error_fg_color),
+                    260.0,
+                )
+                .on_hover_text(format!("{text}: {why}"));
             }
             DatasetStatus::Ready(_) if entry.changed_since_link => {
                 ui.separator();
                 let text = format!("Dataset {} changed since it was linked", entry.name);
-                colored_segment(ui, ui.visuals().warn_fg_color, &text, 260.0).on_hover_text(
+                segment(ui, egui::RichText::new(&text).color(ui.visuals().warn_fg_color), 260.0).on_hover_text(
                     format!("{text}: the file's content differs from when it was linked; the figures shown come from the file as it is now."),
                 );
             }
