@@ -319,13 +319,7 @@ impl TradeApp {
 /// The review's summary of what was read: the years, the unit the values were read in,
 /// and the total ("Years 1986–2006; values read as millions of US dollars; total $1.2T").
 fn import_scope(table: &crate::model::dataset::TradeTable, scale: f64) -> String {
-    let unit = if scale == 1e6 {
-        "millions of US dollars"
-    } else if scale == 1e3 {
-        "thousands of US dollars"
-    } else {
-        "US dollars"
-    };
+    let unit = crate::model::dataset::scale_name(scale);
     let years = match (table.year.iter().min(), table.year.iter().max()) {
         (Some(a), Some(b)) if a == b => format!("Year {a}"),
         (Some(a), Some(b)) => format!("Years {a}–{b}"),

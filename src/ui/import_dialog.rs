@@ -4,7 +4,7 @@
 use eframe::egui;
 
 use crate::io::import::MappingRoles;
-use crate::model::format;
+use crate::model::{dataset, format};
 use crate::state::{Command, ImportDialog, ImportReview, ImportRunning, MappingDialog, UiState};
 
 /// Draws the import dialog shown, if any.
@@ -95,20 +95,11 @@ fn mapping(ctx: &egui::Context, dialog: &mut MappingDialog, commands: &mut Vec<C
                 column_choice(ui, "Value", "The trade value", &header, &mut roles.value, None);
                 column_choice(ui, "Quantity", "Physical quantity, if any", &header, &mut roles.quantity, Some("None"));
                 let label = ui.label("Value is in");
-                let scales = [
-                    (1.0, "US dollars"),
-                    (1e3, "thousands of US dollars"),
-                    (1e6, "millions of US dollars"),
-                ];
-                let selected = scales
-                    .iter()
-                    .find(|(s, _)| *s == roles.scale)
-                    .map_or("US dollars", |(_, n)| n);
                 egui::ComboBox::from_id_salt("mapping_scale")
-                    .selected_text(selected)
+                    .selected_text(dataset::scale_name(roles.scale))
                     .width(260.0)
                     .show_ui(ui, |ui| {
-                        for (scale, name) in scales {
+                        for (scale, name) in dataset::VALUE_SCALES {
                             ui.selectable_value(&mut roles.scale, scale, name);
                         }
                     })

@@ -42,6 +42,21 @@ impl Layout {
     }
 }
 
+/// The units a file's value column can be in: (US dollars per unit, name).
+pub const VALUE_SCALES: [(f64, &str); 3] = [
+    (1.0, "US dollars"),
+    (1e3, "thousands of US dollars"),
+    (1e6, "millions of US dollars"),
+];
+
+/// The name of a value scale ("millions of US dollars"); US dollars for any other.
+pub fn scale_name(scale: f64) -> &'static str {
+    VALUE_SCALES
+        .iter()
+        .find(|(s, _)| *s == scale)
+        .map_or(VALUE_SCALES[0].1, |(_, name)| name)
+}
+
 /// Which column holds what. Column indices are 0-based.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColumnMap {
