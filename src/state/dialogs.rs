@@ -68,11 +68,13 @@ pub fn typed_path(text: &str, folder: &Path) -> PathBuf {
         text = &text[at + 1..];
     }
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let path = match (text.strip_prefix("~/"), home) {
+    let in_home = if text == "~" {
+        Some("")
+    } else {
+        text.strip_prefix("~/")
+    };
+    let path = match (in_home, home) {
         (Some(rest), Some(home)) => home.join(rest),
-        _ if text == "~" => {
-            std::env::var_os("HOME").map_or_else(|| PathBuf::from(text), PathBuf::from)
-        }
         _ => PathBuf::from(text),
     };
     if path.is_absolute() {
