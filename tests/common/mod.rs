@@ -3,6 +3,8 @@
 // Each test binary includes this module and uses its own subset of it.
 #![allow(dead_code)]
 
+pub mod independent;
+
 use std::time::{Duration, Instant};
 
 use eframe::egui;
