@@ -142,32 +142,26 @@ fn totals_link(name: &str) -> DatasetLink {
     }
 }
 
-/// A code the document does not know, named only by the linked file, is named in the
-/// partners chart too (not only in the partner list).
-#[test]
-fn the_partners_chart_names_codes_only_a_dataset_names() {
+/// A dataset of totals only, 2023, the first country reporting exports and imports with
+/// the second: (code, name) of each, and the two values.
+fn totals_table(countries: [(&str, &str); 2], values: [f64; 2]) -> TradeTable {
     let mut table = TradeTable {
-        countries: vec![
-            DatasetCountry {
-                code: "PAK".into(),
-                name: "Pakistan".into(),
+        countries: countries
+            .iter()
+            .map(|(code, name)| DatasetCountry {
+                code: (*code).into(),
+                name: (*name).into(),
                 world: false,
                 unknown: false,
-            },
-            DatasetCountry {
-                code: "S19".into(),
-                name: "Other Asia, nes".into(),
-                world: false,
-                unknown: false,
-            },
-        ],
+            })
+            .collect(),
         products: vec![DatasetProduct {
             code: "TOTAL".into(),
             name: String::new(),
         }],
         ..TradeTable::default()
     };
-    for (flow, value) in [(RowFlow::Export, 30e6), (RowFlow::Import, 20e6)] {
+    for (flow, value) in [RowFlow::Export, RowFlow::Import].into_iter().zip(values) {
         table.year.push(2023);
         table.reporter.push(0);
         table.partner.push(1);
@@ -177,6 +171,17 @@ fn the_partners_chart_names_codes_only_a_dataset_names() {
         table.quantity.push(f32::NAN);
     }
     table.compute_flags();
+    table
+}
+
+/// A code the document does not know, named only by the linked file, is named in the
+/// partners chart too (not only in the partner list).
+#[test]
+fn the_partners_chart_names_codes_only_a_dataset_names() {
+    let table = totals_table(
+        [("PAK", "Pakistan"), ("S19", "Other Asia, nes")],
+        [30e6, 20e6],
+    );
     let mut harness = harness_with(Document::new());
     harness
         .state_mut()
@@ -194,30 +199,7 @@ fn the_partners_chart_names_codes_only_a_dataset_names() {
 
 #[test]
 fn a_dataset_of_totals_only_has_no_product_chart() {
-    let country = |code: &str| DatasetCountry {
-        code: code.into(),
-        name: code.into(),
-        world: false,
-        unknown: false,
-    };
-    let mut table = TradeTable {
-        countries: vec![country("PAK"), country("KAZ")],
-        products: vec![DatasetProduct {
-            code: "TOTAL".into(),
-            name: String::new(),
-        }],
-        ..TradeTable::default()
-    };
-    for (flow, value) in [(RowFlow::Export, 30e6), (RowFlow::Import, 23.7e6)] {
-        table.year.push(2023);
-        table.reporter.push(0);
-        table.partner.push(1);
-        table.flow.push(flow as u8);
-        table.product.push(0);
-        table.value.push(value);
-        table.quantity.push(f32::NAN);
-    }
-    table.compute_flags();
+    let table = totals_table([("PAK", "PAK"), ("KAZ", "KAZ")], [30e6, 23.7e6]);
     let link = totals_link("totals.csv");
     let mut harness = harness_with(Document::new());
     harness.state_mut().link_dataset(link, Arc::new(table));
