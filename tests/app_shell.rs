@@ -125,6 +125,21 @@ fn new_without_changes_does_not_ask() {
     assert_eq!(harness.state().document(), &Document::new());
 }
 
+/// Ctrl+Shift+S, the path typed over the suggestion, Save, and the save's end awaited.
+fn save_as_typed(harness: &mut Harness<'static, TradeApp>, path: &Path) {
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::S,
+    );
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Save").click();
+    wait_for_jobs(harness);
+}
+
 #[test]
 fn save_as_through_a_typed_path_writes_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -132,18 +147,8 @@ fn save_as_through_a_typed_path_writes_the_file() {
     let mut harness = harness();
     type_into(&mut harness, "Title", "!");
 
-    harness.key_press_modifiers(
-        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-        egui::Key::S,
-    );
-    harness.run();
     // The path field starts with a suggestion; replace it.
-    harness
-        .get_by_label("File path")
-        .set_text_value_accesskit(target.to_str().unwrap());
-    harness.run();
-    harness.get_by_label("Save").click();
-    wait_for_jobs(&mut harness);
+    save_as_typed(&mut harness, &target);
 
     let saved = target.with_extension("ron");
     assert_eq!(load_document(&saved).unwrap(), *harness.state().document());
@@ -328,17 +333,7 @@ fn save_errors_suggest_save_as_only_when_it_helps() {
             "Save As",
         ),
     ] {
-        harness.key_press_modifiers(
-            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-            egui::Key::S,
-        );
-        harness.run();
-        harness
-            .get_by_label("File path")
-            .set_text_value_accesskit(target.to_str().unwrap());
-        harness.run();
-        harness.get_by_label("Save").click();
-        wait_for_jobs(&mut harness);
+        save_as_typed(&mut harness, &target);
         let text = message(&mut harness);
         assert!(text.contains(must), "{text}");
         assert!(!text.contains(must_not), "{text}");
@@ -346,17 +341,7 @@ fn save_errors_suggest_save_as_only_when_it_helps() {
     // Saved once, then its folder disappears: Ctrl+S suggests Save As.
     let folder = dir.path().join("work");
     std::fs::create_dir(&folder).unwrap();
-    harness.key_press_modifiers(
-        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-        egui::Key::S,
-    );
-    harness.run();
-    harness
-        .get_by_label("File path")
-        .set_text_value_accesskit(folder.join("doc.ron").to_str().unwrap());
-    harness.run();
-    harness.get_by_label("Save").click();
-    wait_for_jobs(&mut harness);
+    save_as_typed(&mut harness, &folder.join("doc.ron"));
     assert!(!harness.state().is_dirty(), "saved");
     std::fs::remove_dir_all(&folder).unwrap();
     type_into(&mut harness, "Title", "!");

@@ -574,6 +574,15 @@ fn a_file_spanning_many_blocks_keeps_every_row_and_product() {
     assert_eq!(got, expected);
 }
 
+/// The name of product `code` in `table`, if it has that product.
+fn product_name(table: &TradeTable, code: &str) -> Option<String> {
+    table
+        .products
+        .iter()
+        .find(|p| p.code == code)
+        .map(|p| p.name.clone())
+}
+
 #[test]
 fn baci_product_names_come_from_the_product_codes_file_beside_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -586,14 +595,7 @@ fn baci_product_names_come_from_the_product_codes_file_beside_it() {
         b"code,description\n80510,\"Fruit, citrus; oranges, fresh or dried\"\n300490,Medicaments n.e.c.\n",
     );
     let outcome = import(&path).unwrap();
-    let name = |code: &str| {
-        outcome
-            .table
-            .products
-            .iter()
-            .find(|p| p.code == code)
-            .map(|p| p.name.clone())
-    };
+    let name = |code: &str| product_name(&outcome.table, code);
     assert_eq!(
         name("080510").as_deref(),
         Some("Fruit, citrus; oranges, fresh or dried")
@@ -637,14 +639,7 @@ fn products_the_file_does_not_name_get_the_hs_names() {
                 2022,PAK,KAZ,X,080510,Oranges as the file names them,4\n";
     let path = write(dir.path(), "comtrade.csv", data.as_bytes());
     let outcome = import(&path).unwrap();
-    let name = |code: &str| {
-        outcome
-            .table
-            .products
-            .iter()
-            .find(|p| p.code == code)
-            .map(|p| p.name.clone())
-    };
+    let name = |code: &str| product_name(&outcome.table, code);
     assert_eq!(
         name("08").as_deref(),
         Some("Edible fruit and nuts; peel of citrus fruit or melons")
