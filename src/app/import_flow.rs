@@ -26,7 +26,15 @@ const PREVIEW_ROWS: usize = 12;
 
 pub(super) enum ImportMessage {
     Progress(Progress),
-    Done(Box<Result<(OpenedDataset, Option<String>), ImportError>>),
+    Done(Box<Result<Imported, ImportError>>),
+}
+
+/// What the import thread hands back: the rows, and what the review shows of them (the
+/// main country, the years, unit and total), found there so the UI thread never scans rows.
+pub(super) struct Imported {
+    opened: OpenedDataset,
+    main_country: Option<String>,
+    scope: String,
 }
 
 /// An import running on its thread.
@@ -125,7 +133,7 @@ impl TradeApp {
         let spawned = jobs.spawn("import", &self.ctx, move |reply| {
             let progress = reply.clone();
             let mut report = |p: &Progress| progress.send(ImportMessage::Progress(*p));
-            // The main country is found here too, so that the UI thread never scans rows.
+            let scale = thread_mapping.as_ref().map(|m| m.value_scale);
             let result = import::open_dataset(
                 &thread_path,
                 thread_mapping,
@@ -134,8 +142,13 @@ impl TradeApp {
                 &thread_cancel,
             )
             .map(|opened| {
-                let main = dataset::main_country(&opened.outcome.table);
-                (opened, main)
+                let table = &opened.outcome.table;
+                let scale = scale.unwrap_or_else(|| opened.outcome.layout.default_scale());
+                Imported {
+                    main_country: dataset::main_country(table),
+                    scope: import_scope(table, scale),
+                    opened,
+                }
             });
             reply.send(ImportMessage::Done(Box::new(result)));
         });
@@ -194,7 +207,7 @@ impl TradeApp {
         };
         self.ui_state.import = None;
         match result {
-            Ok((opened, main)) => self.imported(running.path, running.mapping, opened, main),
+            Ok(imported) => self.imported(running.path, running.mapping, imported),
             Err(ImportError::Cancelled) => self.ui_state.toast("Import cancelled"),
             Err(err) => self.show_message(
                 "Could not import the file",
@@ -203,13 +216,12 @@ impl TradeApp {
         }
     }
 
-    fn imported(
-        &mut self,
-        path: PathBuf,
-        mapping: Option<ColumnMap>,
-        opened: OpenedDataset,
-        main_country: Option<String>,
-    ) {
+    fn imported(&mut self, path: PathBuf, mapping: Option<ColumnMap>, imported: Imported) {
+        let Imported {
+            opened,
+            main_country,
+            scope,
+        } = imported;
         let link = import::link_for(
             &path,
             &opened,
@@ -217,11 +229,6 @@ impl TradeApp {
             self.doc.next_id(RecordKind::Dataset),
         );
         let outcome = opened.outcome;
-        let scale = link
-            .mapping
-            .as_ref()
-            .map_or_else(|| outcome.layout.default_scale(), |m| m.value_scale);
-        let scope = import_scope(&outcome.table, scale);
         let review = ImportReview {
             scope,
             path,
