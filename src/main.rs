@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use eframe::egui;
 use trade_explorer::TradeApp;
-use trade_explorer::cli::{Cli, Command, IndicatorArgs, run_check, run_convert, run_indicators};
+use trade_explorer::cli::{Cli, Command, run_check, run_convert, run_indicators};
 
 const ICON_PNG: &[u8] = include_bytes!("../assets/icon.png");
 
@@ -26,23 +26,8 @@ fn main() -> ExitCode {
             let mut out = std::io::stdout().lock();
             ExitCode::from(run_convert(&input, &output, copy_rows, &mut out) as u8)
         }
-        Some(Command::Indicators {
-            json,
-            reporter,
-            partner,
-            year,
-            level,
-            files,
-        }) => {
+        Some(Command::Indicators(args)) => {
             let mut out = std::io::stdout().lock();
-            let args = IndicatorArgs {
-                json,
-                reporter,
-                partner,
-                year,
-                level,
-                files,
-            };
             ExitCode::from(run_indicators(&args, &mut out) as u8)
         }
         None => run_window(cli.file),

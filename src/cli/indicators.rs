@@ -24,20 +24,37 @@ struct Line<'a> {
     universe: &'a str,
 }
 
-/// What the command computes for.
+/// What the command computes for: its arguments.
+#[derive(Debug, clap::Args)]
 pub struct IndicatorArgs {
-    /// Print JSON Lines.
+    /// Print JSON Lines: indicator, reporter, partner, product, year, value, universe.
+    #[arg(long)]
     pub json: bool,
-    /// The reporter.
+    /// The reporter, an ISO 3166-1 alpha-3 code (e.g. PAK).
+    #[arg(long, value_name = "ISO3")]
     pub reporter: String,
-    /// The partner, if any.
+    /// The partner, for the figures about the pair.
+    #[arg(long, value_name = "ISO3")]
     pub partner: Option<String>,
-    /// The year, else the latest in the data.
+    /// The year; without it, the latest year in the data.
+    #[arg(long)]
     pub year: Option<i32>,
-    /// HS level of product figures.
+    /// The HS level of product figures: 2, 4 or 6 digits.
+    #[arg(long, default_value_t = 2, value_parser = hs_level)]
     pub level: usize,
-    /// Documents and data files.
+    /// Documents (.ron) and data files (UN Comtrade, comtradr, BACI).
+    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--level`: 2, 4 or 6.
+fn hs_level(text: &str) -> Result<usize, String> {
+    match text.trim() {
+        "2" => Ok(2),
+        "4" => Ok(4),
+        "6" => Ok(6),
+        other => Err(format!("'{other}' is not an HS level: use 2, 4 or 6")),
+    }
 }
 
 /// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file).

@@ -56,26 +56,7 @@ pub enum Command {
     /// combined as in the app.
     ///
     /// Exit status: 0 computed, 1 an unreadable file, 2 a usage error.
-    Indicators {
-        /// Print JSON Lines: indicator, reporter, partner, product, year, value, universe.
-        #[arg(long)]
-        json: bool,
-        /// The reporter, an ISO 3166-1 alpha-3 code (e.g. PAK).
-        #[arg(long, value_name = "ISO3")]
-        reporter: String,
-        /// The partner, for the figures about the pair.
-        #[arg(long, value_name = "ISO3")]
-        partner: Option<String>,
-        /// The year; without it, the latest year in the data.
-        #[arg(long)]
-        year: Option<i32>,
-        /// The HS level of product figures: 2, 4 or 6 digits.
-        #[arg(long, default_value_t = 2, value_parser = hs_level)]
-        level: usize,
-        /// Documents (.ron) and data files (UN Comtrade, comtradr, BACI).
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
+    Indicators(IndicatorArgs),
     /// Turn a document or a trade data file into a document, written atomically.
     ///
     /// A data file (UN Comtrade, comtradr, BACI) becomes a linked dataset of the new
@@ -90,16 +71,6 @@ pub enum Command {
         #[arg(long)]
         copy_rows: bool,
     },
-}
-
-/// `--level`: 2, 4 or 6.
-fn hs_level(text: &str) -> Result<usize, String> {
-    match text.trim() {
-        "2" => Ok(2),
-        "4" => Ok(4),
-        "6" => Ok(6),
-        other => Err(format!("'{other}' is not an HS level: use 2, 4 or 6")),
-    }
 }
 
 /// What `check --json` prints for one file.
