@@ -82,9 +82,12 @@ fn sum(values: &HashMap<String, f64>) -> f64 {
 /// `RCA_ik = (x_ik / X_i) / (x_wk / X_w)`, with `X_i` and `X_w` the sums over the
 /// products at the level (so that the shares of each side add up to one).
 pub fn rca(f: &Flows, t: i32, i: &str) -> BTreeMap<String, f64> {
-    let own = product_exports(f, t, i);
-    let world = world_product_exports(f, t);
-    let (x_i, x_w) = (sum(&own), sum(&world));
+    rca_of(&product_exports(f, t, i), &world_product_exports(f, t))
+}
+
+/// [`rca`] from `i`'s exports by product and the world's.
+pub fn rca_of(own: &HashMap<String, f64>, world: &HashMap<String, f64>) -> BTreeMap<String, f64> {
+    let (x_i, x_w) = (sum(own), sum(world));
     own.iter()
         .filter_map(|(k, &x_ik)| {
             let x_wk = *world.get(k)?;
@@ -110,9 +113,12 @@ pub fn trade_intensity(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
 /// Complementarity of `i`'s exports with `j`'s imports, 0 to 100:
 /// `100 · (1 − Σ_k |m_jk / M_j − x_ik / X_i| / 2)` over the products at the level.
 pub fn complementarity(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
-    let x = product_exports(f, t, i);
-    let m = product_imports(f, t, j);
-    let (x_i, m_j) = (sum(&x), sum(&m));
+    complementarity_of(&product_exports(f, t, i), &product_imports(f, t, j))
+}
+
+/// [`complementarity`] from `i`'s exports and `j`'s imports by product.
+pub fn complementarity_of(x: &HashMap<String, f64>, m: &HashMap<String, f64>) -> Option<f64> {
+    let (x_i, m_j) = (sum(x), sum(m));
     if x_i <= 0.0 || m_j <= 0.0 {
         return None;
     }
@@ -202,9 +208,19 @@ pub fn cagr(f: &Flows, i: &str, j: &str) -> Option<f64> {
 /// world, valued `m_jk − x_ijk` (what `j` buys of `k` less what it already buys from `i`),
 /// positive gaps only, largest first.
 pub fn potential(f: &Flows, t: i32, i: &str, j: &str) -> Vec<(String, f64)> {
-    let rca = rca(f, t, i);
-    let m = product_imports(f, t, j);
-    let already = pair_product_exports(f, t, i, j);
+    potential_of(
+        &rca(f, t, i),
+        &product_imports(f, t, j),
+        &pair_product_exports(f, t, i, j),
+    )
+}
+
+/// [`potential`] from `i`'s RCA, `j`'s imports and `i`'s exports to `j`, by product.
+pub fn potential_of(
+    rca: &BTreeMap<String, f64>,
+    m: &HashMap<String, f64>,
+    already: &HashMap<String, f64>,
+) -> Vec<(String, f64)> {
     let mut gaps: Vec<(String, f64)> = rca
         .iter()
         .filter(|(_, r)| **r > 1.0)
@@ -215,4 +231,47 @@ pub fn potential(f: &Flows, t: i32, i: &str, j: &str) -> Vec<(String, f64)> {
         .collect();
     gaps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     gaps
+}
+
+/// The product sums the indicators of one reporter `i` (and partner `j`) in one year
+/// need, gathered in one pass over the matrix instead of one pass per indicator.
+#[derive(Debug, Default)]
+pub struct ProductSums {
+    /// `x_ik`: `i`'s exports by product.
+    pub exports: HashMap<String, f64>,
+    /// `x_wk`: the world's exports by product.
+    pub world: HashMap<String, f64>,
+    /// `m_jk`: `j`'s imports by product (empty without a partner).
+    pub partner_imports: HashMap<String, f64>,
+    /// `x_ijk`: `i`'s exports to `j` by product (empty without a partner).
+    pub to_partner: HashMap<String, f64>,
+}
+
+impl ProductSums {
+    /// The sums for `i` (and `j`) in year `t`.
+    pub fn of(f: &Flows, t: i32, i: &str, j: Option<&str>) -> ProductSums {
+        let mut sums = ProductSums::default();
+        for ((y, e, m), products) in &f.products {
+            if *y != t {
+                continue;
+            }
+            for (code, r) in products {
+                let Some(v) = r.best() else { continue };
+                let add = |map: &mut HashMap<String, f64>| {
+                    *map.entry(code.clone()).or_default() += v;
+                };
+                add(&mut sums.world);
+                if e == i {
+                    add(&mut sums.exports);
+                }
+                if Some(m.as_str()) == j {
+                    add(&mut sums.partner_imports);
+                    if e == i {
+                        add(&mut sums.to_partner);
+                    }
+                }
+            }
+        }
+        sums
+    }
 }

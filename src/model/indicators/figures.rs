@@ -48,6 +48,8 @@ pub fn figures(f: &Flows, i: &str, j: Option<&str>, t: i32) -> Vec<Figure> {
         });
     };
     let none = |what: &str| format!("no {what} in the data for {t}");
+    let products = ProductSums::of(f, t, i, j);
+    let rca = rca_of(&products.exports, &products.world);
     if let Some(j) = j {
         let x_ij = exports(f, t, i, j);
         let m_ij = exports(f, t, j, i);
@@ -108,7 +110,7 @@ pub fn figures(f: &Flows, i: &str, j: Option<&str>, t: i32) -> Vec<Figure> {
             None,
             intensity.ok_or_else(|| none("exports")),
         );
-        let compl = complementarity(f, t, i, j);
+        let compl = complementarity_of(&products.exports, &products.partner_imports);
         push(
             "complementarity",
             Some(j),
@@ -122,14 +124,19 @@ pub fn figures(f: &Flows, i: &str, j: Option<&str>, t: i32) -> Vec<Figure> {
             None,
             mirror.ok_or_else(|| none("pair of reports (BACI has one reconciled value)")),
         );
-        for (k, gap) in potential(f, t, i, j) {
+        for (k, gap) in potential_of(&rca, &products.partner_imports, &products.to_partner) {
             push("potential", Some(j), Some(&k), Ok(gap));
         }
     }
-    for (k, value) in rca(f, t, i) {
-        push("rca", None, Some(&k), Ok(value));
+    for (k, value) in &rca {
+        push("rca", None, Some(k), Ok(*value));
     }
-    push("hhi_products", None, None, hhi_products(f, t, i));
+    push(
+        "hhi_products",
+        None,
+        None,
+        hhi(products.exports.values().copied()),
+    );
     push("hhi_markets", None, None, hhi_markets(f, t, i));
     out
 }
