@@ -155,12 +155,17 @@ fn choices<T: Copy>(ui: &mut egui::Ui, buttons: &[Choice<'_, T>]) -> Option<T> {
 /// The answer of a question modal: the button clicked, else `on_escape` when Escape is
 /// pressed while the modal is on top. Clicking outside answers nothing: a question that
 /// guards the user's work must be answered on purpose.
-fn modal_answer<T>(
+fn modal_answer<T: Copy>(
     ctx: &egui::Context,
     response: egui::ModalResponse<Option<T>>,
     on_escape: T,
-    on_enter: Option<T>,
+    buttons: &[Choice<'_, T>],
 ) -> Option<T> {
+    // Enter answers with the button marked as the default, when it can be clicked.
+    let on_enter = buttons
+        .iter()
+        .find(|b| b.default && b.enabled)
+        .map(|b| b.value);
     let enter = on_enter.is_some() && enter_pressed(ctx, &response);
     let escape = response.is_top_modal
         && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
@@ -173,6 +178,27 @@ fn modal_answer<T>(
 }
 
 fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &mut Vec<Command>) {
+    let buttons = [
+        Choice {
+            enabled: offer.readable,
+            default: offer.readable,
+            ..Choice::new(
+                "Restore",
+                "Open the recovered work in this window, with its changes unsaved",
+                RecoveryChoice::Restore,
+            )
+        },
+        Choice::new(
+            "Discard",
+            "Delete the copy for good",
+            RecoveryChoice::Discard,
+        ),
+        Choice::new(
+            "Decide Later",
+            "Keep the copy and ask again at the next start",
+            RecoveryChoice::Later,
+        ),
+    ];
     let response = egui::Modal::new(egui::Id::unique("recovery_modal")).show(ctx, |ui| {
         ui.set_max_width(520.0);
         ui.heading("Recover unsaved work?");
@@ -198,39 +224,33 @@ fn recovery_offer(ctx: &egui::Context, offer: &RecoveryDescription, commands: &m
                 ui.end_row();
             });
         ui.add_space(8.0);
-        choices(
-            ui,
-            &[
-                Choice {
-                    enabled: offer.readable,
-                    default: offer.readable,
-                    ..Choice::new(
-                        "Restore",
-                        "Open the recovered work in this window, with its changes unsaved",
-                        RecoveryChoice::Restore,
-                    )
-                },
-                Choice::new(
-                    "Discard",
-                    "Delete the copy for good",
-                    RecoveryChoice::Discard,
-                ),
-                Choice::new(
-                    "Decide Later",
-                    "Keep the copy and ask again at the next start",
-                    RecoveryChoice::Later,
-                ),
-            ],
-        )
+        choices(ui, &buttons)
     });
     // Escape keeps the copy: closing a question must never delete work.
-    let on_enter = offer.readable.then_some(RecoveryChoice::Restore);
-    if let Some(choice) = modal_answer(ctx, response, RecoveryChoice::Later, on_enter) {
+    if let Some(choice) = modal_answer(ctx, response, RecoveryChoice::Later, &buttons) {
         commands.push(Command::Recovery(choice));
     }
 }
 
 fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut Vec<Command>) {
+    let buttons = [
+        Choice::new(
+            "Overwrite",
+            "Save your version; the version on disk is kept as the .bak file",
+            ChangedChoice::Overwrite,
+        ),
+        Choice::default(
+            "Save As…",
+            "Save your version to another file; the file on disk stays as it is",
+            ChangedChoice::SaveAs,
+        ),
+        Choice::new(
+            "Reload",
+            "Open the version on disk and drop your unsaved changes",
+            ChangedChoice::Reload,
+        ),
+        Choice::new("Cancel", "", ChangedChoice::Cancel),
+    ];
     let response = egui::Modal::new(egui::Id::unique("changed_on_disk_modal")).show(ctx, |ui| {
         ui.set_max_width(520.0);
         ui.heading("The file changed on disk");
@@ -241,30 +261,9 @@ fn changed_on_disk(ctx: &egui::Context, changed: &ChangedOnDisk, commands: &mut 
             changed.path.display()
         ));
         ui.add_space(8.0);
-        choices(
-            ui,
-            &[
-                Choice::new(
-                    "Overwrite",
-                    "Save your version; the version on disk is kept as the .bak file",
-                    ChangedChoice::Overwrite,
-                ),
-                Choice::default(
-                    "Save As…",
-                    "Save your version to another file; the file on disk stays as it is",
-                    ChangedChoice::SaveAs,
-                ),
-                Choice::new(
-                    "Reload",
-                    "Open the version on disk and drop your unsaved changes",
-                    ChangedChoice::Reload,
-                ),
-                Choice::new("Cancel", "", ChangedChoice::Cancel),
-            ],
-        )
+        choices(ui, &buttons)
     });
-    let on_enter = Some(ChangedChoice::SaveAs);
-    if let Some(choice) = modal_answer(ctx, response, ChangedChoice::Cancel, on_enter) {
+    if let Some(choice) = modal_answer(ctx, response, ChangedChoice::Cancel, &buttons) {
         commands.push(Command::ResolveChanged(choice));
     }
 }
@@ -275,6 +274,11 @@ fn unsaved_changes(
     action: crate::state::Guarded,
     commands: &mut Vec<Command>,
 ) {
+    let buttons = [
+        Choice::default("Save", "", ConfirmChoice::Save),
+        Choice::new("Don't Save", "Discard the changes", ConfirmChoice::DontSave),
+        Choice::new("Cancel", "", ConfirmChoice::Cancel),
+    ];
     let response = egui::Modal::new(egui::Id::unique("unsaved_changes_modal")).show(ctx, |ui| {
         ui.set_max_width(440.0);
         ui.heading("Unsaved changes");
@@ -285,17 +289,9 @@ fn unsaved_changes(
             action.verb()
         ));
         ui.add_space(8.0);
-        choices(
-            ui,
-            &[
-                Choice::default("Save", "", ConfirmChoice::Save),
-                Choice::new("Don't Save", "Discard the changes", ConfirmChoice::DontSave),
-                Choice::new("Cancel", "", ConfirmChoice::Cancel),
-            ],
-        )
+        choices(ui, &buttons)
     });
-    let on_enter = Some(ConfirmChoice::Save);
-    if let Some(choice) = modal_answer(ctx, response, ConfirmChoice::Cancel, on_enter) {
+    if let Some(choice) = modal_answer(ctx, response, ConfirmChoice::Cancel, &buttons) {
         commands.push(Command::Confirm(choice));
     }
 }
