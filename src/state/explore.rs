@@ -151,15 +151,13 @@ impl ExploreData {
         if let Some(f) = focus
             && aggregates.key.focus.as_deref() == Some(f)
         {
-            if let Some(p) = partner {
-                for (index, link, sums) in &aggregates.focus {
-                    let rows: u64 = sums.get(p).map_or(0, |y| y.values().map(|s| s.rows).sum());
-                    if rows > 0 {
-                        self.pair_rows.push((*index, link.name.clone(), rows));
-                    }
-                }
-            }
             for (index, link, sums) in &aggregates.focus {
+                let rows: u64 = partner
+                    .and_then(|p| sums.get(p))
+                    .map_or(0, |y| y.values().map(|s| s.rows).sum());
+                if rows > 0 {
+                    self.pair_rows.push((*index, link.name.clone(), rows));
+                }
                 explore::merge_dataset_sums(&mut trade, f, *index, link, sums);
             }
         }
