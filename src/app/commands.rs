@@ -70,6 +70,7 @@ impl TradeApp {
             Command::SetPartnerYear(year) => self.nav.partner_year = Some(year),
             Command::SetMoneyUnit(unit) => self.settings.money_unit = unit,
             Command::SaveChartPng(key) => self.pick(PathPurpose::SavePng(key)),
+            Command::SavePotentialCsv => self.pick(PathPurpose::ExportPotential),
             Command::ImportPath(path) => self.begin_import(path),
             Command::StartMappedImport => self.start_mapped_import(),
             Command::CancelImport => self.cancel_import(),

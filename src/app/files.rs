@@ -148,9 +148,10 @@ impl TradeApp {
         let busy = match purpose {
             PathPurpose::Open => "Choosing a file to open…",
             PathPurpose::Import => "Choosing a file to import…",
-            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) | PathPurpose::ExportCsv => {
-                "Choosing where to save…"
-            }
+            PathPurpose::SaveAs(_)
+            | PathPurpose::SavePng(_)
+            | PathPurpose::ExportCsv
+            | PathPurpose::ExportPotential => "Choosing where to save…",
         };
         self.spawn(busy.to_owned(), move || {
             let started = Instant::now();
@@ -165,9 +166,10 @@ impl TradeApp {
 
     fn open_prompt(&mut self, purpose: PathPurpose, note: Option<String>) {
         let text = match purpose {
-            PathPurpose::SaveAs(_) | PathPurpose::SavePng(_) | PathPurpose::ExportCsv => {
-                self.suggested_path(&purpose).display().to_string()
-            }
+            PathPurpose::SaveAs(_)
+            | PathPurpose::SavePng(_)
+            | PathPurpose::ExportCsv
+            | PathPurpose::ExportPotential => self.suggested_path(&purpose).display().to_string(),
             PathPurpose::Open | PathPurpose::Import => {
                 let mut folder = self.dialog_folder().display().to_string();
                 folder.push(std::path::MAIN_SEPARATOR);
@@ -196,6 +198,9 @@ impl TradeApp {
             (PathPurpose::ExportCsv, _) => {
                 let name = self.nav.table_kind.label().to_lowercase().replace(' ', "-");
                 unused_path(&self.dialog_folder().join(format!("{name}.csv")))
+            }
+            (PathPurpose::ExportPotential, _) => {
+                unused_path(&self.dialog_folder().join("potential.csv"))
             }
             (_, Origin::File(path)) => path.clone(),
             _ => unused_path(&self.dialog_folder().join(self.document_name())),
@@ -226,6 +231,9 @@ impl TradeApp {
             }
             PathPurpose::Import => self.begin_import(path),
             PathPurpose::ExportCsv => self.export_table(with_default_extension(path, "csv")),
+            PathPurpose::ExportPotential => {
+                self.export_potential(with_default_extension(path, "csv"))
+            }
         }
     }
 
@@ -272,6 +280,25 @@ impl TradeApp {
                 rows: rows.len(),
                 result,
             }
+        });
+    }
+
+    fn export_potential(&mut self, path: PathBuf) {
+        if self.busy.is_some() {
+            return;
+        }
+        let rows = self.analysis.data.potential.len();
+        let csv = match self.analysis.data.potential_csv() {
+            Ok(csv) => csv,
+            Err(err) => {
+                self.show_message("Could not export the table", err);
+                return;
+            }
+        };
+        let busy = format!("Exporting {}…", path.display());
+        self.spawn(busy, move || {
+            let result = io::write_file_atomic(&path, csv.as_bytes(), false);
+            JobResult::Exported { path, rows, result }
         });
     }
 
@@ -476,6 +503,11 @@ fn native_dialog(purpose: &PathPurpose, folder: &Path, name: &str) -> Option<Pat
         PathPurpose::ExportCsv => dialog
             .add_filter("CSV file", &["csv"])
             .set_title("Export table as CSV")
+            .set_file_name(name)
+            .save_file(),
+        PathPurpose::ExportPotential => dialog
+            .add_filter("CSV file", &["csv"])
+            .set_title("Export the potential table as CSV")
             .set_file_name(name)
             .save_file(),
     }

@@ -32,6 +32,7 @@ impl TradeApp {
             self.apply(Command::SetFocus(code));
         }
         self.refresh_explore();
+        self.refresh_analysis();
         self.tick_autosave();
         self.expire_toast();
     }
@@ -60,6 +61,8 @@ impl TradeApp {
             autosave_error: self.autosave.error(),
             autosave_enabled: self.autosave.enabled(),
             preparing: self.preparing.running(),
+            analysis: &self.analysis.data,
+            analysing: self.analysis.running(),
         };
         // While a modal asks something, shortcuts must not act behind it.
         if !self.ui_state.modal_open(&view) {
@@ -74,6 +77,7 @@ impl TradeApp {
         }
         // Filters typed into the UI state change what is prepared, commands or not.
         self.refresh_explore();
+        self.refresh_analysis();
         if changed {
             if let Some(selected) = &self.nav.selected
                 && crate::model::describe::describe(&self.doc, selected).is_none()

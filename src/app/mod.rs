@@ -17,8 +17,10 @@
 //! | `jobs.rs` | the one way to run work off the UI thread and hear back |
 //! | `watcher.rs` | noticing when another program changes the open document |
 //! | `prepare.rs` | keeping what the views show current (off the UI thread when large) |
+//! | `analysis.rs` | the Analysis view's figures, computed off the UI thread |
 //! | `datasets.rs`, `import_flow.rs`, `autosave.rs`, `history.rs` | as named |
 
+mod analysis;
 mod autosave;
 mod commands;
 mod datasets;
@@ -102,6 +104,8 @@ pub struct TradeApp {
     cache_folder: Option<PathBuf>,
     /// What the views need, being prepared off the UI thread (large documents).
     preparing: prepare::Preparing,
+    /// The Analysis view's figures and the work that keeps them current.
+    analysis: analysis::Analysis,
 }
 
 impl TradeApp {
@@ -120,6 +124,7 @@ impl TradeApp {
             explore: ExploreData::default(),
             table_cache: TableCache::default(),
             ui_state: UiState::default(),
+            analysis: analysis::Analysis::default(),
             jobs: Jobs::default(),
             busy: None,
             pending_jobs: 0,

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use crate::io::{import, is_document_path, load_document};
-use crate::model::indicators::{self, FlowRow, Flows};
+use crate::model::indicators;
 
 /// One line of `indicators --json`.
 #[derive(Debug, Serialize)]
@@ -59,27 +59,25 @@ fn hs_level(text: &str) -> Result<usize, String> {
 
 /// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file).
 pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
-    let mut rows: Vec<FlowRow> = Vec::new();
+    let mut docs = Vec::new();
+    let mut tables = Vec::new();
     let cancel = AtomicBool::new(false);
     for path in &args.files {
         let read = if is_document_path(path) {
             load_document(path)
-                .map(|doc| indicators::rows_of_document(&doc))
+                .map(|doc| docs.push(doc))
                 .map_err(|e| e.to_string())
         } else {
             import::import_file(path, None, &mut |_| {}, &cancel)
-                .map(|o| indicators::rows_of_table(&o.table))
+                .map(|o| tables.push(o.table))
                 .map_err(|e| e.to_string())
         };
-        match read {
-            Ok(r) => rows.extend(r),
-            Err(err) => {
-                let _ = writeln!(out, "trade-explorer indicators: {err}");
-                return 1;
-            }
+        if let Err(err) = read {
+            let _ = writeln!(out, "trade-explorer indicators: {err}");
+            return 1;
         }
     }
-    let flows = Flows::build(rows, args.level);
+    let flows = indicators::combined(&docs, &tables, args.level);
     let reporter = args.reporter.trim().to_uppercase();
     let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
     let Some(year) = args.year.or_else(|| indicators::latest_year(&flows)) else {

@@ -13,6 +13,8 @@ pub enum ValueUnit {
     Usd,
     /// Percent.
     Percent,
+    /// A plain number without unit (an index such as RCA or a concentration).
+    Index,
 }
 
 /// Which way a series goes, so that the same meaning keeps the same colour everywhere.
@@ -140,6 +142,7 @@ impl ChartData {
         let value_title = match self.unit {
             ValueUnit::Usd => "Value (USD)",
             ValueUnit::Percent => "Value (%)",
+            ValueUnit::Index => "Value",
         };
         let mut out = format!("Series\tItem\t{value_title}\tRecord\tSource\n");
         for series in &self.series {

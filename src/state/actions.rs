@@ -70,6 +70,7 @@ pub const SHORTCUTS: &[(Action, KeyboardShortcut)] = &[
     (Action::ShowView(View::Indicators), cmd(Key::Num6)),
     (Action::ShowView(View::Tables), cmd(Key::Num7)),
     (Action::ShowView(View::Problems), cmd(Key::Num8)),
+    (Action::ShowView(View::Analysis), cmd(Key::Num9)),
     (Action::Back, alt(Key::ArrowLeft)),
     (Action::Forward, alt(Key::ArrowRight)),
 ];
@@ -160,6 +161,7 @@ mod tests {
             Key::Num6,
             Key::Num7,
             Key::Num8,
+            Key::Num9,
         ];
         for (view, key) in View::ALL.into_iter().zip(keys) {
             let shortcut = Action::ShowView(view).shortcut();

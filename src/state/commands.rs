@@ -94,6 +94,8 @@ pub enum PathPurpose {
     Import,
     /// Where to write the current table view as CSV.
     ExportCsv,
+    /// Where to write the Analysis view's potential table as CSV.
+    ExportPotential,
 }
 
 /// Where the cursor goes after a cell edit is committed.
@@ -170,6 +172,8 @@ pub enum Command {
     SetMoneyUnit(MoneyUnit),
     /// Save the chart with this key as a PNG (asks where).
     SaveChartPng(String),
+    /// Save the Analysis view's potential table as CSV (asks where).
+    SavePotentialCsv,
     /// Commit the text of a cell edit.
     EditCell {
         /// The table.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::model::Document;
 
+use super::analysis::AnalysisData;
 use super::datasets::DatasetsView;
 use super::dialogs::RecoveryDescription;
 use super::explore::ExploreData;
@@ -49,6 +50,10 @@ pub struct AppView<'a> {
     pub autosave_enabled: bool,
     /// True while what the views show is being brought up to date off the UI thread.
     pub preparing: bool,
+    /// The Analysis view's figures.
+    pub analysis: &'a AnalysisData,
+    /// True while they are being computed for a new choice.
+    pub analysing: bool,
 }
 
 impl AppView<'_> {

@@ -19,6 +19,8 @@
 //! says whether one is open.
 
 mod actions;
+mod analysis;
+mod analysis_cards;
 mod commands;
 mod context;
 mod datasets;
@@ -29,6 +31,10 @@ mod settings;
 mod ui_state;
 
 pub use actions::{Action, SHORTCUTS, consume_shortcuts};
+pub use analysis::{
+    AnalysisData, AnalysisKey, AnalysisNames, Card, POTENTIAL_BARS, PotentialRow, ProductFigures,
+    RCA_BARS, compute as compute_analysis,
+};
 pub use commands::{
     CellMove, ChangedChoice, CoalesceKey, Command, ConfirmChoice, Guarded, PathPurpose,
     RecoveryChoice,
@@ -43,4 +49,6 @@ pub use dialogs::{
 pub use explore::{ExploreData, ExploreKey};
 pub use navigation::{Navigation, Page, View};
 pub use settings::{MAPPING_LIMIT, Origin, RECENT_LIMIT, Settings, ThemeChoice};
-pub use ui_state::{CellEdit, DatasetRowsUi, FileChanged, RANKING_ROWS, TableUi, UiState};
+pub use ui_state::{
+    AnalysisUi, CellEdit, DatasetRowsUi, FileChanged, RANKING_ROWS, TableUi, UiState,
+};

@@ -3,7 +3,7 @@
 
 use crate::model::{RecordKind, RecordRef};
 
-/// The views, in the order of the View menu and of their shortcuts (Ctrl+1 … Ctrl+8).
+/// The views, in the order of the View menu and of their shortcuts (Ctrl+1 … Ctrl+9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum View {
     /// The focus country: partners ranked, totals, pledges.
@@ -22,11 +22,13 @@ pub enum View {
     Tables,
     /// Validation problems.
     Problems,
+    /// Trade indicators computed from the data: shares, RCA, complementarity, potential.
+    Analysis,
 }
 
 impl View {
     /// Every view, in menu order.
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Overview,
         View::Relationship,
         View::Trade,
@@ -35,6 +37,7 @@ impl View {
         View::Indicators,
         View::Tables,
         View::Problems,
+        View::Analysis,
     ];
 
     /// Name in menus and tabs.
@@ -48,6 +51,7 @@ impl View {
             View::Indicators => "Indicators",
             View::Tables => "Tables",
             View::Problems => "Problems",
+            View::Analysis => "Analysis",
         }
     }
 }

@@ -48,6 +48,27 @@ pub struct TableUi {
     pub scroll_to: Option<usize>,
 }
 
+/// The Analysis view's choices: year, HS level, and the product whose details are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisUi {
+    /// The year; `None` is the latest year in the data.
+    pub year: Option<i32>,
+    /// HS digits of product figures: 2, 4 or 6.
+    pub level: usize,
+    /// The product whose details are shown.
+    pub product: Option<String>,
+}
+
+impl Default for AnalysisUi {
+    fn default() -> Self {
+        Self {
+            year: None,
+            level: 2,
+            product: None,
+        }
+    }
+}
+
 /// Partners the overview's ranking lists before "Show all".
 pub const RANKING_ROWS: usize = 15;
 
@@ -74,6 +95,8 @@ pub struct UiState {
     pub country_search: String,
     /// The overview lists every partner, not only the first [`RANKING_ROWS`].
     pub ranking_all: bool,
+    /// The Analysis view's year, level and product.
+    pub analysis: AnalysisUi,
     /// The match of the focus country search that Enter chooses (moved with the arrows).
     pub country_pick: usize,
     /// The view shown when the focus country list was opened: it closes when that changes.

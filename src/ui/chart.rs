@@ -51,7 +51,7 @@ impl Scale {
     fn divisor(self) -> f64 {
         match self.unit {
             ValueUnit::Usd => self.money.divisor(),
-            ValueUnit::Percent => 1.0,
+            ValueUnit::Percent | ValueUnit::Index => 1.0,
         }
     }
 
@@ -60,6 +60,7 @@ impl Scale {
         match self.unit {
             ValueUnit::Usd => self.money.tick(plotted * self.divisor()),
             ValueUnit::Percent => format!("{plotted}%"),
+            ValueUnit::Index => format!("{plotted}"),
         }
     }
 
@@ -67,6 +68,7 @@ impl Scale {
         match self.unit {
             ValueUnit::Usd => format!("{title} ({})", self.money.axis_suffix()),
             ValueUnit::Percent => format!("{title} (%)"),
+            ValueUnit::Index => title.to_owned(),
         }
     }
 }

@@ -306,10 +306,11 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         PathPurpose::SavePng(_) => ("Save the chart as a PNG image", "Save"),
         PathPurpose::Import => ("Import a trade data file", "Import"),
         PathPurpose::ExportCsv => ("Export the table as CSV", "Export"),
+        PathPurpose::ExportPotential => ("Export the potential table as CSV", "Export"),
     };
     let hint = match prompt.purpose {
         PathPurpose::Import => "/path/to/data.csv",
-        PathPurpose::ExportCsv => "/path/to/table.csv",
+        PathPurpose::ExportCsv | PathPurpose::ExportPotential => "/path/to/table.csv",
         PathPurpose::SavePng(_) => "/path/to/chart.png",
         _ => "/path/to/document.ron",
     };
@@ -357,7 +358,11 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         ui.weak("Tab completes a name; ~ is your home folder.");
         let replaces = !matches!(prompt.purpose, PathPurpose::Open | PathPurpose::Import);
         if prompt.exists && replaces {
-            let text = if prompt.purpose == PathPurpose::ExportCsv {
+            let exports = matches!(
+                prompt.purpose,
+                PathPurpose::ExportCsv | PathPurpose::ExportPotential
+            );
+            let text = if exports {
                 "A file with this name exists and will be replaced."
             } else {
                 "A file with this name exists and will be replaced; its previous version is kept as .bak."

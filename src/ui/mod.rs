@@ -3,6 +3,7 @@
 //! UI code reads the prepared [`AppView`] and pushes [`Command`]s; it never changes the
 //! document itself.
 
+mod analysis_view;
 mod categories_view;
 mod chart;
 mod dataset_rows;
@@ -73,6 +74,7 @@ pub fn show(
         View::Investments => investments_view::show(ui, view, state, commands),
         View::Indicators => indicators_view::show(ui, view, state, commands),
         View::Tables => tables::show(ui, view, state, commands),
+        View::Analysis => analysis_view::show(ui, view, state, commands),
         View::Problems => {
             egui::ScrollArea::vertical()
                 .id_salt("problems_view")

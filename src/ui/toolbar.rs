@@ -9,7 +9,9 @@ use crate::state::{Action, Command, View};
 /// Draws the toolbar.
 pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
     let nav = view.nav;
-    ui.horizontal(|ui| {
+    // Wrapping: on a narrow window the money unit goes to a second line instead of
+    // being drawn over the last tabs.
+    ui.horizontal_wrapped(|ui| {
         let back = ui
             .add_enabled(nav.can_go_back(), egui::Button::new("Back"))
             .on_hover_text(format!(
@@ -40,6 +42,9 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
             if tab.clicked() {
                 commands.push(Command::ShowView(v));
             }
+        }
+        if ui.available_width() < 250.0 {
+            ui.end_row();
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             // Right to left: the combo comes first, then its label to its left.

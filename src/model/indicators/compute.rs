@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::flows::Flows;
+use super::flows::{Flows, undirected_key};
 
 /// `x_ij`: what `i` exports to `j` in year `t` (own report, else mirror).
 pub fn exports(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
@@ -178,10 +178,11 @@ pub fn mirror_ratio(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
     }
 }
 
-/// The pair's total trade in `t`: `x_ij + x_ji`, as far as either is known.
+/// The pair's total trade in `t`: `x_ij + x_ji`, as far as either is known; else the
+/// total the data gives without a direction (a document record of total trade).
 pub fn pair_total(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
     match (exports(f, t, i, j), exports(f, t, j, i)) {
-        (None, None) => None,
+        (None, None) => f.undirected.get(&undirected_key(t, i, j)).copied(),
         (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
     }
 }

@@ -60,6 +60,9 @@ pub struct Flows {
     pub products: HashMap<PairKey, HashMap<String, Reported>>,
     /// Years present.
     pub years: BTreeSet<i32>,
+    /// Total trade of a pair that the data gives without a direction (a document record of
+    /// total trade), by (year, first code, second code) with the codes in order.
+    pub undirected: HashMap<PairKey, f64>,
 }
 
 impl Flows {
@@ -115,6 +118,34 @@ impl Flows {
         flows
     }
 
+    /// Adds pair totals given without a direction: `(year, a, b, code, value)`, where the
+    /// code is empty or `TOTAL` for all products. Codes of one pair and year are summed by
+    /// the aggregation rule; totals by product, of World, or of a country with itself are
+    /// left out.
+    pub fn add_undirected(&mut self, rows: impl IntoIterator<Item = FlowRow>) {
+        let mut groups: HashMap<PairKey, Vec<(String, f64)>> = HashMap::new();
+        for r in rows {
+            if r.reporter == r.partner || !r.value.is_finite() {
+                continue;
+            }
+            let key = undirected_key(r.year, &r.reporter, &r.partner);
+            groups.entry(key).or_default().push((r.code, r.value));
+        }
+        for (key, rows) in groups {
+            let counting = hierarchy::counting(rows.iter().map(|(c, _)| c.as_str()));
+            let total: Option<f64> = rows
+                .iter()
+                .zip(&counting)
+                .filter(|((code, _), counts)| **counts && is_all_products(code))
+                .map(|((_, v), _)| *v)
+                .reduce(|a, b| a + b);
+            if let Some(total) = total {
+                self.years.insert(key.0);
+                *self.undirected.entry(key).or_default() += total;
+            }
+        }
+    }
+
     /// Exporters present in `year` (the world of the data).
     pub fn exporters(&self, year: i32) -> BTreeSet<&str> {
         self.totals
@@ -123,6 +154,37 @@ impl Flows {
             .map(|((_, e, _), _)| e.as_str())
             .collect()
     }
+}
+
+/// The flows of `docs` and `tables` combined, with products at `level` digits: what the
+/// app's Analysis view and the `indicators` command both compute from.
+pub fn combined<'a>(
+    docs: impl IntoIterator<Item = &'a Document> + Clone,
+    tables: impl IntoIterator<Item = &'a TradeTable>,
+    level: usize,
+) -> Flows {
+    let mut rows: Vec<FlowRow> = docs
+        .clone()
+        .into_iter()
+        .flat_map(rows_of_document)
+        .collect();
+    for table in tables {
+        rows.extend(rows_of_table(table));
+    }
+    let mut flows = Flows::build(rows, level);
+    flows.add_undirected(docs.into_iter().flat_map(undirected_of_document));
+    flows
+}
+
+/// The key of [`Flows::undirected`]: the two codes in order.
+pub fn undirected_key(year: i32, a: &str, b: &str) -> PairKey {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    (year, lo.to_owned(), hi.to_owned())
+}
+
+fn is_all_products(code: &str) -> bool {
+    let code = code.trim();
+    code.is_empty() || code.eq_ignore_ascii_case("TOTAL")
 }
 
 /// The figures of a linked dataset, as rows: exports and imports only (re-exports and the
@@ -154,15 +216,25 @@ pub fn rows_of_table(table: &TradeTable) -> Vec<FlowRow> {
 }
 
 /// The document's trade records with a year and a value, as rows (records of total trade,
-/// which give no direction, are left out).
+/// which give no direction, are left out: see [`undirected_of_document`]).
 pub fn rows_of_document(doc: &Document) -> Vec<FlowRow> {
+    document_rows(doc, false)
+}
+
+/// The document's records of total trade (no direction) with a year and a value, as rows
+/// for [`Flows::add_undirected`] (`exports` is meaningless there and false).
+pub fn undirected_of_document(doc: &Document) -> Vec<FlowRow> {
+    document_rows(doc, true)
+}
+
+fn document_rows(doc: &Document, undirected: bool) -> Vec<FlowRow> {
     doc.trade
         .iter()
         .filter_map(|t| {
-            let exports = match t.flow {
-                Flow::Export => true,
-                Flow::Import => false,
-                Flow::Total => return None,
+            let exports = match (t.flow, undirected) {
+                (Flow::Export, false) => true,
+                (Flow::Import, false) | (Flow::Total, true) => false,
+                _ => return None,
             };
             Some(FlowRow {
                 year: t.year?,

@@ -124,3 +124,38 @@ fn a_product_no_one_exports_has_no_rca() {
     assert!(rca(&f, 2022, "B").is_empty());
     assert_eq!(complementarity(&f, 2022, "B", "A"), None);
 }
+
+#[test]
+fn a_total_without_direction_gives_the_pair_total_only() {
+    // 2023: KAZ reports total trade with PAK of 53.7 (a document record, no direction);
+    // 2024: 60 as two records by chapter (01: 40, 02: 20) and one of all products (60):
+    // the all-products record counts once, the chapters are "of which". In 2025 the pair
+    // also has directed figures, which win over the undirected record.
+    let mut f = Flows::build(vec![row(2025, "PAK", "KAZ", true, "01", 5.0)], 2);
+    f.add_undirected(vec![
+        row(2023, "KAZ", "PAK", false, "", 53.7),
+        row(2024, "PAK", "KAZ", false, "TOTAL", 60.0),
+        row(2024, "PAK", "KAZ", false, "01", 40.0),
+        row(2024, "KAZ", "PAK", false, "02", 20.0),
+        row(2025, "KAZ", "PAK", false, "", 99.0),
+        row(2025, "KAZ", "KAZ", false, "", 1.0),
+    ]);
+    assert_eq!(pair_total(&f, 2023, "PAK", "KAZ"), Some(53.7));
+    assert_eq!(pair_total(&f, 2023, "KAZ", "PAK"), Some(53.7));
+    assert_eq!(pair_total(&f, 2024, "PAK", "KAZ"), Some(60.0));
+    assert_eq!(pair_total(&f, 2025, "PAK", "KAZ"), Some(5.0));
+    assert_eq!(
+        f.years.iter().copied().collect::<Vec<_>>(),
+        [2023, 2024, 2025]
+    );
+    // 60 / 53.7 − 1
+    assert!(close(
+        growth_yoy(&f, 2024, "PAK", "KAZ").unwrap_or(f64::NAN),
+        60.0 / 53.7 - 1.0
+    ));
+    let figures = figures(&f, "PAK", Some("KAZ"), 2023);
+    let get = |name: &str| figures.iter().find(|x| x.indicator == name);
+    assert_eq!(get("total").map(|x| x.value.clone()), Some(Ok(53.7)));
+    assert!(get("exports").is_some_and(|x| x.value.is_err()));
+    assert!(get("balance").is_some_and(|x| x.value.is_err()));
+}
