@@ -22,8 +22,18 @@ fn snapshot_view(view: View, name: &str) {
         egui::Key::Num6,
         egui::Key::Num7,
         egui::Key::Num8,
+        egui::Key::Num9,
     ];
     harness.key_press_modifiers(egui::Modifiers::COMMAND, keys[index]);
+    // The Analysis view computes off the UI thread (a spinner repaints meanwhile).
+    let start = std::time::Instant::now();
+    while view == View::Analysis && harness.state().analysis().key.is_none() {
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "the analysis was never computed"
+        );
+        harness.step();
+    }
     harness.run();
     assert_eq!(harness.state().navigation().page.view, view);
     harness.snapshot(name);
@@ -67,4 +77,9 @@ fn tables() {
 #[test]
 fn problems() {
     snapshot_view(View::Problems, "view_8_problems");
+}
+
+#[test]
+fn analysis() {
+    snapshot_view(View::Analysis, "view_9_analysis");
 }

@@ -237,6 +237,16 @@ impl TradeApp {
         &self.explore
     }
 
+    /// The Analysis view's figures (computed while that view is shown).
+    pub fn analysis(&self) -> &crate::state::AnalysisData {
+        &self.analysis.data
+    }
+
+    /// The Analysis view's choices (year, level, product).
+    pub fn analysis_choices(&self) -> &crate::state::AnalysisUi {
+        &self.ui_state.analysis
+    }
+
     /// Where the user is.
     pub fn navigation(&self) -> &Navigation {
         &self.nav

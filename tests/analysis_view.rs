@@ -1,0 +1,243 @@
+//! The Analysis view driven through the real app: the cards show the hand-computed
+//! figures, the potential table lists the gap and opens the product's details and its
+//! rows, and the year and level pickers recompute.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{step_until, wait_for_jobs};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use trade_explorer::TradeApp;
+use trade_explorer::app::{Command, View};
+use trade_explorer::model::Document;
+use trade_explorer::model::RecordKind;
+use trade_explorer::model::dataset::{
+    DatasetCountry, DatasetLink, DatasetProduct, Layout, RowFlow, TradeTable,
+};
+
+const PAK: u16 = 0;
+const KAZ: u16 = 1;
+const CHN: u16 = 2;
+
+/// A BACI-like table (exporters' values, US dollars):
+///
+/// | year | exporter | importer | product | value |
+/// | --- | --- | --- | --- | --- |
+/// | 2021 | PAK | KAZ | 080510 | 5M |
+/// | 2022 | PAK | KAZ | 080510 | 10M |
+/// | 2022 | PAK | CHN | 520100 | 30M |
+/// | 2022 | KAZ | PAK | 520100 | 20M |
+/// | 2022 | CHN | KAZ | 080510 | 40M |
+/// | 2022 | CHN | KAZ | 300490 | 50M |
+/// | 2022 | CHN | PAK | 300490 | 60M |
+///
+/// By hand, 2022, HS2: X_PAK = 40M (08: 10, 52: 30); the world's exports: 08: 50, 30: 110,
+/// 52: 50, X_w = 210. RCA_PAK,08 = (10/40)/(50/210) = 1.05; RCA_PAK,52 = 3.15.
+/// KAZ imports 08: 50, 30: 50 (M_KAZ = 100). Pair total = 10 + 20 = 30M, balance −10M,
+/// KAZ's share of PAK's exports 10/40 = 25.00%, of its imports 20/(20 + 60) = 25.00%,
+/// growth on 2021 = 30/5 − 1 = +500.0%, intensity (10/40)/(100/210) = 0.525,
+/// complementarity 100·(1 − (|.5−.25| + |.5−0| + |0−.75|)/2) = 25.0,
+/// HHI across products and markets: shares .25 and .75, (.625 − .5)/(1 − .5) = 0.250.
+/// Potential: 08 (RCA > 1, KAZ buys 50M, 10M of it from PAK) gap 40M; 52 has RCA > 1 but
+/// KAZ does not import it.
+fn table() -> TradeTable {
+    let country = |code: &str| DatasetCountry {
+        code: code.into(),
+        name: code.into(),
+        world: false,
+        unknown: false,
+    };
+    let product = |code: &str| DatasetProduct {
+        code: code.into(),
+        name: String::new(),
+    };
+    let mut table = TradeTable {
+        countries: vec![country("PAK"), country("KAZ"), country("CHN")],
+        products: vec![product("080510"), product("300490"), product("520100")],
+        ..TradeTable::default()
+    };
+    let rows = [
+        (2021, PAK, KAZ, 0, 5e6),
+        (2022, PAK, KAZ, 0, 10e6),
+        (2022, PAK, CHN, 2, 30e6),
+        (2022, KAZ, PAK, 2, 20e6),
+        (2022, CHN, KAZ, 0, 40e6),
+        (2022, CHN, KAZ, 1, 50e6),
+        (2022, CHN, PAK, 1, 60e6),
+    ];
+    for (year, reporter, partner, product, value) in rows {
+        table.year.push(year);
+        table.reporter.push(reporter);
+        table.partner.push(partner);
+        table.flow.push(RowFlow::Export as u8);
+        table.product.push(product);
+        table.value.push(value);
+        table.quantity.push(f32::NAN);
+    }
+    table.compute_flags();
+    table
+}
+
+fn link() -> DatasetLink {
+    DatasetLink {
+        id: 1,
+        name: "baci-like.csv".into(),
+        path: "/nonexistent/baci-like.csv".into(),
+        layout: Layout::Baci,
+        mapping: None,
+        rows: 7,
+        size: 0,
+        modified_ns: 0,
+        fingerprint: String::new(),
+        note: String::new(),
+    }
+}
+
+/// The app on the table, Pakistan and Kazakhstan chosen, the Analysis view computed.
+fn analysis_of_pak_and_kaz() -> Harness<'static, TradeApp> {
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 1000.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
+    harness.state_mut().link_dataset(link(), Arc::new(table()));
+    wait_for_jobs(&mut harness);
+    for command in [
+        Command::SetFocus("PAK".into()),
+        Command::OpenPartner("KAZ".into()),
+    ] {
+        harness.state_mut().apply(command);
+        wait_for_jobs(&mut harness);
+    }
+    harness.state_mut().apply(Command::ShowView(View::Analysis));
+    wait_for_analysis(&mut harness, 2022, 2);
+    harness
+}
+
+fn wait_for_analysis(harness: &mut Harness<'_, TradeApp>, year: i32, level: usize) {
+    step_until(harness, "the analysis was never computed", |app| {
+        let data = app.analysis();
+        data.year == Some(year) && data.key.as_ref().is_some_and(|k| k.level == level)
+    });
+    harness.run();
+}
+
+#[test]
+fn the_cards_show_the_figures_computed_by_hand() {
+    let harness = analysis_of_pak_and_kaz();
+    for (title, value) in [
+        ("Trade with Kazakhstan, 2022", "$30.0M"),
+        ("Balance with Kazakhstan", "-$10.0M"),
+        ("Kazakhstan's share of Pakistan's exports", "25.00%"),
+        ("Kazakhstan's share of Pakistan's imports", "25.00%"),
+        ("Growth on 2021", "+500.0%"),
+        ("Intensity of Pakistan's exports to Kazakhstan", "0.525"),
+        (
+            "Complementarity of Pakistan's exports with Kazakhstan's imports",
+            "25.0",
+        ),
+    ] {
+        harness.get_by_label(title);
+        let card = harness
+            .state()
+            .analysis()
+            .cards
+            .iter()
+            .find(|c| c.title == title)
+            .map(|c| c.value.clone());
+        assert_eq!(card, Some(Ok(value.to_owned())), "{title}");
+        assert!(
+            harness.query_all_by_label(value).count() >= 1,
+            "{value} on screen"
+        );
+    }
+    assert_eq!(
+        harness.query_all_by_label("0.250").count(),
+        2,
+        "two HHI cards"
+    );
+    // BACI holds one value per pair: the mirror ratio says why it is absent.
+    harness.get_by_label_contains("no pair of reports");
+    let data = harness.state().analysis();
+    assert_eq!(data.rca_counts, (2, 2));
+    assert!(
+        data.universe
+            .starts_with("world = 3 exporters in the data, 2022")
+    );
+}
+
+#[test]
+fn the_potential_row_opens_the_products_details_and_rows() {
+    let mut harness = analysis_of_pak_and_kaz();
+    let potential = &harness.state().analysis().potential;
+    assert_eq!(potential.len(), 1);
+    assert_eq!(potential[0].code, "08");
+    assert!((potential[0].gap - 40e6).abs() < 1e-6);
+    assert!((potential[0].rca - (10.0 / 40.0) / (50.0 / 210.0)).abs() < 1e-12);
+    harness.get_by_label_contains("08 Edible fruit").click();
+    harness.run();
+    assert_eq!(
+        harness.state().analysis_choices().product.as_deref(),
+        Some("08")
+    );
+    harness.get_by_label("Product details");
+    harness.get_by_label("1.050"); // RCA in the details (the table shows 1.05)
+    harness.get_by_label("Rows in baci-like.csv").click();
+    step_until(&mut harness, "the rows were never shown", |app| {
+        app.navigation().page.view == View::Tables
+    });
+    assert_eq!(harness.state().navigation().page.view, View::Tables);
+    assert_eq!(harness.state().navigation().table_kind, RecordKind::Dataset);
+}
+
+#[test]
+fn the_level_and_year_pickers_recompute() {
+    let mut harness = analysis_of_pak_and_kaz();
+    harness.get_by_label("Products at").click();
+    harness.run();
+    harness.get_by_label("HS6 (subheadings)").click();
+    // The spinner repaints while the figures are computed: step, do not wait to settle.
+    harness.step();
+    wait_for_analysis(&mut harness, 2022, 6);
+    let potential = &harness.state().analysis().potential;
+    assert_eq!(
+        potential
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect::<Vec<_>>(),
+        ["080510"]
+    );
+    harness.get_by_label("Year").click();
+    harness.run();
+    harness.get_by_label("2021").click();
+    harness.step();
+    wait_for_analysis(&mut harness, 2021, 6);
+    // 2021 is the first year: no growth on 2020, and PAK sold one product to one market.
+    let cards = &harness.state().analysis().cards;
+    let growth = cards.iter().find(|c| c.indicator == "growth_yoy");
+    assert!(growth.is_some_and(|c| c.value.is_err()));
+    let hhi = cards.iter().find(|c| c.indicator == "hhi_products");
+    assert!(hhi.is_some_and(|c| {
+        c.value
+            .as_ref()
+            .is_err_and(|e| e.contains("1 positive value"))
+    }));
+}
+
+#[test]
+fn the_bundled_document_shows_its_total_and_says_what_the_rest_needs() {
+    let mut harness = Harness::builder()
+        .with_size([1024.0, 700.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, trade_explorer::bundled_document()));
+    harness.state_mut().apply(Command::ShowView(View::Analysis));
+    step_until(&mut harness, "the analysis was never computed", |app| {
+        app.analysis().key.is_some()
+    });
+    harness.run();
+    harness.get_by_label("$53.7M");
+    harness.get_by_label_contains("need exports and imports by partner and by product");
+    let data = harness.state().analysis();
+    assert_eq!(data.year, Some(2024));
+    assert!(data.cards.iter().all(|c| c.value.is_ok()));
+    assert!(data.rca_chart.is_none() && data.potential.is_empty());
+}
