@@ -426,7 +426,7 @@ fn convert_explains_what_it_cannot_read_or_write() {
 #[test]
 fn indicators_compute_from_a_document_and_explain_bad_input() {
     // The bundled document gives Pakistan's exports only by category without values and
-    // a 2024 total without direction: no pair figure, and the command says nothing wrong.
+    // a 2024 total without direction: the pair's total and nothing that needs a direction.
     let out = run(&[
         "indicators",
         "--json",
@@ -436,12 +436,20 @@ fn indicators_compute_from_a_document_and_explain_bad_input() {
         "KAZ",
         bundled().to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(
-        stdout(&out).contains("no trade with a year"),
-        "{}",
-        stdout(&out)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let value = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["indicator"] == name)
+            .map(|l| l["value"].clone())
+    };
+    assert_eq!(value("total"), Some(serde_json::json!(53_700_000.0)));
+    assert_eq!(value("exports"), Some(serde_json::Value::Null));
+    assert!(lines.iter().all(|l| l["year"] == 2024));
     // A hand-computed pair: PAK exports 30 and imports 10 (reported by KAZ as exports).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pair.csv");
@@ -475,4 +483,54 @@ fn indicators_compute_from_a_document_and_explain_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["indicators", "--reporter", "PAK", "/nonexistent/file.csv"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn indicators_read_a_file_of_any_columns_through_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flows.csv");
+    // In millions: PAK sells KAZ 3, KAZ sells PAK 1; PAK sells CHN 1.
+    std::fs::write(
+        &path,
+        "from,to,yr,usd_m\nPAK,KAZ,2023.0,3\nKAZ,PAK,2023.0,1\nPAK,CHN,2023.0,1\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let map = "exporter=from,importer=to,year=yr,value=usd_m";
+    let args = |map: &'static str| {
+        vec![
+            "indicators",
+            "--reporter",
+            "PAK",
+            "--partner",
+            "KAZ",
+            "--map",
+            map,
+            "--value-scale",
+            "1000000",
+        ]
+    };
+    let mut ok = args(map);
+    ok.push(file);
+    let out = run(&ok);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("total PAK KAZ 2023: 4000000 "), "{text}");
+    // KAZ takes 3 of PAK's 4 million of exports.
+    assert!(
+        text.contains("partner_share_exports PAK KAZ 2023: 0.75 "),
+        "{text}"
+    );
+    // A column the file does not have, or a field that does not exist: usage errors.
+    for bad in [
+        "exporter=from,importer=to,year=year,value=usd_m",
+        "exporter=from,importer=to,year=yr,cost=usd_m",
+        "exporter=from,year=yr,value=usd_m",
+    ] {
+        let mut a = args(bad);
+        a.push(file);
+        let out = run(&a);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", stdout(&out));
+        assert!(stdout(&out).contains("--map") || stdout(&out).contains("its columns"));
+    }
 }

@@ -97,7 +97,40 @@ fn iso(key: Key) -> Key {
     (key.0, key.1.map(to_iso), key.2)
 }
 
+/// What one comparison runs on: the file, the pair as the app and as the script name it,
+/// the level, and the app's extra arguments (a column map).
+struct Case<'a> {
+    file: &'a Path,
+    app_pair: [&'a str; 2],
+    script_pair: [&'a str; 2],
+    level: &'a str,
+    extra: &'a [&'a str],
+    /// Fewest figures the app must print (a file of totals has no product figures).
+    at_least: usize,
+}
+
 fn compare(python: &Path, file: &Path, app_args: [&str; 2], script_args: [&str; 2], level: &str) {
+    compare_case(
+        python,
+        &Case {
+            file,
+            app_pair: app_args,
+            script_pair: script_args,
+            level,
+            extra: &[],
+            at_least: 11,
+        },
+    );
+}
+
+fn compare_case(python: &Path, case: &Case<'_>) {
+    let Case {
+        file,
+        app_pair: app_args,
+        script_pair: script_args,
+        level,
+        ..
+    } = *case;
     let home = tempfile::tempdir().expect("a folder");
     let app = Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
         .args([
@@ -109,6 +142,7 @@ fn compare(python: &Path, file: &Path, app_args: [&str; 2], script_args: [&str; 
             app_args[1],
         ])
         .args(["--level", level])
+        .args(case.extra)
         .arg(file)
         .env("HOME", home.path())
         .output()
@@ -143,7 +177,7 @@ fn compare(python: &Path, file: &Path, app_args: [&str; 2], script_args: [&str; 
         .into_iter()
         .map(|(k, v)| (iso(k), v))
         .collect();
-    assert!(app.len() > 10, "{app:?}");
+    assert!(app.len() >= case.at_least, "{app:?}");
     for (key, value) in &app {
         let Some(expected) = pandas.get(key) else {
             panic!("{key:?} = {value} is not in the pandas output at level {level}");
@@ -175,4 +209,44 @@ fn indicators_equal_an_independent_pandas_computation() {
     let baci = dir.path().join("BACI_HS92_Y2022_V202401.csv");
     baci_file(&baci);
     compare(&python, &baci, ["PAK", "KAZ"], ["586", "398"], "4");
+}
+
+/// The real gravity file of ../shared/data (totals in millions, 69 countries, 1986-2006),
+/// read through a column map: every totals indicator equals pandas' for two pairs.
+#[test]
+fn indicators_on_the_shared_gravity_file_equal_pandas() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/gravity_agtpa_1986_2006.csv");
+    if !file.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have ../shared/data beside the clone"
+        );
+        eprintln!("skipped: {} is not here", file.display());
+        return;
+    }
+    let Some(python) = python() else {
+        return;
+    };
+    let extra = [
+        "--map",
+        "exporter=exporter,importer=importer,year=year,value=trade",
+        "--value-scale",
+        "1000000",
+    ];
+    for pair in [["USA", "CAN"], ["ARG", "BRA"]] {
+        compare_case(
+            &python,
+            &Case {
+                file: &file,
+                app_pair: pair,
+                script_pair: pair,
+                level: "2",
+                extra: &extra,
+                // exports, imports, total, balance, two shares, growth, CAGR, intensity,
+                // concentration across markets
+                at_least: 10,
+            },
+        );
+    }
 }

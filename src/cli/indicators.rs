@@ -2,12 +2,13 @@
 //! documents and data files given, combined as in the app.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
 use crate::io::{import, is_document_path, load_document};
+use crate::model::dataset::{ColumnMap, TradeTable};
 use crate::model::indicators;
 
 /// One line of `indicators --json`.
@@ -42,6 +43,15 @@ pub struct IndicatorArgs {
     /// The HS level of product figures: 2, 4 or 6 digits.
     #[arg(long, default_value_t = 2, value_parser = hs_level)]
     pub level: usize,
+    /// For data files of no known layout: which columns hold what, by header name, e.g.
+    /// `exporter=exporter,importer=importer,year=year,value=trade` (optional `product=`).
+    /// Each row is then the exporter's exports to the importer.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub map: Option<String>,
+    /// With `--map`: what one unit of the value column is in US dollars (1000000 for
+    /// values in millions).
+    #[arg(long, default_value_t = 1.0, value_name = "DOLLARS")]
+    pub value_scale: f64,
     /// Documents (.ron) and data files (UN Comtrade, comtradr, BACI).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -57,24 +67,87 @@ fn hs_level(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file).
+/// The column map `--map` describes for a file whose header is `header`.
+fn column_map(spec: &str, header: &[String], scale: f64) -> Result<ColumnMap, String> {
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(format!(
+            "--value-scale must be a positive number, not {scale}"
+        ));
+    }
+    let mut map = ColumnMap {
+        value_scale: scale,
+        ..ColumnMap::default()
+    };
+    let (mut year, mut value) = (None, None);
+    for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
+        let (field, column) = part
+            .split_once('=')
+            .ok_or_else(|| format!("'{part}' in --map is not FIELD=COLUMN"))?;
+        let index = header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(column.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "the file has no column '{}' (its columns: {})",
+                    column.trim(),
+                    header.join(", ")
+                )
+            })?;
+        match field.trim() {
+            "exporter" => map.reporter_iso = Some(index),
+            "importer" => map.partner_iso = Some(index),
+            "year" => year = Some(index),
+            "value" => value = Some(index),
+            "product" => map.product = Some(index),
+            other => {
+                return Err(format!(
+                    "'{other}' in --map is not a field: use exporter, importer, year, value, \
+                     product"
+                ));
+            }
+        }
+    }
+    match (year, value, map.reporter_iso, map.partner_iso) {
+        (Some(y), Some(v), Some(_), Some(_)) => {
+            map.year = y;
+            map.value = v;
+            Ok(map)
+        }
+        _ => Err("--map needs exporter, importer, year and value".to_owned()),
+    }
+}
+
+/// Reads a data file, with the `--map` columns when given.
+fn read_table(path: &Path, args: &IndicatorArgs) -> Result<TradeTable, (i32, String)> {
+    let cancel = AtomicBool::new(false);
+    let map = match &args.map {
+        Some(spec) => {
+            let peek = import::peek(path, 1).map_err(|e| (1, e.to_string()))?;
+            Some(column_map(spec, &peek.header, args.value_scale).map_err(|e| (2, e))?)
+        }
+        None => None,
+    };
+    import::import_file(path, map, &mut |_| {}, &cancel)
+        .map(|o| o.table)
+        .map_err(|e| (1, e.to_string()))
+}
+
+/// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file, 2 a
+/// `--map` that does not fit the file).
 pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
     let mut docs = Vec::new();
     let mut tables = Vec::new();
-    let cancel = AtomicBool::new(false);
     for path in &args.files {
         let read = if is_document_path(path) {
             load_document(path)
                 .map(|doc| docs.push(doc))
-                .map_err(|e| e.to_string())
+                .map_err(|e| (1, e.to_string()))
         } else {
-            import::import_file(path, None, &mut |_| {}, &cancel)
-                .map(|o| tables.push(o.table))
-                .map_err(|e| e.to_string())
+            read_table(path, args).map(|t| tables.push(t))
         };
-        if let Err(err) = read {
+        if let Err((status, err)) = read {
             let _ = writeln!(out, "trade-explorer indicators: {err}");
-            return 1;
+            return status;
         }
     }
     let flows = indicators::combined(&docs, &tables, args.level);

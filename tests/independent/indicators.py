@@ -6,7 +6,8 @@ files, independently of the app's code; prints JSON Lines like `indicators --jso
     python tests/independent/indicators.py --reporter PAK [--partner KAZ] [--year Y] [--level 2|4|6] FILE...
 
 Files: comtradr CSV (ref_year, reporter_iso, partner_iso, flow_code, cmd_code,
-primary_value) or BACI (t, i, j, k, v in thousands). Definitions: README, "Analysis".
+primary_value), BACI (t, i, j, k, v in thousands), or the gravity file of ../shared/data
+(exporter, importer, year, trade in millions; totals only). Definitions: README, "Analysis".
 """
 import argparse
 import json
@@ -18,6 +19,11 @@ WORLD = {"W00", "WLD", "WORLD", "0"}
 
 def load(path):
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if {"exporter", "importer", "year", "trade"} <= set(df.columns):
+        return pd.DataFrame({
+            "year": pd.to_numeric(df["year"]).astype(int), "reporter": df["exporter"],
+            "partner": df["importer"], "flow": "X", "code": "TOTAL",
+            "value": pd.to_numeric(df["trade"]) * 1e6})
     if {"t", "i", "j", "k", "v"} <= set(df.columns):
         return pd.DataFrame({
             "year": df["t"].astype(int), "reporter": df["i"], "partner": df["j"], "flow": "X",
@@ -67,7 +73,9 @@ def indicators(files, i, j, year, level):
     tot, prod, raw = matrices(df, level)
     year = year or int(tot.index.get_level_values("year").max())
     t = tot.xs(year, level="year")
-    p = prod.xs(year, level="year")
+    # A file of totals only has no product matrix at all.
+    p = prod.xs(year, level="year") if len(prod) else pd.Series(
+        dtype=float, index=pd.MultiIndex.from_tuples([], names=["exporter", "importer", "code"]))
     out = []
 
     def emit(name, value, partner=None, product=None):
@@ -77,7 +85,7 @@ def indicators(files, i, j, year, level):
     X_i, X_w = t.xs(i, level="exporter").sum() if i in t.index.get_level_values(0) else 0.0, t.sum()
     x_ik = p.xs(i, level="exporter").groupby("code").sum() if i in p.index.get_level_values(0) else pd.Series(dtype=float)
     x_wk = p.groupby("code").sum()
-    rca = (x_ik / x_ik.sum()) / (x_wk[x_ik.index] / x_wk.sum())
+    rca = (x_ik / x_ik.sum()) / (x_wk.reindex(x_ik.index) / x_wk.sum())
     for k, v in rca.items():
         emit("rca", v, product=k)
     def hhi(s):
