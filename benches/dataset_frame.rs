@@ -14,77 +14,21 @@ use egui_kittest::Harness;
 use trade_explorer::TradeApp;
 use trade_explorer::app::{Command, View};
 use trade_explorer::model::Document;
-use trade_explorer::model::dataset::{
-    DatasetCountry, DatasetLink, DatasetProduct, Layout, RowFilter, RowFlow, TradeTable,
-};
+use trade_explorer::model::dataset::RowFilter;
 
+#[path = "support/generated.rs"]
+mod generated;
 #[path = "support/rng.rs"]
 mod rng;
 
-use rng::Rng;
-
-/// Roughly log-normal: exp of a sum of uniforms.
-fn value(rng: &mut Rng) -> f64 {
-    let s: f64 = (0..4)
-        .map(|_| (rng.next() % 10_000) as f64 / 10_000.0)
-        .sum();
-    (8.0 + 3.0 * s).exp()
-}
-
-fn table(rows: usize) -> TradeTable {
-    let codes: Vec<&str> = rust_iso3166::ALL
-        .iter()
-        .map(|c| c.alpha3)
-        .take(200)
-        .collect();
-    let mut t = TradeTable {
-        countries: codes
-            .iter()
-            .map(|c| DatasetCountry {
-                code: (*c).to_owned(),
-                name: String::new(),
-                world: false,
-                unknown: false,
-            })
-            .collect(),
-        products: (0..5000)
-            .map(|i| DatasetProduct {
-                code: format!("{:02}{:04}", 1 + i % 97, i),
-                name: format!("Product {i}"),
-            })
-            .collect(),
-        reconciled: true,
-        ..TradeTable::default()
-    };
-    let mut rng = Rng(0x5eed_0010_0000_0001);
-    let n = codes.len();
-    t.year.reserve_exact(rows);
-    t.reporter.reserve_exact(rows);
-    t.partner.reserve_exact(rows);
-    t.flow.reserve_exact(rows);
-    t.product.reserve_exact(rows);
-    t.value.reserve_exact(rows);
-    t.quantity.reserve_exact(rows);
-    for _ in 0..rows {
-        // Skewed towards the first countries, as real trade is.
-        let a = rng.below(n).min(rng.below(n));
-        let b = (a + 1 + rng.below(n - 1)) % n;
-        t.year.push(2018 + rng.below(6) as u16);
-        t.reporter.push(a as u16);
-        t.partner.push(b as u16);
-        t.flow.push(RowFlow::Export as u8);
-        t.product.push(rng.below(5000) as u32);
-        t.value.push(value(&mut rng));
-        t.quantity.push(f32::NAN);
-    }
-    t.compute_flags();
-    t
-}
+use generated::{link, table};
 
 fn wait(harness: &mut Harness<'_, TradeApp>) {
     harness.step();
     let start = Instant::now();
-    while harness.state().pending_jobs() > 0 && start.elapsed() < Duration::from_secs(120) {
+    while (harness.state().pending_jobs() > 0 || harness.state().analysing())
+        && start.elapsed() < Duration::from_secs(120)
+    {
         std::thread::sleep(Duration::from_millis(2));
         harness.step();
     }
@@ -114,18 +58,7 @@ fn main() {
         table.row_bytes() / 1_000_000,
         started.elapsed().as_secs_f64()
     );
-    let link = DatasetLink {
-        id: 1,
-        name: "generated.csv".into(),
-        path: "/nonexistent/generated.csv".into(),
-        layout: Layout::Baci,
-        mapping: None,
-        rows: table.len() as u64,
-        size: 0,
-        modified_ns: 0,
-        fingerprint: String::new(),
-        note: String::new(),
-    };
+    let link = link(table.len());
     let mut harness = Harness::builder()
         .with_size([1400.0, 900.0])
         .build_eframe(move |cc| TradeApp::with_document(cc, Document::new()));

@@ -241,3 +241,34 @@ fn the_bundled_document_shows_its_total_and_says_what_the_rest_needs() {
     assert!(data.cards.iter().all(|c| c.value.is_ok()));
     assert!(data.rca_chart.is_none() && data.potential.is_empty());
 }
+
+#[test]
+fn choosing_another_partner_or_focus_stays_in_the_analysis() {
+    let mut harness = analysis_of_pak_and_kaz();
+    harness.get_by_label("China").click();
+    step_until(&mut harness, "the analysis never moved to China", |app| {
+        app.analysis()
+            .key
+            .as_ref()
+            .is_some_and(|k| k.partner.as_deref() == Some("CHN"))
+    });
+    harness.run();
+    assert_eq!(harness.state().navigation().page.view, View::Analysis);
+    // PAK sells CHN 30M of cotton (52) and buys 60M of medicaments (30): balance −30M.
+    let balance = harness
+        .state()
+        .analysis()
+        .cards
+        .iter()
+        .find(|c| c.indicator == "balance")
+        .map(|c| c.value.clone());
+    assert_eq!(balance, Some(Ok("-$30.0M".to_owned())));
+    harness.state_mut().apply(Command::SetFocus("KAZ".into()));
+    step_until(&mut harness, "the analysis never moved to KAZ", |app| {
+        app.analysis()
+            .key
+            .as_ref()
+            .is_some_and(|k| k.focus.as_deref() == Some("KAZ"))
+    });
+    assert_eq!(harness.state().navigation().page.view, View::Analysis);
+}

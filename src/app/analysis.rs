@@ -17,13 +17,17 @@ use crate::state::{
 use super::TradeApp;
 use super::jobs::Jobs;
 
-type FlowsKey = (u64, u64, usize);
+/// (datasets generation, document revision): what the matrices were built from.
+type DataKey = (u64, u64);
 
-/// A finished computation.
-pub(super) struct Analysed {
-    data: AnalysisData,
-    flows_key: FlowsKey,
-    flows: Arc<Flows>,
+/// The HS levels the view offers; all are built together, the one asked for first.
+const LEVELS: [usize; 3] = [2, 4, 6];
+
+/// What a computation reports: the figures asked for (once), and each level's matrix as
+/// it is built, to keep.
+pub(super) enum Analysed {
+    Figures(Box<AnalysisData>),
+    Matrix(DataKey, Arc<Flows>),
 }
 
 /// The Analysis view's data and the work that keeps it current.
@@ -31,9 +35,36 @@ pub(super) struct Analysed {
 pub(super) struct Analysis {
     jobs: Jobs<Analysed>,
     running: bool,
-    flows: Option<(FlowsKey, Arc<Flows>)>,
+    /// The matrices built for the current data, by level.
+    matrices: Option<(DataKey, Vec<Arc<Flows>>)>,
     /// What the view shows.
     pub(super) data: AnalysisData,
+}
+
+impl Analysis {
+    fn kept(&self, data: DataKey, level: usize) -> Option<Arc<Flows>> {
+        let (_, matrices) = self.matrices.as_ref().filter(|(k, _)| *k == data)?;
+        matrices.iter().find(|f| f.level == level).cloned()
+    }
+
+    /// Takes a message in; matrices of data that is not `current` any more are dropped.
+    fn take(&mut self, message: Analysed, current: DataKey) {
+        match message {
+            Analysed::Figures(data) => {
+                self.running = false;
+                self.data = *data;
+            }
+            Analysed::Matrix(key, _) if key != current => {}
+            Analysed::Matrix(key, flows) => match &mut self.matrices {
+                Some((k, kept)) if *k == key => {
+                    if kept.iter().all(|f| f.level != flows.level) {
+                        kept.push(flows);
+                    }
+                }
+                _ => self.matrices = Some((key, vec![flows])),
+            },
+        }
+    }
 }
 
 impl Analysis {
@@ -58,10 +89,12 @@ impl TradeApp {
     /// Takes finished figures in, and starts computing when the Analysis view shows
     /// figures for something else than what is chosen.
     pub(super) fn refresh_analysis(&mut self) {
-        if let Some(done) = self.analysis.jobs.drain().last() {
-            self.analysis.running = false;
-            self.analysis.data = done.data;
-            self.analysis.flows = Some((done.flows_key, done.flows));
+        let messages: Vec<Analysed> = self.analysis.jobs.drain().collect();
+        if !messages.is_empty() {
+            let current = (self.datasets.generation(), self.revision);
+            messages
+                .into_iter()
+                .for_each(|m| self.analysis.take(m, current));
             self.ctx.request_repaint();
         }
         if self.nav.page.view != View::Analysis || self.analysis.running {
@@ -81,31 +114,30 @@ impl TradeApp {
                 _ => None,
             })
             .collect();
-        let flows_key = key.flows_key();
-        let kept = self
-            .analysis
-            .flows
-            .as_ref()
-            .filter(|(k, _)| *k == flows_key)
-            .map(|(_, f)| Arc::clone(f));
+        let data_key = (key.generation, key.revision);
+        let kept = self.analysis.kept(data_key, key.level);
         let doc = self.doc.clone();
         let spawned = self
             .analysis
             .jobs
             .spawn("analysis", &self.ctx, move |reply| {
-                let flows = kept.unwrap_or_else(|| {
-                    let tables = tables.iter().map(|t| &**t);
-                    Arc::new(indicators::combined(
-                        std::iter::once(&doc),
-                        tables,
-                        key.level,
-                    ))
-                });
-                let data = compute_analysis(&flows, &key, names);
-                reply.send(Analysed {
-                    data,
-                    flows_key,
-                    flows,
+                if let Some(flows) = kept {
+                    let data = compute_analysis(&flows, &key, names);
+                    reply.send(Analysed::Figures(Box::new(data)));
+                    return;
+                }
+                // The level asked for first, so that its figures show while the others
+                // are built (a later change of level is then immediate).
+                let mut levels = vec![key.level];
+                levels.extend(LEVELS.iter().filter(|l| **l != key.level));
+                let tables = tables.iter().map(|t| &**t);
+                let mut names = Some(names);
+                indicators::each_level(std::iter::once(&doc), tables, &levels, |flows| {
+                    if let Some(names) = names.take() {
+                        let data = compute_analysis(&flows, &key, names);
+                        reply.send(Analysed::Figures(Box::new(data)));
+                    }
+                    reply.send(Analysed::Matrix(data_key, Arc::new(flows)));
                 });
             });
         match spawned {

@@ -138,15 +138,24 @@ impl TradeApp {
             .first()
             .map(|p| p.code.clone());
         self.nav.go(Page {
-            view: View::Overview,
+            view: self.view_after_choosing(View::Overview),
             focus: Some(focus),
             partner,
         });
     }
 
+    /// The view shown after a country is chosen: the Analysis view stays (its figures are
+    /// about the countries chosen), the others go to `usual`.
+    fn view_after_choosing(&self, usual: View) -> View {
+        match self.nav.page.view {
+            View::Analysis => View::Analysis,
+            _ => usual,
+        }
+    }
+
     fn open_partner(&mut self, partner: String) {
         let page = Page {
-            view: View::Relationship,
+            view: self.view_after_choosing(View::Relationship),
             focus: self.nav.page.focus.clone(),
             partner: Some(partner),
         };

@@ -242,6 +242,11 @@ impl TradeApp {
         &self.analysis.data
     }
 
+    /// True while the Analysis view's figures are being computed.
+    pub fn analysing(&self) -> bool {
+        self.analysis.running()
+    }
+
     /// The Analysis view's choices (year, level, product).
     pub fn analysis_choices(&self) -> &crate::state::AnalysisUi {
         &self.ui_state.analysis
@@ -260,6 +265,11 @@ impl TradeApp {
     /// Dialog state, for tests.
     pub fn ui_state(&self) -> &UiState {
         &self.ui_state
+    }
+
+    /// The UI state, to change as the UI would (benchmarks, embedders).
+    pub fn ui_state_mut(&mut self) -> &mut UiState {
+        &mut self.ui_state
     }
 
     /// Number of background jobs not yet reported back (file dialogs, loads and saves,

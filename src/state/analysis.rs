@@ -4,7 +4,7 @@
 //! the pair lies. The figures are those of [`indicators::figures`], the same the
 //! `indicators` command prints and the independent check compares.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::chart::{ChartData, ChartPoint, ChartSeries, Hue, SeriesStyle, ValueUnit};
 use crate::model::indicators::{self, Flows, ProductSums};
@@ -32,13 +32,6 @@ pub struct AnalysisKey {
     pub year: Option<i32>,
     /// HS digits of product figures: 2, 4 or 6.
     pub level: usize,
-}
-
-impl AnalysisKey {
-    /// What the flows depend on: the data and the level, not who or when is looked at.
-    pub fn flows_key(&self) -> (u64, u64, usize) {
-        (self.generation, self.revision, self.level)
-    }
 }
 
 /// Names and sources the UI thread knows and the computation shows.
@@ -179,10 +172,7 @@ pub fn compute(flows: &Flows, key: &AnalysisKey, names: AnalysisNames) -> Analys
     let year = key
         .year
         .filter(|y| flows.years.contains(y))
-        .or_else(|| {
-            let directed = flows.years.iter().rev();
-            directed.copied().find(|&y| !flows.exporters(y).is_empty())
-        })
+        .or_else(|| flows.directed_years().last().copied())
         .or_else(|| indicators::latest_year(flows));
     let Some(t) = year else {
         data.message = Some(
@@ -195,12 +185,12 @@ pub fn compute(flows: &Flows, key: &AnalysisKey, names: AnalysisNames) -> Analys
     };
     data.year = Some(t);
     let j = key.partner.as_deref();
-    let figures = indicators::figures(flows, i, j, t);
+    let sums = ProductSums::of(flows, t, i, j);
+    let figures = indicators::figures_with(flows, i, j, t, &sums);
     data.universe = figures
         .first()
         .map(|f| f.universe.clone())
         .unwrap_or_default();
-    let sums = ProductSums::of(flows, t, i, j);
     data.products = product_figures(&figures, &sums);
     data.rca_counts = (
         data.products
@@ -210,8 +200,9 @@ pub fn compute(flows: &Flows, key: &AnalysisKey, names: AnalysisNames) -> Analys
         data.products.values().filter(|p| p.rca.is_some()).count(),
     );
     data.cards = cards(flows, &figures, i, j, t, &data.names);
-    data.message = missing_message(flows, i, t, &sums, &data.names.focus);
-    if flows.exporters(t).is_empty() {
+    let exporters = flows.world(t).exporters;
+    data.message = missing_message(flows, exporters, i, t, &sums, &data.names.focus);
+    if exporters == 0 {
         // Only totals without a direction: the message says what the rest needs, and
         // cards and charts that could only say "not computed" are left out.
         data.cards.retain(|c| c.value.is_ok());
@@ -219,9 +210,10 @@ pub fn compute(flows: &Flows, key: &AnalysisKey, names: AnalysisNames) -> Analys
         return data;
     }
     data.rca_chart = Some(rca_chart(&data, t));
-    data.concentration_chart = Some(concentration_chart(flows, i, &data.names.focus));
-    if let Some(j) = j {
-        data.complementarity_chart = Some(complementarity_chart(flows, i, j, &data.names));
+    let yearly = ProductSums::by_year(flows, i, j);
+    data.concentration_chart = Some(concentration_chart(flows, &yearly, i, &data.names.focus));
+    if j.is_some() {
+        data.complementarity_chart = Some(complementarity_chart(&yearly, &data.names));
         data.potential = figures
             .iter()
             .filter(|f| f.indicator == "potential")
@@ -245,12 +237,12 @@ pub fn compute(flows: &Flows, key: &AnalysisKey, names: AnalysisNames) -> Analys
 /// Says once what the data lacks, when the cards would otherwise be mostly blank.
 fn missing_message(
     flows: &Flows,
+    directed: usize,
     i: &str,
     t: i32,
     sums: &ProductSums,
     focus: &str,
 ) -> Option<String> {
-    let directed = flows.exporters(t).len();
     if directed == 0 {
         return Some(format!(
             "The data gives only totals without a direction for {t} (document records of \
@@ -418,12 +410,10 @@ fn year_chart(
     }
 }
 
-fn complementarity_chart(flows: &Flows, i: &str, j: &str, names: &AnalysisNames) -> ChartData {
-    let points = flows
-        .years
+fn complementarity_chart(yearly: &BTreeMap<i32, ProductSums>, names: &AnalysisNames) -> ChartData {
+    let points = yearly
         .iter()
-        .filter_map(|&y| {
-            let sums = ProductSums::of(flows, y, i, Some(j));
+        .filter_map(|(&y, sums)| {
             let c = indicators::complementarity_of(&sums.exports, &sums.partner_imports)?;
             Some((
                 y,
@@ -442,16 +432,22 @@ fn complementarity_chart(flows: &Flows, i: &str, j: &str, names: &AnalysisNames)
     )
 }
 
-fn concentration_chart(flows: &Flows, i: &str, focus: &str) -> ChartData {
+fn concentration_chart(
+    flows: &Flows,
+    yearly: &BTreeMap<i32, ProductSums>,
+    i: &str,
+    focus: &str,
+) -> ChartData {
     let mut products = Vec::new();
     let mut markets = Vec::new();
-    for &y in &flows.years {
-        let sums = ProductSums::of(flows, y, i, None);
+    for (&y, sums) in yearly {
         if let Ok(h) = indicators::hhi(sums.exports.values().copied()) {
             let tip = vec![format!("Across products, {y}"), format!("HHI {h:.4}")];
             products.push((y, h, tip));
         }
-        if let Ok(h) = indicators::hhi_markets(flows, y, i) {
+    }
+    for (y, h) in indicators::hhi_markets_by_year(flows, i) {
+        if let Ok(h) = h {
             let tip = vec![format!("Across markets, {y}"), format!("HHI {h:.4}")];
             markets.push((y, h, tip));
         }

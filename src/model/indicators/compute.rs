@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::flows::{Flows, undirected_key};
+use super::flows::{Flows, Reported, undirected_key};
 
 /// `x_ij`: what `i` exports to `j` in year `t` (own report, else mirror).
 pub fn exports(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
@@ -31,11 +31,7 @@ pub fn total_imports(f: &Flows, t: i32, j: &str) -> f64 {
 
 /// `X_w`: all exports in `t` (the world of the data).
 pub fn world_exports(f: &Flows, t: i32) -> f64 {
-    f.totals
-        .iter()
-        .filter(|((y, _, _), _)| *y == t)
-        .filter_map(|(_, r)| r.best())
-        .sum()
+    f.world(t).exports
 }
 
 /// Products at the flows' level, summed over the pairs that `keep(exporter, importer)`.
@@ -45,13 +41,23 @@ fn product_sums(f: &Flows, t: i32, keep: impl Fn(&str, &str) -> bool) -> HashMap
         if *y != t || !keep(e, m) {
             continue;
         }
-        for (code, r) in products {
+        for (id, r) in products {
             if let Some(v) = r.best() {
-                *sums.entry(code.clone()).or_default() += v;
+                add_to(&mut sums, f.code(*id), v);
             }
         }
     }
     sums
+}
+
+/// Adds `v` to `code`'s sum, copying the code only the first time it is met.
+fn add_to(sums: &mut HashMap<String, f64>, code: &str, v: f64) {
+    match sums.get_mut(code) {
+        Some(sum) => *sum += v,
+        None => {
+            sums.insert(code.to_owned(), v);
+        }
+    }
 }
 
 /// `x_ik` for every product `k`: what `i` exports of each product to the world.
@@ -168,6 +174,19 @@ pub fn hhi_markets(f: &Flows, t: i32, i: &str) -> Result<f64, String> {
         .filter_map(|(_, r)| r.best()))
 }
 
+/// [`hhi_markets`] of `i` in every year, in one pass over the matrix.
+pub fn hhi_markets_by_year(f: &Flows, i: &str) -> BTreeMap<i32, Result<f64, String>> {
+    let mut markets: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
+    for ((y, e, _), r) in &f.totals {
+        if e == i
+            && let Some(v) = r.best()
+        {
+            markets.entry(*y).or_default().push(v);
+        }
+    }
+    markets.into_iter().map(|(y, v)| (y, hhi(v))).collect()
+}
+
 /// What `i` reports exporting to `j` over what `j` reports importing from `i`, when the
 /// data holds both reports (BACI holds one reconciled value and has none).
 pub fn mirror_ratio(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
@@ -251,27 +270,53 @@ pub struct ProductSums {
 impl ProductSums {
     /// The sums for `i` (and `j`) in year `t`.
     pub fn of(f: &Flows, t: i32, i: &str, j: Option<&str>) -> ProductSums {
+        let mut sums = ProductSums::gather(f, t, i, j);
+        sums.world = f.world(t).products.clone();
+        sums
+    }
+
+    /// [`ProductSums::of`] without the world's sums (left empty): what complementarity
+    /// and concentration need, reading only the pairs of `i` and `j`.
+    pub fn of_pair(f: &Flows, t: i32, i: &str, j: Option<&str>) -> ProductSums {
+        ProductSums::gather(f, t, i, j)
+    }
+
+    /// [`ProductSums::of_pair`] for every year, in one pass over the matrix.
+    pub fn by_year(f: &Flows, i: &str, j: Option<&str>) -> BTreeMap<i32, ProductSums> {
+        let mut out: BTreeMap<i32, ProductSums> = BTreeMap::new();
+        for ((y, e, m), products) in &f.products {
+            let (of_i, to_j) = (e == i, Some(m.as_str()) == j);
+            if of_i || to_j {
+                out.entry(*y).or_default().add(f, products, of_i, to_j);
+            }
+        }
+        out
+    }
+
+    fn add(&mut self, f: &Flows, products: &[(u32, Reported)], of_i: bool, to_j: bool) {
+        for (id, r) in products {
+            let Some(v) = r.best() else { continue };
+            let code = f.code(*id);
+            if of_i {
+                add_to(&mut self.exports, code, v);
+            }
+            if to_j {
+                add_to(&mut self.partner_imports, code, v);
+                if of_i {
+                    add_to(&mut self.to_partner, code, v);
+                }
+            }
+        }
+    }
+
+    fn gather(f: &Flows, t: i32, i: &str, j: Option<&str>) -> ProductSums {
         let mut sums = ProductSums::default();
         for ((y, e, m), products) in &f.products {
-            if *y != t {
+            let (of_i, to_j) = (e == i, Some(m.as_str()) == j);
+            if *y != t || !(of_i || to_j) {
                 continue;
             }
-            for (code, r) in products {
-                let Some(v) = r.best() else { continue };
-                let add = |map: &mut HashMap<String, f64>| {
-                    *map.entry(code.clone()).or_default() += v;
-                };
-                add(&mut sums.world);
-                if e == i {
-                    add(&mut sums.exports);
-                }
-                if Some(m.as_str()) == j {
-                    add(&mut sums.partner_imports);
-                    if e == i {
-                        add(&mut sums.to_partner);
-                    }
-                }
-            }
+            sums.add(f, products, of_i, to_j);
         }
         sums
     }

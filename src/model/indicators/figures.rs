@@ -30,9 +30,21 @@ pub fn latest_year(f: &Flows) -> Option<i32> {
 
 /// Every indicator of `i` (and of the pair with `j`) in year `t`.
 pub fn figures(f: &Flows, i: &str, j: Option<&str>, t: i32) -> Vec<Figure> {
+    figures_with(f, i, j, t, &ProductSums::of(f, t, i, j))
+}
+
+/// [`figures`] from the product sums of `i` (and `j`) in `t`, for a caller that needs
+/// them too.
+pub fn figures_with(
+    f: &Flows,
+    i: &str,
+    j: Option<&str>,
+    t: i32,
+    products: &ProductSums,
+) -> Vec<Figure> {
     let universe = format!(
         "world = {} exporters in the data, {t}; products at HS{}",
-        f.exporters(t).len(),
+        f.world(t).exporters,
         f.level
     );
     let mut out = Vec::new();
@@ -48,7 +60,6 @@ pub fn figures(f: &Flows, i: &str, j: Option<&str>, t: i32) -> Vec<Figure> {
         });
     };
     let none = |what: &str| format!("no {what} in the data for {t}");
-    let products = ProductSums::of(f, t, i, j);
     let rca = rca_of(&products.exports, &products.world);
     if let Some(j) = j {
         let x_ij = exports(f, t, i, j);

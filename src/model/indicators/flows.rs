@@ -1,11 +1,14 @@
 //! The trade matrix the indicators read: what each exporter sells each importer, in total
 //! and by product at one HS level, from datasets and document records alike.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
-use crate::model::dataset::{RowFlow, TradeTable};
+use crate::model::dataset::TradeTable;
 use crate::model::document::{Document, Flow};
 use crate::model::hierarchy;
+
+use super::build::Builder;
 
 /// One figure as a file gives it: `reporter` reports its exports to (or imports from)
 /// `partner`, for a product code (empty or `TOTAL` for all products).
@@ -25,6 +28,37 @@ pub struct FlowRow {
     pub value: f64,
 }
 
+impl FlowRow {
+    /// The row with its strings borrowed.
+    pub fn borrowed(&self) -> FlowRef<'_> {
+        FlowRef {
+            year: self.year,
+            reporter: &self.reporter,
+            partner: &self.partner,
+            exports: self.exports,
+            code: &self.code,
+            value: self.value,
+        }
+    }
+}
+
+/// A [`FlowRow`] whose strings are borrowed from a document or a dataset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowRef<'a> {
+    /// Year.
+    pub year: i32,
+    /// Who reports it.
+    pub reporter: &'a str,
+    /// The other country.
+    pub partner: &'a str,
+    /// True for the reporter's exports, false for its imports.
+    pub exports: bool,
+    /// Product code; empty or `TOTAL` for all products.
+    pub code: &'a str,
+    /// Value in US dollars.
+    pub value: f64,
+}
+
 /// A value as its exporter reports it, and as its importer does (the mirror figure).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Reported {
@@ -40,7 +74,7 @@ impl Reported {
         self.own.or(self.mirror)
     }
 
-    fn add(&mut self, own: bool, value: f64) {
+    pub(super) fn add(&mut self, own: bool, value: f64) {
         let slot = if own { &mut self.own } else { &mut self.mirror };
         *slot = Some(slot.unwrap_or(0.0) + value);
     }
@@ -56,66 +90,45 @@ pub struct Flows {
     pub level: usize,
     /// Totals by (year, exporter, importer).
     pub totals: HashMap<PairKey, Reported>,
-    /// By (year, exporter, importer), the products at `level` digits.
-    pub products: HashMap<PairKey, HashMap<String, Reported>>,
+    /// By (year, exporter, importer), the products at `level` digits: (number in
+    /// [`Flows::codes`], value).
+    pub products: HashMap<PairKey, Vec<(u32, Reported)>>,
+    /// The product codes at `level` digits, by number.
+    pub codes: Vec<String>,
     /// Years present.
     pub years: BTreeSet<i32>,
     /// Total trade of a pair that the data gives without a direction (a document record of
     /// total trade), by (year, first code, second code) with the codes in order.
     pub undirected: HashMap<PairKey, f64>,
+    /// What does not depend on who is looked at, by year: computed on first use (the
+    /// matrix must not change after that; it is built whole, then only read).
+    pub(super) per_year: OnceLock<BTreeMap<i32, YearSums>>,
+}
+
+/// The world's figures of one year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YearSums {
+    /// `X_w`: all exports.
+    pub exports: f64,
+    /// Exporters with a figure.
+    pub exporters: usize,
+    /// `x_wk`: the world's exports by product.
+    pub products: HashMap<String, f64>,
 }
 
 impl Flows {
     /// The matrix of `rows` with products at `level` digits. Rows of World, of a country
     /// with itself and with values that are not finite are left out.
     pub fn build(rows: impl IntoIterator<Item = FlowRow>, level: usize) -> Flows {
-        type Group = (i32, String, String, bool);
-        let mut groups: HashMap<Group, Vec<(String, f64)>> = HashMap::new();
-        for r in rows {
-            if r.reporter == r.partner || !r.value.is_finite() {
-                continue;
-            }
-            groups
-                .entry((r.year, r.reporter, r.partner, r.exports))
-                .or_default()
-                .push((r.code, r.value));
-        }
-        let mut flows = Flows {
-            level,
-            ..Flows::default()
-        };
-        for ((year, reporter, partner, exports), rows) in groups {
-            let counting = hierarchy::counting(rows.iter().map(|(c, _)| c.as_str()));
-            let total: f64 = rows
-                .iter()
-                .zip(&counting)
-                .filter(|(_, counts)| **counts)
-                .map(|((_, v), _)| v)
-                .sum();
-            let key = if exports {
-                (year, reporter, partner)
-            } else {
-                (year, partner, reporter)
-            };
-            flows.years.insert(year);
-            flows
-                .totals
-                .entry(key.clone())
-                .or_default()
-                .add(exports, total);
-            let breakdown =
-                hierarchy::breakdown(rows.iter().map(|(c, v)| (c.as_str(), *v)), None, level);
-            let products = flows.products.entry(key).or_default();
-            for node in breakdown.nodes {
-                if node.code.len() == level && hierarchy::is_hs(&node.code) {
-                    products
-                        .entry(node.code)
-                        .or_default()
-                        .add(exports, node.value);
-                }
-            }
-        }
-        flows
+        let rows: Vec<FlowRow> = rows.into_iter().collect();
+        let mut builder = Builder::default();
+        rows.iter().for_each(|r| builder.add(r.borrowed()));
+        builder.group().finish(level)
+    }
+
+    /// Product `id`'s code.
+    pub fn code(&self, id: u32) -> &str {
+        self.codes.get(id as usize).map_or("", String::as_str)
     }
 
     /// Adds pair totals given without a direction: `(year, a, b, code, value)`, where the
@@ -146,6 +159,52 @@ impl Flows {
         }
     }
 
+    /// The world's figures of `year` (all zero for a year without directed trade).
+    pub fn world(&self, year: i32) -> &YearSums {
+        static NONE: OnceLock<YearSums> = OnceLock::new();
+        self.per_year
+            .get_or_init(|| self.year_sums())
+            .get(&year)
+            .unwrap_or_else(|| NONE.get_or_init(YearSums::default))
+    }
+
+    fn year_sums(&self) -> BTreeMap<i32, YearSums> {
+        let mut out: BTreeMap<i32, YearSums> = BTreeMap::new();
+        let mut exporters: BTreeSet<(i32, &str)> = BTreeSet::new();
+        for ((y, e, _), r) in &self.totals {
+            if let Some(v) = r.best() {
+                out.entry(*y).or_default().exports += v;
+                exporters.insert((*y, e));
+            }
+        }
+        for (y, _) in exporters {
+            out.entry(y).or_default().exporters += 1;
+        }
+        for ((y, _, _), products) in &self.products {
+            let sums = &mut out.entry(*y).or_default().products;
+            for (id, r) in products {
+                let Some(v) = r.best() else { continue };
+                let code = self.code(*id);
+                match sums.get_mut(code) {
+                    Some(sum) => *sum += v,
+                    None => {
+                        sums.insert(code.to_owned(), v);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Years with a figure of exports or imports (not only totals without a direction).
+    pub fn directed_years(&self) -> BTreeSet<i32> {
+        self.totals
+            .iter()
+            .filter(|(_, r)| r.best().is_some())
+            .map(|((y, _, _), _)| *y)
+            .collect()
+    }
+
     /// Exporters present in `year` (the world of the data).
     pub fn exporters(&self, year: i32) -> BTreeSet<&str> {
         self.totals
@@ -163,17 +222,43 @@ pub fn combined<'a>(
     tables: impl IntoIterator<Item = &'a TradeTable>,
     level: usize,
 ) -> Flows {
-    let mut rows: Vec<FlowRow> = docs
-        .clone()
-        .into_iter()
-        .flat_map(rows_of_document)
-        .collect();
-    for table in tables {
-        rows.extend(rows_of_table(table));
+    let mut all = combined_levels(docs, tables, &[level]);
+    all.pop().unwrap_or_default()
+}
+
+/// [`combined`] at several levels, reading and grouping the rows once.
+pub fn combined_levels<'a>(
+    docs: impl IntoIterator<Item = &'a Document> + Clone,
+    tables: impl IntoIterator<Item = &'a TradeTable>,
+    levels: &[usize],
+) -> Vec<Flows> {
+    let mut out = Vec::new();
+    each_level(docs, tables, levels, |flows| out.push(flows));
+    out
+}
+
+/// [`combined_levels`] handing each level's flows to `done` as soon as it is built, in
+/// the order of `levels` (the app shows the level asked for while it builds the others).
+pub fn each_level<'a>(
+    docs: impl IntoIterator<Item = &'a Document> + Clone,
+    tables: impl IntoIterator<Item = &'a TradeTable>,
+    levels: &[usize],
+    mut done: impl FnMut(Flows),
+) {
+    let mut builder = Builder::default();
+    for doc in docs.clone() {
+        document_refs(doc, false).for_each(|r| builder.add(r));
     }
-    let mut flows = Flows::build(rows, level);
-    flows.add_undirected(docs.into_iter().flat_map(undirected_of_document));
-    flows
+    for table in tables {
+        builder.add_table(table);
+    }
+    let undirected: Vec<FlowRow> = docs.into_iter().flat_map(undirected_of_document).collect();
+    let grouped = builder.group();
+    for &level in levels {
+        let mut flows = grouped.finish(level);
+        flows.add_undirected(undirected.iter().cloned());
+        done(flows);
+    }
 }
 
 /// The key of [`Flows::undirected`]: the two codes in order.
@@ -187,38 +272,29 @@ fn is_all_products(code: &str) -> bool {
     code.is_empty() || code.eq_ignore_ascii_case("TOTAL")
 }
 
-/// The figures of a linked dataset, as rows: exports and imports only (re-exports and the
-/// other sub-flows are "of which"), World left out.
-pub fn rows_of_table(table: &TradeTable) -> Vec<FlowRow> {
-    (0..table.len())
-        .filter_map(|i| {
-            let r = table.row(i)?;
-            let exports = match r.flow {
-                RowFlow::Export => true,
-                RowFlow::Import => false,
-                _ => return None,
-            };
-            let reporter = table.countries.get(usize::from(r.reporter))?;
-            let partner = table.countries.get(usize::from(r.partner))?;
-            if reporter.world || partner.world {
-                return None;
-            }
-            Some(FlowRow {
-                year: i32::from(r.year),
-                reporter: reporter.code.clone(),
-                partner: partner.code.clone(),
-                exports,
-                code: table.products.get(r.product as usize)?.code.clone(),
-                value: r.value,
-            })
-        })
-        .collect()
-}
-
 /// The document's trade records with a year and a value, as rows (records of total trade,
 /// which give no direction, are left out: see [`undirected_of_document`]).
 pub fn rows_of_document(doc: &Document) -> Vec<FlowRow> {
     document_rows(doc, false)
+}
+
+/// [`rows_of_document`] (or, with `undirected`, the records of total trade) borrowed.
+fn document_refs(doc: &Document, undirected: bool) -> impl Iterator<Item = FlowRef<'_>> {
+    doc.trade.iter().filter_map(move |t| {
+        let exports = match (t.flow, undirected) {
+            (Flow::Export, false) => true,
+            (Flow::Import, false) | (Flow::Total, true) => false,
+            _ => return None,
+        };
+        Some(FlowRef {
+            year: t.year?,
+            reporter: &t.reporter,
+            partner: &t.partner,
+            exports,
+            code: t.category.as_deref().unwrap_or(""),
+            value: t.value_usd?,
+        })
+    })
 }
 
 /// The document's records of total trade (no direction) with a year and a value, as rows
@@ -228,22 +304,14 @@ pub fn undirected_of_document(doc: &Document) -> Vec<FlowRow> {
 }
 
 fn document_rows(doc: &Document, undirected: bool) -> Vec<FlowRow> {
-    doc.trade
-        .iter()
-        .filter_map(|t| {
-            let exports = match (t.flow, undirected) {
-                (Flow::Export, false) => true,
-                (Flow::Import, false) | (Flow::Total, true) => false,
-                _ => return None,
-            };
-            Some(FlowRow {
-                year: t.year?,
-                reporter: t.reporter.clone(),
-                partner: t.partner.clone(),
-                exports,
-                code: t.category.clone().unwrap_or_default(),
-                value: t.value_usd?,
-            })
+    document_refs(doc, undirected)
+        .map(|r| FlowRow {
+            year: r.year,
+            reporter: r.reporter.to_owned(),
+            partner: r.partner.to_owned(),
+            exports: r.exports,
+            code: r.code.to_owned(),
+            value: r.value,
         })
         .collect()
 }

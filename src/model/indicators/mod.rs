@@ -14,6 +14,7 @@
 //! - "World" is the universe of the data at hand: every exporter present in the year.
 //!   Every figure carries it ("world = 225 exporters in the data, 2022").
 
+mod build;
 mod compute;
 mod figures;
 mod flows;
