@@ -272,3 +272,31 @@ fn choosing_another_partner_or_focus_stays_in_the_analysis() {
     });
     assert_eq!(harness.state().navigation().page.view, View::Analysis);
 }
+
+/// The potential table's rows as CSV: on the clipboard, and in a file through Save CSV
+/// and the typed-path dialog (the test app has no native dialogs).
+#[test]
+fn the_potential_table_exports_as_csv() {
+    let mut harness = analysis_of_pak_and_kaz();
+    harness.get_by_label("Copy CSV").click();
+    harness.step();
+    let copied = common::copied_texts(&harness);
+    let expected_rca = (10.0 / 40.0) / (50.0 / 210.0);
+    let expected = format!(
+        "product_code,product,rca,partner_world_imports_usd,already_sold_usd,gap_usd\n\
+         08,08 Edible fruit and nuts; peel of citrus fruit or melons,{expected_rca},50000000,10000000,40000000\n"
+    );
+    assert_eq!(copied, [expected.clone()]);
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("what-pakistan-could-sell");
+    harness.get_by_label("Save CSV…").click();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(path.to_str().expect("a UTF-8 path"));
+    harness.run();
+    harness.get_by_label("Export").click();
+    wait_for_jobs(&mut harness);
+    let written = std::fs::read_to_string(path.with_extension("csv")).expect("the file");
+    assert_eq!(written, expected);
+}

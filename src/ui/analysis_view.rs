@@ -320,8 +320,12 @@ fn product_details(
     };
     let (a, b) = (&data.names.focus, &data.names.partner);
     let mut open = true;
+    // Top right of the window, over the cards rather than the menus and the country list.
+    let corner = ctx.content_rect().right_top() + egui::vec2(-24.0, 96.0);
     egui::Window::new("Product details")
         .open(&mut open)
+        .pivot(egui::Align2::RIGHT_TOP)
+        .default_pos(corner)
         .collapsible(false)
         .resizable(false)
         .default_width(380.0)

@@ -43,7 +43,9 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
                 commands.push(Command::ShowView(v));
             }
         }
-        if ui.available_width() < 250.0 {
+        // The label and the combo need about 230 points; measured from where the tabs end.
+        let room = ui.max_rect().right() - ui.cursor().min.x;
+        if room < 240.0 {
             ui.end_row();
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
