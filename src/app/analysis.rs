@@ -28,6 +28,8 @@ const LEVELS: [usize; 3] = [2, 4, 6];
 pub(super) enum Analysed {
     Figures(Box<AnalysisData>),
     Matrix(DataKey, Arc<Flows>),
+    /// The job has ended (the other levels are built).
+    Finished,
 }
 
 /// The Analysis view's data and the work that keeps it current.
@@ -35,6 +37,8 @@ pub(super) enum Analysed {
 pub(super) struct Analysis {
     jobs: Jobs<Analysed>,
     running: bool,
+    /// Jobs still building matrices after their figures came back.
+    building: usize,
     /// The matrices built for the current data, by level.
     matrices: Option<(DataKey, Vec<Arc<Flows>>)>,
     /// What the view shows.
@@ -54,6 +58,7 @@ impl Analysis {
                 self.running = false;
                 self.data = *data;
             }
+            Analysed::Finished => self.building = self.building.saturating_sub(1),
             Analysed::Matrix(key, _) if key != current => {}
             Analysed::Matrix(key, flows) => match &mut self.matrices {
                 Some((k, kept)) if *k == key => {
@@ -71,6 +76,11 @@ impl Analysis {
     /// Whether figures are being computed.
     pub(super) fn running(&self) -> bool {
         self.running
+    }
+
+    /// Whether any analysis work runs, the other levels' matrices included.
+    pub(super) fn busy(&self) -> bool {
+        self.running || self.building > 0
     }
 }
 
@@ -124,6 +134,7 @@ impl TradeApp {
                 if let Some(flows) = kept {
                     let data = compute_analysis(&flows, &key, names);
                     reply.send(Analysed::Figures(Box::new(data)));
+                    reply.send(Analysed::Finished);
                     return;
                 }
                 // The level asked for first, so that its figures show while the others
@@ -139,9 +150,13 @@ impl TradeApp {
                     }
                     reply.send(Analysed::Matrix(data_key, Arc::new(flows)));
                 });
+                reply.send(Analysed::Finished);
             });
         match spawned {
-            Ok(()) => self.analysis.running = true,
+            Ok(()) => {
+                self.analysis.running = true;
+                self.analysis.building += 1;
+            }
             Err(err) => log::warn!("{err}"),
         }
     }

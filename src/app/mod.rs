@@ -242,9 +242,10 @@ impl TradeApp {
         &self.analysis.data
     }
 
-    /// True while the Analysis view's figures are being computed.
+    /// True while the Analysis view's figures are being computed, or the matrices of
+    /// its other levels built.
     pub fn analysing(&self) -> bool {
-        self.analysis.running()
+        self.analysis.busy()
     }
 
     /// The Analysis view's choices (year, level, product).
