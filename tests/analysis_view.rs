@@ -286,7 +286,7 @@ fn the_potential_table_exports_as_csv() {
         "product_code,product,rca,partner_world_imports_usd,already_sold_usd,gap_usd\n\
          08,08 Edible fruit and nuts; peel of citrus fruit or melons,{expected_rca},50000000,10000000,40000000\n"
     );
-    assert_eq!(copied, [expected.clone()]);
+    assert_eq!(copied, std::slice::from_ref(&expected));
     let dir = tempfile::tempdir().expect("a folder");
     let path = dir.path().join("what-pakistan-could-sell");
     harness.get_by_label("Save CSV…").click();
