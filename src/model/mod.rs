@@ -21,6 +21,7 @@ pub mod record;
 pub mod summary;
 pub mod table;
 pub mod texts;
+pub mod treemap;
 pub mod validate;
 
 pub use date::PartialDate;
