@@ -300,3 +300,19 @@ fn the_potential_table_exports_as_csv() {
     let written = std::fs::read_to_string(path.with_extension("csv")).expect("the file");
     assert_eq!(written, expected);
 }
+
+#[test]
+fn an_empty_document_asks_for_a_focus_country() {
+    let mut harness = Harness::builder()
+        .with_size([1024.0, 700.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
+    harness.state_mut().apply(Command::ShowView(View::Analysis));
+    step_until(&mut harness, "the analysis was never computed", |app| {
+        app.analysis().key.is_some()
+    });
+    harness.run();
+    // The heading and the tab: no "Analysis: " with an empty name.
+    assert_eq!(harness.query_all_by_label("Analysis").count(), 2);
+    harness.get_by_label("Choose a focus country to see its indicators.");
+    assert!(harness.state().analysis().cards.is_empty());
+}

@@ -51,7 +51,9 @@ fn controls(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
     let data = view.analysis;
     let names = &data.names;
     ui.horizontal_wrapped(|ui| {
-        let title = if names.partner.is_empty() {
+        let title = if names.focus.is_empty() {
+            "Analysis".to_owned()
+        } else if names.partner.is_empty() {
             format!("Analysis: {}", names.focus)
         } else {
             format!("Analysis: {} and {}", names.focus, names.partner)
