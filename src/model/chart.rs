@@ -84,7 +84,34 @@ pub struct ChartSeries {
     pub points: Vec<ChartPoint>,
 }
 
+impl ChartPoint {
+    /// A point of a year computed from other figures: no record or source of its own.
+    pub fn derived(year: i32, value: f64, tooltip: Vec<String>) -> ChartPoint {
+        ChartPoint {
+            x: f64::from(year),
+            y: value,
+            base: 0.0,
+            value,
+            label: year.to_string(),
+            tooltip,
+            record: None,
+            source: String::new(),
+            drill: None,
+        }
+    }
+}
+
 impl ChartSeries {
+    /// A line through `points` (dashed for mirror figures, targets, balances).
+    pub fn line(name: String, hue: Hue, dashed: bool, points: Vec<ChartPoint>) -> ChartSeries {
+        ChartSeries {
+            name,
+            hue,
+            style: SeriesStyle::Line { dashed },
+            points,
+        }
+    }
+
     /// Horizontal bars, added to `series` unless there are none.
     pub fn push_bars(
         series: &mut Vec<ChartSeries>,

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::chart::{ChartData, ChartPoint, ChartSeries, Hue, SeriesStyle, ValueUnit};
+use crate::model::chart::{ChartData, ChartPoint, ChartSeries, Hue, ValueUnit};
 use crate::model::indicators::{self, Flows, ProductSums};
 use crate::model::{format, hs};
 
@@ -363,26 +363,13 @@ fn rca_chart(data: &AnalysisData, t: i32) -> ChartData {
     }
 }
 
+/// A line of yearly values, each with its tooltip.
 fn line(name: String, hue: Hue, points: Vec<(i32, f64, Vec<String>)>) -> ChartSeries {
-    ChartSeries {
-        name,
-        hue,
-        style: SeriesStyle::Line { dashed: false },
-        points: points
-            .into_iter()
-            .map(|(year, value, tooltip)| ChartPoint {
-                x: f64::from(year),
-                y: value,
-                base: 0.0,
-                value,
-                label: year.to_string(),
-                tooltip,
-                record: None,
-                source: String::new(),
-                drill: None,
-            })
-            .collect(),
-    }
+    let points = points
+        .into_iter()
+        .map(|(year, value, tooltip)| ChartPoint::derived(year, value, tooltip))
+        .collect();
+    ChartSeries::line(name, hue, false, points)
 }
 
 fn year_chart(

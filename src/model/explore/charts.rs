@@ -23,30 +23,6 @@ fn obs_point(doc: &Document, what: &str, year: i32, obs: &Obs, y: f64) -> ChartP
     }
 }
 
-/// A point of a year computed from other figures: no record or source of its own.
-fn derived_point(year: i32, value: f64, tooltip: Vec<String>) -> ChartPoint {
-    ChartPoint {
-        x: f64::from(year),
-        y: value,
-        base: 0.0,
-        value,
-        label: year.to_string(),
-        tooltip,
-        record: None,
-        source: String::new(),
-        drill: None,
-    }
-}
-
-fn line(name: String, hue: Hue, dashed: bool, points: Vec<ChartPoint>) -> ChartSeries {
-    ChartSeries {
-        name,
-        hue,
-        style: SeriesStyle::Line { dashed },
-        points,
-    }
-}
-
 /// Where a figure computed from a year's exports and imports comes from: "Exports:
 /// dataset baci.csv (1,204 rows); imports: trade record 7".
 fn parts_origin(y: &PairYear) -> String {
@@ -100,13 +76,13 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                 .iter()
                 .filter_map(|y| pick(y).1.map(|o| obs_point(doc, &name, y.year, o, o.value)))
                 .collect();
-            series.push(line(
+            series.push(ChartSeries::line(
                 format!("{name} (reported by {a_name})"),
                 hue,
                 false,
                 own,
             ));
-            series.push(line(
+            series.push(ChartSeries::line(
                 format!("{name} (reported by {b_name})"),
                 hue,
                 true,
@@ -125,7 +101,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                 // Years with exports and imports but no reported total.
                 for y in years.iter().filter(|y| y.best_total().is_none()) {
                     if let Some(value) = y.total_value() {
-                        points.push(derived_point(
+                        points.push(ChartPoint::derived(
                             y.year,
                             value,
                             vec![
@@ -140,7 +116,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
                 points.sort_by(|p, q| p.x.total_cmp(&q.x));
             }
             if !points.is_empty() {
-                series.push(line(name, hue, false, points));
+                series.push(ChartSeries::line(name, hue, false, points));
             }
         }
     }
@@ -148,7 +124,7 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
         .iter()
         .filter_map(|y| {
             let value = y.balance()?;
-            Some(derived_point(
+            Some(ChartPoint::derived(
                 y.year,
                 value,
                 vec![
@@ -160,7 +136,12 @@ pub fn trade_chart_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) ->
         })
         .collect();
     if !balance.is_empty() {
-        series.push(line("Balance".to_owned(), Hue::Balance, true, balance));
+        series.push(ChartSeries::line(
+            "Balance".to_owned(),
+            Hue::Balance,
+            true,
+            balance,
+        ));
     }
 
     ChartData {
