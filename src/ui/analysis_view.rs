@@ -188,25 +188,11 @@ fn product_chart(
     state: &mut UiState,
     commands: &mut Vec<Command>,
 ) {
-    let before = commands.len();
     let height = chart::height_for(chart_data, 160.0);
-    chart::show(
-        ui,
-        chart_data,
-        height,
-        view.settings.money_unit,
-        None,
-        state,
-        commands,
-    );
-    // The chart reports a click on a bar as a drill-down; here it chooses the product.
-    if commands.len() > before
-        && let Some(Command::DrillProduct(code)) = commands.last()
-    {
-        state.analysis.product = code.clone();
-        commands.truncate(before);
-    } else if commands.len() > before && matches!(commands.last(), Some(Command::Select(None))) {
-        commands.truncate(before);
+    let money = view.settings.money_unit;
+    // A bar's drill code is its product: here a click shows the product's details.
+    if let Some(code) = chart::show(ui, chart_data, height, money, None, state, commands) {
+        state.analysis.product = Some(code);
     }
 }
 

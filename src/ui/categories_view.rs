@@ -27,7 +27,7 @@ pub fn show(
             let has_datasets = !view.doc.datasets.is_empty();
             if let Some(products_chart) = &view.explore.product_chart {
                 drill_bar(ui, view, commands);
-                chart::show(
+                let drilled = chart::show(
                     ui,
                     products_chart,
                     height_of(products_chart),
@@ -36,6 +36,9 @@ pub fn show(
                     state,
                     commands,
                 );
+                if let Some(code) = drilled {
+                    commands.push(Command::DrillProduct(Some(code)));
+                }
                 ui.add_space(8.0);
             } else if has_datasets && view.datasets.working() {
                 ui.horizontal(|ui| {

@@ -200,7 +200,9 @@ pub fn height_for(chart: &ChartData, min: f32) -> f32 {
     }
 }
 
-/// Draws `chart` with a plot of `height` points.
+/// Draws `chart` with a plot of `height` points. A click on a point with a record selects
+/// it (through `commands`); a click on a bar that drills returns its code, for the view to
+/// decide what drilling means there.
 pub fn show(
     ui: &mut egui::Ui,
     chart: &ChartData,
@@ -209,7 +211,8 @@ pub fn show(
     selected: Option<&RecordRef>,
     state: &mut UiState,
     commands: &mut Vec<Command>,
-) {
+) -> Option<String> {
+    let mut drilled = None;
     let scale = Scale {
         unit: chart.unit,
         money,
@@ -261,7 +264,7 @@ pub fn show(
         ui.horizontal_top(|ui| {
             let plot_width = (ui.available_width() - side_width - 8.0).max(200.0);
             ui.allocate_ui(egui::vec2(plot_width, height), |ui| {
-                plot(ui, chart, height, scale, selected, commands);
+                drilled = plot(ui, chart, height, scale, selected, commands);
             });
             if side_width > 0.0 {
                 ui.vertical(|ui| {
@@ -276,6 +279,7 @@ pub fn show(
     state
         .chart_rects
         .insert(chart.key.clone(), frame.response.rect);
+    drilled
 }
 
 fn side_list(ui: &mut egui::Ui, title: &str, names: &[String]) {
@@ -293,7 +297,7 @@ fn plot(
     scale: Scale,
     selected: Option<&RecordRef>,
     commands: &mut Vec<Command>,
-) {
+) -> Option<String> {
     let d = scale.divisor();
     let plot_id = egui::Id::unique(("chart", chart.key.as_str()));
     let plot = configure_plot(chart, height, scale, plot_id);
@@ -306,7 +310,7 @@ fn plot(
         .map(|m| m.hidden_items)
         .unwrap_or_default();
     annotate(ui, chart, &hidden, &response, selected, d);
-    hover_and_click(ui, chart, &hidden, &response, plot_id, d, commands);
+    hover_and_click(ui, chart, &hidden, &response, plot_id, d, commands)
 }
 
 /// Whether the chart's values run along the x axis (horizontal bars).
@@ -602,10 +606,8 @@ fn hover_and_click(
     plot_id: egui::Id,
     d: f64,
     commands: &mut Vec<Command>,
-) {
-    let Some(pointer) = response.response.hover_pos() else {
-        return;
-    };
+) -> Option<String> {
+    let pointer = response.response.hover_pos()?;
     let hovered = nearest(chart, hidden, &response.transform, pointer, d);
     if let Some(point) = hovered {
         egui::Tooltip::always_open(
@@ -628,12 +630,14 @@ fn hover_and_click(
         });
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
     }
-    if response.response.clicked() {
-        match hovered.and_then(|p| p.drill.clone()) {
-            Some(code) => commands.push(Command::DrillProduct(Some(code))),
-            None => commands.push(Command::Select(hovered.and_then(|p| p.record.clone()))),
-        }
+    if !response.response.clicked() {
+        return None;
     }
+    let drilled = hovered.and_then(|p| p.drill.clone());
+    if drilled.is_none() {
+        commands.push(Command::Select(hovered.and_then(|p| p.record.clone())));
+    }
+    drilled
 }
 
 /// The point or bar under the pointer: bars containing it, else the nearest marker within

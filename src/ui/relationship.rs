@@ -102,7 +102,12 @@ pub fn show(
             .flatten()
             {
                 let height = chart::height_for(chart_data, 220.0);
-                chart::show(ui, chart_data, height, unit, selected, state, commands);
+                // The products chart's bars drill into the Categories view's breakdown.
+                if let Some(code) =
+                    chart::show(ui, chart_data, height, unit, selected, state, commands)
+                {
+                    commands.push(Command::DrillProduct(Some(code)));
+                }
                 ui.add_space(6.0);
             }
         });

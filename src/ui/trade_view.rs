@@ -17,16 +17,18 @@ pub fn show(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             match &view.explore.trade_chart {
-                Some(chart_data) => chart::show(
-                    ui,
-                    chart_data,
-                    // Half the view on a tall window, so the lower half is not left empty.
-                    (ui.available_height() * 0.5).clamp(320.0, 600.0),
-                    view.settings.money_unit,
-                    view.nav.selected.as_ref(),
-                    state,
-                    commands,
-                ),
+                Some(chart_data) => {
+                    chart::show(
+                        ui,
+                        chart_data,
+                        // Half the view on a tall window, so the lower half is not left empty.
+                        (ui.available_height() * 0.5).clamp(320.0, 600.0),
+                        view.settings.money_unit,
+                        view.nav.selected.as_ref(),
+                        state,
+                        commands,
+                    );
+                }
                 None => no_partner(ui, view),
             }
             ui.add_space(8.0);
