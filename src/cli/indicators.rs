@@ -7,8 +7,9 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
+use crate::io::import::MappingRoles;
 use crate::io::{import, is_document_path, load_document};
-use crate::model::dataset::{ColumnMap, TradeTable};
+use crate::model::dataset::TradeTable;
 use crate::model::indicators;
 
 /// One line of `indicators --json`.
@@ -67,18 +68,13 @@ fn hs_level(text: &str) -> Result<usize, String> {
     }
 }
 
-/// The column map `--map` describes for a file whose header is `header`.
-fn column_map(spec: &str, header: &[String], scale: f64) -> Result<ColumnMap, String> {
-    if !(scale.is_finite() && scale > 0.0) {
-        return Err(format!(
-            "--value-scale must be a positive number, not {scale}"
-        ));
-    }
-    let mut map = ColumnMap {
-        value_scale: scale,
-        ..ColumnMap::default()
+/// The column roles `--map` names, by the file's header; the import's own check
+/// ([`MappingRoles::to_map`], as in the mapping dialog) turns them into a column map.
+fn mapping_roles(spec: &str, header: &[String], scale: f64) -> Result<MappingRoles, String> {
+    let mut roles = MappingRoles {
+        scale,
+        ..MappingRoles::default()
     };
-    let (mut year, mut value) = (None, None);
     for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
         let (field, column) = part
             .split_once('=')
@@ -93,28 +89,22 @@ fn column_map(spec: &str, header: &[String], scale: f64) -> Result<ColumnMap, St
                     header.join(", ")
                 )
             })?;
-        match field.trim() {
-            "exporter" => map.reporter_iso = Some(index),
-            "importer" => map.partner_iso = Some(index),
-            "year" => year = Some(index),
-            "value" => value = Some(index),
-            "product" => map.product = Some(index),
+        let role = match field.trim() {
+            "exporter" => &mut roles.reporter,
+            "importer" => &mut roles.partner,
+            "year" => &mut roles.year,
+            "value" => &mut roles.value,
+            "product" => &mut roles.product,
             other => {
                 return Err(format!(
                     "'{other}' in --map is not a field: use exporter, importer, year, value, \
                      product"
                 ));
             }
-        }
+        };
+        *role = Some(index);
     }
-    match (year, value, map.reporter_iso, map.partner_iso) {
-        (Some(y), Some(v), Some(_), Some(_)) => {
-            map.year = y;
-            map.value = v;
-            Ok(map)
-        }
-        _ => Err("--map needs exporter, importer, year and value".to_owned()),
-    }
+    Ok(roles)
 }
 
 /// Reads a data file, with the `--map` columns when given.
@@ -122,8 +112,12 @@ fn read_table(path: &Path, args: &IndicatorArgs) -> Result<TradeTable, (i32, Str
     let cancel = AtomicBool::new(false);
     let map = match &args.map {
         Some(spec) => {
-            let peek = import::peek(path, 1).map_err(|e| (1, e.to_string()))?;
-            Some(column_map(spec, &peek.header, args.value_scale).map_err(|e| (2, e))?)
+            // A few rows, for telling numeric country codes from ISO codes.
+            let peek = import::peek(path, 20).map_err(|e| (1, e.to_string()))?;
+            let map = mapping_roles(spec, &peek.header, args.value_scale)
+                .and_then(|roles| roles.to_map(&peek.header, &peek.rows))
+                .map_err(|e| (2, format!("--map: {e}")))?;
+            Some(map)
         }
         None => None,
     };
