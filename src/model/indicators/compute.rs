@@ -275,13 +275,8 @@ impl ProductSums {
         sums
     }
 
-    /// [`ProductSums::of`] without the world's sums (left empty): what complementarity
-    /// and concentration need, reading only the pairs of `i` and `j`.
-    pub fn of_pair(f: &Flows, t: i32, i: &str, j: Option<&str>) -> ProductSums {
-        ProductSums::gather(f, t, i, j)
-    }
-
-    /// [`ProductSums::of_pair`] for every year, in one pass over the matrix.
+    /// [`ProductSums::of`] without the world's sums (left empty) for every year, in one
+    /// pass over the matrix: what complementarity and concentration over the years need.
     pub fn by_year(f: &Flows, i: &str, j: Option<&str>) -> BTreeMap<i32, ProductSums> {
         let mut out: BTreeMap<i32, ProductSums> = BTreeMap::new();
         for ((y, e, m), products) in &f.products {

@@ -204,15 +204,6 @@ impl Flows {
             .map(|((y, _, _), _)| *y)
             .collect()
     }
-
-    /// Exporters present in `year` (the world of the data).
-    pub fn exporters(&self, year: i32) -> BTreeSet<&str> {
-        self.totals
-            .iter()
-            .filter(|((y, _, _), r)| *y == year && r.best().is_some())
-            .map(|((_, e, _), _)| e.as_str())
-            .collect()
-    }
 }
 
 /// The flows of `docs` and `tables` combined, with products at `level` digits: what the
@@ -272,13 +263,8 @@ fn is_all_products(code: &str) -> bool {
     code.is_empty() || code.eq_ignore_ascii_case("TOTAL")
 }
 
-/// The document's trade records with a year and a value, as rows (records of total trade,
-/// which give no direction, are left out: see [`undirected_of_document`]).
-pub fn rows_of_document(doc: &Document) -> Vec<FlowRow> {
-    document_rows(doc, false)
-}
-
-/// [`rows_of_document`] (or, with `undirected`, the records of total trade) borrowed.
+/// The document's trade records of exports or imports with a year and a value (or, with
+/// `undirected`, its records of total trade), borrowed.
 fn document_refs(doc: &Document, undirected: bool) -> impl Iterator<Item = FlowRef<'_>> {
     doc.trade.iter().filter_map(move |t| {
         let exports = match (t.flow, undirected) {
