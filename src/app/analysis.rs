@@ -131,6 +131,8 @@ impl TradeApp {
             .analysis
             .jobs
             .spawn("analysis", &self.ctx, move |reply| {
+                let mut names = names;
+                names.sources.extend(document_source(&doc));
                 if let Some(flows) = kept {
                     let data = compute_analysis(&flows, &key, names);
                     reply.send(Analysed::Figures(Box::new(data)));
@@ -161,36 +163,39 @@ impl TradeApp {
         }
     }
 
-    /// The names the figures are shown with, and what they are computed from.
+    /// The names the figures are shown with, and the datasets they are computed from (the
+    /// document's records are counted in the job: a scan of the document does not belong
+    /// on the UI thread).
     fn analysis_names(&self) -> AnalysisNames {
         let name = |code: &Option<String>| {
             code.as_deref()
                 .map(|c| self.explore.name_of(&self.doc, c))
                 .unwrap_or_default()
         };
-        let mut sources: Vec<String> = self
+        let sources: Vec<String> = self
             .datasets
             .entries()
             .iter()
             .filter(|e| matches!(e.status, DatasetStatus::Ready(_)))
             .map(|e| format!("dataset {}", e.name))
             .collect();
-        let records = self
-            .doc
-            .trade
-            .iter()
-            .filter(|t| t.value_usd.is_some() && t.year.is_some())
-            .count();
-        if records > 0 {
-            sources.push(format!(
-                "{records} trade record{} of the document",
-                if records == 1 { "" } else { "s" }
-            ));
-        }
         AnalysisNames {
             focus: name(&self.nav.page.focus),
             partner: name(&self.nav.page.partner),
             sources,
         }
     }
+}
+
+/// The document as a source of figures: "12 trade records of the document", or nothing.
+fn document_source(doc: &crate::model::Document) -> Option<String> {
+    let records = doc
+        .trade
+        .iter()
+        .filter(|t| t.value_usd.is_some() && t.year.is_some())
+        .count();
+    (records > 0).then(|| {
+        let records = crate::model::format::count(records, "trade record");
+        format!("{records} of the document")
+    })
 }
