@@ -69,45 +69,50 @@ fn worst(row: &[(usize, f64)], extra: f64, side: f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Lays `row` along the shorter side of `free`; returns what is left of `free`.
+/// Lays `row` along the shorter side of `free`; returns what is left of `free`. A wide
+/// `free` gets a column on its left, items from the top; a tall one a row along its top,
+/// items from the left: the same layout with the axes swapped.
 fn place(row: &[(usize, f64)], free: Rect, out: &mut [Option<Rect>]) -> Rect {
+    let column = free.w >= free.h;
+    // In (along, across) terms: `along` runs the row's length, `across` its thickness.
+    let (along, across) = if column {
+        (free.h, free.w)
+    } else {
+        (free.w, free.h)
+    };
     let sum: f64 = row.iter().map(|(_, a)| a).sum();
-    if free.w >= free.h {
-        // A column on the left, items from the top.
-        let width = (sum / free.h).min(free.w);
-        let mut y = free.y;
-        for &(i, area) in row {
-            let h = area / width;
-            out[i] = Some(Rect {
+    let thickness = (sum / along).min(across);
+    let mut offset = 0.0;
+    for &(i, area) in row {
+        let length = area / thickness;
+        out[i] = Some(if column {
+            Rect {
                 x: free.x,
-                y,
-                w: width,
-                h,
-            });
-            y += h;
-        }
+                y: free.y + offset,
+                w: thickness,
+                h: length,
+            }
+        } else {
+            Rect {
+                x: free.x + offset,
+                y: free.y,
+                w: length,
+                h: thickness,
+            }
+        });
+        offset += length;
+    }
+    let left = (across - thickness).max(0.0);
+    if column {
         Rect {
-            x: free.x + width,
-            w: (free.w - width).max(0.0),
+            x: free.x + thickness,
+            w: left,
             ..free
         }
     } else {
-        // A row along the top, items from the left.
-        let height = (sum / free.w).min(free.h);
-        let mut x = free.x;
-        for &(i, area) in row {
-            let w = area / height;
-            out[i] = Some(Rect {
-                x,
-                y: free.y,
-                w,
-                h: height,
-            });
-            x += w;
-        }
         Rect {
-            y: free.y + height,
-            h: (free.h - height).max(0.0),
+            y: free.y + thickness,
+            h: left,
             ..free
         }
     }
