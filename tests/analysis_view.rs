@@ -13,9 +13,7 @@ use trade_explorer::TradeApp;
 use trade_explorer::app::{Command, View};
 use trade_explorer::model::Document;
 use trade_explorer::model::RecordKind;
-use trade_explorer::model::dataset::{
-    DatasetCountry, DatasetLink, DatasetProduct, Layout, RowFlow, TradeTable,
-};
+use trade_explorer::model::dataset::{DatasetLink, TradeTable};
 
 const PAK: u16 = 0;
 const KAZ: u16 = 1;
@@ -42,57 +40,21 @@ const CHN: u16 = 2;
 /// HHI across products and markets: shares .25 and .75, (.625 − .5)/(1 − .5) = 0.250.
 /// Potential: 08 (RCA > 1, KAZ buys 50M, 10M of it from PAK) gap 40M; 52 has RCA > 1 but
 /// KAZ does not import it.
-fn table() -> TradeTable {
-    let country = |code: &str| DatasetCountry {
-        code: code.into(),
-        name: code.into(),
-        world: false,
-        unknown: false,
-    };
-    let product = |code: &str| DatasetProduct {
-        code: code.into(),
-        name: String::new(),
-    };
-    let mut table = TradeTable {
-        countries: vec![country("PAK"), country("KAZ"), country("CHN")],
-        products: vec![product("080510"), product("300490"), product("520100")],
-        ..TradeTable::default()
-    };
-    let rows = [
-        (2021, PAK, KAZ, 0, 5e6),
-        (2022, PAK, KAZ, 0, 10e6),
-        (2022, PAK, CHN, 2, 30e6),
-        (2022, KAZ, PAK, 2, 20e6),
-        (2022, CHN, KAZ, 0, 40e6),
-        (2022, CHN, KAZ, 1, 50e6),
-        (2022, CHN, PAK, 1, 60e6),
-    ];
-    for (year, reporter, partner, product, value) in rows {
-        table.year.push(year);
-        table.reporter.push(reporter);
-        table.partner.push(partner);
-        table.flow.push(RowFlow::Export as u8);
-        table.product.push(product);
-        table.value.push(value);
-        table.quantity.push(f32::NAN);
-    }
-    table.compute_flags();
-    table
-}
-
-fn link() -> DatasetLink {
-    DatasetLink {
-        id: 1,
-        name: "baci-like.csv".into(),
-        path: "/nonexistent/baci-like.csv".into(),
-        layout: Layout::Baci,
-        mapping: None,
-        rows: 7,
-        size: 0,
-        modified_ns: 0,
-        fingerprint: String::new(),
-        note: String::new(),
-    }
+fn dataset() -> (DatasetLink, TradeTable) {
+    common::baci_like(
+        "baci-like.csv",
+        &["PAK", "KAZ", "CHN"],
+        &["080510", "300490", "520100"],
+        &[
+            (2021, PAK, KAZ, 0, 5e6),
+            (2022, PAK, KAZ, 0, 10e6),
+            (2022, PAK, CHN, 2, 30e6),
+            (2022, KAZ, PAK, 2, 20e6),
+            (2022, CHN, KAZ, 0, 40e6),
+            (2022, CHN, KAZ, 1, 50e6),
+            (2022, CHN, PAK, 1, 60e6),
+        ],
+    )
 }
 
 /// The app on the table, Pakistan and Kazakhstan chosen, the Analysis view computed.
@@ -100,7 +62,8 @@ fn analysis_of_pak_and_kaz() -> Harness<'static, TradeApp> {
     let mut harness = Harness::builder()
         .with_size([1400.0, 1000.0])
         .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
-    harness.state_mut().link_dataset(link(), Arc::new(table()));
+    let (link, table) = dataset();
+    harness.state_mut().link_dataset(link, Arc::new(table));
     wait_for_jobs(&mut harness);
     for command in [
         Command::SetFocus("PAK".into()),

@@ -69,6 +69,9 @@ pub struct ChartPoint {
     pub source: String,
     /// The product code a click drills down into (HS chapter → headings → products).
     pub drill: Option<String>,
+    /// The product or category code the point stands for (its HS section colours a
+    /// treemap tile).
+    pub code: Option<String>,
 }
 
 /// A named series.
@@ -97,6 +100,7 @@ impl ChartPoint {
             record: None,
             source: String::new(),
             drill: None,
+            code: None,
         }
     }
 }
@@ -296,6 +300,7 @@ mod tests {
                     record: None,
                     source: "Arab News".into(),
                     drill: None,
+                    code: None,
                 }],
             }],
             side_lists: vec![("Not reported".into(), vec!["Oats".into()])],

@@ -74,9 +74,66 @@ pub fn is_chapter_in_use(code: &str) -> bool {
     matches!(code.get(0..2), Some(ch) if ch != "77" && chapter_name(ch).is_some())
 }
 
+/// The 21 sections of the Harmonized System (WCO nomenclature, 2022 edition) as (roman
+/// numeral, short title, first chapter, last chapter). Chapters 98 and 99 are national or
+/// special-use codes outside every section.
+pub const SECTIONS: [(&str, &str, u8, u8); 21] = [
+    ("I", "Animals and animal products", 1, 5),
+    ("II", "Vegetable products", 6, 14),
+    ("III", "Fats and oils", 15, 15),
+    ("IV", "Prepared foodstuffs, beverages, tobacco", 16, 24),
+    ("V", "Mineral products", 25, 27),
+    ("VI", "Chemical products", 28, 38),
+    ("VII", "Plastics and rubber", 39, 40),
+    ("VIII", "Hides, skins and leather", 41, 43),
+    ("IX", "Wood and cork", 44, 46),
+    ("X", "Pulp and paper", 47, 49),
+    ("XI", "Textiles and textile articles", 50, 63),
+    ("XII", "Footwear and headgear", 64, 67),
+    ("XIII", "Stone, ceramic and glass", 68, 70),
+    ("XIV", "Pearls, precious stones and metals", 71, 71),
+    ("XV", "Base metals", 72, 83),
+    ("XVI", "Machinery and electrical equipment", 84, 85),
+    ("XVII", "Vehicles and transport equipment", 86, 89),
+    ("XVIII", "Instruments, clocks, musical instruments", 90, 92),
+    ("XIX", "Arms and ammunition", 93, 93),
+    ("XX", "Miscellaneous manufactured articles", 94, 96),
+    ("XXI", "Works of art and antiques", 97, 97),
+];
+
+/// Index into [`SECTIONS`] of the section an HS code (2, 4 or 6 digits) belongs to.
+pub fn section_of(code: &str) -> Option<usize> {
+    if !code.bytes().all(|b| b.is_ascii_digit()) || !matches!(code.len(), 2 | 4 | 6) {
+        return None;
+    }
+    let chapter: u8 = code.get(0..2)?.parse().ok()?;
+    SECTIONS
+        .iter()
+        .position(|&(_, _, first, last)| (first..=last).contains(&chapter))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sections_cover_the_chapters_in_order_without_gaps() {
+        // Chapter 77 is reserved but lies inside section XV, so 1..=97 is continuous.
+        let mut next = 1;
+        for &(_, _, first, last) in &SECTIONS {
+            assert_eq!(first, next);
+            assert!(last >= first);
+            next = last + 1;
+        }
+        assert_eq!(next, 98);
+        assert_eq!(section_of("0805"), Some(1)); // citrus: vegetable products
+        assert_eq!(section_of("30"), Some(5)); // pharmaceuticals: chemicals
+        assert_eq!(section_of("610910"), Some(10)); // T-shirts: textiles
+        assert_eq!(section_of("9506"), Some(19)); // sports goods: miscellaneous
+        assert_eq!(section_of("99"), None);
+        assert_eq!(section_of("GARMENTS"), None);
+        assert_eq!(section_of("080"), None);
+    }
 
     #[test]
     fn all_97_chapters_are_present_in_order() {

@@ -187,17 +187,19 @@ fn side_points(
     };
     let source = format!("Dataset: {}", p.dataset.name);
     let level = level_name(p.digits);
-    let point = |y: usize, value: f64, label: String, tooltip: Vec<String>, drill| ChartPoint {
-        x: sign * value,
-        y: y as f64,
-        base: 0.0,
-        value,
-        label,
-        tooltip,
-        record: Some(record.clone()),
-        source: source.clone(),
-        drill,
-    };
+    let point =
+        |y: usize, value: f64, label: String, tooltip: Vec<String>, drill, code| ChartPoint {
+            x: sign * value,
+            y: y as f64,
+            base: 0.0,
+            value,
+            label,
+            tooltip,
+            record: Some(record.clone()),
+            source: source.clone(),
+            drill,
+            code,
+        };
     let mut points: Vec<ChartPoint> = side
         .nodes
         .iter()
@@ -223,6 +225,7 @@ fn side_points(
                 label(&n.code),
                 tooltip,
                 drill,
+                Some(n.code.clone()),
             )
         })
         .collect();
@@ -237,6 +240,7 @@ fn side_points(
             rest_sum,
             "Other".to_owned(),
             tooltip,
+            None,
             None,
         ));
     }
@@ -254,6 +258,7 @@ fn side_points(
             NOT_BROKEN_DOWN.to_owned(),
             tooltip,
             None,
+            p.within.clone(),
         ));
     }
     points

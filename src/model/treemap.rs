@@ -3,6 +3,9 @@
 //! with aspect ratios kept close to 1 so that labels fit. A pure function of plain numbers,
 //! for the treemap views to draw.
 
+use super::chart::ChartPoint;
+use super::hs;
+
 /// An axis-aligned rectangle: left, top, width, height.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -53,6 +56,41 @@ pub fn squarify(values: &[f64], bounds: Rect) -> Vec<Option<Rect>> {
         place(&row, free, &mut out);
     }
     out
+}
+
+/// One rectangle of a treemap of chart points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tile {
+    /// Where it is drawn.
+    pub rect: Rect,
+    /// Index of the point it stands for.
+    pub point: usize,
+    /// Its value as a fraction of the sum of all tiles (0–1).
+    pub share: f64,
+    /// Index into [`hs::SECTIONS`] of the point's code, if it is an HS code in a section.
+    pub section: Option<usize>,
+}
+
+/// The treemap of `points` (bars of one series, e.g. exports by product) inside `bounds`:
+/// one tile per point with a positive value, largest first. Shares are of the sum of
+/// those values, which for a product breakdown includes "Other" and "Not broken down".
+pub fn tiles(points: &[ChartPoint], bounds: Rect) -> Vec<Tile> {
+    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+    let total: f64 = values.iter().filter(|v| v.is_finite() && **v > 0.0).sum();
+    let mut tiles: Vec<Tile> = squarify(&values, bounds)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, rect)| {
+            Some(Tile {
+                rect: rect?,
+                point: i,
+                share: values[i] / total,
+                section: points[i].code.as_deref().and_then(hs::section_of),
+            })
+        })
+        .collect();
+    tiles.sort_by(|a, b| values[b.point].total_cmp(&values[a.point]));
+    tiles
 }
 
 /// The worst aspect ratio of `row` (plus an item of `extra` area when positive) laid
@@ -203,6 +241,29 @@ mod tests {
             }
         }
         check(&values, bounds);
+    }
+
+    #[test]
+    fn tiles_carry_their_share_and_hs_section() {
+        let point = |value: f64, code: Option<&str>| ChartPoint {
+            code: code.map(str::to_owned),
+            ..ChartPoint::derived(2022, value, Vec::new())
+        };
+        // Citrus 30, pharmaceuticals 50, "Other" 20: shares 0.3, 0.5, 0.2 of 100.
+        let points = [
+            point(30.0, Some("0805")),
+            point(50.0, Some("30")),
+            point(20.0, None),
+            point(0.0, Some("61")),
+        ];
+        let tiles = tiles(&points, BOUNDS);
+        let got: Vec<(usize, f64, Option<usize>)> = tiles
+            .iter()
+            .map(|t| (t.point, t.share, t.section))
+            .collect();
+        assert_eq!(got, [(1, 0.5, Some(5)), (0, 0.3, Some(1)), (2, 0.2, None)]);
+        // 600 × 400 = 240,000 square units, half of them for the pharmaceuticals.
+        assert!((tiles[0].rect.area() - 120_000.0).abs() < 1e-6);
     }
 
     #[test]

@@ -309,6 +309,7 @@ fn bar(position: usize, value: f64, label: String, tooltip: Vec<String>, code: &
         record: None,
         source: String::new(),
         drill: Some(code.to_owned()),
+        code: Some(code.to_owned()),
     }
 }
 

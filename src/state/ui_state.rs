@@ -69,12 +69,24 @@ impl Default for AnalysisUi {
     }
 }
 
+/// How a breakdown by product or category is drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BreakdownLayout {
+    /// Horizontal bars, exports right and imports left.
+    #[default]
+    Bars,
+    /// A squarified treemap per direction.
+    Treemap,
+}
+
 /// Partners the overview's ranking lists before "Show all".
 pub const RANKING_ROWS: usize = 15;
 
 /// Dialog and panel state of the UI (not the document).
 #[derive(Debug, Default)]
 pub struct UiState {
+    /// Bars or treemap for the Categories view and the relationship page's breakdown.
+    pub breakdown_layout: BreakdownLayout,
     /// The unsaved-changes question, when asked.
     pub confirm: Option<Guarded>,
     /// The file changed on disk: the question asked before saving over it.

@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use super::{AppView, chart, no_partner};
+use super::{AppView, no_partner, treemap};
 use crate::model::products;
 use crate::state::{Command, UiState};
 
@@ -19,18 +19,17 @@ pub fn show(
         no_partner(ui, view);
         return;
     };
-    let height_of = |c: &crate::model::chart::ChartData| chart::height_for(c, 240.0);
     egui::ScrollArea::vertical()
         .id_salt("categories_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
             let has_datasets = !view.doc.datasets.is_empty();
+            treemap::layout_toggle(ui, state);
             if let Some(products_chart) = &view.explore.product_chart {
                 drill_bar(ui, view, commands);
-                let drilled = chart::show(
+                let drilled = treemap::breakdown(
                     ui,
                     products_chart,
-                    height_of(products_chart),
                     view.settings.money_unit,
                     view.nav.selected.as_ref(),
                     state,
@@ -48,10 +47,9 @@ pub fn show(
             }
             // The document's own category records; hidden when only a dataset has products.
             if !(chart_data.is_empty() && view.explore.product_chart.is_some()) {
-                chart::show(
+                treemap::breakdown(
                     ui,
                     chart_data,
-                    height_of(chart_data),
                     view.settings.money_unit,
                     view.nav.selected.as_ref(),
                     state,
@@ -62,7 +60,7 @@ pub fn show(
 }
 
 /// Where the products chart is in the HS tree, with a way back up.
-fn drill_bar(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+pub(super) fn drill_bar(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
     let within = view.nav.drill();
     ui.horizontal(|ui| {
         ui.label("Products:");
@@ -87,7 +85,7 @@ fn drill_bar(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>)
         ui.weak(if within.is_some_and(|c| c.len() >= 4) {
             "HS products"
         } else {
-            "Click a bar to see what it holds"
+            "Click a bar or tile to see what it holds"
         });
     });
 }

@@ -212,32 +212,62 @@ pub fn show(
     state: &mut UiState,
     commands: &mut Vec<Command>,
 ) -> Option<String> {
-    let mut drilled = None;
     let scale = Scale {
         unit: chart.unit,
         money,
     };
+    framed(ui, chart, state, commands, |ui, commands| {
+        let side_width = if chart.side_lists.is_empty() {
+            0.0
+        } else {
+            (ui.available_width() * 0.28).clamp(150.0, 300.0)
+        };
+        ui.horizontal_top(|ui| {
+            let plot_width = (ui.available_width() - side_width - 8.0).max(200.0);
+            let drilled = ui.allocate_ui(egui::vec2(plot_width, height), |ui| {
+                plot(ui, chart, height, scale, selected, commands)
+            });
+            if side_width > 0.0 {
+                ui.vertical(|ui| {
+                    ui.set_width(side_width);
+                    side_lists(ui, chart);
+                });
+            }
+            drilled.inner
+        })
+        .inner
+    })
+}
+
+/// The frame every chart is drawn in: title, "Copy data" and "Save as PNG…", the empty
+/// message and side lists when there is nothing to draw, else `body`. Its rectangle is
+/// remembered under the chart's key, for "Save as PNG…".
+pub fn framed(
+    ui: &mut egui::Ui,
+    chart: &ChartData,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+    body: impl FnOnce(&mut egui::Ui, &mut Vec<Command>) -> Option<String>,
+) -> Option<String> {
     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         // Buttons first, from the right; the title wraps in the width left of them, so a
         // long title (an HS4 name runs to 250 characters) never runs under the buttons or
         // widens the panel past the window.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+            if ui
+                .button("Save as PNG…")
+                .on_hover_text("Save exactly this chart as a PNG image")
+                .clicked()
             {
-                if ui
-                    .button("Save as PNG…")
-                    .on_hover_text("Save exactly this chart as a PNG image")
-                    .clicked()
-                {
-                    commands.push(Command::SaveChartPng(chart.key.clone()));
-                }
-                if ui
-                    .button("Copy data")
-                    .on_hover_text("Copy the chart's numbers as tab-separated values")
-                    .clicked()
-                {
-                    ui.ctx().copy_text(chart.to_tsv());
-                }
+                commands.push(Command::SaveChartPng(chart.key.clone()));
+            }
+            if ui
+                .button("Copy data")
+                .on_hover_text("Copy the chart's numbers as tab-separated values")
+                .clicked()
+            {
+                ui.ctx().copy_text(chart.to_tsv());
             }
             ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                 ui.add(egui::Label::new(egui::RichText::new(&chart.title).strong()).wrap());
@@ -254,32 +284,21 @@ pub fn show(
                     });
                 }
             });
-            return;
+            return None;
         }
-        let side_width = if chart.side_lists.is_empty() {
-            0.0
-        } else {
-            (ui.available_width() * 0.28).clamp(150.0, 300.0)
-        };
-        ui.horizontal_top(|ui| {
-            let plot_width = (ui.available_width() - side_width - 8.0).max(200.0);
-            ui.allocate_ui(egui::vec2(plot_width, height), |ui| {
-                drilled = plot(ui, chart, height, scale, selected, commands);
-            });
-            if side_width > 0.0 {
-                ui.vertical(|ui| {
-                    ui.set_width(side_width);
-                    for (title, names) in &chart.side_lists {
-                        side_list(ui, title, names);
-                    }
-                });
-            }
-        });
+        body(ui, commands)
     });
     state
         .chart_rects
         .insert(chart.key.clone(), frame.response.rect);
-    drilled
+    frame.inner
+}
+
+/// The chart's lists of names without values, one under the other.
+pub fn side_lists(ui: &mut egui::Ui, chart: &ChartData) {
+    for (title, names) in &chart.side_lists {
+        side_list(ui, title, names);
+    }
 }
 
 fn side_list(ui: &mut egui::Ui, title: &str, names: &[String]) {
@@ -703,6 +722,7 @@ mod tests {
             record: None,
             source: String::new(),
             drill: None,
+            code: None,
         }
     }
 

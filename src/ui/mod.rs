@@ -24,6 +24,7 @@ mod table_grid;
 mod tables;
 mod toolbar;
 mod trade_view;
+mod treemap;
 
 use eframe::egui;
 

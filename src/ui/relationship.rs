@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::{AppView, chart, no_partner};
+use super::{AppView, categories_view, chart, no_partner, treemap};
 use crate::model::RecordKind;
 use crate::model::format;
 use crate::model::table::TableQuery;
@@ -21,8 +21,6 @@ pub fn show(
         no_partner(ui, view);
         return;
     };
-    let unit = view.settings.money_unit;
-    let selected = view.nav.selected.as_ref();
     egui::ScrollArea::vertical()
         .id_salt("relationship_scroll")
         .auto_shrink([false, false])
@@ -87,30 +85,55 @@ pub fn show(
                 }
             }
             ui.add_space(8.0);
-            // A dataset's products stand in for empty category records.
-            let categories = match (&explore.category_chart, &explore.product_chart) {
-                (Some(c), Some(p)) if c.is_empty() => Some(p),
-                (c, _) => c.as_ref(),
-            };
-            for chart_data in [
-                explore.trade_chart.as_ref(),
-                categories,
-                explore.pair_investment_bars.as_ref(),
-                explore.pair_timeline.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let height = chart::height_for(chart_data, 220.0);
-                // The products chart's bars drill into the Categories view's breakdown.
-                if let Some(code) =
-                    chart::show(ui, chart_data, height, unit, selected, state, commands)
-                {
-                    commands.push(Command::DrillProduct(Some(code)));
-                }
-                ui.add_space(6.0);
-            }
+            charts(ui, view, state, commands);
         });
+}
+
+/// The pair's charts: trade over time, what is traded (bars or treemap), investments and
+/// the timeline.
+fn charts(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState, commands: &mut Vec<Command>) {
+    let explore = view.explore;
+    let unit = view.settings.money_unit;
+    let selected = view.nav.selected.as_ref();
+    // A dataset's products stand in for empty category records.
+    let (categories, products) = match (&explore.category_chart, &explore.product_chart) {
+        (Some(c), Some(p)) if c.is_empty() => (Some(p), true),
+        (c, _) => (c.as_ref(), false),
+    };
+    if let Some(trade) = &explore.trade_chart {
+        chart::show(
+            ui,
+            trade,
+            chart::height_for(trade, 220.0),
+            unit,
+            selected,
+            state,
+            commands,
+        );
+        ui.add_space(6.0);
+    }
+    if let Some(categories) = categories {
+        treemap::layout_toggle(ui, state);
+        if products {
+            // Drilling happens in place: the way back up is here too.
+            categories_view::drill_bar(ui, view, commands);
+        }
+        if let Some(code) = treemap::breakdown(ui, categories, unit, selected, state, commands) {
+            commands.push(Command::DrillProduct(Some(code)));
+        }
+        ui.add_space(6.0);
+    }
+    for chart_data in [
+        explore.pair_investment_bars.as_ref(),
+        explore.pair_timeline.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let height = chart::height_for(chart_data, 220.0);
+        chart::show(ui, chart_data, height, unit, selected, state, commands);
+        ui.add_space(6.0);
+    }
 }
 
 /// "Show the pair's trade records": the rows behind the figures wherever they are, the

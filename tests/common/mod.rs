@@ -116,3 +116,64 @@ pub fn copied_texts(harness: &Harness<'_, TradeApp>) -> Vec<String> {
         })
         .collect()
 }
+
+/// A BACI-like dataset (exporters' values, US dollars) of `countries` and `products`,
+/// with `rows` of (year, exporter index, importer index, product index, value).
+pub fn baci_like(
+    name: &str,
+    countries: &[&str],
+    products: &[&str],
+    rows: &[(u16, u16, u16, u32, f64)],
+) -> (
+    trade_explorer::model::dataset::DatasetLink,
+    trade_explorer::model::dataset::TradeTable,
+) {
+    use trade_explorer::model::dataset::{
+        DatasetCountry, DatasetLink, DatasetProduct, Layout, RowFlow, TradeTable,
+    };
+    let mut table = TradeTable {
+        countries: countries
+            .iter()
+            .map(|&code| DatasetCountry {
+                code: code.into(),
+                name: code.into(),
+                world: false,
+                unknown: false,
+            })
+            .collect(),
+        products: products
+            .iter()
+            .map(|&code| DatasetProduct {
+                code: code.into(),
+                name: String::new(),
+            })
+            .collect(),
+        // BACI gives one reconciled value per flow: an exporter's row is also the
+        // importer's import.
+        reconciled: true,
+        ..TradeTable::default()
+    };
+    for &(year, exporter, importer, product, value) in rows {
+        table.year.push(year);
+        table.reporter.push(exporter);
+        table.partner.push(importer);
+        table.flow.push(RowFlow::Export as u8);
+        table.product.push(product);
+        table.value.push(value);
+        table.quantity.push(f32::NAN);
+    }
+    table.compute_flags();
+    let link = DatasetLink {
+        id: 1,
+        name: name.into(),
+        path: format!("/nonexistent/{name}"),
+        layout: Layout::Baci,
+        mapping: None,
+        rows: rows.len() as u64,
+        size: 0,
+        modified_ns: 0,
+        fingerprint: String::new(),
+        note: String::new(),
+    };
+    (link, table)
+}

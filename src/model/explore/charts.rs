@@ -20,6 +20,7 @@ fn obs_point(doc: &Document, what: &str, year: i32, obs: &Obs, y: f64) -> ChartP
         record: Some(obs.record()),
         source: obs_source_title(doc, obs),
         drill: None,
+        code: None,
     }
 }
 
@@ -272,6 +273,7 @@ pub fn category_chart(doc: &Document, a: &str, b: &str) -> ChartData {
                     record: Some(c.obs.record()),
                     source: obs_source_title(doc, &c.obs),
                     drill: None,
+                    code: Some(c.code.clone()),
                 }
             })
             .collect();
@@ -307,7 +309,7 @@ pub fn category_chart(doc: &Document, a: &str, b: &str) -> ChartData {
         empty_message: if named.iter().all(Vec::is_empty) {
             format!("No trade record of {a_name} and {b_name} names a category.")
         } else {
-            "No category has a reported value.".to_owned()
+            "No category has a reported value: the sources name the products below without saying how much of each was traded, so there is nothing to size bars or tiles by. Link a UN Comtrade or BACI file for values by product.".to_owned()
         },
     }
 }
@@ -383,6 +385,7 @@ pub fn partners_chart_from(
                     .map(|o| obs_source_title(doc, o))
                     .unwrap_or_default(),
                 drill: None,
+                code: None,
             }
         })
         .collect();

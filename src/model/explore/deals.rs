@@ -33,6 +33,7 @@ fn investment_point(
         }),
         source: source_title(doc, v.source),
         drill: None,
+        code: None,
     }
 }
 
@@ -300,6 +301,7 @@ pub fn indicator_charts(doc: &Document, country: &str) -> Vec<ChartData> {
                         }),
                         source: source_title(doc, v.source),
                         drill: None,
+                        code: None,
                     });
             }
             let series = groups
