@@ -102,6 +102,7 @@ fn ctrl_number_keys_switch_views_in_menu_order() {
         (egui::Key::Num7, View::Tables),
         (egui::Key::Num8, View::Problems),
         (egui::Key::Num9, View::Analysis),
+        (egui::Key::Num0, View::Map),
         (egui::Key::Num1, View::Overview),
     ] {
         harness.key_press_modifiers(egui::Modifiers::COMMAND, key);

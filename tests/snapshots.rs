@@ -23,6 +23,7 @@ fn snapshot_view(view: View, name: &str) {
         egui::Key::Num7,
         egui::Key::Num8,
         egui::Key::Num9,
+        egui::Key::Num0,
     ];
     harness.key_press_modifiers(egui::Modifiers::COMMAND, keys[index]);
     // The Analysis view computes off the UI thread (a spinner repaints meanwhile).
@@ -82,4 +83,9 @@ fn problems() {
 #[test]
 fn analysis() {
     snapshot_view(View::Analysis, "view_9_analysis");
+}
+
+#[test]
+fn map() {
+    snapshot_view(View::Map, "view_10_map");
 }

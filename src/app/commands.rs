@@ -138,7 +138,11 @@ impl TradeApp {
             .first()
             .map(|p| p.code.clone());
         self.nav.go(Page {
-            view: self.view_after_choosing(View::Overview),
+            // The map of another country is still a map.
+            view: match self.nav.page.view {
+                View::Map => View::Map,
+                _ => self.view_after_choosing(View::Overview),
+            },
             focus: Some(focus),
             partner,
         });

@@ -50,6 +50,7 @@ impl TradeApp {
             partner_year: self.nav.partner_year,
             datasets: self.datasets.aggregates_revision(),
             dataset_generation: self.datasets.generation(),
+            map: self.ui_state.map.choice,
         };
         let kind = self.nav.table_kind;
         let query = self.ui_state.table(kind).query.clone();

@@ -12,6 +12,39 @@ pub fn iso_name(code: &str) -> Option<&'static str> {
     rust_iso3166::from_alpha3(code).map(|c| c.name)
 }
 
+/// Numeric codes of UN Comtrade and BACI that differ from ISO 3166-1 numeric, as
+/// (code, alpha-3, name): the ones named in the project's import issue (842 USA, 251
+/// France, 699 India, 757 Switzerland, 490 "Other Asia, n.e.s.") and in a public BACI
+/// concordance (381 Italy, 579 Norway).
+pub const NUMERIC_EXCEPTIONS: [(u32, &str, &str); 7] = [
+    (842, "USA", "United States of America"),
+    (251, "FRA", "France"),
+    (699, "IND", "India"),
+    (757, "CHE", "Switzerland"),
+    (381, "ITA", "Italy"),
+    (579, "NOR", "Norway"),
+    (490, "S19", "Other Asia, n.e.s."),
+];
+
+/// Map features of Natural Earth (via world-atlas) that carry no ISO numeric code, as
+/// (feature name, the code whose figures colour it). Somaliland is reported within
+/// Somalia by UN Comtrade and BACI; Kosovo has the user-assigned code XKX, which a
+/// document may use. Northern Cyprus, the Siachen Glacier and the Indian Ocean
+/// territories have no code of their own and are drawn without data.
+pub const GEOMETRY_EXCEPTIONS: [(&str, &str); 2] = [("Somaliland", "SOM"), ("Kosovo", "XKX")];
+
+/// The country code whose figures colour a map feature with ISO 3166-1 numeric `id`
+/// (or `-` and a `name` listed in [`GEOMETRY_EXCEPTIONS`]).
+pub fn code_of_geometry(id: &str, name: &str) -> Option<String> {
+    if let Ok(numeric) = id.parse::<u16>() {
+        return rust_iso3166::from_numeric(numeric).map(|c| c.alpha3.to_owned());
+    }
+    GEOMETRY_EXCEPTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, code)| (*code).to_owned())
+}
+
 /// True when a document's own group code has an acceptable shape: 2–8 of A–Z, 0–9 and `_`.
 pub fn is_valid_group_code(code: &str) -> bool {
     (2..=8).contains(&code.len())
@@ -70,6 +103,18 @@ pub fn search(doc: &Document, text: &str, limit: usize) -> Vec<(String, String)>
 mod tests {
     use super::*;
     use crate::model::document::CountryEntry;
+
+    #[test]
+    fn map_features_find_their_country_code() {
+        assert_eq!(
+            code_of_geometry("398", "Kazakhstan").as_deref(),
+            Some("KAZ")
+        );
+        assert_eq!(code_of_geometry("586", "Pakistan").as_deref(), Some("PAK"));
+        assert_eq!(code_of_geometry("-", "Somaliland").as_deref(), Some("SOM"));
+        assert_eq!(code_of_geometry("-", "N. Cyprus"), None);
+        assert_eq!(code_of_geometry("999", "Nowhere"), None);
+    }
 
     #[test]
     fn iso_codes_are_known_and_named() {

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod explore;
 pub mod fields;
 pub mod format;
+pub mod geo;
 pub mod hierarchy;
 pub mod hs;
 pub mod indicators;

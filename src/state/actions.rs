@@ -71,6 +71,7 @@ pub const SHORTCUTS: &[(Action, KeyboardShortcut)] = &[
     (Action::ShowView(View::Tables), cmd(Key::Num7)),
     (Action::ShowView(View::Problems), cmd(Key::Num8)),
     (Action::ShowView(View::Analysis), cmd(Key::Num9)),
+    (Action::ShowView(View::Map), cmd(Key::Num0)),
     (Action::Back, alt(Key::ArrowLeft)),
     (Action::Forward, alt(Key::ArrowRight)),
 ];
@@ -162,6 +163,7 @@ mod tests {
             Key::Num7,
             Key::Num8,
             Key::Num9,
+            Key::Num0,
         ];
         for (view, key) in View::ALL.into_iter().zip(keys) {
             let shortcut = Action::ShowView(view).shortcut();

@@ -25,6 +25,8 @@ pub struct ExploreKey {
     pub datasets: u64,
     /// Generation of the linked datasets: read, failed or dropped (their countries).
     pub dataset_generation: u64,
+    /// The map's measure and years.
+    pub map: explore::MapChoice,
 }
 
 /// Prepared data for every view.
@@ -84,6 +86,8 @@ pub struct ExploreData {
     pub pair_records: usize,
     /// …and per linked dataset with rows of the pair: (index, name, rows summed).
     pub pair_rows: Vec<(usize, String, u64)>,
+    /// The map's figures for the focus country.
+    pub map: explore::MapValues,
 }
 
 impl ExploreData {
@@ -177,6 +181,9 @@ impl ExploreData {
         let pair_years = partner
             .and_then(|p| trade.years.get(p))
             .unwrap_or(&no_years);
+        self.map = focus
+            .map(|f| explore::map_values(doc, f, &trade, &self.partners, key.map))
+            .unwrap_or_default();
         self.pair = pair.map(|(a, b)| explore::pair_summary_from(doc, a, b, pair_years));
         self.trade_chart = pair.map(|(a, b)| explore::trade_chart_from(doc, a, b, pair_years));
         self.category_chart = pair.map(|(a, b)| explore::category_chart(doc, a, b));
@@ -279,6 +286,7 @@ mod tests {
             partner_year: None,
             datasets: 0,
             dataset_generation: 0,
+            map: Default::default(),
         };
         let datasets = Aggregates::default();
         data.update(&doc, key.clone(), &datasets, &[]);

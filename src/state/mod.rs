@@ -50,6 +50,6 @@ pub use explore::{ExploreData, ExploreKey};
 pub use navigation::{Navigation, Page, View};
 pub use settings::{MAPPING_LIMIT, Origin, RECENT_LIMIT, Settings, ThemeChoice};
 pub use ui_state::{
-    AnalysisUi, BreakdownLayout, CellEdit, DatasetRowsUi, FileChanged, RANKING_ROWS, TableUi,
-    UiState,
+    AnalysisUi, BreakdownLayout, CellEdit, DatasetRowsUi, FileChanged, MapMesh, MapUi,
+    RANKING_ROWS, TableUi, UiState,
 };

@@ -24,11 +24,13 @@ pub enum View {
     Problems,
     /// Trade indicators computed from the data: shares, RCA, complementarity, potential.
     Analysis,
+    /// The focus country's partners on a world map.
+    Map,
 }
 
 impl View {
     /// Every view, in menu order.
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Overview,
         View::Relationship,
         View::Trade,
@@ -38,6 +40,7 @@ impl View {
         View::Tables,
         View::Problems,
         View::Analysis,
+        View::Map,
     ];
 
     /// Name in menus and tabs.
@@ -52,6 +55,7 @@ impl View {
             View::Tables => "Tables",
             View::Problems => "Problems",
             View::Analysis => "Analysis",
+            View::Map => "Map",
         }
     }
 }

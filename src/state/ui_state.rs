@@ -79,12 +79,52 @@ pub enum BreakdownLayout {
     Treemap,
 }
 
+/// The Map view's choices, where it looks, and its drawing cache.
+#[derive(Debug, Clone)]
+pub struct MapUi {
+    /// Measure and years (they change the figures, so they are part of the explore key).
+    pub choice: crate::model::explore::MapChoice,
+    /// Whether flow lines to the top partners are drawn.
+    pub flows: bool,
+    /// Zoom factor (1 shows the whole world).
+    pub zoom: f32,
+    /// The projected point at the centre of the view.
+    pub center: [f32; 2],
+    /// The coloured countries as one mesh, kept while nothing it depends on changes.
+    pub mesh: Option<MapMesh>,
+}
+
+impl Default for MapUi {
+    fn default() -> Self {
+        Self {
+            choice: Default::default(),
+            flows: true,
+            zoom: 1.0,
+            center: [0.0, 0.0],
+            mesh: None,
+        }
+    }
+}
+
+/// The map's triangles and borders in screen coordinates, with what they were built for.
+#[derive(Debug, Clone)]
+pub struct MapMesh {
+    /// The map area, zoom, centre, figures and theme the mesh was built for.
+    pub key: (egui::Rect, f32, [f32; 2], super::explore::ExploreKey, bool),
+    /// The mesh, shared with the painter without copying.
+    pub mesh: std::sync::Arc<egui::Mesh>,
+}
+
 /// Partners the overview's ranking lists before "Show all".
 pub const RANKING_ROWS: usize = 15;
 
 /// Dialog and panel state of the UI (not the document).
 #[derive(Debug, Default)]
 pub struct UiState {
+    /// The Map view's choices and drawing cache.
+    pub map: MapUi,
+    /// The country whose row in the map's list has the pointer or the keyboard focus.
+    pub map_list_hover: Option<String>,
     /// Bars or treemap for the Categories view and the relationship page's breakdown.
     pub breakdown_layout: BreakdownLayout,
     /// The unsaved-changes question, when asked.

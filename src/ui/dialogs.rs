@@ -412,6 +412,7 @@ fn about(ctx: &egui::Context, state: &mut UiState) {
         ui.add_space(4.0);
         ui.strong("Reference data");
         ui.label(hs::CHAPTERS_SOURCE);
+        ui.label(crate::model::geo::SOURCE);
         ui.label("Country codes and names: ISO 3166-1, from the rust_iso3166 crate.");
         ui.add_space(8.0);
         ui.button("Close").clicked()

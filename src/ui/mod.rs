@@ -13,6 +13,8 @@ mod file_changed_bar;
 mod import_dialog;
 mod indicators_view;
 mod investments_view;
+mod map_canvas;
+mod map_view;
 mod menu;
 mod overview;
 mod partners_panel;
@@ -76,6 +78,7 @@ pub fn show(
         View::Indicators => indicators_view::show(ui, view, state, commands),
         View::Tables => tables::show(ui, view, state, commands),
         View::Analysis => analysis_view::show(ui, view, state, commands),
+        View::Map => map_view::show(ui, view, state, commands),
         View::Problems => {
             egui::ScrollArea::vertical()
                 .id_salt("problems_view")

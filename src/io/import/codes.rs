@@ -1,10 +1,9 @@
 //! Numeric country codes (UN M49 as used by UN Comtrade and BACI) to ISO alpha-3.
 //!
 //! The built-in table is ISO 3166-1 numeric (from the `rust_iso3166` crate) plus the codes
-//! Comtrade uses where ISO has none or a different one. Those exceptions are the ones named
-//! in the project's import issue (842 USA, 251 France, 699 India, 757 Switzerland, 490
-//! "Other Asia, n.e.s.") and in a public BACI concordance (381 Italy, 579 Norway). Any other
-//! code is kept as `N<code>` and reported, never dropped. When BACI's own
+//! Comtrade uses where ISO has none or a different one
+//! ([`crate::model::country::NUMERIC_EXCEPTIONS`], kept with every other country code
+//! mapping). Any other code is kept as `N<code>` and reported, never dropped. When BACI's own
 //! `country_codes_V*.csv` lies beside the file, it is used instead.
 
 use std::collections::HashMap;
@@ -22,17 +21,6 @@ pub struct CodeEntry {
     /// Not ISO and not World.
     pub unknown: bool,
 }
-
-/// Numeric codes that differ from ISO 3166-1 numeric.
-const EXCEPTIONS: [(u32, &str, &str); 7] = [
-    (842, "USA", "United States of America"),
-    (251, "FRA", "France"),
-    (699, "IND", "India"),
-    (757, "CHE", "Switzerland"),
-    (381, "ITA", "Italy"),
-    (579, "NOR", "Norway"),
-    (490, "S19", "Other Asia, n.e.s."),
-];
 
 /// A numeric-code table.
 #[derive(Debug, Clone, Default)]
@@ -59,7 +47,7 @@ impl CodeTable {
                 )
             })
             .collect();
-        for (num, code, name) in EXCEPTIONS {
+        for &(num, code, name) in &crate::model::country::NUMERIC_EXCEPTIONS {
             entries.insert(
                 num,
                 CodeEntry {

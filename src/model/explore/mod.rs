@@ -13,12 +13,14 @@
 mod charts;
 mod deals;
 mod figures;
+mod map;
 mod pair;
 mod partners;
 
 pub use charts::*;
 pub use deals::*;
 pub use figures::*;
+pub use map::*;
 pub use pair::*;
 pub use partners::*;
 

@@ -1,0 +1,353 @@
+//! The Map view: the focus country's partners on a world map coloured by a chosen measure
+//! and year, with a legend, flow lines and deal markers, "Copy data" and "Save as PNG…",
+//! and the same figures as a list that the keyboard and screen readers reach.
+
+use eframe::egui;
+
+use super::map_canvas;
+use crate::model::explore::MapValues;
+use crate::model::geo::choropleth::{Measure, Scale};
+use crate::model::geo::{self, World};
+use crate::model::{chart::MoneyUnit, format};
+use crate::state::{AppView, Command, UiState};
+
+/// Key of the map in the chart rectangles ("Save as PNG…").
+pub const MAP_KEY: &str = "map";
+/// Width of the list beside the map.
+const LIST_WIDTH: f32 = 270.0;
+/// Height of the legend under the map.
+const LEGEND_HEIGHT: f32 = 64.0;
+
+/// Draws the view.
+pub fn show(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    state: &mut UiState,
+    commands: &mut Vec<Command>,
+) {
+    let values = &view.explore.map;
+    if values.focus.is_none() {
+        ui.heading("Map");
+        ui.label("Choose a focus country in the panel on the left to see its partners on the map.");
+        return;
+    }
+    controls(ui, values, state);
+    let world = geo::world();
+    let mut highlight = None;
+    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong(&values.title);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("Save as PNG…")
+                    .on_hover_text("Save exactly this map and its legend as a PNG image")
+                    .clicked()
+                {
+                    commands.push(Command::SaveChartPng(MAP_KEY.to_owned()));
+                }
+                if ui
+                    .button("Copy data")
+                    .on_hover_text("Copy every country's figure and source as tab-separated values")
+                    .clicked()
+                {
+                    ui.ctx().copy_text(values.to_tsv(view.doc));
+                }
+            });
+        });
+        let available = ui.available_size();
+        let list_width = if available.x > 900.0 { LIST_WIDTH } else { 0.0 };
+        let map_size = egui::vec2(
+            (available.x - list_width - 8.0).max(200.0),
+            (available.y - LEGEND_HEIGHT).max(160.0),
+        );
+        ui.horizontal_top(|ui| {
+            let (rect, _) = ui.allocate_exact_size(map_size, egui::Sense::hover());
+            let list_hover = state.map_list_hover.take();
+            let canvas = map_canvas::show(
+                ui,
+                rect,
+                view,
+                &mut state.map,
+                list_hover.as_deref(),
+                commands,
+            );
+            if values.values.is_empty() {
+                let painter = ui.painter_at(rect);
+                painter.text(
+                    rect.left_top() + egui::vec2(12.0, 12.0),
+                    egui::Align2::LEFT_TOP,
+                    &values.empty_message,
+                    egui::FontId::proportional(14.0),
+                    ui.visuals().strong_text_color(),
+                );
+            }
+            highlight = canvas.hovered.and_then(|i| world.shapes[i].code.clone());
+            if list_width > 0.0 {
+                ui.vertical(|ui| {
+                    ui.set_width(list_width);
+                    let height = map_size.y - 24.0;
+                    state.map_list_hover =
+                        country_list(ui, view, world, highlight.as_deref(), height, commands);
+                });
+            }
+        });
+        legend(ui, values, view.settings.money_unit);
+    });
+    state
+        .chart_rects
+        .insert(MAP_KEY.to_owned(), frame.response.rect);
+    if frame.response.rect.width() < 900.0 + 24.0 {
+        // Narrow windows: the list goes under the map.
+        egui::CollapsingHeader::new("Countries as a list").show(ui, |ui| {
+            state.map_list_hover =
+                country_list(ui, view, world, highlight.as_deref(), 320.0, commands);
+        });
+    }
+}
+
+/// Measure, years, flow lines and zoom.
+fn controls(ui: &mut egui::Ui, values: &MapValues, state: &mut UiState) {
+    let map = &mut state.map;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Colour by");
+        egui::ComboBox::from_id_salt("map_measure")
+            .selected_text(map.choice.measure.label())
+            .show_ui(ui, |ui| {
+                for m in Measure::ALL {
+                    ui.selectable_value(&mut map.choice.measure, m, m.label())
+                        .on_hover_text(m.help());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(map.choice.measure.help());
+        let measure = map.choice.measure;
+        if measure == Measure::Growth {
+            year_picker(
+                ui,
+                "From",
+                "map_from",
+                &values.years,
+                values.choice.from,
+                &mut map.choice.from,
+            );
+        }
+        if measure.yearly() {
+            let title = if measure == Measure::Growth {
+                "To"
+            } else {
+                "Year"
+            };
+            year_picker(
+                ui,
+                title,
+                "map_year",
+                &values.years,
+                values.choice.year,
+                &mut map.choice.year,
+            );
+        }
+        ui.checkbox(&mut map.flows, "Flow lines").on_hover_text(
+            "Curved lines from the focus country to its largest partners, wider for more trade",
+        );
+        ui.separator();
+        if ui
+            .button("+")
+            .on_hover_text("Zoom in (or use the mouse wheel)")
+            .clicked()
+        {
+            zoom_centre(map, 1.5);
+        }
+        if ui.button("−").on_hover_text("Zoom out").clicked() {
+            zoom_centre(map, 1.0 / 1.5);
+        }
+        if ui
+            .button("Whole world")
+            .on_hover_text("Show the whole world again (or double-click the map)")
+            .clicked()
+        {
+            map.zoom = 1.0;
+            map.center = [0.0, 0.0];
+        }
+    });
+}
+
+/// Zooms about the view's centre (which stays put whatever the map's rectangle).
+fn zoom_centre(map: &mut crate::state::MapUi, factor: f32) {
+    let rect = egui::Rect::from_center_size(egui::Pos2::ZERO, egui::vec2(800.0, 400.0));
+    map_canvas::zoom_about(map, geo::world(), rect, factor, rect.center());
+}
+
+/// A labelled year combo box; `None` is shown as the resolved year.
+fn year_picker(
+    ui: &mut egui::Ui,
+    title: &str,
+    id: &str,
+    years: &[i32],
+    resolved: Option<i32>,
+    choice: &mut Option<i32>,
+) {
+    let label = ui.label(title);
+    let shown = resolved.map_or_else(|| "—".to_owned(), |y| y.to_string());
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for &year in years.iter().rev() {
+                ui.selectable_value(choice, Some(year), year.to_string());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// Every country drawn, with its figure, largest first, then the others by name. Returns
+/// the country whose row the pointer is on, to outline on the map.
+fn country_list(
+    ui: &mut egui::Ui,
+    view: &AppView<'_>,
+    world: &World,
+    highlight: Option<&str>,
+    height: f32,
+    commands: &mut Vec<Command>,
+) -> Option<String> {
+    let values = &view.explore.map;
+    // A country drawn as several features (Australia and its outlying islands) is one row.
+    let mut seen = std::collections::HashSet::new();
+    let mut rows: Vec<(Option<f64>, String, Option<&str>, String)> = world
+        .shapes
+        .iter()
+        .filter(|shape| shape.code.as_ref().is_none_or(|c| seen.insert(c.as_str())))
+        .map(|shape| {
+            let code = shape.code.as_deref();
+            let name =
+                code.map_or_else(|| shape.name.clone(), |c| view.explore.name_of(view.doc, c));
+            let figure = code.and_then(|c| values.values.get(c));
+            let text = match (figure, code) {
+                (_, Some(c)) if values.focus.as_deref() == Some(c) => {
+                    format!("{name}: the focus country")
+                }
+                (Some(v), _) => format!("{name}: {}", v.text),
+                (None, _) => format!("{name}: no data"),
+            };
+            let source = figure.map(|v| v.source.join("\n")).unwrap_or_default();
+            (figure.map(|v| v.value), text, code, source)
+        })
+        .collect();
+    rows.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    ui.strong(format!("Countries ({})", rows.len()));
+    let mut hovered = None;
+    // Every row is laid out (not only the visible ones), so that Tab reaches each of them
+    // and a screen reader reads the whole list; a few hundred labels cost well under a
+    // millisecond.
+    egui::ScrollArea::vertical()
+        .id_salt("map_country_list")
+        .max_height(height.max(120.0))
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (_, text, code, source) in &rows {
+                let lit = code.is_some() && *code == highlight;
+                let mut response = ui.selectable_label(lit, text.as_str());
+                if !source.is_empty() {
+                    response = response.on_hover_text(source);
+                }
+                if response.hovered() || response.has_focus() {
+                    hovered = code.map(str::to_owned);
+                }
+                if response.clicked()
+                    && let Some(c) = code
+                    && values.focus.as_deref() != Some(*c)
+                {
+                    commands.push(Command::OpenPartner((*c).to_owned()));
+                }
+            }
+        });
+    hovered
+}
+
+/// The colour scale with its ticks, "No data", and what the marks mean.
+fn legend(ui: &mut egui::Ui, values: &MapValues, money: MoneyUnit) {
+    ui.horizontal(|ui| {
+        if let Some(scale) = values.scale {
+            gradient(ui, &scale, values.choice.measure, money);
+        }
+        let (square, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        ui.painter()
+            .rect_filled(square, 2.0, map_canvas::Palette::of(ui.visuals()).neutral);
+        ui.label("No data");
+        ui.separator();
+        let (dot, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(dot.center(), 6.0, map_canvas::DEAL_COLOR);
+        ui.label("Investments and agreements (count)");
+        ui.separator();
+        ui.label("Outlined: the focus country");
+    });
+    ui.add(egui::Label::new(egui::RichText::new(geo::SOURCE).weak().small()).truncate());
+}
+
+/// A horizontal colour bar with the scale's ticks under it.
+fn gradient(ui: &mut egui::Ui, scale: &Scale, measure: Measure, money: MoneyUnit) {
+    let width = 260.0;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 30.0), egui::Sense::hover());
+    let bar = egui::Rect::from_min_size(rect.min, egui::vec2(width, 12.0));
+    let painter = ui.painter();
+    let steps = 52;
+    let ticks = scale.ticks();
+    let (lo, hi) = (ticks[0], ticks[ticks.len() - 1]);
+    for i in 0..steps {
+        let t = i as f32 / steps as f32;
+        let x0 = bar.left() + t * width;
+        let value = value_at(scale, lo, hi, f64::from(t) + 0.5 / f64::from(steps));
+        let [r, g, b] = scale.color(value);
+        painter.rect_filled(
+            egui::Rect::from_min_max(
+                egui::pos2(x0, bar.top()),
+                egui::pos2(x0 + width / steps as f32 + 0.5, bar.bottom()),
+            ),
+            0.0,
+            egui::Color32::from_rgb(r, g, b),
+        );
+    }
+    for (i, tick) in ticks.iter().enumerate() {
+        let x = bar.left() + scale.position(*tick) as f32 * width;
+        let align = match i {
+            0 => egui::Align2::LEFT_TOP,
+            _ if i == ticks.len() - 1 => egui::Align2::RIGHT_TOP,
+            _ => egui::Align2::CENTER_TOP,
+        };
+        if i % 2 == 0 {
+            painter.text(
+                egui::pos2(x, bar.bottom() + 2.0),
+                align,
+                tick_text(*tick, measure, money),
+                egui::FontId::proportional(11.0),
+                ui.visuals().text_color(),
+            );
+        }
+    }
+}
+
+/// The value at position `t` along the scale.
+fn value_at(scale: &Scale, lo: f64, hi: f64, t: f64) -> f64 {
+    match scale {
+        Scale::Log { min, max } => (min.ln() + (max.ln() - min.ln()) * t).exp(),
+        _ => lo + (hi - lo) * t,
+    }
+}
+
+fn tick_text(value: f64, measure: Measure, money: MoneyUnit) -> String {
+    match measure {
+        Measure::Share => format!("{value:.1}%"),
+        Measure::Growth => format!("{value:+.0}%"),
+        Measure::Deals => format!("{value:.0}"),
+        _ => match money {
+            MoneyUnit::Usd => format::usd_short(value),
+            other => format!("{} {}", other.tick(value), other.axis_suffix()),
+        },
+    }
+}
