@@ -16,29 +16,15 @@ use trade_explorer::app::{Command, View};
 use trade_explorer::model::Document;
 use trade_explorer::model::dataset::RowFilter;
 
+#[path = "support/frames.rs"]
+mod frames;
 #[path = "support/generated.rs"]
 mod generated;
 #[path = "support/rng.rs"]
 mod rng;
 
+use frames::{percentile, wait};
 use generated::{link, table};
-
-fn wait(harness: &mut Harness<'_, TradeApp>) {
-    harness.step();
-    let start = Instant::now();
-    while (harness.state().pending_jobs() > 0 || harness.state().analysing())
-        && start.elapsed() < Duration::from_secs(120)
-    {
-        std::thread::sleep(Duration::from_millis(2));
-        harness.step();
-    }
-    harness.step();
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 fn main() {
     // `cargo bench` passes `--bench`; any other argument is a filter we do not need.

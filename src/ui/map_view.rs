@@ -33,7 +33,15 @@ pub fn show(
     }
     controls(ui, values, state);
     let world = geo::world();
-    let mut highlight = None;
+    let mut highlight = state.map_list_hover.clone();
+    let narrow = ui.available_width() < 900.0 + 24.0;
+    if narrow {
+        // Narrow windows: the list sits above the map, which shrinks while it is open.
+        egui::CollapsingHeader::new("Countries as a list").show(ui, |ui| {
+            state.map_list_hover =
+                country_list(ui, view, world, highlight.as_deref(), 180.0, commands);
+        });
+    }
     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.strong(&values.title);
@@ -55,10 +63,16 @@ pub fn show(
             });
         });
         let available = ui.available_size();
-        let list_width = if available.x > 900.0 { LIST_WIDTH } else { 0.0 };
+        let list_width = if narrow { 0.0 } else { LIST_WIDTH };
+        // Narrow windows: the legend wraps to two lines.
+        let reserved = if narrow {
+            LEGEND_HEIGHT + 20.0
+        } else {
+            LEGEND_HEIGHT
+        };
         let map_size = egui::vec2(
             (available.x - list_width - 8.0).max(200.0),
-            (available.y - LEGEND_HEIGHT).max(160.0),
+            (available.y - reserved).max(160.0),
         );
         ui.horizontal_top(|ui| {
             let (rect, _) = ui.allocate_exact_size(map_size, egui::Sense::hover());
@@ -96,13 +110,6 @@ pub fn show(
     state
         .chart_rects
         .insert(MAP_KEY.to_owned(), frame.response.rect);
-    if frame.response.rect.width() < 900.0 + 24.0 {
-        // Narrow windows: the list goes under the map.
-        egui::CollapsingHeader::new("Countries as a list").show(ui, |ui| {
-            state.map_list_hover =
-                country_list(ui, view, world, highlight.as_deref(), 320.0, commands);
-        });
-    }
 }
 
 /// Measure, years, flow lines and zoom.
@@ -271,7 +278,7 @@ fn country_list(
 
 /// The colour scale with its ticks, "No data", and what the marks mean.
 fn legend(ui: &mut egui::Ui, values: &MapValues, money: MoneyUnit) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if let Some(scale) = values.scale {
             gradient(ui, &scale, values.choice.measure, money);
         }

@@ -209,16 +209,23 @@ fn obs_lines(doc: &Document, obs: &Obs) -> Vec<String> {
     lines
 }
 
-/// Where a total comes from: the reported total, else exports and imports.
+/// Where a total comes from: the reported total, else exports and imports, each with
+/// its own origin.
 fn total_sources(doc: &Document, y: &PairYear) -> Vec<String> {
     if let Some(total) = y.best_total() {
         return obs_lines(doc, total);
     }
     let mut lines = vec!["Exports plus imports".to_owned()];
-    for obs in [y.best_exports(), y.best_imports()].into_iter().flatten() {
-        lines.extend(obs_lines(doc, obs));
+    let sides = [("Exports", y.best_exports()), ("Imports", y.best_imports())];
+    for (side, obs) in sides {
+        if let Some(obs) = obs {
+            lines.push(format!(
+                "{side} {}: {}",
+                format::usd_short(obs.value),
+                obs_lines(doc, obs).join("; ")
+            ));
+        }
     }
-    lines.dedup();
     lines
 }
 
