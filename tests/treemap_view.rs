@@ -140,3 +140,39 @@ fn the_relationship_page_shows_the_same_treemap() {
         app.navigation().drill().is_none()
     });
 }
+
+/// A file with a chapter row and finer rows below it: PAK → KAZ 2022, "08" 50M of which
+/// 080510 30M and 080550 10M. By hand, within 08: heading 0805 = 40M (80.0%) and 10M
+/// (20.0%) not broken down in the file, so the tiles add up to the chapter's 50M.
+#[test]
+fn what_the_file_does_not_break_down_is_a_tile_of_its_own() {
+    let (link, table) = common::baci_like(
+        "chapter.csv",
+        &["PAK", "KAZ"],
+        &["08", "080510", "080550"],
+        &[
+            (2022, 0, 1, 0, 50e6),
+            (2022, 0, 1, 1, 30e6),
+            (2022, 0, 1, 2, 10e6),
+        ],
+    );
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 1000.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
+    harness.state_mut().link_dataset(link, Arc::new(table));
+    wait_for_jobs(&mut harness);
+    for command in [
+        Command::SetFocus("PAK".into()),
+        Command::OpenPartner("KAZ".into()),
+        Command::ShowView(View::Categories),
+    ] {
+        harness.state_mut().apply(command);
+        wait_for_jobs(&mut harness);
+    }
+    harness.get_by_label("Treemap").click();
+    harness.run();
+    click_tile(&mut harness, ": $50.0M (100.0%)", Some("08"));
+    harness.get_by_label_contains("0805 ");
+    harness.get_by_label_contains(": $40.0M (80.0%)");
+    harness.get_by_label("Not broken down in the file: $10.0M (20.0%)");
+}
