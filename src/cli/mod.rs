@@ -119,6 +119,10 @@ pub struct CheckReport {
     pub rejected: Vec<String>,
     /// For imported files: country codes kept but not recognised.
     pub unknown_countries: Vec<String>,
+    /// For imported files, folders and archives: data files read.
+    pub files: Option<usize>,
+    /// For folders and archives: data files that could not be read, as "name: reason".
+    pub failed_files: Vec<String>,
 }
 
 impl CheckReport {
@@ -157,7 +161,7 @@ impl CheckReport {
                     .collect();
                 CheckReport {
                     file,
-                    ok: outcome.rows_rejected == 0,
+                    ok: outcome.rows_rejected == 0 && outcome.failed_files.is_empty(),
                     error: None,
                     line: None,
                     column: None,
@@ -181,6 +185,12 @@ impl CheckReport {
                         .map(|(line, reason)| format!("line {line}: {reason}"))
                         .collect(),
                     unknown_countries: outcome.unknown_countries,
+                    files: Some(outcome.files),
+                    failed_files: outcome
+                        .failed_files
+                        .iter()
+                        .map(|(name, why)| format!("{name}: {why}"))
+                        .collect(),
                 }
             }
             Err(err) => CheckReport::failed(file, err.to_string(), None),
@@ -215,6 +225,8 @@ impl CheckReport {
                     rows_rejected: None,
                     rejected: Vec::new(),
                     unknown_countries: Vec::new(),
+                    files: None,
+                    failed_files: Vec::new(),
                 }
             }
             Err(err) => CheckReport::failed(file, err.to_string(), err.location()),
@@ -244,6 +256,8 @@ impl CheckReport {
             rows_rejected: None,
             rejected: Vec::new(),
             unknown_countries: Vec::new(),
+            files: None,
+            failed_files: Vec::new(),
         }
     }
 
@@ -269,7 +283,11 @@ impl CheckReport {
                 lines.push(format!(
                     "{}: {}: {} ({}); {} read, {} refused; {} countries; years {years}; {} products; trade value {} ({} USD)",
                     self.file,
-                    if self.ok { "ok" } else { "has refused rows" },
+                    match (self.ok, self.failed_files.is_empty()) {
+                        (true, _) => "ok",
+                        (false, true) => "has refused rows",
+                        (false, false) => "some files could not be read",
+                    },
                     self.layout.as_deref().unwrap_or_default(),
                     format::count(self.trade_records, "row"),
                     format::group_thousands(self.rows_read.unwrap_or(0)),
@@ -279,6 +297,15 @@ impl CheckReport {
                     format::usd_short(self.total_trade_usd),
                     format::group_thousands(self.total_trade_usd.max(0.0).round() as u64),
                 ));
+                if let Some(files @ 2..) = self.files {
+                    lines.push(format!(
+                        "{}: {files} data files read as one dataset",
+                        self.file
+                    ));
+                }
+                for failed in &self.failed_files {
+                    lines.push(format!("{}: could not read {failed}", self.file));
+                }
                 for line in &self.rejected {
                     lines.push(format!("{}: {line}", self.file));
                 }

@@ -156,6 +156,8 @@ impl Accumulator {
             codes_origin,
             unknown_countries,
             table: self.table,
+            files: 1,
+            failed_files: Vec::new(),
         }
     }
 }

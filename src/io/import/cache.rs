@@ -32,8 +32,11 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// Computes the fingerprint of `path`.
+    /// Computes the fingerprint of `path`; for a folder, of all its files together.
     pub fn of(path: &Path) -> io::Result<Fingerprint> {
+        if path.is_dir() {
+            return Self::of_folder(path);
+        }
         let mut file = File::open(path)?;
         let meta = file.metadata()?;
         let size = meta.len();
@@ -60,6 +63,33 @@ impl Fingerprint {
     }
 }
 
+impl Fingerprint {
+    /// A folder as a whole: every file's name, size and modification time, so that a file
+    /// added, removed, changed or renamed changes the fingerprint.
+    fn of_folder(path: &Path) -> io::Result<Fingerprint> {
+        let release = super::release::list(path).map_err(io::Error::other)?;
+        let members = release
+            .data
+            .iter()
+            .chain(&release.country_codes)
+            .chain(&release.product_codes);
+        let mut hasher = FxHasher::default();
+        let (mut size, mut modified_ns) = (0u64, 0u128);
+        for member in members {
+            hasher.write(member.name.as_bytes());
+            hasher.write_u64(member.size);
+            hasher.write_u128(member.modified_ns);
+            size += member.size;
+            modified_ns = modified_ns.max(member.modified_ns);
+        }
+        Ok(Fingerprint {
+            size,
+            modified_ns,
+            sample: format!("{:016x}", hasher.finish()),
+        })
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Meta {
     fingerprint: Fingerprint,
@@ -70,6 +100,13 @@ struct Meta {
     products: Vec<(String, String)>,
     rows_rejected: u64,
     rejected: Vec<(u64, String)>,
+    /// Data files the rows come from (caches written before folders were read lack it).
+    #[serde(default = "one")]
+    files: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// What a cache gives back.
@@ -83,6 +120,8 @@ pub struct Cached {
     pub rows_rejected: u64,
     /// The first refused rows.
     pub rejected: Vec<(u64, String)>,
+    /// Data files the rows come from.
+    pub files: usize,
 }
 
 /// The folder for cache files: `$XDG_CACHE_HOME/trade-explorer` or `~/.cache/trade-explorer`.
@@ -154,6 +193,7 @@ pub fn store(
             .collect(),
         rows_rejected: outcome.rows_rejected,
         rejected: outcome.rejected.clone(),
+        files: outcome.files,
     };
     let meta_bytes = serde_json::to_vec(&meta).map_err(io::Error::other)?;
     let folder = cache_file.parent().unwrap_or(Path::new("."));
@@ -257,5 +297,6 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
         layout: meta.layout,
         rows_rejected: meta.rows_rejected,
         rejected: meta.rejected,
+        files: meta.files,
     }))
 }

@@ -231,7 +231,12 @@ fn csv_with_header(text: &str) -> Option<(csv::Reader<&[u8]>, Vec<String>)> {
 pub fn baci_product_names(data_file: &Path) -> Option<HashMap<String, String>> {
     let path = companion_file(data_file, "product_codes_")?;
     let bytes = std::fs::read(path).ok()?;
-    let text = super::decode_text(&bytes);
+    product_names_from(&bytes)
+}
+
+/// Product names by code from the bytes of a BACI `product_codes_*.csv`.
+pub fn product_names_from(bytes: &[u8]) -> Option<HashMap<String, String>> {
+    let text = super::decode_text(bytes);
     let (mut reader, header) = csv_with_header(&text)?;
     let code = header.iter().position(|h| h == "code" || h == "k")?;
     let name = header

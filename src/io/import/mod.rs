@@ -8,7 +8,9 @@ mod blocks;
 pub mod cache;
 pub mod codes;
 pub mod formats;
+mod opening;
 pub mod parse;
+pub mod release;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -18,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
+pub use opening::{OpenedDataset, link_for, open_dataset};
 
 use crate::model::dataset::TradeTable;
 use blocks::{Accumulator, BlockReader};
@@ -90,6 +93,38 @@ pub enum ImportError {
     /// Cancel was pressed.
     #[error("the import was cancelled")]
     Cancelled,
+    /// A zip archive that cannot be read.
+    #[error("{}: not a readable zip archive ({detail})", .path.display())]
+    Zip {
+        /// The archive.
+        path: PathBuf,
+        /// What the zip reader said.
+        detail: String,
+    },
+    /// A folder or archive without a data file.
+    #[error("{}: no trade data file in it (CSV, TSV or their .gz); found: {found}", .path.display())]
+    NoDataFiles {
+        /// The folder or archive.
+        path: PathBuf,
+        /// What it holds.
+        found: String,
+    },
+    /// The data files of a folder or archive do not share one layout.
+    #[error("{}: its data files do not share one layout, so they cannot be one dataset; import them separately:\n{listing}", .path.display())]
+    MixedLayouts {
+        /// The folder or archive.
+        path: PathBuf,
+        /// Each file with its layout.
+        listing: String,
+    },
+    /// Every data file of a folder or archive failed.
+    #[error("{}: no data file could be read:\n{listing}", .path.display())]
+    AllFilesFailed {
+        /// The folder or archive.
+        path: PathBuf,
+        /// Each file with its reason.
+        listing: String,
+    },
 }
 
 /// Most rows one dataset may have: about 12 GB of rows at 23.5 bytes each. A compressed
@@ -107,6 +142,8 @@ pub struct Progress {
     pub rows: u64,
     /// Time since the import started.
     pub elapsed: Duration,
+    /// Data files done and in all, for a dataset of several files ((0, 1) for one file).
+    pub files: (usize, usize),
 }
 
 impl Progress {
@@ -145,6 +182,9 @@ pub struct Peek {
     pub detected: Option<(Layout, ColumnMap)>,
     /// Whether the file is gzip-compressed.
     pub compressed: bool,
+    /// For a folder or archive: what it holds (data files, companions, files left out);
+    /// the header and rows are those of its first data file.
+    pub source: Option<String>,
 }
 
 impl Peek {
@@ -208,6 +248,11 @@ pub struct ImportOutcome {
     pub codes_origin: Option<String>,
     /// Countries whose codes are neither ISO nor World (kept, reported).
     pub unknown_countries: Vec<String>,
+    /// Data files read (1 for a single file).
+    pub files: usize,
+    /// Data files of a folder or archive that could not be read, with the reason; the
+    /// rows are those of the other files.
+    pub failed_files: Vec<(String, String)>,
 }
 
 /// Text as UTF-8, or ISO-8859-1 when it is not valid UTF-8; a byte-order mark is dropped.
@@ -237,8 +282,9 @@ impl<R: Read> Read for Counting<R> {
 /// count of file bytes read so far.
 struct Input {
     read: Box<dyn Read + Send>,
-    /// The file as it was when opened, to notice changes made while it is read.
-    opened: std::fs::Metadata,
+    /// The file (or archive) holding it, as it was when opened, to notice changes made
+    /// while it is read.
+    opened: (PathBuf, std::fs::Metadata),
     size: u64,
     compressed: bool,
     counter: Arc<AtomicU64>,
@@ -282,7 +328,7 @@ fn open(path: &Path) -> Result<Input, ImportError> {
     };
     Ok(Input {
         read,
-        opened: meta,
+        opened: (path.to_path_buf(), meta),
         size,
         compressed: magic,
         counter: count,
@@ -331,13 +377,21 @@ fn read_block(reader: &mut dyn Read, limit: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Reads the header and the first `rows` rows.
+/// Reads the header and the first `rows` rows (of the first data file, for a folder or a
+/// zip archive).
 pub fn peek(path: &Path, rows: usize) -> Result<Peek, ImportError> {
+    match release::kind_of(path) {
+        release::SourceKind::File => peek_input(path, open(path)?, rows),
+        _ => release::peek_release(path, rows),
+    }
+}
+
+fn peek_input(path: &Path, input: Input, rows: usize) -> Result<Peek, ImportError> {
     let Input {
         read: mut reader,
         compressed,
         ..
-    } = open(path)?;
+    } = input;
     let block = read_block(&mut reader, 1 << 20).map_err(|e| io_error(path, compressed, e))?;
     let block = block.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&block);
     if block.iter().all(u8::is_ascii_whitespace) {
@@ -369,14 +423,77 @@ pub fn peek(path: &Path, rows: usize) -> Result<Peek, ImportError> {
         delimiter,
         rows,
         compressed,
+        source: None,
     })
 }
 
-/// Imports a file. `mapping` is used when the header is not a known layout (or to
-/// override it); `progress` is called after each block; `cancel` stops the import.
+/// Imports a file, or every data file of a folder or zip archive as one dataset.
+/// `mapping` is used when the header is not a known layout (or to override it);
+/// `progress` is called after each block; `cancel` stops the import.
 pub fn import_file(
     path: &Path,
     mapping: Option<ColumnMap>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<ImportOutcome, ImportError> {
+    match release::kind_of(path) {
+        release::SourceKind::File => {
+            let input = open(path)?;
+            let companions = Companions::Beside(path);
+            import_input(path, input, mapping, &companions, progress, cancel)
+        }
+        _ => release::import_release(path, mapping, progress, cancel),
+    }
+}
+
+/// Where a file's companion files (BACI's country and product code lists) are.
+pub(crate) enum Companions<'a> {
+    /// Beside the file, in its folder.
+    Beside(&'a Path),
+    /// Read from a folder or archive beforehand.
+    Read {
+        /// The country code table, when the release has one.
+        codes: Option<CodeTable>,
+        /// Product names by code, when the release has them.
+        product_names: Option<std::collections::HashMap<String, String>>,
+    },
+}
+
+impl Companions<'_> {
+    /// Where numeric country codes are looked up, when the file has them.
+    fn code_table(&self, layout: Layout, map: &ColumnMap) -> Option<CodeTable> {
+        if map.reporter_iso.is_some() && map.partner_iso.is_some() {
+            return None;
+        }
+        Some(match (self, layout) {
+            (Companions::Beside(path), Layout::Baci) => {
+                CodeTable::baci_companion(path).unwrap_or_else(CodeTable::builtin)
+            }
+            (
+                Companions::Read {
+                    codes: Some(codes), ..
+                },
+                Layout::Baci,
+            ) => codes.clone(),
+            _ => CodeTable::builtin(),
+        })
+    }
+
+    /// BACI's product names.
+    fn product_names(&self) -> Option<std::collections::HashMap<String, String>> {
+        match self {
+            Companions::Beside(path) => codes::baci_product_names(path),
+            Companions::Read { product_names, .. } => product_names.clone(),
+        }
+    }
+}
+
+/// Imports one opened input; `path` names it in messages.
+fn import_input(
+    path: &Path,
+    input: Input,
+    mapping: Option<ColumnMap>,
+    companions: &Companions<'_>,
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
@@ -387,7 +504,7 @@ pub fn import_file(
         size: total_bytes,
         compressed,
         counter,
-    } = open(path)?;
+    } = input;
     let mut first =
         read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
     let mut eof = first.len() < BLOCK_BYTES;
@@ -396,7 +513,7 @@ pub fn import_file(
     }
     let (header_end, delim, header) = read_header(path, &first)?;
     let (layout, map) = resolve_layout(path, mapping, &header)?;
-    let codes = code_table_for(path, layout, &map);
+    let codes = companions.code_table(layout, &map);
     let codes_for_parse = codes.clone().unwrap_or_default();
     let ctx = PartContext {
         delim,
@@ -455,19 +572,20 @@ pub fn import_file(
             total_bytes,
             rows: acc.table.len() as u64,
             elapsed: started.elapsed(),
+            files: (0, 1),
         });
         if eof && carry.iter().all(u8::is_ascii_whitespace) {
             break;
         }
     }
     reader.finish();
-    if changed_since(path, &opened) {
+    if changed_since(&opened.0, &opened.1) {
         return Err(ImportError::ChangedWhileReading {
             path: path.to_path_buf(),
         });
     }
     if layout == Layout::Baci
-        && let Some(names) = codes::baci_product_names(path)
+        && let Some(names) = companions.product_names()
     {
         for product in &mut acc.table.products {
             if product.name.is_empty()
@@ -484,7 +602,7 @@ pub fn import_file(
 
 /// Gives HS codes the file does not name their HS 2022 name; names from the file (or
 /// its `product_codes_*.csv`) are kept.
-fn name_products(table: &mut TradeTable) {
+pub(super) fn name_products(table: &mut TradeTable) {
     for product in &mut table.products {
         if product.name.is_empty()
             && crate::model::hierarchy::is_hs(&product.code)
@@ -530,18 +648,6 @@ fn resolve_layout(
     }
 }
 
-/// Where numeric country codes are looked up, when the file has them.
-fn code_table_for(path: &Path, layout: Layout, map: &ColumnMap) -> Option<CodeTable> {
-    if map.reporter_iso.is_some() && map.partner_iso.is_some() {
-        return None;
-    }
-    Some(if layout == Layout::Baci {
-        CodeTable::baci_companion(path).unwrap_or_else(CodeTable::builtin)
-    } else {
-        CodeTable::builtin()
-    })
-}
-
 /// Whether the file's size or modification time differs from `before`.
 fn changed_since(path: &Path, before: &std::fs::Metadata) -> bool {
     match std::fs::metadata(path) {
@@ -561,115 +667,4 @@ fn reserve(table: &mut TradeTable, rows: usize) {
         table.value.try_reserve(rows)?;
         table.quantity.try_reserve(rows)
     });
-}
-
-/// A dataset opened for the app: its rows and what is known about where they came from.
-#[derive(Debug)]
-pub struct OpenedDataset {
-    /// The rows, and what was refused.
-    pub outcome: ImportOutcome,
-    /// The file's fingerprint when it was read (None when it could not be taken).
-    pub fingerprint: Option<cache::Fingerprint>,
-    /// True when the rows came from the binary cache rather than the file.
-    pub from_cache: bool,
-}
-
-/// Opens a data file the way the app does: from the binary cache in `cache` (a folder,
-/// usually [`cache::cache_folder`]; `None`: no cache) when it matches the file, else by
-/// importing it and writing the cache for next time. A cache that cannot be read or
-/// written only costs time; it is never an error.
-pub fn open_dataset(
-    path: &Path,
-    mapping: Option<ColumnMap>,
-    cache: Option<&Path>,
-    progress: &mut dyn FnMut(&Progress),
-    cancel: &AtomicBool,
-) -> Result<OpenedDataset, ImportError> {
-    let fingerprint = cache::Fingerprint::of(path).ok();
-    let cache_file = cache.map(|f| cache::cache_path_for(f, path, mapping.as_ref()));
-    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
-        match cache::load(file, fp) {
-            Ok(Some(mut cached)) => {
-                // Caches written by earlier versions lack the padding and shipped names.
-                if cached.layout == Layout::Baci && cached.table.pad_product_codes(6) {
-                    cached.table.compute_flags();
-                }
-                name_products(&mut cached.table);
-                let rows = cached.table.len() as u64 + cached.rows_rejected;
-                let unknown_countries = cached
-                    .table
-                    .countries
-                    .iter()
-                    .filter(|c| c.unknown)
-                    .map(|c| c.code.clone())
-                    .collect();
-                return Ok(OpenedDataset {
-                    outcome: ImportOutcome {
-                        table: cached.table,
-                        layout: cached.layout,
-                        rows_read: rows,
-                        rows_rejected: cached.rows_rejected,
-                        rejected: cached.rejected,
-                        codes_origin: None,
-                        unknown_countries,
-                    },
-                    fingerprint,
-                    from_cache: true,
-                });
-            }
-            Ok(None) => {}
-            Err(err) => log::warn!("cache {} unreadable: {err}", file.display()),
-        }
-    }
-    let outcome = import_file(path, mapping, progress, cancel)?;
-    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
-        && let Err(err) = cache::store(file, fp, &outcome)
-    {
-        log::warn!("could not write the cache {}: {err}", file.display());
-    }
-    Ok(OpenedDataset {
-        outcome,
-        fingerprint,
-        from_cache: false,
-    })
-}
-
-/// The link a document keeps to an opened data file: its absolute path (written relative
-/// to the document when saved), size, modification time and fingerprint, so that a
-/// changed file is noticed.
-pub fn link_for(
-    path: &Path,
-    opened: &OpenedDataset,
-    mapping: Option<ColumnMap>,
-    id: crate::model::Id,
-) -> crate::model::dataset::DatasetLink {
-    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let name = absolute.file_name().map_or_else(
-        || absolute.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let (size, modified_ns, fingerprint) = match &opened.fingerprint {
-        Some(f) => (
-            f.size,
-            u64::try_from(f.modified_ns).unwrap_or(u64::MAX),
-            f.sample.clone(),
-        ),
-        None => (0, 0, String::new()),
-    };
-    crate::model::dataset::DatasetLink {
-        id,
-        name,
-        path: absolute.display().to_string(),
-        layout: opened.outcome.layout,
-        mapping: if opened.outcome.layout == Layout::Mapped {
-            mapping.map(Box::new)
-        } else {
-            None
-        },
-        rows: opened.outcome.table.len() as u64,
-        size,
-        modified_ns,
-        fingerprint,
-        note: String::new(),
-    }
 }

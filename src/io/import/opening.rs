@@ -1,0 +1,123 @@
+//! Opening a dataset the way the app does: from the binary cache when it matches the
+//! source, else by importing it (and writing the cache); and the link a document keeps to
+//! it.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use super::{
+    ColumnMap, ImportError, ImportOutcome, Layout, Progress, cache, import_file, name_products,
+};
+
+/// A dataset opened for the app: its rows and what is known about where they came from.
+#[derive(Debug)]
+pub struct OpenedDataset {
+    /// The rows, and what was refused.
+    pub outcome: ImportOutcome,
+    /// The file's fingerprint when it was read (None when it could not be taken).
+    pub fingerprint: Option<cache::Fingerprint>,
+    /// True when the rows came from the binary cache rather than the file.
+    pub from_cache: bool,
+}
+
+/// Opens a data file the way the app does: from the binary cache in `cache` (a folder,
+/// usually [`cache::cache_folder`]; `None`: no cache) when it matches the file, else by
+/// importing it and writing the cache for next time. A cache that cannot be read or
+/// written only costs time; it is never an error.
+pub fn open_dataset(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    cache: Option<&Path>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<OpenedDataset, ImportError> {
+    let fingerprint = cache::Fingerprint::of(path).ok();
+    let cache_file = cache.map(|f| cache::cache_path_for(f, path, mapping.as_ref()));
+    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
+        match cache::load(file, fp) {
+            Ok(Some(mut cached)) => {
+                // Caches written by earlier versions lack the padding and shipped names.
+                if cached.layout == Layout::Baci && cached.table.pad_product_codes(6) {
+                    cached.table.compute_flags();
+                }
+                name_products(&mut cached.table);
+                let rows = cached.table.len() as u64 + cached.rows_rejected;
+                let unknown_countries = cached
+                    .table
+                    .countries
+                    .iter()
+                    .filter(|c| c.unknown)
+                    .map(|c| c.code.clone())
+                    .collect();
+                return Ok(OpenedDataset {
+                    outcome: ImportOutcome {
+                        table: cached.table,
+                        layout: cached.layout,
+                        rows_read: rows,
+                        rows_rejected: cached.rows_rejected,
+                        rejected: cached.rejected,
+                        codes_origin: None,
+                        unknown_countries,
+                        files: cached.files,
+                        failed_files: Vec::new(),
+                    },
+                    fingerprint,
+                    from_cache: true,
+                });
+            }
+            Ok(None) => {}
+            Err(err) => log::warn!("cache {} unreadable: {err}", file.display()),
+        }
+    }
+    let outcome = import_file(path, mapping, progress, cancel)?;
+    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
+        && let Err(err) = cache::store(file, fp, &outcome)
+    {
+        log::warn!("could not write the cache {}: {err}", file.display());
+    }
+    Ok(OpenedDataset {
+        outcome,
+        fingerprint,
+        from_cache: false,
+    })
+}
+
+/// The link a document keeps to an opened data file: its absolute path (written relative
+/// to the document when saved), size, modification time and fingerprint, so that a
+/// changed file is noticed.
+pub fn link_for(
+    path: &Path,
+    opened: &OpenedDataset,
+    mapping: Option<ColumnMap>,
+    id: crate::model::Id,
+) -> crate::model::dataset::DatasetLink {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = absolute.file_name().map_or_else(
+        || absolute.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (size, modified_ns, fingerprint) = match &opened.fingerprint {
+        Some(f) => (
+            f.size,
+            u64::try_from(f.modified_ns).unwrap_or(u64::MAX),
+            f.sample.clone(),
+        ),
+        None => (0, 0, String::new()),
+    };
+    crate::model::dataset::DatasetLink {
+        id,
+        name,
+        path: absolute.display().to_string(),
+        layout: opened.outcome.layout,
+        mapping: if opened.outcome.layout == Layout::Mapped {
+            mapping.map(Box::new)
+        } else {
+            None
+        },
+        rows: opened.outcome.table.len() as u64,
+        size,
+        modified_ns,
+        fingerprint,
+        note: String::new(),
+    }
+}

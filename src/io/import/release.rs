@@ -1,0 +1,637 @@
+//! Datasets of many files: a folder (BACI's 29 yearly files, Comtrade's file per
+//! reporter-year, an engine's output folder) or a zip archive read in place, without
+//! unpacking it. The data files must share one layout; companion files (BACI's
+//! `country_codes_*` and `product_codes_*`) are used, not imported; anything else (a
+//! readme, Spark's `_SUCCESS` and `.crc` files) is left out and listed.
+//!
+//! Files are imported by two workers at once, each with the parallel parser, and their
+//! tables appended in the files' name order, so the result does not depend on timing.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use super::codes::{self, CodeTable};
+use super::{
+    ColumnMap, Companions, Counting, ImportError, ImportOutcome, Input, Peek, Progress, detect,
+    import_input, open, peek_input,
+};
+use crate::model::dataset::TradeTable;
+
+/// Files imported at once.
+const WORKERS: usize = 2;
+
+/// What a path holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// One data file.
+    File,
+    /// A folder of data files.
+    Folder,
+    /// A zip archive of data files.
+    Zip,
+}
+
+/// What a path holds: a folder, a zip archive (by its first bytes), or a file.
+pub fn kind_of(path: &Path) -> SourceKind {
+    if path.is_dir() {
+        return SourceKind::Folder;
+    }
+    let mut magic = [0u8; 4];
+    let is_zip = File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04";
+    if is_zip {
+        SourceKind::Zip
+    } else {
+        SourceKind::File
+    }
+}
+
+/// Where a member's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A file of a folder.
+    File(PathBuf),
+    /// An entry of the archive: where its data starts, its compressed size, and whether it
+    /// is deflated (else stored).
+    Zip {
+        /// Offset of the data in the archive.
+        start: u64,
+        /// Compressed size.
+        compressed: u64,
+        /// Deflated (else stored as is).
+        deflated: bool,
+    },
+}
+
+/// One file of a folder or archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Its path inside the folder or archive.
+    pub name: String,
+    /// Size (uncompressed, for archive entries).
+    pub size: u64,
+    /// Modification time in nanoseconds since 1970, for folder files (0 in archives).
+    pub modified_ns: u128,
+    /// Where its bytes are.
+    pub location: Location,
+}
+
+/// The files of a folder or archive, sorted by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    /// The folder or archive.
+    pub root: PathBuf,
+    /// Folder or zip.
+    pub kind: SourceKind,
+    /// The data files.
+    pub data: Vec<Member>,
+    /// BACI's country code list, if there is one.
+    pub country_codes: Option<Member>,
+    /// BACI's product code list, if there is one.
+    pub product_codes: Option<Member>,
+    /// Names of the files left out (readme, `_SUCCESS`, checksums, other formats).
+    pub left_out: Vec<String>,
+}
+
+/// What a file of a release is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Trade data (CSV or TSV, maybe gzip-compressed).
+    Data,
+    /// A country code list (`country_codes_*.csv`).
+    CountryCodes,
+    /// A product code list (`product_codes_*.csv`).
+    ProductCodes,
+    /// Anything else.
+    LeftOut,
+}
+
+/// The role of a file by its name (the last part of its path).
+pub fn role_of(name: &str) -> Role {
+    let file = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_lowercase();
+    let csv = file.ends_with(".csv");
+    if file.starts_with("country_codes") && csv {
+        Role::CountryCodes
+    } else if file.starts_with("product_codes") && csv {
+        Role::ProductCodes
+    } else if file.starts_with('.') || file.starts_with('_') || file.starts_with("readme") {
+        Role::LeftOut
+    } else if [".csv", ".tsv", ".csv.gz", ".tsv.gz", ".txt.gz"]
+        .iter()
+        .any(|ext| file.ends_with(ext))
+    {
+        Role::Data
+    } else {
+        Role::LeftOut
+    }
+}
+
+/// Lists the files of a folder (and its subfolders) or of a zip archive.
+pub fn list(path: &Path) -> Result<Release, ImportError> {
+    let (kind, members) = match kind_of(path) {
+        SourceKind::Folder => (SourceKind::Folder, folder_members(path)?),
+        SourceKind::Zip => (SourceKind::Zip, zip_members(path)?),
+        SourceKind::File => {
+            return Err(ImportError::NotAFile {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    let mut release = Release {
+        root: path.to_path_buf(),
+        kind,
+        data: Vec::new(),
+        country_codes: None,
+        product_codes: None,
+        left_out: Vec::new(),
+    };
+    for member in members {
+        match role_of(&member.name) {
+            Role::Data => release.data.push(member),
+            // The last by name is the newest version of a list.
+            Role::CountryCodes => release.country_codes = Some(member),
+            Role::ProductCodes => release.product_codes = Some(member),
+            Role::LeftOut => release.left_out.push(member.name),
+        }
+    }
+    if release.data.is_empty() {
+        let found = if release.left_out.is_empty() {
+            "nothing".to_owned()
+        } else {
+            release.left_out.join(", ")
+        };
+        return Err(ImportError::NoDataFiles {
+            path: path.to_path_buf(),
+            found,
+        });
+    }
+    Ok(release)
+}
+
+fn folder_members(root: &Path) -> Result<Vec<Member>, ImportError> {
+    let io_err = |path: &Path, source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut members = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).map_err(|e| io_err(&folder, e))? {
+            let entry = entry.map_err(|e| io_err(&folder, e))?;
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let meta = entry.metadata().map_err(|e| io_err(&path, e))?;
+            if meta.is_dir() {
+                if !hidden {
+                    pending.push(path);
+                }
+                continue;
+            }
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            members.push(Member {
+                name,
+                size: meta.len(),
+                modified_ns: meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos()),
+                location: Location::File(path),
+            });
+        }
+    }
+    members.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(members)
+}
+
+fn zip_members(path: &Path) -> Result<Vec<Member>, ImportError> {
+    let zip_err = |detail: String| ImportError::Zip {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut archive =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| zip_err(e.to_string()))?;
+    let mut members = Vec::new();
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| zip_err(e.to_string()))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry
+            .name()
+            .map_err(|e| zip_err(e.to_string()))?
+            .into_owned();
+        let deflated = match entry.compression() {
+            zip::CompressionMethod::Stored => false,
+            zip::CompressionMethod::Deflated => true,
+            other => {
+                // Left out with the reason, unless it would have been data.
+                if role_of(&name) != Role::LeftOut {
+                    return Err(zip_err(format!(
+                        "{name} is compressed with {other:?}; only stored and deflated \
+                         entries are read (re-create the archive with `zip`)"
+                    )));
+                }
+                continue;
+            }
+        };
+        let start = entry
+            .data_start()
+            .ok_or_else(|| zip_err(format!("{name}: no data offset")))?;
+        members.push(Member {
+            name,
+            size: entry.size(),
+            modified_ns: 0,
+            location: Location::Zip {
+                start,
+                compressed: entry.compressed_size(),
+                deflated,
+            },
+        });
+    }
+    members.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(members)
+}
+
+/// Opens a member for reading: a folder's file as any file (gzip detected), an archive's
+/// entry at its offset, inflated as it is read.
+fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError> {
+    match &member.location {
+        Location::File(path) => open(path),
+        Location::Zip {
+            start,
+            compressed,
+            deflated,
+        } => {
+            let root = &release.root;
+            let io_err = |source| ImportError::Io {
+                path: root.clone(),
+                source,
+            };
+            let meta = std::fs::metadata(root).map_err(io_err)?;
+            let mut file = File::open(root).map_err(io_err)?;
+            file.seek(SeekFrom::Start(*start)).map_err(io_err)?;
+            let counter = Arc::new(AtomicU64::new(0));
+            let counting = Counting {
+                inner: BufReader::with_capacity(1 << 16, file.take(*compressed)),
+                count: Arc::clone(&counter),
+            };
+            let read: Box<dyn Read + Send> = if *deflated {
+                Box::new(flate2::read::DeflateDecoder::new(counting))
+            } else {
+                Box::new(counting)
+            };
+            Ok(Input {
+                read,
+                opened: (root.clone(), meta),
+                size: *compressed,
+                compressed: *deflated,
+                counter,
+            })
+        }
+    }
+}
+
+/// The whole of a (small) member, such as a code list.
+fn read_member(release: &Release, member: &Member) -> Result<Vec<u8>, ImportError> {
+    let mut input = open_member(release, member)?;
+    let mut bytes = Vec::new();
+    input
+        .read
+        .read_to_end(&mut bytes)
+        .map_err(|source| ImportError::Io {
+            path: release.root.join(&member.name),
+            source,
+        })?;
+    Ok(bytes)
+}
+
+/// The path that names a member in messages: `folder/file` or `archive.zip/entry`.
+fn label(release: &Release, member: &Member) -> PathBuf {
+    release.root.join(&member.name)
+}
+
+/// One line saying what a release holds, for the import dialog.
+pub fn describe(release: &Release) -> String {
+    let what = match release.kind {
+        SourceKind::Zip => "Zip archive",
+        _ => "Folder",
+    };
+    let bytes: u64 = release.data.iter().map(|m| m.size).sum();
+    let mut text = format!(
+        "{what} of {} ({}): {} … {}",
+        crate::model::format::count(release.data.len(), "data file"),
+        crate::model::format::bytes(bytes),
+        release.data.first().map_or("", |m| m.name.as_str()),
+        release.data.last().map_or("", |m| m.name.as_str()),
+    );
+    let companions: Vec<&str> = [&release.country_codes, &release.product_codes]
+        .into_iter()
+        .flatten()
+        .map(|m| m.name.as_str())
+        .collect();
+    if !companions.is_empty() {
+        text.push_str(&format!("; code lists used: {}", companions.join(", ")));
+    }
+    if !release.left_out.is_empty() {
+        text.push_str(&format!("; left out: {}", release.left_out.join(", ")));
+    }
+    text
+}
+
+/// The preview of a folder or archive: its first data file's header and rows.
+pub fn peek_release(path: &Path, rows: usize) -> Result<Peek, ImportError> {
+    let release = list(path)?;
+    let first = &release.data[0];
+    let mut peek = peek_input(&label(&release, first), open_member(&release, first)?, rows)?;
+    peek.source = Some(describe(&release));
+    Ok(peek)
+}
+
+/// The layout of each data file, refusing a release whose files differ (with a mapping,
+/// their headers must be the same).
+fn check_layouts(release: &Release, mapping: Option<&ColumnMap>) -> Result<(), ImportError> {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for member in &release.data {
+        // A file that cannot even be peeked at fails again when imported, and is named
+        // among the failures there.
+        let peeked = open_member(release, member)
+            .and_then(|input| peek_input(&label(release, member), input, 0));
+        let Ok(peek) = peeked else { continue };
+        let layout = match (mapping, detect(&peek.header)) {
+            (Some(_), _) => format!("columns {}", peek.header.join(", ")),
+            (None, Some((layout, _))) => layout.label().to_owned(),
+            (None, None) => format!("unknown columns ({})", peek.header.join(", ")),
+        };
+        seen.push((member.name.clone(), layout));
+    }
+    let Some((_, first)) = seen.first() else {
+        return Ok(());
+    };
+    if seen.iter().all(|(_, l)| l == first) {
+        return Ok(());
+    }
+    let listing = seen
+        .iter()
+        .map(|(name, layout)| format!("- {name}: {layout}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(ImportError::MixedLayouts {
+        path: release.root.clone(),
+        listing,
+    })
+}
+
+/// BACI's code lists, read from the release.
+fn companions(release: &Release) -> Companions<'static> {
+    let codes = release
+        .country_codes
+        .as_ref()
+        .and_then(|m| read_member(release, m).ok())
+        .and_then(|bytes| CodeTable::parse_companion(&bytes))
+        .map(|mut table| {
+            let name = release
+                .country_codes
+                .as_ref()
+                .map_or("", |m| m.name.as_str());
+            table.fill_from(&CodeTable::builtin(), name);
+            table
+        });
+    let product_names = release
+        .product_codes
+        .as_ref()
+        .and_then(|m| read_member(release, m).ok())
+        .and_then(|bytes| codes::product_names_from(&bytes));
+    Companions::Read {
+        codes,
+        product_names,
+    }
+}
+
+/// What the workers share.
+struct Shared<'a> {
+    release: &'a Release,
+    mapping: Option<&'a ColumnMap>,
+    companions: Companions<'static>,
+    next: AtomicUsize,
+    cancel: &'a AtomicBool,
+    /// Bytes and rows of the files being read, by worker.
+    bytes: [AtomicU64; WORKERS],
+    rows: [AtomicU64; WORKERS],
+}
+
+/// Imports every data file of a folder or archive as one dataset.
+pub fn import_release(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<ImportOutcome, ImportError> {
+    let started = Instant::now();
+    let release = list(path)?;
+    check_layouts(&release, mapping.as_ref())?;
+    let shared = Shared {
+        release: &release,
+        mapping: mapping.as_ref(),
+        companions: companions(&release),
+        next: AtomicUsize::new(0),
+        cancel,
+        bytes: Default::default(),
+        rows: Default::default(),
+    };
+    let total_bytes: u64 = release
+        .data
+        .iter()
+        .map(|m| match m.location {
+            Location::Zip { compressed, .. } => compressed,
+            Location::File(_) => m.size,
+        })
+        .sum();
+    let files = release.data.len();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut merged = Merged::default();
+    std::thread::scope(|scope| {
+        for worker in 0..WORKERS.min(files) {
+            let tx = tx.clone();
+            let shared = &shared;
+            scope.spawn(move || work(shared, worker, &tx));
+        }
+        drop(tx);
+        let mut done_bytes = 0u64;
+        let mut pending: BTreeMap<usize, Result<ImportOutcome, ImportError>> = BTreeMap::new();
+        let mut next_merge = 0;
+        loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok((index, size, result)) => {
+                    done_bytes += size;
+                    pending.insert(index, result);
+                    // Appended in name order, whatever order the workers finish in.
+                    while let Some(result) = pending.remove(&next_merge) {
+                        merged.add(&release.data[next_merge].name, result);
+                        next_merge += 1;
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            let reading: u64 = shared.bytes.iter().map(|b| b.load(Ordering::Relaxed)).sum();
+            let rows: u64 = shared.rows.iter().map(|r| r.load(Ordering::Relaxed)).sum();
+            progress(&Progress {
+                bytes: done_bytes + reading,
+                total_bytes,
+                rows: merged.table.len() as u64 + rows,
+                elapsed: started.elapsed(),
+                files: (next_merge, files),
+            });
+        }
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ImportError::Cancelled);
+    }
+    merged.finish(&release)
+}
+
+/// One worker: takes the next file until there is none, sends (index, bytes, result).
+fn work(
+    shared: &Shared<'_>,
+    worker: usize,
+    tx: &std::sync::mpsc::Sender<(usize, u64, Result<ImportOutcome, ImportError>)>,
+) {
+    loop {
+        let index = shared.next.fetch_add(1, Ordering::Relaxed);
+        let Some(member) = shared.release.data.get(index) else {
+            return;
+        };
+        if shared.cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut report = |p: &Progress| {
+            shared.bytes[worker].store(p.bytes, Ordering::Relaxed);
+            shared.rows[worker].store(p.rows, Ordering::Relaxed);
+        };
+        let result = open_member(shared.release, member).and_then(|input| {
+            let size = input.size;
+            import_input(
+                &label(shared.release, member),
+                input,
+                shared.mapping.cloned(),
+                &shared.companions,
+                &mut report,
+                shared.cancel,
+            )
+            .map(|o| (o, size))
+        });
+        shared.bytes[worker].store(0, Ordering::Relaxed);
+        shared.rows[worker].store(0, Ordering::Relaxed);
+        let (result, size) = match result {
+            Ok((outcome, size)) => (Ok(outcome), size),
+            Err(err) => (Err(err), 0),
+        };
+        if tx.send((index, size, result)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The files' tables appended one after the other.
+#[derive(Default)]
+struct Merged {
+    table: TradeTable,
+    first: Option<ImportOutcome>,
+    rows_read: u64,
+    rows_rejected: u64,
+    rejected: Vec<(u64, String)>,
+    files: usize,
+    failed: Vec<(String, String)>,
+}
+
+impl Merged {
+    fn add(&mut self, name: &str, result: Result<ImportOutcome, ImportError>) {
+        let mut outcome = match result {
+            Ok(outcome) => outcome,
+            Err(ImportError::Cancelled) => return,
+            Err(err) => {
+                self.failed.push((name.to_owned(), err.to_string()));
+                return;
+            }
+        };
+        self.files += 1;
+        self.rows_read += outcome.rows_read;
+        self.rows_rejected += outcome.rows_rejected;
+        let room = super::MAX_LISTED_REJECTIONS.saturating_sub(self.rejected.len());
+        self.rejected.extend(
+            outcome
+                .rejected
+                .drain(..)
+                .take(room)
+                .map(|(line, why)| (line, format!("{name}: {why}"))),
+        );
+        let table = std::mem::take(&mut outcome.table);
+        if self.first.is_none() {
+            self.table = table;
+            self.first = Some(outcome);
+        } else {
+            self.table.reconciled &= table.reconciled;
+            self.table.append(table);
+        }
+    }
+
+    fn finish(mut self, release: &Release) -> Result<ImportOutcome, ImportError> {
+        let Some(first) = self.first else {
+            let listing = self
+                .failed
+                .iter()
+                .map(|(name, why)| format!("- {name}: {why}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            return Err(ImportError::AllFilesFailed {
+                path: release.root.clone(),
+                listing,
+            });
+        };
+        if self.files > 1 {
+            // A (year, reporter, partner, flow) group may span files: the aggregation
+            // rule is applied to the whole.
+            self.table.compute_flags();
+        }
+        let unknown_countries = self
+            .table
+            .countries
+            .iter()
+            .filter(|c| c.unknown)
+            .map(|c| c.code.clone())
+            .collect();
+        Ok(ImportOutcome {
+            table: self.table,
+            layout: first.layout,
+            rows_read: self.rows_read,
+            rows_rejected: self.rows_rejected,
+            rejected: self.rejected,
+            codes_origin: first.codes_origin,
+            unknown_countries,
+            files: self.files,
+            failed_files: self.failed,
+        })
+    }
+}

@@ -1,0 +1,213 @@
+//! A data release of many files as one dataset: a folder and the same files as a zip read
+//! in place, companions used and other files left out, mixed layouts refused, a failing
+//! file named while the others are read, and the folder's fingerprint and cache.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use trade_explorer::io::import::{self, ImportError, cache, release};
+
+/// Three yearly BACI files (values in thousands of US dollars), by hand:
+///
+/// | file | t | i (exporter) | j (importer) | k | v |
+/// | --- | --- | --- | --- | --- | --- |
+/// | Y2021 | 2021 | 586 PAK | 398 KAZ | 080510 | 10.0 |
+/// | Y2022 | 2022 | 586 PAK | 398 KAZ | 080510 | 20.0 |
+/// | Y2022 | 2022 | 398 KAZ | 586 PAK | 100199 | 5.5 |
+/// | Y2023 | 2023 | 586 PAK | 398 KAZ | 300490 | 40.0 |
+///
+/// Total 75.5 thousand = $75,500 over 2021–2023; country 999 is named "Testland" only by
+/// the release's country list, product 300490 "Medicaments (release name)" only by its
+/// product list.
+const FILES: [(&str, &str); 3] = [
+    (
+        "BACI_HS92_Y2021_V202401b.csv",
+        "t,i,j,k,v,q\n2021,586,398,080510,10.0,1\n",
+    ),
+    (
+        "BACI_HS92_Y2022_V202401b.csv",
+        "t,i,j,k,v,q\n2022,586,398,080510,20.0,2\n2022,398,586,100199,5.5,3\n",
+    ),
+    (
+        "BACI_HS92_Y2023_V202401b.csv",
+        "t,i,j,k,v,q\n2023,586,398,300490,40.0,4\n2023,999,586,300490,0.0,0\n",
+    ),
+];
+const COUNTRIES: &str =
+    "country_code,country_name,country_iso2,country_iso3\n999,Testland,TL,TLX\n";
+const PRODUCTS: &str = "code,description\n300490,Medicaments (release name)\n";
+
+fn write_release(dir: &Path) {
+    for (name, text) in FILES {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    std::fs::write(dir.join("country_codes_V202401b.csv"), COUNTRIES).unwrap();
+    std::fs::write(dir.join("product_codes_HS92_V202401b.csv"), PRODUCTS).unwrap();
+    std::fs::write(dir.join("Readme.txt"), "BACI release notes").unwrap();
+}
+
+fn write_zip(path: &Path, entries: &[(&str, &str)]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, text) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn import(path: &Path) -> Result<import::ImportOutcome, ImportError> {
+    import::import_file(path, None, &mut |_| {}, &AtomicBool::new(false))
+}
+
+fn years(table: &trade_explorer::model::dataset::TradeTable) -> Vec<u16> {
+    let mut years = table.year.clone();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+fn check_release(outcome: &import::ImportOutcome) {
+    assert_eq!(outcome.files, 3);
+    assert!(outcome.failed_files.is_empty());
+    assert_eq!(outcome.table.len(), 5);
+    assert_eq!(years(&outcome.table), [2021, 2022, 2023]);
+    assert!((outcome.table.total_usd() - 75_500.0).abs() < 1e-6);
+    let testland = outcome.table.countries.iter().find(|c| c.code == "TLX");
+    assert_eq!(testland.map(|c| c.name.as_str()), Some("Testland"));
+    let product = outcome.table.products.iter().find(|p| p.code == "300490");
+    assert_eq!(
+        product.map(|p| p.name.as_str()),
+        Some("Medicaments (release name)")
+    );
+}
+
+#[test]
+fn a_folder_is_one_dataset_with_every_year() {
+    let dir = tempfile::tempdir().unwrap();
+    write_release(dir.path());
+    let listed = release::list(dir.path()).unwrap();
+    assert_eq!(listed.data.len(), 3);
+    assert_eq!(listed.left_out, ["Readme.txt"]);
+    assert!(listed.country_codes.is_some() && listed.product_codes.is_some());
+    check_release(&import(dir.path()).unwrap());
+    let peek = import::peek(dir.path(), 5).unwrap();
+    let source = peek.source.unwrap();
+    assert!(source.starts_with("Folder of 3 data files"), "{source}");
+    assert!(source.contains("left out: Readme.txt"), "{source}");
+}
+
+#[test]
+fn a_zip_is_read_in_place_to_the_same_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("BACI_HS92_V202401b.zip");
+    let mut entries: Vec<(&str, &str)> = FILES.to_vec();
+    entries.push(("country_codes_V202401b.csv", COUNTRIES));
+    entries.push(("product_codes_HS92_V202401b.csv", PRODUCTS));
+    entries.push(("Readme.txt", "notes"));
+    write_zip(&zip, &entries);
+    assert_eq!(release::kind_of(&zip), release::SourceKind::Zip);
+    check_release(&import(&zip).unwrap());
+    // Nothing was unpacked beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn files_of_different_layouts_are_refused_with_a_list() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a_baci.csv"), FILES[0].1).unwrap();
+    std::fs::write(
+        dir.path().join("b_comtradr.csv"),
+        "period,reporter_iso,partner_iso,flow_desc,cmd_code,primary_value\n2021,PAK,KAZ,Export,08,100\n",
+    )
+    .unwrap();
+    let err = import(dir.path()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, ImportError::MixedLayouts { .. }), "{text}");
+    assert!(text.contains("- a_baci.csv: CEPII BACI"), "{text}");
+    assert!(text.contains("- b_comtradr.csv: comtradr"), "{text}");
+}
+
+#[test]
+fn a_failing_file_is_named_and_the_others_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write_release(dir.path());
+    // A gzip file that ends early: its header reads, its body does not.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"t,i,j,k,v,q\n").unwrap();
+    for _ in 0..20_000 {
+        gz.write_all(b"2024,586,398,080510,1.0,1\n").unwrap();
+    }
+    let bytes = gz.finish().unwrap();
+    std::fs::write(
+        dir.path().join("BACI_HS92_Y2024_V202401b.csv.gz"),
+        &bytes[..bytes.len() / 2],
+    )
+    .unwrap();
+    let outcome = import(dir.path()).unwrap();
+    assert_eq!(outcome.files, 3);
+    assert_eq!(outcome.failed_files.len(), 1);
+    let (name, why) = &outcome.failed_files[0];
+    assert_eq!(name, "BACI_HS92_Y2024_V202401b.csv.gz");
+    assert!(why.contains("incomplete or damaged"), "{why}");
+    assert!((outcome.table.total_usd() - 75_500.0).abs() < 1e-6);
+}
+
+#[test]
+fn a_folder_without_data_says_what_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Readme.txt"), "notes").unwrap();
+    let err = import(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("no trade data file in it"), "{err}");
+    assert!(err.contains("Readme.txt"), "{err}");
+    // A damaged archive.
+    let zip = dir.path().join("broken.zip");
+    std::fs::write(&zip, b"PK\x03\x04 not really an archive").unwrap();
+    let err = import(&zip).unwrap_err().to_string();
+    assert!(err.contains("not a readable zip archive"), "{err}");
+}
+
+#[test]
+fn the_folders_fingerprint_and_cache_follow_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("release");
+    std::fs::create_dir(&data).unwrap();
+    write_release(&data);
+    let cache_dir = dir.path().join("cache");
+    std::fs::create_dir(&cache_dir).unwrap();
+    let open = || {
+        import::open_dataset(
+            &data,
+            None,
+            Some(&cache_dir),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap()
+    };
+    let first = open();
+    assert!(!first.from_cache);
+    let second = open();
+    assert!(second.from_cache);
+    assert_eq!(second.outcome.table, first.outcome.table);
+    assert_eq!(second.outcome.files, 3);
+    let before = cache::Fingerprint::of(&data).unwrap();
+    // A file added: another fingerprint, the cache is not used, the new year is read.
+    std::fs::write(
+        data.join("BACI_HS92_Y2024_V202401b.csv"),
+        "t,i,j,k,v,q\n2024,586,398,080510,1.5,1\n",
+    )
+    .unwrap();
+    assert_ne!(cache::Fingerprint::of(&data).unwrap(), before);
+    let third = open();
+    assert!(!third.from_cache);
+    assert_eq!(years(&third.outcome.table), [2021, 2022, 2023, 2024]);
+    assert!((third.outcome.table.total_usd() - 77_000.0).abs() < 1e-6);
+    // A file removed.
+    std::fs::remove_file(data.join("BACI_HS92_Y2021_V202401b.csv")).unwrap();
+    let fourth = open();
+    assert!(!fourth.from_cache);
+    assert_eq!(years(&fourth.outcome.table), [2022, 2023, 2024]);
+}
