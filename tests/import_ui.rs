@@ -176,7 +176,7 @@ fn import_through_menu(harness: &mut Harness<'_, TradeApp>, path: &Path) {
     harness.run();
     harness.get_by_label_contains("Import data…").click();
     harness.run();
-    harness.get_by_label("Import a trade data file");
+    harness.get_by_label("Import a trade data file or zip archive");
     harness
         .get_by_label("File path")
         .set_text_value_accesskit(path.to_str().unwrap());

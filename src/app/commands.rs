@@ -100,6 +100,7 @@ impl TradeApp {
                 }
             }
             Action::Import => self.pick(PathPurpose::Import),
+            Action::ImportFolder => self.pick(PathPurpose::ImportFolder),
             Action::ExportCsv => self.pick(PathPurpose::ExportCsv),
             Action::ShowView(view) => self.go_to_view(view),
             Action::Back => {

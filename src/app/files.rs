@@ -147,7 +147,7 @@ impl TradeApp {
         );
         let busy = match purpose {
             PathPurpose::Open => "Choosing a file to open…",
-            PathPurpose::Import => "Choosing a file to import…",
+            PathPurpose::Import | PathPurpose::ImportFolder => "Choosing what to import…",
             PathPurpose::SaveAs(_)
             | PathPurpose::SavePng(_)
             | PathPurpose::ExportCsv
@@ -170,7 +170,7 @@ impl TradeApp {
             | PathPurpose::SavePng(_)
             | PathPurpose::ExportCsv
             | PathPurpose::ExportPotential => self.suggested_path(&purpose).display().to_string(),
-            PathPurpose::Open | PathPurpose::Import => {
+            PathPurpose::Open | PathPurpose::Import | PathPurpose::ImportFolder => {
                 let mut folder = self.dialog_folder().display().to_string();
                 folder.push(std::path::MAIN_SEPARATOR);
                 folder
@@ -229,7 +229,7 @@ impl TradeApp {
             PathPurpose::SavePng(key) => {
                 self.save_chart_png(key, with_default_extension(path, "png"))
             }
-            PathPurpose::Import => self.begin_import(path),
+            PathPurpose::Import | PathPurpose::ImportFolder => self.begin_import(path),
             PathPurpose::ExportCsv => self.export_table(with_default_extension(path, "csv")),
             PathPurpose::ExportPotential => {
                 self.export_potential(with_default_extension(path, "csv"))
@@ -492,10 +492,13 @@ fn native_dialog(purpose: &PathPurpose, folder: &Path, name: &str) -> Option<Pat
             .set_title("Save chart as PNG")
             .set_file_name(name)
             .save_file(),
+        PathPurpose::ImportFolder => dialog
+            .set_title("Import a folder of trade data files as one dataset")
+            .pick_folder(),
         PathPurpose::Import => dialog
             .add_filter(
-                "Trade data (CSV, tab-separated, gzip)",
-                &["csv", "txt", "tsv", "gz"],
+                "Trade data (CSV, tab-separated, gzip, zip)",
+                &["csv", "txt", "tsv", "gz", "zip"],
             )
             .add_filter("All files", &["*"])
             .set_title("Import trade data")

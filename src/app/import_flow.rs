@@ -240,6 +240,8 @@ impl TradeApp {
             codes_origin: outcome.codes_origin,
             can_copy: outcome.table.len() <= COPY_LIMIT,
             copy_rows: false,
+            files: outcome.files,
+            failed_files: outcome.failed_files,
         };
         self.pending_import = Some(PendingImport {
             link,
@@ -247,7 +249,7 @@ impl TradeApp {
             main_country,
         });
         // Big clean imports are linked at once; anything with a choice to make is shown.
-        if review.can_copy || review.rows_rejected > 0 {
+        if review.can_copy || review.rows_rejected > 0 || !review.failed_files.is_empty() {
             self.ui_state.import = Some(ImportDialog::Review(review));
         } else {
             self.finish_import(false);

@@ -28,6 +28,8 @@ pub enum Action {
     Redo,
     /// Import a trade data file (Comtrade, BACI, any CSV) as a linked dataset.
     Import,
+    /// Import a folder of data files (a BACI release, Comtrade files) as one dataset.
+    ImportFolder,
     /// Write the current table view, as filtered and sorted, to a CSV file.
     ExportCsv,
     /// Show a view for the current focus and partner.
@@ -61,6 +63,7 @@ pub const SHORTCUTS: &[(Action, KeyboardShortcut)] = &[
     (Action::Redo, cmd_shift(Key::Z)),
     (Action::Redo, cmd(Key::Y)),
     (Action::Import, cmd(Key::I)),
+    (Action::ImportFolder, cmd_shift(Key::I)),
     (Action::ExportCsv, cmd(Key::E)),
     (Action::ShowView(View::Overview), cmd(Key::Num1)),
     (Action::ShowView(View::Relationship), cmd(Key::Num2)),
@@ -89,6 +92,7 @@ impl Action {
             Action::Undo => "Undo",
             Action::Redo => "Redo",
             Action::Import => "Import data…",
+            Action::ImportFolder => "Import folder…",
             Action::ExportCsv => "Export table as CSV…",
             Action::ShowView(view) => view.label(),
             Action::Back => "Back",

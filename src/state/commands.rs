@@ -90,8 +90,10 @@ pub enum PathPurpose {
     SaveAs(Option<Guarded>),
     /// Save the chart with this key as a PNG image.
     SavePng(String),
-    /// A trade data file to import.
+    /// A trade data file (or zip archive) to import.
     Import,
+    /// A folder of trade data files to import as one dataset.
+    ImportFolder,
     /// Where to write the current table view as CSV.
     ExportCsv,
     /// Where to write the Analysis view's potential table as CSV.

@@ -222,6 +222,10 @@ pub struct ImportReview {
     pub can_copy: bool,
     /// The user's choice: copy the rows as editable records instead of linking the file.
     pub copy_rows: bool,
+    /// Data files read (a folder or archive has several).
+    pub files: usize,
+    /// Data files of a folder or archive that could not be read, with the reason.
+    pub failed_files: Vec<(String, String)>,
 }
 
 impl ImportReview {

@@ -304,12 +304,14 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         PathPurpose::Open => ("Open a document", "Open"),
         PathPurpose::SaveAs(_) => ("Save the document as", "Save"),
         PathPurpose::SavePng(_) => ("Save the chart as a PNG image", "Save"),
-        PathPurpose::Import => ("Import a trade data file", "Import"),
+        PathPurpose::Import => ("Import a trade data file or zip archive", "Import"),
+        PathPurpose::ImportFolder => ("Import a folder of data files as one dataset", "Import"),
         PathPurpose::ExportCsv => ("Export the table as CSV", "Export"),
         PathPurpose::ExportPotential => ("Export the potential table as CSV", "Export"),
     };
     let hint = match prompt.purpose {
-        PathPurpose::Import => "/path/to/data.csv",
+        PathPurpose::Import => "/path/to/data.csv or release.zip",
+        PathPurpose::ImportFolder => "/path/to/BACI_HS92_V202401b/",
         PathPurpose::ExportCsv | PathPurpose::ExportPotential => "/path/to/table.csv",
         PathPurpose::SavePng(_) => "/path/to/chart.png",
         _ => "/path/to/document.ron",
@@ -356,7 +358,10 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
             prompt.exists = prompt.path().is_file();
         }
         ui.weak("Tab completes a name; ~ is your home folder.");
-        let replaces = !matches!(prompt.purpose, PathPurpose::Open | PathPurpose::Import);
+        let replaces = !matches!(
+            prompt.purpose,
+            PathPurpose::Open | PathPurpose::Import | PathPurpose::ImportFolder
+        );
         if prompt.exists && replaces {
             let exports = matches!(
                 prompt.purpose,

@@ -179,8 +179,12 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
                         .show_percentage()
                         .desired_width(460.0),
                 );
+                let files = match p.files {
+                    (done, all) if all > 1 => format!(" · {done} of {all} files done"),
+                    _ => String::new(),
+                };
                 ui.label(format!(
-                    "{} of {} read · {}",
+                    "{} of {} read · {}{files}",
                     format::bytes(p.bytes),
                     format::bytes(p.total_bytes),
                     format::count(p.rows as usize, "row")
@@ -230,7 +234,9 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
     let response = egui::Modal::new(egui::Id::unique("import_review_modal")).show(ctx, |ui| {
         ui.set_width(620.0_f32.min(ctx.content_rect().width() - 60.0));
         let name = file_name(&review.path);
-        if review.needs_confirmation() {
+        if !review.failed_files.is_empty() {
+            ui.heading(format!("{name}: some files could not be read"));
+        } else if review.needs_confirmation() {
             ui.heading(format!("{name}: many rows could not be read"));
         } else {
             ui.heading(format!("Imported {name}"));
@@ -243,6 +249,30 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
             format::count((review.rows_read - review.rows_rejected) as usize, "row"),
         ));
         ui.label(format!("{}.", review.scope));
+        if review.files > 1 {
+            ui.label(format!(
+                "Read from {} as one dataset.",
+                format::count(review.files, "data file")
+            ));
+        }
+        if !review.failed_files.is_empty() {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!(
+                    "{} could not be read; link the others, or cancel and fix them:",
+                    format::count(review.failed_files.len(), "file")
+                ),
+            );
+            egui::ScrollArea::vertical()
+                .id_salt("failed_files")
+                .max_height(140.0)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    for (file, why) in &review.failed_files {
+                        ui.add(egui::Label::new(format!("{file}: {why}")).wrap());
+                    }
+                });
+        }
         if review.rows_rejected > 0 {
             ui.colored_label(
                 if review.needs_confirmation() {
@@ -298,6 +328,8 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
         ui.horizontal(|ui| {
             let add = if review.copy_rows {
                 "Copy rows"
+            } else if !review.failed_files.is_empty() {
+                "Link the other files"
             } else if review.needs_confirmation() {
                 "Link anyway"
             } else {

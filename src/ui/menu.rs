@@ -57,12 +57,9 @@ fn file_menu(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>)
     action_item(ui, Action::SaveAs, idle, commands);
     action_item(ui, Action::Revert, idle && view.dirty, commands);
     ui.separator();
-    action_item(
-        ui,
-        Action::Import,
-        idle && !view.datasets_importing,
-        commands,
-    );
+    for action in [Action::Import, Action::ImportFolder] {
+        action_item(ui, action, idle && !view.datasets_importing, commands);
+    }
     let label = format!(
         "Export {} table as CSV…",
         view.nav.table_kind.label().to_lowercase()

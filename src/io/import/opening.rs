@@ -70,7 +70,10 @@ pub fn open_dataset(
         }
     }
     let outcome = import_file(path, mapping, progress, cancel)?;
+    // A release with files that failed is read again next time (they may be fixed), and
+    // never served from a cache that would hide the failure.
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
+        && outcome.failed_files.is_empty()
         && let Err(err) = cache::store(file, fp, &outcome)
     {
         log::warn!("could not write the cache {}: {err}", file.display());
