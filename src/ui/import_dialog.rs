@@ -249,30 +249,7 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
             format::count((review.rows_read - review.rows_rejected) as usize, "row"),
         ));
         ui.label(format!("{}.", review.scope));
-        if review.files > 1 {
-            ui.label(format!(
-                "Read from {} as one dataset.",
-                format::count(review.files, "data file")
-            ));
-        }
-        if !review.failed_files.is_empty() {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!(
-                    "{} could not be read; link the others, or cancel and fix them:",
-                    format::count(review.failed_files.len(), "file")
-                ),
-            );
-            egui::ScrollArea::vertical()
-                .id_salt("failed_files")
-                .max_height(140.0)
-                .auto_shrink([false, true])
-                .show(ui, |ui| {
-                    for (file, why) in &review.failed_files {
-                        ui.add(egui::Label::new(format!("{file}: {why}")).wrap());
-                    }
-                });
-        }
+        files_read(ui, review);
         if review.rows_rejected > 0 {
             ui.colored_label(
                 if review.needs_confirmation() {
@@ -354,6 +331,34 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
         copy_rows: review.copy_rows,
     };
     answer(ctx, response, on_enter, commands);
+}
+
+/// How many files a release was read from, and the files that failed.
+fn files_read(ui: &mut egui::Ui, review: &ImportReview) {
+    if review.files > 1 {
+        ui.label(format!(
+            "Read from {} as one dataset.",
+            format::count(review.files, "data file")
+        ));
+    }
+    if !review.failed_files.is_empty() {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!(
+                "{} could not be read; link the others, or cancel and fix them:",
+                format::count(review.failed_files.len(), "file")
+            ),
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("failed_files")
+            .max_height(140.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                for (file, why) in &review.failed_files {
+                    ui.add(egui::Label::new(format!("{file}: {why}")).wrap());
+                }
+            });
+    }
 }
 
 /// The command a dialog answered with: the button clicked, `on_enter` on Enter; clicking
