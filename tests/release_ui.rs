@@ -10,7 +10,7 @@ use common::wait_for_jobs;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use trade_explorer::app::Command;
+use trade_explorer::app::{Command, View};
 use trade_explorer::{Document, TradeApp};
 
 /// Two yearly BACI files (thousands of US dollars): PAK → KAZ 10 in 2021 and 20 in 2022;
@@ -85,6 +85,41 @@ fn a_folder_with_a_failing_file_links_the_others_when_asked() {
         .unwrap();
     let points: Vec<(f64, f64)> = total.points.iter().map(|p| (p.x, p.value)).collect();
     assert_eq!(points, [(2021.0, 14_000.0), (2022.0, 25_000.0)]);
+
+    // The products chart shows the latest year, and any other through its year picker.
+    harness
+        .state_mut()
+        .apply(Command::ShowView(View::Categories));
+    wait_for_jobs(&mut harness);
+    let title = |h: &Harness<'_, TradeApp>| {
+        h.state()
+            .explore()
+            .product_chart
+            .as_ref()
+            .map(|c| c.title.clone())
+    };
+    assert!(title(&harness).unwrap().contains(", 2022 (dataset"));
+    harness.get_by_label("Year").click();
+    harness.run();
+    harness.get_by_label("2021").click();
+    harness.step();
+    common::step_until(&mut harness, "the 2021 products never came", |app| {
+        app.explore()
+            .product_chart
+            .as_ref()
+            .is_some_and(|c| c.title.contains(", 2021 (dataset"))
+    });
+    // 2021: PAK exported 10 thousand of chapter 08 to KAZ.
+    let chart = title(&harness).unwrap();
+    assert!(chart.contains("by HS chapter"), "{chart}");
+    let exports = &harness
+        .state()
+        .explore()
+        .product_chart
+        .as_ref()
+        .unwrap()
+        .series[0];
+    assert_eq!(exports.points[0].value, 10_000.0);
 }
 
 #[test]

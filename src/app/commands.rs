@@ -76,6 +76,7 @@ impl TradeApp {
             Command::CancelImport => self.cancel_import(),
             Command::FinishImport { copy_rows } => self.finish_import(copy_rows),
             Command::DrillProduct(code) => self.drill_product(code),
+            Command::SetProductYear(year) => self.nav.product_year = year,
             Command::ExportTableTo(path) => self.export_table(with_default_extension(path, "csv")),
             Command::ShowDatasetRows(index, filter) => self.show_dataset_rows(index, filter),
         }

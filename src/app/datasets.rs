@@ -402,29 +402,48 @@ fn compute(
     let Some(focus) = key.focus.as_deref() else {
         return out;
     };
+    let mut years = std::collections::BTreeSet::new();
+    let mut all_sums = Vec::with_capacity(ready.len());
     for (index, link, table) in ready {
         if cancel.load(Ordering::Relaxed) {
             return out;
         }
         let sums = focus_sums(table, focus);
+        if let Some(by_year) = key.partner.as_deref().and_then(|p| sums.get(p)) {
+            years.extend(by_year.keys().copied());
+        }
+        all_sums.push((*index, link, table, sums));
+    }
+    out.product_years = years.into_iter().collect();
+    for (index, link, table, sums) in all_sums {
+        // The year asked for where this dataset has the pair in it, else its latest.
+        let pair_years = key.partner.as_deref().and_then(|p| sums.get(p));
+        let year = pair_years.and_then(|y| {
+            key.product_year
+                .filter(|wanted| y.contains_key(wanted))
+                .or_else(|| y.keys().next_back().copied())
+        });
         if out.products.is_none()
             && let Some(partner) = key.partner.as_deref()
-            && let Some(year) = sums.get(partner).and_then(|y| y.keys().next_back())
+            && let Some(year) = year
+            && key
+                .product_year
+                .is_none_or(|wanted| wanted == year || !out.product_years.contains(&wanted))
         {
             let products = pair_products_of(
                 table,
-                *index,
+                index,
                 link,
                 focus,
                 partner,
-                *year,
+                year,
                 key.drill.as_deref(),
             );
             if products.has_products() {
                 out.products = Some(products);
             }
         }
-        out.focus.push((*index, link.clone(), sums));
+        out.focus.push((index, link.clone(), sums));
     }
     out
 }

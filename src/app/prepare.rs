@@ -117,6 +117,7 @@ impl TradeApp {
             focus: self.nav.page.focus.clone(),
             partner: self.nav.page.partner.clone(),
             drill: self.nav.drill().map(str::to_owned),
+            product_year: self.nav.product_year,
         };
         self.datasets.request(wanted, &self.doc.datasets, &self.ctx);
         if let Some(rows) = &self.ui_state.dataset_rows {

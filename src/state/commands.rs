@@ -225,6 +225,8 @@ pub enum Command {
     },
     /// Show the products chart at this code's level below (None: the HS chapters).
     DrillProduct(Option<String>),
+    /// Show the products chart for this year (`None`: the latest).
+    SetProductYear(Option<u16>),
     /// Write the current table view as CSV to this file.
     ExportTableTo(PathBuf),
     /// Open the rows table of dataset `index` with this filter.

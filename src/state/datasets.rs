@@ -71,6 +71,8 @@ pub struct AggregateKey {
     pub partner: Option<String>,
     /// Product code drilled into.
     pub drill: Option<String>,
+    /// Year of the products chart asked for (`None`: the latest).
+    pub product_year: Option<u16>,
 }
 
 /// Sums of the ready datasets for the current page.
@@ -82,6 +84,9 @@ pub struct Aggregates {
     pub focus: Vec<(usize, DatasetLink, FocusSums)>,
     /// Product breakdown of the pair from the first dataset that has one.
     pub products: Option<PairProducts>,
+    /// Years in which some dataset has figures of the pair, in order (the products
+    /// chart's year picker).
+    pub product_years: Vec<u16>,
 }
 
 /// The rows of one dataset that pass a filter, for its rows table.

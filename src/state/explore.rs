@@ -88,6 +88,9 @@ pub struct ExploreData {
     pub pair_rows: Vec<(usize, String, u64)>,
     /// The map's figures for the focus country.
     pub map: explore::MapValues,
+    /// Years the products chart may show (years with figures of the pair in a dataset),
+    /// and the year it shows.
+    pub product_years: (Vec<u16>, Option<u16>),
 }
 
 impl ExploreData {
@@ -187,12 +190,22 @@ impl ExploreData {
         self.pair = pair.map(|(a, b)| explore::pair_summary_from(doc, a, b, pair_years));
         self.trade_chart = pair.map(|(a, b)| explore::trade_chart_from(doc, a, b, pair_years));
         self.category_chart = pair.map(|(a, b)| explore::category_chart(doc, a, b));
-        self.product_chart = pair.and_then(|(a, b)| {
-            let p = aggregates.products.as_ref()?;
-            (aggregates.key.focus.as_deref() == Some(a)
-                && aggregates.key.partner.as_deref() == Some(b))
-            .then(|| products::product_chart(doc, a, b, p))
+        let pair_sums = pair.is_some_and(|(a, b)| {
+            aggregates.key.focus.as_deref() == Some(a)
+                && aggregates.key.partner.as_deref() == Some(b)
         });
+        self.product_chart = pair.filter(|_| pair_sums).and_then(|(a, b)| {
+            let p = aggregates.products.as_ref()?;
+            Some(products::product_chart(doc, a, b, p))
+        });
+        self.product_years = if pair_sums {
+            (
+                aggregates.product_years.clone(),
+                aggregates.products.as_ref().map(|p| p.year),
+            )
+        } else {
+            Default::default()
+        };
         self.pair_investment_bars = pair.map(|(a, b)| explore::investment_bars(doc, a, Some(b)));
         self.pair_timeline = pair.map(|(a, b)| explore::investment_timeline(doc, a, Some(b)));
 

@@ -87,6 +87,8 @@ pub struct Navigation {
     /// Product code drilled into on the products chart, with the (focus, partner) pair it
     /// belongs to: another pair starts again at the chapters.
     pub drill: Option<(String, String, String)>,
+    /// Year of the products chart; `None` (or a year the pair lacks) is the latest year.
+    pub product_year: Option<u16>,
 }
 
 const HISTORY_LIMIT: usize = 200;
@@ -106,6 +108,7 @@ impl Navigation {
             partner_year: None,
             table_kind: RecordKind::Trade,
             drill: None,
+            product_year: None,
         }
     }
 

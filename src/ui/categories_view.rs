@@ -59,10 +59,38 @@ pub fn show(
         });
 }
 
+/// The year of the products chart, among the years the datasets have for the pair.
+fn year_picker(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    let (years, shown) = &view.explore.product_years;
+    if years.len() < 2 {
+        return;
+    }
+    let label = ui.label("Year");
+    let text = shown.map_or_else(|| "Latest".to_owned(), |y| y.to_string());
+    egui::ComboBox::from_id_salt("product_year")
+        .selected_text(text)
+        .show_ui(ui, |ui| {
+            for &year in years.iter().rev() {
+                if ui
+                    .selectable_label(*shown == Some(year), year.to_string())
+                    .clicked()
+                {
+                    let latest = years.last() == Some(&year);
+                    commands.push(Command::SetProductYear((!latest).then_some(year)));
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text("The year of the products chart (the latest by default)");
+    ui.separator();
+}
+
 /// Where the products chart is in the HS tree, with a way back up.
 pub(super) fn drill_bar(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
     let within = view.nav.drill();
     ui.horizontal(|ui| {
+        year_picker(ui, view, commands);
         ui.label("Products:");
         if ui
             .add_enabled(within.is_some(), egui::Button::new("All chapters"))
