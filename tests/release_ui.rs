@@ -143,3 +143,105 @@ fn cancel_in_the_review_keeps_the_document() {
     harness.run();
     assert!(harness.state().document().datasets.is_empty());
 }
+
+/// Two datasets of the same pair, US dollars, exports + imports = total:
+///
+/// | dataset | year | PAK → KAZ | KAZ → PAK | total |
+/// | --- | --- | --- | --- | --- |
+/// | a.csv | 2021 | 10 | 4 | 14 |
+/// | a.csv | 2022 | 20 | 5 | 25 |
+/// | b.csv | 2022 | 99 | 1 | 100 |
+/// | b.csv | 2023 | 30 | 6 | 36 |
+///
+/// Linked in the order a, b: the series is 14, 25 (a wins 2022), 36. With b moved above
+/// a: 14, 100, 36. Undo: back to 25.
+#[test]
+fn datasets_combine_into_one_series_and_the_higher_one_wins() {
+    use std::sync::Arc;
+    let (a_link, a) = common::baci_like(
+        "a.csv",
+        &["PAK", "KAZ"],
+        &["080510"],
+        &[
+            (2021, 0, 1, 0, 10.0),
+            (2021, 1, 0, 0, 4.0),
+            (2022, 0, 1, 0, 20.0),
+            (2022, 1, 0, 0, 5.0),
+        ],
+    );
+    let (mut b_link, b) = common::baci_like(
+        "b.csv",
+        &["PAK", "KAZ"],
+        &["080510"],
+        &[
+            (2022, 0, 1, 0, 99.0),
+            (2022, 1, 0, 0, 1.0),
+            (2023, 0, 1, 0, 30.0),
+            (2023, 1, 0, 0, 6.0),
+        ],
+    );
+    b_link.id = 2;
+    let mut harness = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
+    harness.state_mut().link_dataset(a_link, Arc::new(a));
+    wait_for_jobs(&mut harness);
+    harness.state_mut().link_dataset(b_link, Arc::new(b));
+    wait_for_jobs(&mut harness);
+    for command in [
+        Command::SetFocus("PAK".into()),
+        Command::OpenPartner("KAZ".into()),
+    ] {
+        harness.state_mut().apply(command);
+        wait_for_jobs(&mut harness);
+    }
+    let totals = |h: &Harness<'_, TradeApp>| -> Vec<(f64, f64)> {
+        let chart = h.state().explore().trade_chart.clone().unwrap();
+        let total = chart
+            .series
+            .iter()
+            .find(|s| s.name == "Total trade")
+            .unwrap();
+        total.points.iter().map(|p| (p.x, p.value)).collect()
+    };
+    assert_eq!(
+        totals(&harness),
+        [(2021.0, 14.0), (2022.0, 25.0), (2023.0, 36.0)]
+    );
+    // The figure of 2022 names the dataset it comes from.
+    let chart = harness.state().explore().trade_chart.clone().unwrap();
+    let exports = chart
+        .series
+        .iter()
+        .find(|s| s.name.starts_with("Exports"))
+        .unwrap();
+    let tooltip = exports.points[1].tooltip.join("\n");
+    assert!(tooltip.contains("dataset a.csv"), "{tooltip}");
+
+    // Tables view, Linked datasets: select a.csv and move it down.
+    harness.state_mut().apply(Command::ShowTable(
+        trade_explorer::model::RecordKind::Dataset,
+        Default::default(),
+    ));
+    harness.run();
+    harness
+        .state_mut()
+        .ui_state_mut()
+        .table(trade_explorer::model::RecordKind::Dataset)
+        .selected = std::iter::once(0).collect();
+    harness.run();
+    harness.get_by_label("Move down").click();
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().document().datasets[0].name, "b.csv");
+    assert_eq!(
+        totals(&harness),
+        [(2021.0, 14.0), (2022.0, 100.0), (2023.0, 36.0)]
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().document().datasets[0].name, "a.csv");
+    assert_eq!(
+        totals(&harness),
+        [(2021.0, 14.0), (2022.0, 25.0), (2023.0, 36.0)]
+    );
+}

@@ -77,6 +77,7 @@ impl TradeApp {
             Command::FinishImport { copy_rows } => self.finish_import(copy_rows),
             Command::DrillProduct(code) => self.drill_product(code),
             Command::SetProductYear(year) => self.nav.product_year = year,
+            Command::MoveDataset { index, up } => self.move_dataset(index, up),
             Command::ExportTableTo(path) => self.export_table(with_default_extension(path, "csv")),
             Command::ShowDatasetRows(index, filter) => self.show_dataset_rows(index, filter),
         }
@@ -183,6 +184,36 @@ impl TradeApp {
             }
             _ => None,
         };
+    }
+
+    /// Swaps a linked dataset with its neighbour, as one undo step; the selection follows.
+    fn move_dataset(&mut self, index: usize, up: bool) {
+        let Some(other) = (if up {
+            index.checked_sub(1)
+        } else {
+            index.checked_add(1)
+        }) else {
+            return;
+        };
+        let links = &self.doc.datasets;
+        let (Some(a), Some(b)) = (links.get(index), links.get(other)) else {
+            return;
+        };
+        let edit = Edit::Batch(vec![
+            Edit::Replace {
+                index,
+                record: crate::model::Record::Dataset(b.clone()),
+            },
+            Edit::Replace {
+                index: other,
+                record: crate::model::Record::Dataset(a.clone()),
+            },
+        ]);
+        if self.apply_edit(edit) {
+            let table = self.ui_state.table(RecordKind::Dataset);
+            table.selected = std::iter::once(other).collect();
+            table.cursor = None;
+        }
     }
 
     fn show_dataset_rows(&mut self, index: usize, filter: RowFilter) {

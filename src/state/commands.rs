@@ -227,6 +227,13 @@ pub enum Command {
     DrillProduct(Option<String>),
     /// Show the products chart for this year (`None`: the latest).
     SetProductYear(Option<u16>),
+    /// Move a linked dataset one place up or down its list (one undoable edit).
+    MoveDataset {
+        /// Its row in the list.
+        index: usize,
+        /// Up (else down).
+        up: bool,
+    },
     /// Write the current table view as CSV to this file.
     ExportTableTo(PathBuf),
     /// Open the rows table of dataset `index` with this filter.

@@ -82,7 +82,7 @@ pub fn show(
         view.table_rows.len(),
         view.table_choices,
     );
-    actions(ui, kind, table, commands);
+    actions(ui, kind, table, doc.datasets.len(), commands);
     // One line always kept for the message, so that a refused edit never moves the grid
     // (a moved grid sent the next double-click to the header, re-sorting the table).
     match table.editing.as_ref().and_then(|e| e.error.as_ref()) {
@@ -217,7 +217,41 @@ fn optional_combo<T: Clone + PartialEq>(
         .labelled_by(label.id);
 }
 
-fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut Vec<Command>) {
+/// "Move up" and "Move down" for the one selected dataset: where two datasets give the
+/// same pair and year, the one higher in the list wins.
+fn move_buttons(ui: &mut egui::Ui, table: &TableUi, rows: usize, commands: &mut Vec<Command>) {
+    let one = (table.selected.len() == 1)
+        .then(|| table.selected.first().copied())
+        .flatten();
+    let hint = "Where two datasets give the same pair and year, the one higher in the list wins";
+    if ui
+        .add_enabled(one.is_some_and(|i| i > 0), egui::Button::new("Move up"))
+        .on_hover_text(hint)
+        .clicked()
+        && let Some(index) = one
+    {
+        commands.push(Command::MoveDataset { index, up: true });
+    }
+    if ui
+        .add_enabled(
+            one.is_some_and(|i| i + 1 < rows),
+            egui::Button::new("Move down"),
+        )
+        .on_hover_text(hint)
+        .clicked()
+        && let Some(index) = one
+    {
+        commands.push(Command::MoveDataset { index, up: false });
+    }
+}
+
+fn actions(
+    ui: &mut egui::Ui,
+    kind: RecordKind,
+    table: &TableUi,
+    datasets_linked: usize,
+    commands: &mut Vec<Command>,
+) {
     ui.horizontal(|ui| {
         let datasets = kind == RecordKind::Dataset;
         if datasets {
@@ -241,6 +275,7 @@ fn actions(ui: &mut egui::Ui, kind: RecordKind, table: &TableUi, commands: &mut 
                     crate::model::dataset::RowFilter::default(),
                 ));
             }
+            move_buttons(ui, table, datasets_linked, commands);
         } else if ui
             .button("Add row")
             .on_hover_text("Add a row, prefilled from the filters or the current pair")
