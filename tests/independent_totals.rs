@@ -123,3 +123,50 @@ fn check_totals_equal_an_independent_pandas_computation() {
         assert!(diff < 1e-9, "{name}: app {app} against pandas {pandas}");
     }
 }
+
+/// A comtradr file split into three files, rows dealt round-robin so that a group's TOTAL
+/// and its chapters land in different files: the folder and the same files as a zip must
+/// total what pandas computes over their concatenation (and what the single file totals).
+#[test]
+fn a_folder_and_a_zip_total_as_one_dataset() {
+    let Some(python) = python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let header = "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value";
+    let single = dir.path().join("all.csv");
+    write_file(&single, 0xf01d, 3_000, false, header);
+    let text = std::fs::read_to_string(&single).expect("the file reads");
+    let folder = dir.path().join("release");
+    std::fs::create_dir(&folder).expect("the folder is made");
+    let mut parts = vec![format!("{header}\n"); 3];
+    for (i, line) in text.lines().skip(1).enumerate() {
+        parts[i % 3].push_str(line);
+        parts[i % 3].push('\n');
+    }
+    let zip_path = dir.path().join("release.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).expect("zip created"));
+    for (i, part) in parts.iter().enumerate() {
+        let name = format!("part-{i}.csv");
+        std::fs::write(folder.join(&name), part).expect("a part is written");
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("an entry starts");
+        std::io::Write::write_all(&mut zip, part.as_bytes()).expect("an entry is written");
+    }
+    zip.finish().expect("the archive is finished");
+    let pandas = pandas_total(&python, &folder);
+    assert!(pandas > 0.0);
+    let pandas_single = pandas_total(&python, &single);
+    assert!((pandas - pandas_single).abs() / pandas < 1e-12);
+    for path in [&folder, &zip_path] {
+        let (app, report) = app_total(path);
+        assert_eq!(report["files"], 3, "{report}");
+        assert_eq!(report["rows_rejected"], 0, "{report}");
+        let diff = (app - pandas).abs() / pandas;
+        assert!(
+            diff < 1e-9,
+            "{}: app {app} against pandas {pandas}",
+            path.display()
+        );
+    }
+}

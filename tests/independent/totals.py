@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Total trade of a UN Comtrade, comtradr or BACI CSV file under the aggregation rule,
-computed with pandas independently of Trade Explorer's code, printed as JSON.
+"""Total trade of a UN Comtrade, comtradr or BACI CSV file (or of a folder or zip archive
+of them, as one dataset) under the aggregation rule, computed with pandas independently of
+Trade Explorer's code, printed as JSON.
 
 The rule (README, "How totals are counted"): within each (year, reporter, partner, flow)
 group a row counts exactly when no ancestor of its product code is present in the group.
@@ -8,10 +9,13 @@ TOTAL is the ancestor of every code; an all-digit code is the ancestor of the al
 codes it prefixes. Only exports and imports count (re-exports and the other sub-flows are
 "of which" detail), and rows with World as reporter or partner never count.
 
-    python tests/independent/totals.py FILE.csv
+    python tests/independent/totals.py FILE.csv|FOLDER|ARCHIVE.zip
 """
+import io
 import json
+import os
 import sys
+import zipfile
 
 import pandas as pd
 
@@ -22,6 +26,26 @@ LAYOUTS = {
     "baci": ("t", "i", "j", None, "k", "v", 1000.0),
 }
 WORLD = {"W00", "WLD", "WORLD", "0"}
+
+
+def is_data(name):
+    base = os.path.basename(name).lower()
+    return base.endswith((".csv", ".csv.gz")) and not base.startswith(("country_codes", "product_codes"))
+
+
+def load_any(path):
+    """One file, or every data file of a folder or zip archive, concatenated: the rule
+    applies to the whole, as groups may span files."""
+    if os.path.isdir(path):
+        names = sorted(
+            os.path.join(root, f) for root, _, files in os.walk(path) for f in files if is_data(f)
+        )
+        return pd.concat([load(n) for n in names], ignore_index=True)
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = sorted(n for n in archive.namelist() if is_data(n))
+            return pd.concat([load(io.BytesIO(archive.read(n))) for n in names], ignore_index=True)
+    return load(path)
 
 
 def load(path):
@@ -70,5 +94,5 @@ def total(df):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
-    value, rows = total(load(sys.argv[1]))
+    value, rows = total(load_any(sys.argv[1]))
     print(json.dumps({"total_trade_usd": value, "rows_counted": rows}))
