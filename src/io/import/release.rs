@@ -572,7 +572,12 @@ impl Merged {
             Ok(outcome) => outcome,
             Err(ImportError::Cancelled) => return,
             Err(err) => {
-                self.failed.push((name.to_owned(), err.to_string()));
+                // The message starts with the file's path, which the name already gives.
+                let text = err.to_string();
+                let why = text
+                    .split_once(&format!("{name}: "))
+                    .map_or_else(|| text.clone(), |(_, why)| why.to_owned());
+                self.failed.push((name.to_owned(), why));
                 return;
             }
         };
