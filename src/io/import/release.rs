@@ -38,8 +38,11 @@ pub enum SourceKind {
 
 /// What a path holds: a folder, a zip archive (by its first bytes), or a file.
 pub fn kind_of(path: &Path) -> SourceKind {
-    if path.is_dir() {
-        return SourceKind::Folder;
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return SourceKind::Folder,
+        // Only a regular file is opened to look at: opening a pipe would wait for a writer.
+        Ok(meta) if meta.is_file() => {}
+        _ => return SourceKind::File,
     }
     let mut magic = [0u8; 4];
     let is_zip = File::open(path)
