@@ -88,6 +88,8 @@ pub struct ExploreData {
     pub pair_rows: Vec<(usize, String, u64)>,
     /// The map's figures for the focus country.
     pub map: explore::MapValues,
+    /// The map's list alternative, built with the figures rather than every frame.
+    pub map_rows: Vec<explore::MapRow>,
     /// Years the products chart may show (years with figures of the pair in a dataset),
     /// and the year it shows.
     pub product_years: (Vec<u16>, Option<u16>),
@@ -187,6 +189,10 @@ impl ExploreData {
         self.map = focus
             .map(|f| explore::map_values(doc, f, &trade, &self.partners, key.map))
             .unwrap_or_default();
+        let rows = explore::map_rows(&self.map, crate::model::geo::world(), |code| {
+            self.name_of(doc, code)
+        });
+        self.map_rows = rows;
         self.pair = pair.map(|(a, b)| explore::pair_summary_from(doc, a, b, pair_years));
         self.trade_chart = pair.map(|(a, b)| explore::trade_chart_from(doc, a, b, pair_years));
         self.category_chart = pair.map(|(a, b)| explore::category_chart(doc, a, b));

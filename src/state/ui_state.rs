@@ -92,6 +92,11 @@ pub struct MapUi {
     pub center: [f32; 2],
     /// The coloured countries as one mesh, kept while nothing it depends on changes.
     pub mesh: Option<MapMesh>,
+    /// The country under the pointer on the map last frame (its row is lit in the list).
+    pub map_hover: Option<String>,
+    /// The country whose row in the list has the pointer or the keyboard focus (outlined
+    /// on the map).
+    pub list_hover: Option<String>,
 }
 
 impl Default for MapUi {
@@ -102,6 +107,8 @@ impl Default for MapUi {
             zoom: 1.0,
             center: [0.0, 0.0],
             mesh: None,
+            map_hover: None,
+            list_hover: None,
         }
     }
 }
@@ -123,8 +130,6 @@ pub const RANKING_ROWS: usize = 15;
 pub struct UiState {
     /// The Map view's choices and drawing cache.
     pub map: MapUi,
-    /// The country whose row in the map's list has the pointer or the keyboard focus.
-    pub map_list_hover: Option<String>,
     /// Bars or treemap for the Categories view and the relationship page's breakdown.
     pub breakdown_layout: BreakdownLayout,
     /// The unsaved-changes question, when asked.

@@ -308,14 +308,22 @@ fn navigate(
 /// Zooms by `factor` keeping the projected point under `anchor` where it is.
 pub fn zoom_about(map: &mut MapUi, world: &World, rect: egui::Rect, factor: f32, anchor: Pos2) {
     let before = Transform::new(world, rect, map.zoom, map.center).to_world(anchor);
-    map.zoom = (map.zoom * factor).clamp(1.0, MAX_ZOOM);
+    zoom_by(map, factor);
     if map.zoom <= 1.0 {
-        map.center = [0.0, 0.0];
         return;
     }
     let after = Transform::new(world, rect, map.zoom, map.center).to_world(anchor);
     map.center[0] += before[0] - after[0];
     map.center[1] += before[1] - after[1];
+}
+
+/// Zooms by `factor` about the view's centre (which stays put); the whole world is the
+/// farthest out, centred.
+pub fn zoom_by(map: &mut MapUi, factor: f32) {
+    map.zoom = (map.zoom * factor).clamp(1.0, MAX_ZOOM);
+    if map.zoom <= 1.0 {
+        map.center = [0.0, 0.0];
+    }
 }
 
 fn outline(painter: &egui::Painter, shape: &Shape, transform: &Transform, stroke: Stroke) {

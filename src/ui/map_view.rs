@@ -6,8 +6,8 @@ use eframe::egui;
 
 use super::map_canvas;
 use crate::model::explore::MapValues;
+use crate::model::geo;
 use crate::model::geo::choropleth::{Measure, Scale};
-use crate::model::geo::{self, World};
 use crate::model::{chart::MoneyUnit, format};
 use crate::state::{AppView, Command, UiState};
 
@@ -33,13 +33,15 @@ pub fn show(
     }
     controls(ui, values, state);
     let world = geo::world();
-    let mut highlight = state.map_list_hover.clone();
+    // The row hovered in the list last frame outlines its country on the map; the country
+    // hovered on the map lights its row.
+    let list_hover = state.map.list_hover.take();
     let narrow = ui.available_width() < 900.0 + 24.0;
     if narrow {
         // Narrow windows: the list sits above the map, which shrinks while it is open.
         egui::CollapsingHeader::new("Countries as a list").show(ui, |ui| {
-            state.map_list_hover =
-                country_list(ui, view, world, highlight.as_deref(), 180.0, commands);
+            let lit = state.map.map_hover.clone();
+            state.map.list_hover = country_list(ui, view, lit.as_deref(), 180.0, commands);
         });
     }
     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -76,7 +78,6 @@ pub fn show(
         );
         ui.horizontal_top(|ui| {
             let (rect, _) = ui.allocate_exact_size(map_size, egui::Sense::hover());
-            let list_hover = state.map_list_hover.take();
             let canvas = map_canvas::show(
                 ui,
                 rect,
@@ -95,13 +96,13 @@ pub fn show(
                     ui.visuals().strong_text_color(),
                 );
             }
-            highlight = canvas.hovered.and_then(|i| world.shapes[i].code.clone());
+            state.map.map_hover = canvas.hovered.and_then(|i| world.shapes[i].code.clone());
             if list_width > 0.0 {
                 ui.vertical(|ui| {
                     ui.set_width(list_width);
+                    let lit = state.map.map_hover.clone();
                     let height = map_size.y - 24.0;
-                    state.map_list_hover =
-                        country_list(ui, view, world, highlight.as_deref(), height, commands);
+                    state.map.list_hover = country_list(ui, view, lit.as_deref(), height, commands);
                 });
             }
         });
@@ -163,10 +164,10 @@ fn controls(ui: &mut egui::Ui, values: &MapValues, state: &mut UiState) {
             .on_hover_text("Zoom in (or use the mouse wheel)")
             .clicked()
         {
-            zoom_centre(map, 1.5);
+            map_canvas::zoom_by(map, 1.5);
         }
         if ui.button("−").on_hover_text("Zoom out").clicked() {
-            zoom_centre(map, 1.0 / 1.5);
+            map_canvas::zoom_by(map, 1.0 / 1.5);
         }
         if ui
             .button("Whole world")
@@ -177,12 +178,6 @@ fn controls(ui: &mut egui::Ui, values: &MapValues, state: &mut UiState) {
             map.center = [0.0, 0.0];
         }
     });
-}
-
-/// Zooms about the view's centre (which stays put whatever the map's rectangle).
-fn zoom_centre(map: &mut crate::state::MapUi, factor: f32) {
-    let rect = egui::Rect::from_center_size(egui::Pos2::ZERO, egui::vec2(800.0, 400.0));
-    map_canvas::zoom_about(map, geo::world(), rect, factor, rect.center());
 }
 
 /// A labelled year combo box; `None` is shown as the resolved year.
@@ -207,45 +202,18 @@ fn year_picker(
         .labelled_by(label.id);
 }
 
-/// Every country drawn, with its figure, largest first, then the others by name. Returns
-/// the country whose row the pointer is on, to outline on the map.
+/// The list alternative: every country drawn, with its figure (rows prepared with the
+/// figures). Returns the country whose row has the pointer or the keyboard focus, to
+/// outline on the map.
 fn country_list(
     ui: &mut egui::Ui,
     view: &AppView<'_>,
-    world: &World,
     highlight: Option<&str>,
     height: f32,
     commands: &mut Vec<Command>,
 ) -> Option<String> {
-    let values = &view.explore.map;
-    // A country drawn as several features (Australia and its outlying islands) is one row.
-    let mut seen = std::collections::HashSet::new();
-    let mut rows: Vec<(Option<f64>, String, Option<&str>, String)> = world
-        .shapes
-        .iter()
-        .filter(|shape| shape.code.as_ref().is_none_or(|c| seen.insert(c.as_str())))
-        .map(|shape| {
-            let code = shape.code.as_deref();
-            let name =
-                code.map_or_else(|| shape.name.clone(), |c| view.explore.name_of(view.doc, c));
-            let figure = code.and_then(|c| values.values.get(c));
-            let text = match (figure, code) {
-                (_, Some(c)) if values.focus.as_deref() == Some(c) => {
-                    format!("{name}: the focus country")
-                }
-                (Some(v), _) => format!("{name}: {}", v.text),
-                (None, _) => format!("{name}: no data"),
-            };
-            let source = figure.map(|v| v.source.join("\n")).unwrap_or_default();
-            (figure.map(|v| v.value), text, code, source)
-        })
-        .collect();
-    rows.sort_by(|a, b| match (a.0, b.0) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.1.cmp(&b.1),
-    });
+    let rows = &view.explore.map_rows;
+    let focus = view.explore.map.focus.as_deref();
     ui.strong(format!("Countries ({})", rows.len()));
     let mut hovered = None;
     // Every row is laid out (not only the visible ones), so that Tab reaches each of them
@@ -256,20 +224,21 @@ fn country_list(
         .max_height(height.max(120.0))
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for (_, text, code, source) in &rows {
-                let lit = code.is_some() && *code == highlight;
-                let mut response = ui.selectable_label(lit, text.as_str());
-                if !source.is_empty() {
-                    response = response.on_hover_text(source);
+            for row in rows {
+                let code = row.code.as_deref();
+                let lit = code.is_some() && code == highlight;
+                let mut response = ui.selectable_label(lit, row.text.as_str());
+                if !row.source.is_empty() {
+                    response = response.on_hover_text(&row.source);
                 }
                 if response.hovered() || response.has_focus() {
-                    hovered = code.map(str::to_owned);
+                    hovered = row.code.clone();
                 }
                 if response.clicked()
                     && let Some(c) = code
-                    && values.focus.as_deref() != Some(*c)
+                    && focus != Some(c)
                 {
-                    commands.push(Command::OpenPartner((*c).to_owned()));
+                    commands.push(Command::OpenPartner(c.to_owned()));
                 }
             }
         });

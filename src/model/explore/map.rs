@@ -193,6 +193,57 @@ pub fn deals_text(n: usize) -> String {
     }
 }
 
+/// A row of the map's list alternative: one per country drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapRow {
+    /// The country's code (`None` for an area without one).
+    pub code: Option<String>,
+    /// "Kazakhstan: $53.7M (2024)", "Chad: no data".
+    pub text: String,
+    /// Where the figure comes from, one line each (empty without a figure).
+    pub source: String,
+}
+
+/// Every country of `world` with its figure in `values`, largest first, then the others
+/// by name; a country drawn as several shapes (Australia and its islands) is one row.
+pub fn map_rows(
+    values: &MapValues,
+    world: &crate::model::geo::World,
+    name_of: impl Fn(&str) -> String,
+) -> Vec<MapRow> {
+    let mut seen = std::collections::HashSet::new();
+    let mut rows: Vec<(Option<f64>, MapRow)> = world
+        .shapes
+        .iter()
+        .filter(|shape| shape.code.as_ref().is_none_or(|c| seen.insert(c.as_str())))
+        .map(|shape| {
+            let code = shape.code.as_deref();
+            let name = code.map_or_else(|| shape.name.clone(), &name_of);
+            let figure = code.and_then(|c| values.values.get(c));
+            let text = match (figure, code) {
+                (_, Some(c)) if values.focus.as_deref() == Some(c) => {
+                    format!("{name}: the focus country")
+                }
+                (Some(v), _) => format!("{name}: {}", v.text),
+                (None, _) => format!("{name}: no data"),
+            };
+            let row = MapRow {
+                code: shape.code.clone(),
+                text,
+                source: figure.map(|v| v.source.join("\n")).unwrap_or_default(),
+            };
+            (figure.map(|v| v.value), row)
+        })
+        .collect();
+    rows.sort_by(|(a, ra), (b, rb)| match (a, b) {
+        (Some(x), Some(y)) => y.total_cmp(x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => ra.text.cmp(&rb.text),
+    });
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
 /// Source lines of one figure: the record's source, or the dataset it is summed from.
 fn obs_lines(doc: &Document, obs: &Obs) -> Vec<String> {
     let mut lines = vec![format!("Reported by {}", display_name(doc, &obs.reporter))];
