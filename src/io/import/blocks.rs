@@ -69,6 +69,22 @@ impl BlockReader {
     }
 }
 
+/// Country codes that are neither ISO nor World, with the name the file gives them.
+pub(super) fn unknown_countries(table: &TradeTable) -> Vec<String> {
+    table
+        .countries
+        .iter()
+        .filter(|c| c.unknown)
+        .map(|c| {
+            if c.name.is_empty() || c.name == c.code {
+                c.code.clone()
+            } else {
+                format!("{} ({})", c.code, c.name)
+            }
+        })
+        .collect()
+}
+
 /// The rows read so far, and the refused ones.
 pub(super) struct Accumulator {
     pub(super) table: TradeTable,
@@ -134,20 +150,9 @@ impl Accumulator {
         if layout == Layout::Baci {
             let _ = self.table.pad_product_codes(6);
         }
-        self.table.compute_flags();
-        let unknown_countries = self
-            .table
-            .countries
-            .iter()
-            .filter(|c| c.unknown)
-            .map(|c| {
-                if c.name.is_empty() || c.name == c.code {
-                    c.code.clone()
-                } else {
-                    format!("{} ({})", c.code, c.name)
-                }
-            })
-            .collect();
+        // The flags of the aggregation rule are set by the caller, once for the whole
+        // dataset (a folder's files are appended first).
+        let unknown_countries = unknown_countries(&self.table);
         ImportOutcome {
             rows_read: self.table.len() as u64 + self.rows_rejected,
             rows_rejected: self.rows_rejected,

@@ -440,7 +440,9 @@ pub fn import_file(
         release::SourceKind::File => {
             let input = open(path)?;
             let companions = Companions::Beside(path);
-            import_input(path, input, mapping, &companions, progress, cancel)
+            let mut outcome = import_input(path, input, mapping, &companions, progress, cancel)?;
+            outcome.table.compute_flags();
+            Ok(outcome)
         }
         _ => release::import_release(path, mapping, progress, cancel),
     }

@@ -618,18 +618,10 @@ impl Merged {
                 listing,
             });
         };
-        if self.files > 1 {
-            // A (year, reporter, partner, flow) group may span files: the aggregation
-            // rule is applied to the whole.
-            self.table.compute_flags();
-        }
-        let unknown_countries = self
-            .table
-            .countries
-            .iter()
-            .filter(|c| c.unknown)
-            .map(|c| c.code.clone())
-            .collect();
+        // A (year, reporter, partner, flow) group may span files: the aggregation rule is
+        // applied once, to the whole (the files' own imports leave it to here).
+        self.table.compute_flags();
+        let unknown_countries = super::blocks::unknown_countries(&self.table);
         Ok(ImportOutcome {
             table: self.table,
             layout: first.layout,
