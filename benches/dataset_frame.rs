@@ -23,19 +23,13 @@ mod generated;
 #[path = "support/rng.rs"]
 mod rng;
 
-use frames::{percentile, wait};
+use frames::{env_or, percentile, wait};
 use generated::{link, table};
 
 fn main() {
     // `cargo bench` passes `--bench`; any other argument is a filter we do not need.
-    let rows: usize = std::env::var("ROWS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(10_000_000);
-    let frames: usize = std::env::var("FRAMES")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(300);
+    let rows: usize = env_or("ROWS", 10_000_000);
+    let frames: usize = env_or("FRAMES", 300);
     let started = Instant::now();
     let table = Arc::new(table(rows));
     eprintln!(

@@ -21,7 +21,7 @@ mod generated;
 #[path = "support/rng.rs"]
 mod rng;
 
-use frames::{percentile, wait};
+use frames::{env_or, percentile, wait};
 
 fn report(name: &str, mut times: Vec<Duration>) {
     times.sort();
@@ -35,14 +35,8 @@ fn report(name: &str, mut times: Vec<Duration>) {
 }
 
 fn main() {
-    let rows: usize = std::env::var("ROWS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(1_000_000);
-    let frames: usize = std::env::var("FRAMES")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(600);
+    let rows: usize = env_or("ROWS", 1_000_000);
+    let frames: usize = env_or("FRAMES", 600);
     let table = Arc::new(generated::table(rows));
     let mut harness = Harness::builder()
         .with_size([1400.0, 900.0])

@@ -273,25 +273,7 @@ fn save_as_png_writes_exactly_the_chart() {
     let path = dir.path().join("trade.png");
     let mut harness = harness();
     open_kazakhstan(&mut harness);
-    harness
-        .get_all_by_label("Save as PNG…")
-        .next()
-        .unwrap()
-        .click();
-    harness.run();
-    harness
-        .get_by_label("File path")
-        .set_text_value_accesskit(path.to_str().unwrap());
-    harness.run();
-    harness.get_by_label("Save").click();
-    common::step_until(&mut harness, "no PNG was written", |app| {
-        app.pending_jobs() == 0 && path.exists()
-    });
-    let image = image::open(&path).unwrap();
-    let rect = harness.state().ui_state().chart_rects["trade_over_time"];
-    let ppp = harness.ctx.pixels_per_point();
-    assert!((image.width() as f32 - rect.width() * ppp).abs() <= 2.0);
-    assert!((image.height() as f32 - rect.height() * ppp).abs() <= 2.0);
+    common::save_png_of(&mut harness, &path, "trade_over_time");
 }
 
 #[test]

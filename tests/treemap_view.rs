@@ -5,14 +5,11 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::{step_until, wait_for_jobs};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use trade_explorer::TradeApp;
 use trade_explorer::app::{Command, View};
-use trade_explorer::model::Document;
 
 /// PAK's exports to KAZ in 2022 (US dollars): 080510 30M, 080550 10M, 300490 50M,
 /// 610910 10M; KAZ's to PAK: 100199 20M.
@@ -33,20 +30,7 @@ fn app() -> Harness<'static, TradeApp> {
             (2022, 1, 0, 4, 20e6),
         ],
     );
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 1000.0])
-        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
-    harness.state_mut().link_dataset(link, Arc::new(table));
-    wait_for_jobs(&mut harness);
-    for command in [
-        Command::SetFocus("PAK".into()),
-        Command::OpenPartner("KAZ".into()),
-        Command::ShowView(View::Categories),
-    ] {
-        harness.state_mut().apply(command);
-        wait_for_jobs(&mut harness);
-    }
-    harness
+    common::linked_pair(link, table, [1400.0, 1000.0], View::Categories)
 }
 
 fn drilled(harness: &Harness<'_, TradeApp>) -> Option<String> {
@@ -156,19 +140,7 @@ fn what_the_file_does_not_break_down_is_a_tile_of_its_own() {
             (2022, 0, 1, 2, 10e6),
         ],
     );
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 1000.0])
-        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
-    harness.state_mut().link_dataset(link, Arc::new(table));
-    wait_for_jobs(&mut harness);
-    for command in [
-        Command::SetFocus("PAK".into()),
-        Command::OpenPartner("KAZ".into()),
-        Command::ShowView(View::Categories),
-    ] {
-        harness.state_mut().apply(command);
-        wait_for_jobs(&mut harness);
-    }
+    let mut harness = common::linked_pair(link, table, [1400.0, 1000.0], View::Categories);
     harness.get_by_label("Treemap").click();
     harness.run();
     click_tile(&mut harness, ": $50.0M (100.0%)", Some("08"));

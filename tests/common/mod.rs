@@ -177,3 +177,55 @@ pub fn baci_like(
     };
     (link, table)
 }
+
+/// The app on an empty document with `table` linked, Pakistan and Kazakhstan chosen and
+/// `view` shown, every background job done.
+pub fn linked_pair(
+    link: trade_explorer::model::dataset::DatasetLink,
+    table: trade_explorer::model::dataset::TradeTable,
+    size: [f32; 2],
+    view: trade_explorer::app::View,
+) -> Harness<'static, TradeApp> {
+    use trade_explorer::app::Command;
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .build_eframe(|cc| TradeApp::with_document(cc, trade_explorer::Document::new()));
+    harness
+        .state_mut()
+        .link_dataset(link, std::sync::Arc::new(table));
+    wait_for_jobs(&mut harness);
+    for command in [
+        Command::SetFocus("PAK".into()),
+        Command::OpenPartner("KAZ".into()),
+        Command::ShowView(view),
+    ] {
+        harness.state_mut().apply(command);
+        wait_for_jobs(&mut harness);
+    }
+    harness
+}
+
+/// Saves the chart `key` through the first "Save as PNG…" button on screen and the
+/// typed-path dialog, and checks that the image is exactly the chart's rectangle.
+pub fn save_png_of(harness: &mut Harness<'_, TradeApp>, path: &std::path::Path, key: &str) {
+    use egui_kittest::kittest::Queryable;
+    harness
+        .get_all_by_label("Save as PNG…")
+        .next()
+        .expect("a Save as PNG… button")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label("Save").click();
+    step_until(harness, "no PNG was written", |app| {
+        app.pending_jobs() == 0 && path.exists()
+    });
+    let image = image::open(path).unwrap();
+    let rect = harness.state().ui_state().chart_rects[key];
+    let ppp = harness.ctx.pixels_per_point();
+    assert!((image.width() as f32 - rect.width() * ppp).abs() <= 2.0);
+    assert!((image.height() as f32 - rect.height() * ppp).abs() <= 2.0);
+}
