@@ -22,9 +22,11 @@ fn main() -> ExitCode {
             input,
             output,
             copy_rows,
+            pair_totals,
         }) => {
             let mut out = std::io::stdout().lock();
-            ExitCode::from(run_convert(&input, &output, copy_rows, &mut out) as u8)
+            let status = run_convert(&input, &output, copy_rows, pair_totals, &mut out);
+            ExitCode::from(status as u8)
         }
         Some(Command::Indicators(args)) => {
             let mut out = std::io::stdout().lock();

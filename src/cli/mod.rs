@@ -57,19 +57,25 @@ pub enum Command {
     ///
     /// Exit status: 0 computed, 1 an unreadable file, 2 a usage error.
     Indicators(IndicatorArgs),
-    /// Turn a document or a trade data file into a document, written atomically.
+    /// Turn a document or trade data into a document, or trade data into Parquet; the
+    /// output is written atomically.
     ///
-    /// A data file (UN Comtrade, comtradr, BACI) becomes a linked dataset of the new
-    /// document, or with --copy-rows editable records (up to 100,000 rows).
+    /// A data file, folder or zip (UN Comtrade, comtradr, BACI, Parquet) becomes a linked
+    /// dataset of the new document, or with --copy-rows editable records (up to 100,000
+    /// rows). With an OUTPUT ending in .parquet its rows (or with --pair-totals its totals
+    /// per year, pair and flow) are written as Parquet for DuckDB, polars or Spark.
     /// Exit status: 0 written, 1 the input could not be read or the output written.
     Convert {
-        /// The document or data file to read.
+        /// The document, data file, folder or zip archive to read.
         input: PathBuf,
-        /// The document to write (.ron is added when the name has no extension).
+        /// The document (.ron is added when the name has no extension) or Parquet file to write.
         output: PathBuf,
         /// Copy a data file's rows into the document as editable records instead of linking it.
         #[arg(long)]
         copy_rows: bool,
+        /// With a .parquet output: write the totals per year, pair and flow instead of the rows.
+        #[arg(long)]
+        pair_totals: bool,
     },
 }
 
@@ -350,15 +356,60 @@ impl CheckReport {
 }
 
 /// Runs `convert` and returns the exit status; what was done, or why not, goes to `out`.
-pub fn run_convert(input: &Path, output: &Path, copy_rows: bool, out: &mut dyn Write) -> i32 {
+pub fn run_convert(
+    input: &Path,
+    output: &Path,
+    copy_rows: bool,
+    pair_totals: bool,
+    out: &mut dyn Write,
+) -> i32 {
     let output = with_default_extension(output.to_path_buf(), "ron");
-    let result = convert(input, &output, copy_rows);
+    let parquet = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let result = match (parquet, copy_rows, pair_totals) {
+        (true, true, _) => Err("--copy-rows makes a document; a .parquet output gets the rows as they are".to_owned()),
+        (false, _, true) => Err("--pair-totals needs an output ending in .parquet".to_owned()),
+        (true, false, _) => convert_to_parquet(input, &output, pair_totals),
+        (false, _, false) => convert(input, &output, copy_rows),
+    };
     let line = match &result {
         Ok(what) => format!("{}: {what}", output.display()),
         Err(err) => format!("trade-explorer convert: {err}"),
     };
     let _ = writeln!(out, "{line}");
     i32::from(result.is_err())
+}
+
+/// Writes a data source's rows or pair totals as Parquet.
+fn convert_to_parquet(input: &Path, output: &Path, pair_totals: bool) -> Result<String, String> {
+    if is_document_path(input) {
+        return Err(format!(
+            "{}: a document has no dataset rows to write as Parquet; give a data file, folder or zip",
+            input.display()
+        ));
+    }
+    let opened = import::open_dataset(
+        input,
+        None,
+        import::cache::cache_folder().as_deref(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .map_err(|e| e.to_string())?;
+    let table = &opened.outcome.table;
+    if pair_totals {
+        let totals = crate::model::dataset::pair_totals_by_year(table).len();
+        crate::io::write_pair_totals_parquet(output, table).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{} written (totals per year, pair and flow of {})",
+            format::count(totals, "row"),
+            format::count(table.len(), "row")
+        ))
+    } else {
+        crate::io::write_rows_parquet(output, table, None).map_err(|e| e.to_string())?;
+        Ok(format!("{} written", format::count(table.len(), "row")))
+    }
 }
 
 fn convert(input: &Path, output: &Path, copy_rows: bool) -> Result<String, String> {

@@ -154,6 +154,9 @@ pub enum SaveError {
     /// An image could not be encoded.
     #[error("could not encode the image: {0}")]
     Encode(String),
+    /// A Parquet file could not be encoded.
+    #[error("could not encode the Parquet file: {0}")]
+    Parquet(String),
     /// The folder does not exist (any more).
     #[error("{}: the folder {} does not exist (was it moved or deleted?)", .path.display(), .folder.display())]
     FolderMissing {

@@ -33,7 +33,10 @@ pub fn rows_csv(table: &TradeTable, rows: Option<&[u32]>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
-    let _ = writer.write_record([
+    // Reconciled exporter → importer rows (BACI) have no flow: without the column, the
+    // import reads the export as reconciled again.
+    let flow = !table.reconciled;
+    let header = [
         "year",
         "reporter",
         "partner",
@@ -42,11 +45,12 @@ pub fn rows_csv(table: &TradeTable, rows: Option<&[u32]>) -> Vec<u8> {
         "product_name",
         "value_usd",
         "quantity",
-    ]);
+    ];
+    let _ = writer.write_record(header.iter().filter(|c| flow || **c != "flow"));
     let mut write = |i: usize| {
         if let Some(r) = table.row(i) {
             let product = &table.products[r.product as usize];
-            let _ = writer.write_record([
+            let fields = [
                 r.year.to_string(),
                 table.countries[usize::from(r.reporter)].code.clone(),
                 table.countries[usize::from(r.partner)].code.clone(),
@@ -55,7 +59,14 @@ pub fn rows_csv(table: &TradeTable, rows: Option<&[u32]>) -> Vec<u8> {
                 product.name.clone(),
                 r.value.to_string(),
                 r.quantity.map(|q| q.to_string()).unwrap_or_default(),
-            ]);
+            ];
+            let _ = writer.write_record(
+                fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| flow || *c != 3)
+                    .map(|(_, f)| f),
+            );
         }
     };
     match rows {

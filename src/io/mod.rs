@@ -4,6 +4,7 @@ mod atomic;
 pub mod document_file;
 mod document_parse;
 pub mod export;
+pub mod export_parquet;
 pub mod image_file;
 pub mod import;
 pub mod recovery;
@@ -14,6 +15,7 @@ pub use document_file::{
     save_document_checked, write_atomic, write_file_atomic,
 };
 pub use export::{write_rows_csv, write_table_csv};
+pub use export_parquet::{write_pair_totals_parquet, write_rows_parquet};
 pub use image_file::save_png;
 
 use std::path::{Path, PathBuf};

@@ -9,11 +9,12 @@ pub mod cache;
 pub mod codes;
 pub mod formats;
 mod opening;
+pub mod parquet;
 pub mod parse;
 pub mod release;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -116,6 +117,14 @@ pub enum ImportError {
         path: PathBuf,
         /// Each file with its layout.
         listing: String,
+    },
+    /// A Parquet file that cannot be read.
+    #[error("{}: not a readable Parquet file ({detail})", .path.display())]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What the Parquet reader said.
+        detail: String,
     },
     /// Every data file of a folder or archive failed.
     #[error("{}: no data file could be read:\n{listing}", .path.display())]
@@ -288,6 +297,8 @@ struct Input {
     size: u64,
     compressed: bool,
     counter: Arc<AtomicU64>,
+    /// For a Parquet file: its columns and rows, known before the text is read.
+    parquet: Option<parquet::ParquetInfo>,
 }
 
 /// Opens a file, decompressing it when it starts with the gzip magic bytes.
@@ -309,6 +320,12 @@ fn open(path: &Path) -> Result<Input, ImportError> {
             path: path.to_path_buf(),
         });
     }
+    let mut magic = [0u8; 4];
+    if (&file).read_exact(&mut magic).is_ok() && magic == *parquet::MAGIC {
+        let partitions = parquet::partitions_above(path);
+        return parquet_input(path, file, partitions, meta);
+    }
+    (&file).seek(io::SeekFrom::Start(0)).map_err(io_err)?;
     // Never past the size at opening: a file that grows while read (a log still being
     // written) must not keep the import going forever.
     let mut reader = BufReader::with_capacity(1 << 16, file.take(size));
@@ -332,6 +349,27 @@ fn open(path: &Path) -> Result<Input, ImportError> {
         size,
         compressed: magic,
         counter: count,
+        parquet: None,
+    })
+}
+
+/// A Parquet file (or an archive entry's bytes) as an input of text rows.
+fn parquet_input<R: ::parquet::file::reader::ChunkReader + 'static>(
+    path: &Path,
+    reader: R,
+    partitions: Vec<(String, String)>,
+    opened: std::fs::Metadata,
+) -> Result<Input, ImportError> {
+    let size = reader.len();
+    let counter = Arc::new(AtomicU64::new(0));
+    let (text, info) = parquet::open(path, reader, partitions, size, Arc::clone(&counter))?;
+    Ok(Input {
+        read: Box::new(text),
+        opened: (path.to_path_buf(), opened),
+        size,
+        compressed: false,
+        counter,
+        parquet: Some(info),
     })
 }
 
@@ -506,7 +544,13 @@ fn import_input(
         size: total_bytes,
         compressed,
         counter,
+        parquet,
     } = input;
+    if let Some(info) = &parquet {
+        // Columns are chosen before the first row is decoded.
+        let (_, map) = resolve_layout(path, mapping.clone(), &info.header)?;
+        info.select(path, &map)?;
+    }
     let mut first =
         read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
     let mut eof = first.len() < BLOCK_BYTES;
@@ -527,7 +571,8 @@ fn import_input(
         .map_or(2, |n| n.get())
         .clamp(1, 8);
     // Without a flow column, every row is exporter → importer, as in BACI.
-    let reconciled = layout == Layout::Baci || (layout == Layout::Mapped && map.flow.is_none());
+    let reconciled = layout == Layout::Baci
+        || (matches!(layout, Layout::Mapped | Layout::TradeExplorer) && map.flow.is_none());
     let mut acc = Accumulator::new(reconciled);
     let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
     let mut reserved = false;
@@ -555,6 +600,10 @@ fn import_input(
             }
             continue;
         };
+        if let Some(info) = parquet.as_ref().filter(|_| !reserved) {
+            reserve(&mut acc.table, (info.rows as usize).min(MAX_ROWS));
+            reserved = true;
+        }
         if !reserved && end > 0 && total_bytes > 0 && !compressed {
             // Reserve once from the first block's density, so the columns never double.
             let rows_here = memchr::memchr_iter(b'\n', &carry[..end]).count().max(1);

@@ -251,7 +251,8 @@ fn trim(bytes: &[u8]) -> &[u8] {
     &bytes[start..end]
 }
 
-/// The year at the start of a field: `2024`, `2024.0` or a period such as `202401`.
+/// The year at the start of a field: `2024`, `2024.0`, a period such as `202401` or a
+/// date such as `2024-01-01`.
 fn parse_year(bytes: &[u8]) -> Option<u16> {
     let b = trim(bytes);
     if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
@@ -260,7 +261,11 @@ fn parse_year(bytes: &[u8]) -> Option<u16> {
     let rest = &b[4..];
     let ok = rest.is_empty()
         || rest.iter().all(u8::is_ascii_digit) && rest.len() <= 2
-        || rest.first() == Some(&b'.') && rest[1..].iter().all(|c| *c == b'0');
+        || rest.first() == Some(&b'.') && rest[1..].iter().all(|c| *c == b'0')
+        // An ISO date (Parquet date columns are read as `2020-01-01`).
+        || rest.len() <= 6
+            && rest.first() == Some(&b'-')
+            && rest[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-');
     if !ok {
         return None;
     }

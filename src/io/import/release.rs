@@ -106,7 +106,7 @@ pub struct Release {
 /// What a file of a release is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// Trade data (CSV or TSV, maybe gzip-compressed).
+    /// Trade data (CSV or TSV, maybe gzip-compressed, or Parquet).
     Data,
     /// A country code list (`country_codes_*.csv`).
     CountryCodes,
@@ -130,7 +130,7 @@ pub fn role_of(name: &str) -> Role {
         Role::ProductCodes
     } else if file.starts_with('.') || file.starts_with('_') || file.starts_with("readme") {
         Role::LeftOut
-    } else if [".csv", ".tsv", ".csv.gz", ".tsv.gz", ".txt.gz"]
+    } else if [".csv", ".tsv", ".csv.gz", ".tsv.gz", ".txt.gz", ".parquet"]
         .iter()
         .any(|ext| file.ends_with(ext))
     {
@@ -277,9 +277,31 @@ fn zip_members(path: &Path) -> Result<Vec<Member>, ImportError> {
     Ok(members)
 }
 
-/// Opens a member for reading: a folder's file as any file (gzip detected), an archive's
-/// entry at its offset, inflated as it is read.
+/// Opens a member for reading: a folder's file as any file (gzip and Parquet detected), an
+/// archive's entry at its offset, inflated as it is read (a Parquet entry, which is read
+/// from its end first, is inflated into memory).
 fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError> {
+    match &member.location {
+        Location::File(path) => open(path),
+        Location::Zip { .. } if member.name.to_lowercase().ends_with(".parquet") => {
+            let bytes = read_member_stream(release, member)?;
+            let meta = std::fs::metadata(&release.root).map_err(|source| ImportError::Io {
+                path: release.root.clone(),
+                source,
+            })?;
+            super::parquet_input(
+                &label(release, member),
+                bytes::Bytes::from(bytes),
+                super::parquet::partitions_of(&member.name),
+                meta,
+            )
+        }
+        Location::Zip { .. } => open_zip_entry(release, member),
+    }
+}
+
+/// An archive entry at its offset, inflated as it is read.
+fn open_zip_entry(release: &Release, member: &Member) -> Result<Input, ImportError> {
     match &member.location {
         Location::File(path) => open(path),
         Location::Zip {
@@ -311,6 +333,7 @@ fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError>
                 size: *compressed,
                 compressed: *deflated,
                 counter,
+                parquet: None,
             })
         }
     }
@@ -318,7 +341,15 @@ fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError>
 
 /// The whole of a (small) member, such as a code list.
 fn read_member(release: &Release, member: &Member) -> Result<Vec<u8>, ImportError> {
-    let mut input = open_member(release, member)?;
+    read_member_stream(release, member)
+}
+
+/// A member's bytes as stored (inflated), whatever its format.
+fn read_member_stream(release: &Release, member: &Member) -> Result<Vec<u8>, ImportError> {
+    let mut input = match &member.location {
+        Location::File(path) => open(path)?,
+        Location::Zip { .. } => open_zip_entry(release, member)?,
+    };
     let mut bytes = Vec::new();
     input
         .read

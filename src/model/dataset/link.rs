@@ -18,6 +18,8 @@ pub enum Layout {
     Baci,
     /// Any other CSV, read through a column mapping chosen by the user.
     Mapped,
+    /// Trade Explorer's own export of rows or pair totals (CSV or Parquet).
+    TradeExplorer,
 }
 
 impl Layout {
@@ -28,7 +30,8 @@ impl Layout {
             Layout::ComtradeLegacy => "UN Comtrade legacy CSV",
             Layout::Comtradr => "comtradr (R package) CSV",
             Layout::Baci => "CEPII BACI",
-            Layout::Mapped => "CSV with a column mapping",
+            Layout::Mapped => "file with a column mapping",
+            Layout::TradeExplorer => "Trade Explorer export",
         }
     }
 
@@ -91,6 +94,11 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// The largest column index used (rows need at least this many fields plus one).
     pub fn max_column(&self) -> usize {
+        self.columns().into_iter().max().unwrap_or(0)
+    }
+
+    /// The column indices used, in field order (year, reporter, …, quantity).
+    pub fn columns(&self) -> Vec<usize> {
         [
             Some(self.year),
             self.reporter_iso,
@@ -107,8 +115,7 @@ impl ColumnMap {
         ]
         .into_iter()
         .flatten()
-        .max()
-        .unwrap_or(0)
+        .collect()
     }
 }
 

@@ -239,3 +239,52 @@ pub fn filter_rows(table: &TradeTable, filter: &RowFilter) -> Vec<u32> {
         .map(|i| i as u32)
         .collect()
 }
+
+/// One pair's trade in one year and direction: the sum of its rows that count in totals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairTotal {
+    /// Year.
+    pub year: u16,
+    /// Reporter (BACI: exporter), index into the table's countries.
+    pub reporter: u16,
+    /// Partner (BACI: importer).
+    pub partner: u16,
+    /// Export or import.
+    pub flow: RowFlow,
+    /// Sum of the values, US dollars.
+    pub value: f64,
+    /// Rows summed.
+    pub rows: u64,
+}
+
+/// Totals per (year, reporter, partner, flow) under the aggregation rule (rows with World,
+/// sub-flows and rows hidden by a coarser code of their group left out), sorted.
+pub fn pair_totals_by_year(table: &TradeTable) -> Vec<PairTotal> {
+    let mut sums: std::collections::BTreeMap<(u16, u16, u16, u8), (f64, u64)> =
+        std::collections::BTreeMap::new();
+    for i in 0..table.len() {
+        let flags = table.flow[i];
+        if flags & FLAG_IN_TOTALS == 0 {
+            continue;
+        }
+        let key = (
+            table.year[i],
+            table.reporter[i],
+            table.partner[i],
+            flags & FLOW_MASK,
+        );
+        let entry = sums.entry(key).or_insert((0.0, 0));
+        entry.0 += table.value[i];
+        entry.1 += 1;
+    }
+    sums.into_iter()
+        .map(|((year, reporter, partner, flow), (value, rows))| PairTotal {
+            year,
+            reporter,
+            partner,
+            flow: RowFlow::from_bits(flow),
+            value,
+            rows,
+        })
+        .collect()
+}

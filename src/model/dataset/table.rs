@@ -85,7 +85,7 @@ impl RowFlow {
     }
 }
 
-const FLOW_MASK: u8 = 0b0000_0111;
+pub(crate) const FLOW_MASK: u8 = 0b0000_0111;
 /// The row counts towards pair totals (not World, not a sub-flow, not an aggregate that its
 /// detail rows also cover).
 pub const FLAG_IN_TOTALS: u8 = 0b0100_0000;
