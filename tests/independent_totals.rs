@@ -170,3 +170,77 @@ fn a_folder_and_a_zip_total_as_one_dataset() {
         );
     }
 }
+
+/// Runs `tests/independent/duckdb_parquet.py` and returns what it printed.
+fn duckdb(python: &Path, args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/independent/duckdb_parquet.py");
+    let out = Command::new(python)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+/// DuckDB writes a BACI file as Parquet three ways (zstd, a decimal value column with gzip,
+/// a hive folder partitioned by year with snappy): each links to DuckDB's own SUM. Then the
+/// app's Parquet exports (rows and pair totals) read back in DuckDB to the app's total.
+#[test]
+fn parquet_written_by_duckdb_totals_as_duckdb_sums_and_the_export_reads_back() {
+    let Some(python) = python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let csv = dir.path().join("BACI_HS92_Y2022_V202401.csv");
+    write_file(&csv, 0xd0c, 3_000, true, "t,i,j,k,v,q");
+    let written = duckdb(
+        &python,
+        &["write".as_ref(), csv.as_os_str(), dir.path().as_os_str()],
+    );
+    let expected = written["total_trade_usd"].as_f64().expect("a sum");
+    assert!(expected > 0.0);
+    for name in ["one.parquet", "decimal.parquet", "hive"] {
+        let (app, report) = app_total(&dir.path().join(name));
+        assert_eq!(report["rows_rejected"], 0, "{name}: {report}");
+        assert_eq!(report["trade_records"], written["rows"], "{name}: {report}");
+        assert_eq!(report["years"], written["years"], "{name}: {report}");
+        assert!(
+            close(app, expected),
+            "{name}: app {app} against DuckDB {expected}"
+        );
+    }
+    let (csv_total, _) = app_total(&csv);
+    for (flag, name) in [
+        (None, "rows.parquet"),
+        (Some("--pair-totals"), "totals.parquet"),
+    ] {
+        let export = dir.path().join(name);
+        let status = Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
+            .arg("convert")
+            .args(flag)
+            .arg(&csv)
+            .arg(&export)
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .status()
+            .expect("the binary runs");
+        assert!(status.success(), "{name}");
+        let read = duckdb(&python, &["sum".as_ref(), export.as_os_str()]);
+        let total = read["total"].as_f64().expect("a sum");
+        assert!(
+            close(total, csv_total),
+            "{name}: DuckDB {total} against the app {csv_total}"
+        );
+        if flag.is_none() {
+            assert_eq!(read["rows"], written["rows"], "{name}");
+        }
+    }
+}

@@ -104,6 +104,7 @@ impl TradeApp {
             Action::Import => self.pick(PathPurpose::Import),
             Action::ImportFolder => self.pick(PathPurpose::ImportFolder),
             Action::ExportCsv => self.pick(PathPurpose::ExportCsv),
+            Action::ExportParquet(what) => self.pick(PathPurpose::ExportParquet(what)),
             Action::ShowView(view) => self.go_to_view(view),
             Action::Back => {
                 self.nav.back();

@@ -9,7 +9,9 @@ use eframe::egui;
 
 use crate::io::{self, FileStamp, LoadError, SaveError, with_default_extension};
 use crate::model::{Document, RecordKind, format};
-use crate::state::{ChangedOnDisk, Guarded, Origin, PathPrompt, PathPurpose, RECENT_LIMIT};
+use crate::state::{
+    ChangedOnDisk, Guarded, Origin, ParquetExport, PathPrompt, PathPurpose, RECENT_LIMIT,
+};
 
 use super::TradeApp;
 
@@ -151,7 +153,8 @@ impl TradeApp {
             PathPurpose::SaveAs(_)
             | PathPurpose::SavePng(_)
             | PathPurpose::ExportCsv
-            | PathPurpose::ExportPotential => "Choosing where to save…",
+            | PathPurpose::ExportPotential
+            | PathPurpose::ExportParquet(_) => "Choosing where to save…",
         };
         self.spawn(busy.to_owned(), move || {
             let started = Instant::now();
@@ -169,7 +172,8 @@ impl TradeApp {
             PathPurpose::SaveAs(_)
             | PathPurpose::SavePng(_)
             | PathPurpose::ExportCsv
-            | PathPurpose::ExportPotential => self.suggested_path(&purpose).display().to_string(),
+            | PathPurpose::ExportPotential
+            | PathPurpose::ExportParquet(_) => self.suggested_path(&purpose).display().to_string(),
             PathPurpose::Open | PathPurpose::Import | PathPurpose::ImportFolder => {
                 let mut folder = self.dialog_folder().display().to_string();
                 folder.push(std::path::MAIN_SEPARATOR);
@@ -202,6 +206,13 @@ impl TradeApp {
             (PathPurpose::ExportPotential, _) => {
                 unused_path(&self.dialog_folder().join("potential.csv"))
             }
+            (PathPurpose::ExportParquet(what), _) => {
+                let name = match what {
+                    ParquetExport::Rows => "trade-rows.parquet",
+                    ParquetExport::PairTotals => "pair-totals.parquet",
+                };
+                unused_path(&self.dialog_folder().join(name))
+            }
             (_, Origin::File(path)) => path.clone(),
             _ => unused_path(&self.dialog_folder().join(self.document_name())),
         }
@@ -233,6 +244,9 @@ impl TradeApp {
             PathPurpose::ExportCsv => self.export_table(with_default_extension(path, "csv")),
             PathPurpose::ExportPotential => {
                 self.export_potential(with_default_extension(path, "csv"))
+            }
+            PathPurpose::ExportParquet(what) => {
+                self.export_parquet(what, with_default_extension(path, "parquet"))
             }
         }
     }
@@ -298,6 +312,59 @@ impl TradeApp {
         let busy = format!("Exporting {}…", path.display());
         self.spawn(busy, move || {
             let result = io::write_file_atomic(&path, csv.as_bytes(), false);
+            JobResult::Exported { path, rows, result }
+        });
+    }
+
+    /// Writes a linked dataset as Parquet, off the UI thread: the dataset open in the rows
+    /// table with its filter, else every row of the first linked dataset.
+    fn export_parquet(&mut self, what: ParquetExport, path: PathBuf) {
+        if self.busy.is_some() {
+            return;
+        }
+        let open = self.ui_state.dataset_rows.as_ref().map(|o| o.dataset);
+        let Some(index) = open.or_else(|| (!self.doc.datasets.is_empty()).then_some(0)) else {
+            self.show_message(
+                "Nothing to export",
+                "Parquet export writes a linked dataset; link one first with File > Import data… \
+                 (Ctrl+I)."
+                    .to_owned(),
+            );
+            return;
+        };
+        let Some(table) = self.datasets.table(index).cloned() else {
+            self.show_message(
+                "Could not export yet",
+                "The dataset is still being read; try again when it is linked.".to_owned(),
+            );
+            return;
+        };
+        let rows = match (open, what) {
+            (Some(_), ParquetExport::Rows) => match self.datasets.row_list() {
+                Some(list) => list.rows.clone(),
+                None => {
+                    self.show_message(
+                        "Could not export yet",
+                        "The rows are still being filtered; try again in a moment.".to_owned(),
+                    );
+                    return;
+                }
+            },
+            _ => None,
+        };
+        let busy = format!("Exporting {}…", path.display());
+        self.spawn(busy, move || {
+            let (result, rows) = match what {
+                ParquetExport::Rows => {
+                    let list = rows.as_deref().map(Vec::as_slice);
+                    let count = list.map_or(table.len(), <[u32]>::len);
+                    (io::write_rows_parquet(&path, &table, list), count)
+                }
+                ParquetExport::PairTotals => (
+                    io::write_pair_totals_parquet(&path, &table),
+                    crate::model::dataset::pair_totals_by_year(&table).len(),
+                ),
+            };
             JobResult::Exported { path, rows, result }
         });
     }
@@ -497,8 +564,8 @@ fn native_dialog(purpose: &PathPurpose, folder: &Path, name: &str) -> Option<Pat
             .pick_folder(),
         PathPurpose::Import => dialog
             .add_filter(
-                "Trade data (CSV, tab-separated, gzip, zip)",
-                &["csv", "txt", "tsv", "gz", "zip"],
+                "Trade data (CSV, tab-separated, gzip, zip, Parquet)",
+                &["csv", "txt", "tsv", "gz", "zip", "parquet"],
             )
             .add_filter("All files", &["*"])
             .set_title("Import trade data")
@@ -506,6 +573,11 @@ fn native_dialog(purpose: &PathPurpose, folder: &Path, name: &str) -> Option<Pat
         PathPurpose::ExportCsv => dialog
             .add_filter("CSV file", &["csv"])
             .set_title("Export table as CSV")
+            .set_file_name(name)
+            .save_file(),
+        PathPurpose::ExportParquet(_) => dialog
+            .add_filter("Parquet file", &["parquet"])
+            .set_title("Export the dataset as Parquet")
             .set_file_name(name)
             .save_file(),
         PathPurpose::ExportPotential => dialog

@@ -368,7 +368,9 @@ pub fn run_convert(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     let result = match (parquet, copy_rows, pair_totals) {
-        (true, true, _) => Err("--copy-rows makes a document; a .parquet output gets the rows as they are".to_owned()),
+        (true, true, _) => Err(
+            "--copy-rows makes a document; a .parquet output gets the rows as they are".to_owned(),
+        ),
         (false, _, true) => Err("--pair-totals needs an output ending in .parquet".to_owned()),
         (true, false, _) => convert_to_parquet(input, &output, pair_totals),
         (false, _, false) => convert(input, &output, copy_rows),

@@ -58,7 +58,11 @@ fn columns_for(table: &TradeTable, all: &[(&'static str, &'static str)]) -> Vec<
 fn schema(name: &str, names: &[&str], all: &[(&str, &str)]) -> Result<Arc<Type>, ParquetError> {
     let mut text = format!("message {name} {{\n");
     for (column, kind) in all.iter().filter(|(c, _)| names.contains(c)) {
-        let annotation = if kind.ends_with("binary") { " (STRING)" } else { "" };
+        let annotation = if kind.ends_with("binary") {
+            " (STRING)"
+        } else {
+            ""
+        };
         text.push_str(&format!("    {kind} {column}{annotation};\n"));
     }
     text.push('}');

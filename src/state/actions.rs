@@ -5,6 +5,7 @@
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
+use super::ParquetExport;
 use super::navigation::View;
 
 /// Named actions of the menus, the toolbar and the keyboard.
@@ -32,6 +33,8 @@ pub enum Action {
     ImportFolder,
     /// Write the current table view, as filtered and sorted, to a CSV file.
     ExportCsv,
+    /// Write a linked dataset's rows or pair totals as Parquet.
+    ExportParquet(ParquetExport),
     /// Show a view for the current focus and partner.
     ShowView(View),
     /// Go back one page.
@@ -65,6 +68,10 @@ pub const SHORTCUTS: &[(Action, KeyboardShortcut)] = &[
     (Action::Import, cmd(Key::I)),
     (Action::ImportFolder, cmd_shift(Key::I)),
     (Action::ExportCsv, cmd(Key::E)),
+    (
+        Action::ExportParquet(ParquetExport::Rows),
+        cmd_shift(Key::E),
+    ),
     (Action::ShowView(View::Overview), cmd(Key::Num1)),
     (Action::ShowView(View::Relationship), cmd(Key::Num2)),
     (Action::ShowView(View::Trade), cmd(Key::Num3)),
@@ -94,6 +101,8 @@ impl Action {
             Action::Import => "Import data…",
             Action::ImportFolder => "Import folder…",
             Action::ExportCsv => "Export table as CSV…",
+            Action::ExportParquet(ParquetExport::Rows) => "Rows as Parquet…",
+            Action::ExportParquet(ParquetExport::PairTotals) => "Pair totals per year as Parquet…",
             Action::ShowView(view) => view.label(),
             Action::Back => "Back",
             Action::Forward => "Forward",

@@ -98,6 +98,18 @@ pub enum PathPurpose {
     ExportCsv,
     /// Where to write the Analysis view's potential table as CSV.
     ExportPotential,
+    /// Where to write a linked dataset as Parquet.
+    ExportParquet(ParquetExport),
+}
+
+/// What File > Export dataset as Parquet writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParquetExport {
+    /// The rows of the dataset open in the rows table, as filtered there (else every row
+    /// of the first linked dataset).
+    Rows,
+    /// Totals per year, pair and flow of that dataset.
+    PairTotals,
 }
 
 /// Where the cursor goes after a cell edit is committed.

@@ -36,8 +36,8 @@ pub use analysis::{
     RCA_BARS, compute as compute_analysis,
 };
 pub use commands::{
-    CellMove, ChangedChoice, CoalesceKey, Command, ConfirmChoice, Guarded, PathPurpose,
-    RecoveryChoice,
+    CellMove, ChangedChoice, CoalesceKey, Command, ConfirmChoice, Guarded, ParquetExport,
+    PathPurpose, RecoveryChoice,
 };
 pub use context::AppView;
 pub(crate) use datasets::LinkKey;

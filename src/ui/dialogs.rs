@@ -6,8 +6,8 @@ use crate::io::bundled_document;
 use crate::model::hs;
 use crate::state::AppView;
 use crate::state::{
-    ChangedChoice, ChangedOnDisk, Command, ConfirmChoice, PathPurpose, RecoveryChoice,
-    RecoveryDescription, UiState,
+    ChangedChoice, ChangedOnDisk, Command, ConfirmChoice, ParquetExport, PathPurpose,
+    RecoveryChoice, RecoveryDescription, UiState,
 };
 
 /// Draws whichever dialogs are open. The message goes on top, as it reports on the others.
@@ -308,11 +308,19 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         PathPurpose::ImportFolder => ("Import a folder of data files as one dataset", "Import"),
         PathPurpose::ExportCsv => ("Export the table as CSV", "Export"),
         PathPurpose::ExportPotential => ("Export the potential table as CSV", "Export"),
+        PathPurpose::ExportParquet(ParquetExport::Rows) => {
+            ("Export the dataset's rows as Parquet", "Export")
+        }
+        PathPurpose::ExportParquet(ParquetExport::PairTotals) => (
+            "Export the dataset's pair totals per year as Parquet",
+            "Export",
+        ),
     };
     let hint = match prompt.purpose {
         PathPurpose::Import => "/path/to/data.csv or release.zip",
         PathPurpose::ImportFolder => "/path/to/BACI_HS92_V202401b/",
         PathPurpose::ExportCsv | PathPurpose::ExportPotential => "/path/to/table.csv",
+        PathPurpose::ExportParquet(_) => "/path/to/trade.parquet",
         PathPurpose::SavePng(_) => "/path/to/chart.png",
         _ => "/path/to/document.ron",
     };
@@ -365,7 +373,7 @@ fn path_prompt(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Comm
         if prompt.exists && replaces {
             let exports = matches!(
                 prompt.purpose,
-                PathPurpose::ExportCsv | PathPurpose::ExportPotential
+                PathPurpose::ExportCsv | PathPurpose::ExportPotential | PathPurpose::ExportParquet(_)
             );
             let text = if exports {
                 "A file with this name exists and will be replaced."

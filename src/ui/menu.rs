@@ -4,7 +4,7 @@ use eframe::egui;
 
 use crate::model::chart::MoneyUnit;
 use crate::state::AppView;
-use crate::state::{Action, Command, ThemeChoice, UiState, View};
+use crate::state::{Action, Command, ParquetExport, ThemeChoice, UiState, View};
 
 /// A menu button for `action` with its shortcut; true when clicked.
 fn action_button(ui: &mut egui::Ui, action: Action, label: &str, enabled: bool) -> bool {
@@ -71,6 +71,20 @@ fn file_menu(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>)
     if export.clicked() {
         commands.push(Command::Action(Action::ExportCsv));
     }
+    let linked = !view.doc.datasets.is_empty();
+    ui.add_enabled_ui(idle && linked, |ui| {
+        ui.menu_button("Export dataset as Parquet", |ui| {
+            for what in [ParquetExport::Rows, ParquetExport::PairTotals] {
+                action_item(ui, Action::ExportParquet(what), true, commands);
+            }
+        })
+        .response
+        .on_hover_text(
+            "Write the dataset open in the rows table (its filtered rows), or else the first \
+             linked dataset, as a Parquet file that DuckDB, polars and Spark read",
+        )
+        .on_disabled_hover_text("Link a dataset first (File > Import data…)");
+    });
     ui.separator();
     let mut auto_reload = view.settings.auto_reload;
     if ui

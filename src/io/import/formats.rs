@@ -90,29 +90,8 @@ pub fn detect(header: &[String]) -> Option<(Layout, ColumnMap)> {
             },
         ));
     }
-    // Trade Explorer's own export (rows or pair totals, CSV or Parquet).
-    // Without a flow column its rows are reconciled exporter → importer figures (BACI).
-    if let (Some(year), Some(reporter), Some(partner), Some(value)) = (
-        has(&["year"]),
-        has(&["reporter"]),
-        has(&["partner"]),
-        has(&["value_usd"]),
-    ) {
-        return Some((
-            Layout::TradeExplorer,
-            ColumnMap {
-                year,
-                reporter_iso: Some(reporter),
-                partner_iso: Some(partner),
-                flow: has(&["flow"]),
-                product: has(&["product"]),
-                product_name: has(&["product_name"]),
-                value,
-                value_scale: 1.0,
-                quantity: has(&["quantity"]),
-                ..ColumnMap::default()
-            },
-        ));
+    if let Some(found) = trade_explorer_export(header) {
+        return Some(found);
     }
     // Legacy Comtrade.
     if let (Some(value), Some(year)) = (has(&["Trade Value (US$)"]), has(&["Year", "Period"]))
@@ -138,6 +117,36 @@ pub fn detect(header: &[String]) -> Option<(Layout, ColumnMap)> {
         ));
     }
     None
+}
+
+/// Trade Explorer's own export (rows or pair totals, CSV or Parquet).
+fn trade_explorer_export(header: &[String]) -> Option<(Layout, ColumnMap)> {
+    let has = |names: &[&str]| find(header, names);
+    // Without a flow column its rows are reconciled exporter → importer figures (BACI).
+    if let (Some(year), Some(reporter), Some(partner), Some(value)) = (
+        has(&["year"]),
+        has(&["reporter"]),
+        has(&["partner"]),
+        has(&["value_usd"]),
+    ) {
+        Some((
+            Layout::TradeExplorer,
+            ColumnMap {
+                year,
+                reporter_iso: Some(reporter),
+                partner_iso: Some(partner),
+                flow: has(&["flow"]),
+                product: has(&["product"]),
+                product_name: has(&["product_name"]),
+                value,
+                value_scale: 1.0,
+                quantity: has(&["quantity"]),
+                ..ColumnMap::default()
+            },
+        ))
+    } else {
+        None
+    }
 }
 
 /// The columns a user chose in the mapping dialog, before they are checked.

@@ -8,16 +8,15 @@ mod blocks;
 pub mod cache;
 pub mod codes;
 pub mod formats;
+mod input;
 mod opening;
 pub mod parquet;
 pub mod parse;
 pub mod release;
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
@@ -26,6 +25,7 @@ pub use opening::{OpenedDataset, link_for, open_dataset};
 use crate::model::dataset::TradeTable;
 use blocks::{Accumulator, BlockReader};
 use codes::CodeTable;
+use input::{Counting, Input, open, parquet_input};
 use parse::{MAX_RECORD_BYTES, PartContext, record_boundaries, split_fields};
 
 /// Bytes read per block.
@@ -273,106 +273,6 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
-/// Counts the bytes read through it (the compressed bytes, for gzip files).
-struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// An opened input: the (decompressed) bytes, the file size, whether it is gzip, and the
-/// count of file bytes read so far.
-struct Input {
-    read: Box<dyn Read + Send>,
-    /// The file (or archive) holding it, as it was when opened, to notice changes made
-    /// while it is read.
-    opened: (PathBuf, std::fs::Metadata),
-    size: u64,
-    compressed: bool,
-    counter: Arc<AtomicU64>,
-    /// For a Parquet file: its columns and rows, known before the text is read.
-    parquet: Option<parquet::ParquetInfo>,
-}
-
-/// Opens a file, decompressing it when it starts with the gzip magic bytes.
-fn open(path: &Path) -> Result<Input, ImportError> {
-    let io_err = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io_err)?;
-    if !meta.is_file() {
-        return Err(ImportError::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    let file = File::open(path).map_err(io_err)?;
-    let size = meta.len();
-    if size == 0 {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let mut magic = [0u8; 4];
-    if (&file).read_exact(&mut magic).is_ok() && magic == *parquet::MAGIC {
-        let partitions = parquet::partitions_above(path);
-        return parquet_input(path, file, partitions, meta);
-    }
-    (&file).seek(io::SeekFrom::Start(0)).map_err(io_err)?;
-    // Never past the size at opening: a file that grows while read (a log still being
-    // written) must not keep the import going forever.
-    let mut reader = BufReader::with_capacity(1 << 16, file.take(size));
-    let magic = reader
-        .fill_buf()
-        .map_err(io_err)?
-        .starts_with(&[0x1f, 0x8b]);
-    let count = Arc::new(AtomicU64::new(0));
-    let counting = Counting {
-        inner: reader,
-        count: Arc::clone(&count),
-    };
-    let read: Box<dyn Read + Send> = if magic {
-        Box::new(flate2::read::MultiGzDecoder::new(counting))
-    } else {
-        Box::new(counting)
-    };
-    Ok(Input {
-        read,
-        opened: (path.to_path_buf(), meta),
-        size,
-        compressed: magic,
-        counter: count,
-        parquet: None,
-    })
-}
-
-/// A Parquet file (or an archive entry's bytes) as an input of text rows.
-fn parquet_input<R: ::parquet::file::reader::ChunkReader + 'static>(
-    path: &Path,
-    reader: R,
-    partitions: Vec<(String, String)>,
-    opened: std::fs::Metadata,
-) -> Result<Input, ImportError> {
-    let size = reader.len();
-    let counter = Arc::new(AtomicU64::new(0));
-    let (text, info) = parquet::open(path, reader, partitions, size, Arc::clone(&counter))?;
-    Ok(Input {
-        read: Box::new(text),
-        opened: (path.to_path_buf(), opened),
-        size,
-        compressed: false,
-        counter,
-        parquet: Some(info),
-    })
-}
-
 fn delimiter_of(header_line: &[u8]) -> u8 {
     [b'\t', b',', b';', b'|']
         .into_iter()
@@ -519,6 +419,20 @@ impl Companions<'_> {
         })
     }
 
+    /// Gives products without a name the one BACI's product list has.
+    fn name_products(&self, table: &mut TradeTable) {
+        let Some(names) = self.product_names() else {
+            return;
+        };
+        for product in &mut table.products {
+            if product.name.is_empty()
+                && let Some(name) = names.get(&product.code)
+            {
+                product.name.clone_from(name);
+            }
+        }
+    }
+
     /// BACI's product names.
     fn product_names(&self) -> Option<std::collections::HashMap<String, String>> {
         match self {
@@ -548,8 +462,10 @@ fn import_input(
     } = input;
     if let Some(info) = &parquet {
         // Columns are chosen before the first row is decoded.
-        let (_, map) = resolve_layout(path, mapping.clone(), &info.header)?;
-        info.select(path, &map)?;
+        info.select(
+            path,
+            &resolve_layout(path, mapping.clone(), &info.header)?.1,
+        )?;
     }
     let mut first =
         read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
@@ -635,16 +551,8 @@ fn import_input(
             path: path.to_path_buf(),
         });
     }
-    if layout == Layout::Baci
-        && let Some(names) = companions.product_names()
-    {
-        for product in &mut acc.table.products {
-            if product.name.is_empty()
-                && let Some(name) = names.get(&product.code)
-            {
-                product.name.clone_from(name);
-            }
-        }
+    if layout == Layout::Baci {
+        companions.name_products(&mut acc.table);
     }
     let mut outcome = acc.finish(layout, codes.map(|c| c.origin));
     name_products(&mut outcome.table);

@@ -186,10 +186,7 @@ pub fn open<R: ChunkReader + 'static>(
     let meta = file.metadata();
     let columns: Vec<ColumnDescPtr> = meta.file_metadata().schema_descr().columns().to_vec();
     let kinds: Vec<Kind> = columns.iter().map(kind_of).collect();
-    let mut header: Vec<String> = columns
-        .iter()
-        .map(|c| c.path().parts().join("."))
-        .collect();
+    let mut header: Vec<String> = columns.iter().map(|c| c.path().parts().join(".")).collect();
     // A column the files hold themselves wins over a partition folder of the same name.
     let partitions: Vec<(String, String)> = partitions
         .into_iter()
@@ -288,8 +285,7 @@ impl<R: ChunkReader + 'static> Read for ParquetText<R> {
 
 impl<R: ChunkReader + 'static> ParquetText<R> {
     fn wanted(&self, column: usize) -> bool {
-        self.kinds[column] != Kind::Nested
-            && self.projection.get().is_none_or(|p| p[column])
+        self.kinds[column] != Kind::Nested && self.projection.get().is_none_or(|p| p[column])
     }
 
     /// The next piece of text into `out`: the header, then a batch of rows; nothing at
@@ -358,8 +354,8 @@ impl<R: ChunkReader + 'static> ParquetText<R> {
         self.left_in_group -= rows;
         self.rows_done += rows as u64;
         if self.rows_total > 0 {
-            let done = (self.size as u128 * u128::from(self.rows_done) / u128::from(self.rows_total))
-                as u64;
+            let done = (self.size as u128 * u128::from(self.rows_done)
+                / u128::from(self.rows_total)) as u64;
             self.counter.store(done, Ordering::Relaxed);
         }
         Ok(())
@@ -381,19 +377,25 @@ fn decode(
         ColumnReader::BoolColumnReader(r) => decode_values(r, rows, max, levels, text, |out, v| {
             out.extend_from_slice(if *v { b"true" } else { b"false" });
         }),
-        ColumnReader::Int32ColumnReader(r) => decode_values(r, rows, max, levels, text, |out, v| {
-            write_integer(out, i128::from(*v), kind);
-        }),
-        ColumnReader::Int64ColumnReader(r) => decode_values(r, rows, max, levels, text, |out, v| {
-            write_integer(out, i128::from(*v), kind);
-        }),
+        ColumnReader::Int32ColumnReader(r) => {
+            decode_values(r, rows, max, levels, text, |out, v| {
+                write_integer(out, i128::from(*v), kind);
+            })
+        }
+        ColumnReader::Int64ColumnReader(r) => {
+            decode_values(r, rows, max, levels, text, |out, v| {
+                write_integer(out, i128::from(*v), kind);
+            })
+        }
         // Legacy timestamps: no trade field is one, so they are left empty.
         ColumnReader::Int96ColumnReader(r) => {
             decode_values(r, rows, max, levels, text, |_, _: &Int96| {})
         }
-        ColumnReader::FloatColumnReader(r) => decode_values(r, rows, max, levels, text, |out, v| {
-            write_float(out, f64::from(*v));
-        }),
+        ColumnReader::FloatColumnReader(r) => {
+            decode_values(r, rows, max, levels, text, |out, v| {
+                write_float(out, f64::from(*v));
+            })
+        }
         ColumnReader::DoubleColumnReader(r) => {
             decode_values(r, rows, max, levels, text, |out, v| write_float(out, *v))
         }
@@ -466,9 +468,11 @@ fn write_decimal(out: &mut Vec<u8>, unscaled: i128, scale: u32) {
 
 /// Days since 1970-01-01 as an ISO date (`2020-01-01`), which the year column reads.
 fn write_date(out: &mut Vec<u8>, days: i128) {
-    let date = i64::try_from(days)
-        .ok()
-        .and_then(|d| jiff::civil::date(1970, 1, 1).checked_add(jiff::Span::new().try_days(d).ok()?).ok());
+    let date = i64::try_from(days).ok().and_then(|d| {
+        jiff::civil::date(1970, 1, 1)
+            .checked_add(jiff::Span::new().try_days(d).ok()?)
+            .ok()
+    });
     if let Some(date) = date {
         out.extend_from_slice(date.to_string().as_bytes());
     }

@@ -293,7 +293,7 @@ fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError>
                 &label(release, member),
                 bytes::Bytes::from(bytes),
                 super::parquet::partitions_of(&member.name),
-                meta,
+                (release.root.clone(), meta),
             )
         }
         Location::Zip { .. } => open_zip_entry(release, member),

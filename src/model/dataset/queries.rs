@@ -278,13 +278,15 @@ pub fn pair_totals_by_year(table: &TradeTable) -> Vec<PairTotal> {
         entry.1 += 1;
     }
     sums.into_iter()
-        .map(|((year, reporter, partner, flow), (value, rows))| PairTotal {
-            year,
-            reporter,
-            partner,
-            flow: RowFlow::from_bits(flow),
-            value,
-            rows,
-        })
+        .map(
+            |((year, reporter, partner, flow), (value, rows))| PairTotal {
+                year,
+                reporter,
+                partner,
+                flow: RowFlow::from_bits(flow),
+                value,
+                rows,
+            },
+        )
         .collect()
 }

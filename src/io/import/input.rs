@@ -1,0 +1,111 @@
+//! Opening an input: a file (plain, gzip or Parquet) as the bytes the importer reads,
+//! with its size and a count of the bytes read so far for progress.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::{ImportError, parquet};
+
+/// Counts the bytes read through it (the compressed bytes, for gzip files).
+pub(super) struct Counting<R> {
+    pub(super) inner: R,
+    pub(super) count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: the (decompressed) bytes, the file size, whether it is gzip, and the
+/// count of file bytes read so far.
+pub(super) struct Input {
+    pub(super) read: Box<dyn Read + Send>,
+    /// The file (or archive) holding it, as it was when opened, to notice changes made
+    /// while it is read.
+    pub(super) opened: (PathBuf, std::fs::Metadata),
+    pub(super) size: u64,
+    pub(super) compressed: bool,
+    pub(super) counter: Arc<AtomicU64>,
+    /// For a Parquet file: its columns and rows, known before the text is read.
+    pub(super) parquet: Option<parquet::ParquetInfo>,
+}
+
+/// Opens a file, decompressing it when it starts with the gzip magic bytes.
+pub(super) fn open(path: &Path) -> Result<Input, ImportError> {
+    let io_err = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if !meta.is_file() {
+        return Err(ImportError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let file = File::open(path).map_err(io_err)?;
+    let size = meta.len();
+    if size == 0 {
+        return Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut magic = [0u8; 4];
+    if (&file).read_exact(&mut magic).is_ok() && magic == *parquet::MAGIC {
+        let partitions = parquet::partitions_above(path);
+        return parquet_input(path, file, partitions, (path.to_path_buf(), meta));
+    }
+    (&file).seek(io::SeekFrom::Start(0)).map_err(io_err)?;
+    // Never past the size at opening: a file that grows while read (a log still being
+    // written) must not keep the import going forever.
+    let mut reader = BufReader::with_capacity(1 << 16, file.take(size));
+    let magic = reader
+        .fill_buf()
+        .map_err(io_err)?
+        .starts_with(&[0x1f, 0x8b]);
+    let count = Arc::new(AtomicU64::new(0));
+    let counting = Counting {
+        inner: reader,
+        count: Arc::clone(&count),
+    };
+    let read: Box<dyn Read + Send> = if magic {
+        Box::new(flate2::read::MultiGzDecoder::new(counting))
+    } else {
+        Box::new(counting)
+    };
+    Ok(Input {
+        read,
+        opened: (path.to_path_buf(), meta),
+        size,
+        compressed: magic,
+        counter: count,
+        parquet: None,
+    })
+}
+
+/// A Parquet file (or an archive entry's bytes) as an input of text rows; `opened` is the
+/// file (or archive) as it was when opened, to notice changes while it is read.
+pub(super) fn parquet_input<R: ::parquet::file::reader::ChunkReader + 'static>(
+    path: &Path,
+    reader: R,
+    partitions: Vec<(String, String)>,
+    opened: (PathBuf, std::fs::Metadata),
+) -> Result<Input, ImportError> {
+    let size = reader.len();
+    let counter = Arc::new(AtomicU64::new(0));
+    let (text, info) = parquet::open(path, reader, partitions, size, Arc::clone(&counter))?;
+    Ok(Input {
+        read: Box::new(text),
+        opened,
+        size,
+        compressed: false,
+        counter,
+        parquet: Some(info),
+    })
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Parquet written and read by DuckDB, to check Trade Explorer against a real engine.
+
+    python tests/independent/duckdb_parquet.py write BACI.csv OUTDIR
+        DuckDB reads a BACI CSV (six-digit codes, no World, so every row counts) and
+        writes OUTDIR/one.parquet (zstd), OUTDIR/decimal.parquet (value as DECIMAL(18,3),
+        gzip), and OUTDIR/hive/ partitioned by t (snappy, t only in the folder names);
+        prints DuckDB's own SUM of v in US dollars, the row count and the years as JSON.
+    python tests/independent/duckdb_parquet.py sum EXPORT.parquet
+        DuckDB reads a Parquet file the app exported and prints SUM(value_usd), the row
+        count and the sum per year as JSON.
+"""
+import json
+import sys
+
+import duckdb
+
+
+def write(csv, out):
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE b AS SELECT * FROM read_csv(?, header = true, "
+        "columns = {'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR', "
+        "'v': 'DOUBLE', 'q': 'DOUBLE'})",
+        [csv],
+    )
+    con.execute(f"COPY b TO '{out}/one.parquet' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(
+        f"COPY (SELECT t, i, j, k, CAST(v AS DECIMAL(18, 3)) AS v, q FROM b) "
+        f"TO '{out}/decimal.parquet' (FORMAT parquet, COMPRESSION gzip)"
+    )
+    con.execute(
+        f"COPY b TO '{out}/hive' (FORMAT parquet, PARTITION_BY (t), COMPRESSION snappy)"
+    )
+    total, rows = con.execute("SELECT SUM(v) * 1000, COUNT(*) FROM b").fetchone()
+    years = [y for (y,) in con.execute("SELECT DISTINCT t FROM b ORDER BY t").fetchall()]
+    print(json.dumps({"total_trade_usd": total, "rows": rows, "years": years}))
+
+
+def read_sum(path):
+    con = duckdb.connect()
+    total, rows = con.execute(
+        "SELECT SUM(value_usd), COUNT(*) FROM read_parquet(?)", [path]
+    ).fetchone()
+    by_year = con.execute(
+        "SELECT year, SUM(value_usd) FROM read_parquet(?) GROUP BY year ORDER BY year", [path]
+    ).fetchall()
+    print(
+        json.dumps(
+            {"total": total, "rows": rows, "by_year": {str(y): v for y, v in by_year}}
+        )
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "write":
+        write(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "sum":
+        read_sum(sys.argv[2])
+    else:
+        raise SystemExit(__doc__)
