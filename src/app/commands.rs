@@ -104,7 +104,13 @@ impl TradeApp {
             Action::Import => self.pick(PathPurpose::Import),
             Action::ImportFolder => self.pick(PathPurpose::ImportFolder),
             Action::ExportCsv => self.pick(PathPurpose::ExportCsv),
-            Action::ExportParquet(what) => self.pick(PathPurpose::ExportParquet(what)),
+            Action::ExportParquet(what) => {
+                if self.doc.datasets.is_empty() {
+                    self.show_message("Nothing to export", NOTHING_TO_EXPORT.to_owned());
+                } else {
+                    self.pick(PathPurpose::ExportParquet(what));
+                }
+            }
             Action::ShowView(view) => self.go_to_view(view),
             Action::Back => {
                 self.nav.back();
@@ -382,3 +388,7 @@ impl TradeApp {
         }
     }
 }
+
+/// Why Parquet export has nothing to write.
+pub(super) const NOTHING_TO_EXPORT: &str = "Parquet export writes a linked dataset; link one first \
+     with File > Import data… (Ctrl+I) or File > Import folder… (Ctrl+Shift+I).";

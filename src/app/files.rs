@@ -326,9 +326,7 @@ impl TradeApp {
         let Some(index) = open.or_else(|| (!self.doc.datasets.is_empty()).then_some(0)) else {
             self.show_message(
                 "Nothing to export",
-                "Parquet export writes a linked dataset; link one first with File > Import data… \
-                 (Ctrl+I)."
-                    .to_owned(),
+                super::commands::NOTHING_TO_EXPORT.to_owned(),
             );
             return;
         };
