@@ -51,7 +51,15 @@ struct Args {
     /// Number of years.
     #[arg(long, default_value_t = 6)]
     years: u16,
+    /// Rows in the order of CEPII's files (year, exporter, importer, product) instead of
+    /// random order: a real release's order, which the country index relies on.
+    #[arg(long)]
+    sorted: bool,
 }
+
+/// One generated row: year, reporter and partner (indices), product, value, export or
+/// import, quantity missing.
+type Row = (u16, usize, usize, usize, f64, bool, bool);
 
 #[path = "../benches/support/rng.rs"]
 mod rng;
@@ -86,17 +94,30 @@ fn main() -> std::io::Result<()> {
             "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate"
         )?,
     }
-    for _ in 0..args.rows {
+    let mut next_row = || -> Row {
         let year = args.first_year + rng.below(usize::from(args.years.max(1))) as u16;
         let r = rng.below(countries.len());
         let p = (r + 1 + rng.below(countries.len() - 1)) % countries.len();
-        let (reporter, partner) = (countries[r], countries[p]);
-        let (code, name) = &products[rng.below(products.len())];
+        let product = rng.below(products.len());
         let value = (rng.log_normal(10.0, 2.5) * 100.0).round() / 100.0;
         let export = rng.below(2) == 0;
+        // Drawn for BACI only, so other layouts get the rows they always had for a seed.
+        let no_quantity = matches!(args.layout, Layout::Baci) && rng.below(10) == 0;
+        (year, r, p, product, value, export, no_quantity)
+    };
+    let rows: Box<dyn Iterator<Item = Row>> = if args.sorted {
+        let mut all: Vec<Row> = (0..args.rows).map(|_| next_row()).collect();
+        all.sort_by_key(|r| (r.0, countries[r.1].numeric, countries[r.2].numeric, r.3));
+        Box::new(all.into_iter())
+    } else {
+        Box::new((0..args.rows).map(move |_| next_row()))
+    };
+    for (year, r, p, product, value, export, no_quantity) in rows {
+        let (reporter, partner) = (countries[r], countries[p]);
+        let (code, name) = &products[product];
         match args.layout {
             Layout::Baci => {
-                let q = if rng.below(10) == 0 {
+                let q = if no_quantity {
                     String::new()
                 } else {
                     format!("{:.3}", value / 1500.0)

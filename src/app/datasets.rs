@@ -254,6 +254,8 @@ impl Datasets {
                                 .fingerprint
                                 .as_ref()
                                 .is_some_and(|f| f.sample != linked_fingerprint);
+                        // Built here, off the UI thread, before the first focus sums.
+                        opened.outcome.table.country_blocks();
                         Loaded {
                             main_country: main_country(&opened.outcome.table),
                             table: Arc::new(opened.outcome.table),

@@ -151,6 +151,7 @@ pub fn baci_like(
         // BACI gives one reconciled value per flow: an exporter's row is also the
         // importer's import.
         reconciled: true,
+        blocks: Default::default(),
         ..TradeTable::default()
     };
     for &(year, exporter, importer, product, value) in rows {

@@ -280,6 +280,7 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
             .map(|(code, name)| DatasetProduct { code, name })
             .collect(),
         reconciled: meta.reconciled,
+        blocks: Default::default(),
     };
     let countries = table.countries.len();
     let products = table.products.len();

@@ -8,14 +8,17 @@
 //! - `link`: how a dataset is saved in the document.
 //! - `table`: the columnar rows and their dictionaries.
 //! - `queries`: sums and filters over the rows.
+//! - `index`: which blocks of rows hold each country, so one country's sums skip the rest.
 //! - `copy`: small datasets copied into the document as records.
 
 mod copy;
+mod index;
 mod link;
 mod queries;
 mod table;
 
 pub use copy::*;
+pub use index::*;
 pub use link::*;
 pub use queries::*;
 pub use table::*;

@@ -73,15 +73,15 @@ pub fn focus_sums(table: &TradeTable, focus: &str) -> FocusSums {
     let Some(f) = table.country_index(focus) else {
         return out;
     };
-    let (Some(&first_year), Some(&last_year)) = (table.year.iter().min(), table.year.iter().max())
-    else {
+    let blocks = table.country_blocks();
+    let Some((first_year, last_year)) = blocks.years else {
         return out;
     };
     // Dense per-partner, per-year accumulation: far faster than hashing every row.
     let nc = table.countries.len();
     let ny = usize::from(last_year - first_year) + 1;
     let mut cells = vec![PairSums::default(); nc * ny];
-    for i in 0..table.len() {
+    for i in blocks.rows_of(f).into_iter().flatten() {
         let bits = table.flow[i];
         if bits & FLAG_IN_TOTALS == 0 {
             continue;
@@ -146,7 +146,7 @@ pub fn pair_breakdowns(
     };
     let mut exports: Vec<(&str, f64)> = Vec::new();
     let mut imports: Vec<(&str, f64)> = Vec::new();
-    for i in 0..table.len() {
+    for i in table.country_blocks().rows_of_pair(ai, bi).into_iter().flatten() {
         if table.year[i] != year {
             continue;
         }

@@ -149,7 +149,14 @@ pub struct TradeTable {
     /// True for reconciled exporter → importer data (BACI): one figure per flow, seen from
     /// both sides, rather than each country's own report.
     pub reconciled: bool,
+    /// Where each country's rows are, built on first use (see [`CountryBlocks`]).
+    pub blocks: BlocksCell,
 }
+
+/// A table's [`CountryBlocks`], built once when first asked for (from any thread) and
+/// dropped when rows are appended. Not part of a table's equality.
+#[derive(Debug, Clone, Default)]
+pub struct BlocksCell(std::sync::OnceLock<std::sync::Arc<super::CountryBlocks>>);
 
 impl PartialEq for TradeTable {
     /// Equal columns and dictionaries; quantities compare bit for bit, so that two missing
@@ -227,6 +234,13 @@ impl TradeTable {
         })
     }
 
+    /// Where each country's rows are; built on the first call, in one pass over the rows.
+    pub fn country_blocks(&self) -> &super::CountryBlocks {
+        self.blocks
+            .0
+            .get_or_init(|| std::sync::Arc::new(super::CountryBlocks::of(self)))
+    }
+
     /// Index of country `code` in the dictionary.
     pub fn country_index(&self, code: &str) -> Option<u16> {
         self.countries
@@ -251,6 +265,7 @@ impl TradeTable {
         maps: &mut (Vec<usize>, Vec<usize>),
         index: &mut DictionaryIndex,
     ) {
+        self.blocks = BlocksCell::default();
         let (country_map, product_map) = maps;
         if let Some(new) = other.countries.get(country_map.len()..) {
             let more = remap(&mut self.countries, new, &mut index.countries, |c| &c.code);
