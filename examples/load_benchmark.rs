@@ -72,7 +72,12 @@ fn main() {
     // products of the pair with its first partner in the latest year.
     let mut times = Vec::new();
     let countries: Vec<String> = table.countries.iter().map(|c| c.code.clone()).collect();
-    for focus in countries.iter().skip(1).step_by(countries.len().max(4) / 4).take(3) {
+    for focus in countries
+        .iter()
+        .skip(1)
+        .step_by(countries.len().max(4) / 4)
+        .take(3)
+    {
         let started = Instant::now();
         let sums = focus_sums(table, focus);
         let partner = sums.keys().next().cloned().unwrap_or_default();

@@ -104,7 +104,7 @@ impl CountryBlocks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::dataset::DatasetCountry;
+    use crate::model::dataset::{DatasetCountry, DatasetProduct};
 
     fn table(pairs: &[(u16, u16)], countries: usize) -> TradeTable {
         let mut t = TradeTable::default();
@@ -125,6 +125,10 @@ mod tests {
                 unknown: false,
             })
             .collect();
+        t.products = vec![DatasetProduct {
+            code: "080510".into(),
+            name: String::new(),
+        }];
         t
     }
 
@@ -150,6 +154,53 @@ mod tests {
             for i in 0..t.len() {
                 if t.reporter[i] == c || t.partner[i] == c {
                     assert!(ranges.iter().any(|r| r.contains(&i)), "row {i} of {c}");
+                }
+            }
+        }
+    }
+
+    /// The sums read through the index equal a plain loop over every row, for rows sorted
+    /// by exporter (few blocks per country) and for the same rows shuffled.
+    #[test]
+    fn focus_sums_over_blocks_equal_a_full_scan() {
+        let n = 5 * BLOCK_ROWS + 123;
+        let sorted: Vec<(u16, u16)> = (0..n)
+            .map(|i| {
+                let r = (i * 10 / n) as u16;
+                (r, (r + 1 + (i % 9) as u16) % 10)
+            })
+            .collect();
+        let mut shuffled = sorted.clone();
+        let mut seed = 7u64;
+        for i in (1..shuffled.len()).rev() {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            shuffled.swap(i, (seed >> 33) as usize % (i + 1));
+        }
+        for pairs in [sorted, shuffled] {
+            let mut t = table(&pairs, 10);
+            t.reconciled = true;
+            for (i, v) in t.value.iter_mut().enumerate() {
+                *v = (i % 97) as f64 + 0.25;
+            }
+            t.compute_flags();
+            for f in 0..10u16 {
+                let sums = crate::model::dataset::focus_sums(&t, &format!("C{f}"));
+                let mut exports = std::collections::HashMap::new();
+                let mut imports = std::collections::HashMap::new();
+                for i in 0..t.len() {
+                    let key = |c: u16| (format!("C{c}"), t.year[i]);
+                    if t.reporter[i] == f {
+                        *exports.entry(key(t.partner[i])).or_insert(0.0) += t.value[i];
+                    } else if t.partner[i] == f {
+                        *imports.entry(key(t.reporter[i])).or_insert(0.0) += t.value[i];
+                    }
+                }
+                for (side, expected) in [(true, exports), (false, imports)] {
+                    for ((partner, year), value) in expected {
+                        let cell = sums[&partner][&year];
+                        let got = if side { cell.exports } else { cell.imports };
+                        assert_eq!(got, Some(value), "C{f} with {partner} in {year}");
+                    }
                 }
             }
         }

@@ -146,7 +146,12 @@ pub fn pair_breakdowns(
     };
     let mut exports: Vec<(&str, f64)> = Vec::new();
     let mut imports: Vec<(&str, f64)> = Vec::new();
-    for i in table.country_blocks().rows_of_pair(ai, bi).into_iter().flatten() {
+    for i in table
+        .country_blocks()
+        .rows_of_pair(ai, bi)
+        .into_iter()
+        .flatten()
+    {
         if table.year[i] != year {
             continue;
         }
