@@ -3,12 +3,18 @@
 
     python3 benches/polars_compare.py --layout baci FILE
     python3 benches/polars_compare.py --layout comtradr FILE
+    python3 benches/polars_compare.py --layout baci FOLDER   (a release: every
+        BACI_*_Y*.csv in it, or every *.parquet below it with hive partitions, scanned
+        lazily with the streaming engine: a whole release does not fit in memory as a
+        polars frame)
 
 Load the file, then: total trade per (reporter, partner) pair, and the top products of
 one pair. Prints the wall time and the peak memory of this process (ru_maxrss).
 Needs `pip install polars` (the README gives the version measured).
 """
 import argparse
+import glob
+import os
 import resource
 import time
 
@@ -22,6 +28,8 @@ def main():
     args = parser.parse_args()
 
     start = time.perf_counter()
+    if os.path.isdir(args.file):
+        return scan_release(args.file, start)
     if args.layout == "baci":
         df = pl.read_csv(args.file, schema_overrides={"k": pl.Utf8})
         pairs = df.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000)
@@ -56,6 +64,32 @@ def main():
     print(
         f"polars {pl.__version__}: {len(df):,} rows, {len(pairs):,} pairs, "
         f"top product {top.row(0)[0]}; {elapsed:.2f} s, peak {peak_kib / 1024:.0f} MiB"
+    )
+
+
+def scan_release(folder, start):
+    parquet = glob.glob(os.path.join(folder, "**", "*.parquet"), recursive=True)
+    if parquet:
+        lf = pl.scan_parquet(os.path.join(folder, "**", "*.parquet"), hive_partitioning=True)
+    else:
+        lf = pl.scan_csv(
+            os.path.join(folder, "BACI_*_Y*.csv"), schema_overrides={"k": pl.Utf8}
+        )
+    pairs = lf.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000).collect(engine="streaming")
+    first = lf.head(1).collect().row(0, named=True)
+    top = (
+        lf.filter((pl.col("i") == first["i"]) & (pl.col("j") == first["j"]))
+        .group_by("k")
+        .agg(pl.col("v").sum())
+        .sort("v", descending=True)
+        .head(10)
+        .collect(engine="streaming")
+    )
+    elapsed = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        f"polars {pl.__version__} (scan): {len(pairs):,} pairs, top product {top.row(0)[0]}; "
+        f"{elapsed:.2f} s, peak {peak_kib / 1024:.0f} MiB"
     )
 
 

@@ -68,6 +68,8 @@ fn a_folder_with_a_failing_file_links_the_others_when_asked() {
     let doc = harness.state().document();
     assert_eq!(doc.datasets.len(), 1);
     assert_eq!(doc.datasets[0].name, "BACI_HS92_V202401b");
+    // The status bar keeps saying so after the review is gone.
+    harness.get_by_label("Dataset BACI_HS92_V202401b: 1 file could not be read");
     harness.state_mut().apply(Command::SetFocus("PAK".into()));
     wait_for_jobs(&mut harness);
     harness

@@ -25,6 +25,7 @@ struct Loaded {
     table: Arc<TradeTable>,
     main_country: Option<String>,
     changed: bool,
+    failed_files: Vec<(String, String)>,
 }
 
 enum LoadMessage {
@@ -208,6 +209,7 @@ impl Datasets {
         link: &DatasetLink,
         table: Arc<TradeTable>,
         main_country: Option<String>,
+        failed_files: Vec<(String, String)>,
     ) {
         let key = LinkKey::of(link);
         self.entries.retain(|e| e.key != key);
@@ -218,6 +220,7 @@ impl Datasets {
             country_names: names_of(&table),
             main_country,
             changed_since_link: false,
+            failed_files,
             status: DatasetStatus::Ready(table),
             cancel: Arc::new(AtomicBool::new(false)),
         });
@@ -234,6 +237,7 @@ impl Datasets {
             country_names: Vec::new(),
             main_country: None,
             changed_since_link: false,
+            failed_files: Vec::new(),
             cancel: cancel.clone(),
         };
         let path = PathBuf::from(&link.path);
@@ -257,6 +261,7 @@ impl Datasets {
                         // Built here, off the UI thread, before the first focus sums.
                         opened.outcome.table.country_blocks();
                         Loaded {
+                            failed_files: opened.outcome.failed_files,
                             main_country: main_country(&opened.outcome.table),
                             table: Arc::new(opened.outcome.table),
                             changed,
@@ -295,6 +300,7 @@ impl Datasets {
                                 e.country_names = names_of(&loaded.table);
                                 e.main_country = loaded.main_country;
                                 e.changed_since_link = loaded.changed;
+                                e.failed_files = loaded.failed_files;
                                 e.status = DatasetStatus::Ready(loaded.table);
                             }
                             Err(err) => e.status = DatasetStatus::Failed(err),

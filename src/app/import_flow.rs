@@ -50,6 +50,7 @@ pub(super) struct PendingImport {
     link: DatasetLink,
     table: Arc<TradeTable>,
     main_country: Option<String>,
+    failed_files: Vec<(String, String)>,
 }
 
 impl TradeApp {
@@ -241,12 +242,13 @@ impl TradeApp {
             can_copy: outcome.table.len() <= COPY_LIMIT,
             copy_rows: false,
             files: outcome.files,
-            failed_files: outcome.failed_files,
+            failed_files: outcome.failed_files.clone(),
         };
         self.pending_import = Some(PendingImport {
             link,
             table: Arc::new(outcome.table),
             main_country,
+            failed_files: outcome.failed_files,
         });
         // Big clean imports are linked at once; anything with a choice to make is shown.
         if review.can_copy || review.rows_rejected > 0 || !review.failed_files.is_empty() {
@@ -276,6 +278,7 @@ impl TradeApp {
                 &pending.link,
                 pending.table.clone(),
                 pending.main_country.clone(),
+                pending.failed_files.clone(),
             );
             self.ui_state
                 .toast(format!("Linked {name}: {}", format::count(rows, "row")));
@@ -320,6 +323,7 @@ impl TradeApp {
             link,
             table,
             main_country: main,
+            failed_files: Vec::new(),
         });
         self.finish_import(false);
     }

@@ -57,6 +57,9 @@ pub struct LoadedDataset {
     pub main_country: Option<String>,
     /// True when the file's content is not what it was when it was linked.
     pub changed_since_link: bool,
+    /// Files of a linked folder or archive that could not be read (name, reason): the
+    /// figures come from the other files.
+    pub failed_files: Vec<(String, String)>,
     pub(crate) cancel: Arc<AtomicBool>,
 }
 

@@ -125,6 +125,28 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                     format!("{text}: the file's content differs from when it was linked; the figures shown come from the file as it is now."),
                 );
             }
+            DatasetStatus::Ready(_) if !entry.failed_files.is_empty() => {
+                ui.separator();
+                let text = format!(
+                    "Dataset {}: {} could not be read",
+                    entry.name,
+                    crate::model::format::count(entry.failed_files.len(), "file")
+                );
+                let listing: Vec<String> = entry
+                    .failed_files
+                    .iter()
+                    .map(|(name, why)| format!("{name}: {why}"))
+                    .collect();
+                segment(
+                    ui,
+                    egui::RichText::new(&text).color(ui.visuals().warn_fg_color),
+                    260.0,
+                )
+                .on_hover_text(format!(
+                    "The figures come from the dataset's other files.\n\n{}",
+                    listing.join("\n")
+                ));
+            }
             DatasetStatus::Ready(_) => {}
         }
     }
