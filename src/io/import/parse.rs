@@ -262,10 +262,7 @@ fn parse_year(bytes: &[u8]) -> Option<u16> {
     let ok = rest.is_empty()
         || rest.iter().all(u8::is_ascii_digit) && rest.len() <= 2
         || rest.first() == Some(&b'.') && rest[1..].iter().all(|c| *c == b'0')
-        // An ISO date (Parquet date columns are read as `2020-01-01`).
-        || rest.len() <= 6
-            && rest.first() == Some(&b'-')
-            && rest[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-');
+        || is_date_rest(rest);
     if !ok {
         return None;
     }
@@ -273,6 +270,16 @@ fn parse_year(bytes: &[u8]) -> Option<u16> {
         .iter()
         .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
     (1900..=2100).contains(&year).then_some(year)
+}
+
+/// `-01-01` after a year: an ISO date (Parquet date columns are read as `2020-01-01`).
+/// Out of line, so that the per-row year parse stays as small as it was.
+#[cold]
+#[inline(never)]
+fn is_date_rest(rest: &[u8]) -> bool {
+    rest.len() <= 6
+        && rest.first() == Some(&b'-')
+        && rest[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-')
 }
 
 fn parse_f64(bytes: &[u8]) -> Option<f64> {

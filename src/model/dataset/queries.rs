@@ -81,34 +81,36 @@ pub fn focus_sums(table: &TradeTable, focus: &str) -> FocusSums {
     let nc = table.countries.len();
     let ny = usize::from(last_year - first_year) + 1;
     let mut cells = vec![PairSums::default(); nc * ny];
-    for i in blocks.rows_of(f).into_iter().flatten() {
-        let bits = table.flow[i];
-        if bits & FLAG_IN_TOTALS == 0 {
-            continue;
+    for range in blocks.rows_of(f) {
+        for i in range {
+            let bits = table.flow[i];
+            if bits & FLAG_IN_TOTALS == 0 {
+                continue;
+            }
+            let (r, p) = (table.reporter[i], table.partner[i]);
+            let (other, own) = if r == f {
+                (p, true)
+            } else if p == f {
+                (r, false)
+            } else {
+                continue;
+            };
+            let yi = usize::from(table.year[i] - first_year);
+            let cell = &mut cells[usize::from(other) * ny + yi];
+            let v = table.value[i];
+            let flow = RowFlow::from_bits(bits);
+            match (flow, own, table.reconciled) {
+                (RowFlow::Export, true, _) => add(&mut cell.exports, v),
+                (RowFlow::Import, true, _) => add(&mut cell.imports, v),
+                // Reconciled data: the exporter → importer figure is the focus country's
+                // imports when it is the importer.
+                (RowFlow::Export, false, true) => add(&mut cell.imports, v),
+                (RowFlow::Export, false, false) => add(&mut cell.imports_mirror, v),
+                (RowFlow::Import, false, _) => add(&mut cell.exports_mirror, v),
+                _ => continue,
+            }
+            cell.rows += 1;
         }
-        let (r, p) = (table.reporter[i], table.partner[i]);
-        let (other, own) = if r == f {
-            (p, true)
-        } else if p == f {
-            (r, false)
-        } else {
-            continue;
-        };
-        let yi = usize::from(table.year[i] - first_year);
-        let cell = &mut cells[usize::from(other) * ny + yi];
-        let v = table.value[i];
-        let flow = RowFlow::from_bits(bits);
-        match (flow, own, table.reconciled) {
-            (RowFlow::Export, true, _) => add(&mut cell.exports, v),
-            (RowFlow::Import, true, _) => add(&mut cell.imports, v),
-            // Reconciled data: the exporter → importer figure is the focus country's
-            // imports when it is the importer.
-            (RowFlow::Export, false, true) => add(&mut cell.imports, v),
-            (RowFlow::Export, false, false) => add(&mut cell.imports_mirror, v),
-            (RowFlow::Import, false, _) => add(&mut cell.exports_mirror, v),
-            _ => continue,
-        }
-        cell.rows += 1;
     }
     for (ci, country) in table.countries.iter().enumerate() {
         if ci == usize::from(f) || country.world {
@@ -146,25 +148,22 @@ pub fn pair_breakdowns(
     };
     let mut exports: Vec<(&str, f64)> = Vec::new();
     let mut imports: Vec<(&str, f64)> = Vec::new();
-    for i in table
-        .country_blocks()
-        .rows_of_pair(ai, bi)
-        .into_iter()
-        .flatten()
-    {
-        if table.year[i] != year {
-            continue;
+    for range in table.country_blocks().rows_of_pair(ai, bi) {
+        for i in range {
+            if table.year[i] != year {
+                continue;
+            }
+            let (r, p) = (table.reporter[i], table.partner[i]);
+            let flow = RowFlow::from_bits(table.flow[i]);
+            let side = match (flow, r == ai && p == bi, r == bi && p == ai) {
+                (RowFlow::Export, true, _) => &mut exports,
+                (RowFlow::Import, true, _) => &mut imports,
+                (RowFlow::Export, _, true) if table.reconciled => &mut imports,
+                _ => continue,
+            };
+            let code = table.products[table.product[i] as usize].code.as_str();
+            side.push((code, table.value[i]));
         }
-        let (r, p) = (table.reporter[i], table.partner[i]);
-        let flow = RowFlow::from_bits(table.flow[i]);
-        let side = match (flow, r == ai && p == bi, r == bi && p == ai) {
-            (RowFlow::Export, true, _) => &mut exports,
-            (RowFlow::Import, true, _) => &mut imports,
-            (RowFlow::Export, _, true) if table.reconciled => &mut imports,
-            _ => continue,
-        };
-        let code = table.products[table.product[i] as usize].code.as_str();
-        side.push((code, table.value[i]));
     }
     (
         hierarchy::breakdown(exports, within, digits),
