@@ -191,12 +191,14 @@ fn year_formatter(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> Str
 }
 
 /// Plot height for `chart`: at least `min`, and for bar charts with a category axis enough
-/// room per bar, because egui_plot leaves out every category label when they do not fit.
+/// room per bar, because egui_plot leaves out every category label closer than 20 points
+/// to the next. A pair's products can have 25 export and 25 other import chapters, plus
+/// "Other" for each: up to 52 rows, all labelled (the page scrolls).
 pub fn height_for(chart: &ChartData, min: f32) -> f32 {
     if chart.categories.is_empty() {
         min
     } else {
-        (80.0 + 26.0 * chart.categories.len() as f32).clamp(min, 900.0)
+        (80.0 + 26.0 * chart.categories.len() as f32).clamp(min, 80.0 + 26.0 * 52.0)
     }
 }
 
@@ -709,6 +711,30 @@ mod tests {
             .filter(|m| m.step_size / per_point >= label_points)
             .map(|m| m.value)
             .collect()
+    }
+
+    /// Every category label is drawn (egui_plot hides them closer than 20 points) even
+    /// for a pair with 25 export and 25 other import chapters plus two "Other" rows.
+    #[test]
+    fn bar_charts_leave_room_for_every_label() {
+        for rows in [1, 5, 26, 52] {
+            let chart = ChartData {
+                key: "products".into(),
+                title: String::new(),
+                x_title: String::new(),
+                y_title: String::new(),
+                unit: crate::model::chart::ValueUnit::Usd,
+                x_is_year: false,
+                mirrored_values: true,
+                categories: (0..rows).map(|i| format!("{i:02}")).collect(),
+                series: Vec::new(),
+                side_lists: Vec::new(),
+                empty_message: String::new(),
+            };
+            // The plot area is the height less about 40 points of axis.
+            let per_row = (height_for(&chart, 220.0) - 40.0) / rows as f32;
+            assert!(per_row > 20.0, "{rows} rows: {per_row} points each");
+        }
     }
 
     fn point(x: f64, y: f64) -> ChartPoint {
