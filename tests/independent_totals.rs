@@ -77,10 +77,18 @@ fn app_total(path: &Path) -> (f64, serde_json::Value) {
 }
 
 fn pandas_total(python: &Path, path: &Path) -> f64 {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/independent/totals.py");
+    let report = run_script(python, "totals.py", &[path.as_os_str()]);
+    report["total_trade_usd"].as_f64().expect("a total")
+}
+
+/// Runs a script of `tests/independent/` and returns the JSON it printed.
+fn run_script(python: &Path, script: &str, args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/independent")
+        .join(script);
     let out = Command::new(python)
         .arg(script)
-        .arg(path)
+        .args(args)
         .output()
         .expect("python runs");
     assert!(
@@ -88,9 +96,7 @@ fn pandas_total(python: &Path, path: &Path) -> f64 {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("the script prints JSON");
-    report["total_trade_usd"].as_f64().expect("a total")
+    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
 }
 
 #[test]
@@ -173,18 +179,7 @@ fn a_folder_and_a_zip_total_as_one_dataset() {
 
 /// Runs `tests/independent/duckdb_parquet.py` and returns what it printed.
 fn duckdb(python: &Path, args: &[&std::ffi::OsStr]) -> serde_json::Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/independent/duckdb_parquet.py");
-    let out = Command::new(python)
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
+    run_script(python, "duckdb_parquet.py", args)
 }
 
 fn close(a: f64, b: f64) -> bool {

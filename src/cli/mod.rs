@@ -383,6 +383,18 @@ pub fn run_convert(
     i32::from(result.is_err())
 }
 
+/// Reads a data file, folder or zip (through the cache, as the app does).
+fn open_data(input: &Path) -> Result<import::OpenedDataset, String> {
+    import::open_dataset(
+        input,
+        None,
+        import::cache::cache_folder().as_deref(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .map_err(|e| e.to_string())
+}
+
 /// Writes a data source's rows or pair totals as Parquet.
 fn convert_to_parquet(input: &Path, output: &Path, pair_totals: bool) -> Result<String, String> {
     if is_document_path(input) {
@@ -391,14 +403,7 @@ fn convert_to_parquet(input: &Path, output: &Path, pair_totals: bool) -> Result<
             input.display()
         ));
     }
-    let opened = import::open_dataset(
-        input,
-        None,
-        import::cache::cache_folder().as_deref(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )
-    .map_err(|e| e.to_string())?;
+    let opened = open_data(input)?;
     let table = &opened.outcome.table;
     if pair_totals {
         let totals = crate::model::dataset::pair_totals_by_year(table).len();
@@ -420,14 +425,7 @@ fn convert(input: &Path, output: &Path, copy_rows: bool) -> Result<String, Strin
         save_document(output, &doc).map_err(|e| e.to_string())?;
         return Ok(format!("written from the document {}", input.display()));
     }
-    let opened = import::open_dataset(
-        input,
-        None,
-        import::cache::cache_folder().as_deref(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )
-    .map_err(|e| e.to_string())?;
+    let opened = open_data(input)?;
     let rows = opened.outcome.table.len();
     if copy_rows && rows > COPY_LIMIT {
         return Err(format!(

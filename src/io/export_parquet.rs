@@ -73,6 +73,15 @@ fn writer_error(err: &ParquetError) -> SaveError {
     SaveError::Parquet(err.to_string())
 }
 
+/// The table's country codes, each made once as Parquet bytes.
+fn country_codes(table: &TradeTable) -> Vec<ByteArray> {
+    table
+        .countries
+        .iter()
+        .map(|c| ByteArray::from(c.code.as_str()))
+        .collect()
+}
+
 /// One string column: each dictionary entry made once, then shared by its rows.
 fn strings(dictionary: &[ByteArray], ids: impl Iterator<Item = usize>) -> Vec<ByteArray> {
     ids.map(|i| dictionary.get(i).cloned().unwrap_or_default())
@@ -84,11 +93,7 @@ pub fn rows_parquet(table: &TradeTable, rows: Option<&[u32]>) -> Result<Vec<u8>,
     let names = columns_for(table, &ROWS_COLUMNS);
     let schema = schema("trade_rows", &names, &ROWS_COLUMNS)?;
     let mut writer = SerializedFileWriter::new(Vec::new(), schema, properties())?;
-    let codes: Vec<ByteArray> = table
-        .countries
-        .iter()
-        .map(|c| ByteArray::from(c.code.as_str()))
-        .collect();
+    let codes = country_codes(table);
     let product_codes: Vec<ByteArray> = table
         .products
         .iter()
@@ -179,11 +184,7 @@ pub fn pair_totals_parquet(table: &TradeTable) -> Result<Vec<u8>, ParquetError> 
     let names = columns_for(table, &TOTALS_COLUMNS);
     let schema = schema("trade_pair_totals", &names, &TOTALS_COLUMNS)?;
     let mut writer = SerializedFileWriter::new(Vec::new(), schema, properties())?;
-    let codes: Vec<ByteArray> = table
-        .countries
-        .iter()
-        .map(|c| ByteArray::from(c.code.as_str()))
-        .collect();
+    let codes = country_codes(table);
     for group in totals.chunks(GROUP_ROWS) {
         let mut rg = writer.next_row_group()?;
         let mut column = 0;

@@ -190,10 +190,8 @@ fn year_formatter(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> Str
     }
 }
 
-/// Plot height for `chart`: at least `min`, and for bar charts with a category axis enough
-/// room per bar, because egui_plot leaves out every category label closer than 20 points
-/// to the next. A pair's products can have 25 export and 25 other import chapters, plus
-/// "Other" for each: up to 52 rows, all labelled (the page scrolls).
+/// Plot height for `chart`: at least `min`, and 26 points per category row (egui_plot drops
+/// labels closer than 20), for up to 52 rows: 25 export and 25 import chapters, 2 "Other".
 pub fn height_for(chart: &ChartData, min: f32) -> f32 {
     if chart.categories.is_empty() {
         min
@@ -713,8 +711,6 @@ mod tests {
             .collect()
     }
 
-    /// Every category label is drawn (egui_plot hides them closer than 20 points) even
-    /// for a pair with 25 export and 25 other import chapters plus two "Other" rows.
     #[test]
     fn bar_charts_leave_room_for_every_label() {
         for rows in [1, 5, 26, 52] {
@@ -731,9 +727,11 @@ mod tests {
                 side_lists: Vec::new(),
                 empty_message: String::new(),
             };
-            // The plot area is the height less about 40 points of axis.
             let per_row = (height_for(&chart, 220.0) - 40.0) / rows as f32;
-            assert!(per_row > 20.0, "{rows} rows: {per_row} points each");
+            assert!(
+                per_row > 20.0,
+                "{rows} rows: {per_row} points each (axis: 40)"
+            );
         }
     }
 

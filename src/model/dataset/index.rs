@@ -133,6 +133,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // one range of rows is the expected answer
     fn blocks_hold_exactly_the_rows_of_a_country() {
         // Block 0: country 0 → 1; block 1: 2 → 3; block 2 (partial): 0 → 3.
         let mut pairs = vec![(0, 1); BLOCK_ROWS];
