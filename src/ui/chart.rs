@@ -165,10 +165,8 @@ fn category_formatter(
     }
 }
 
-/// Longest category label on an axis, in characters. egui_plot gives the axis the width
-/// of its widest label and drops the axes altogether when nothing is left for the plot,
-/// so long names (HS chapter titles run to 150 characters) are shortened here; the
-/// tooltip keeps the full name.
+/// Longest category label on an axis, in characters: egui_plot drops the axes when the
+/// widest label leaves no room, and HS chapter titles run to 150 (the tooltip has them).
 const AXIS_LABEL_CHARS: usize = 34;
 
 fn axis_label(text: &str) -> String {
