@@ -99,6 +99,44 @@ fn a_folder_is_one_dataset_with_every_year() {
     assert!(source.contains("left out: Readme.txt"), "{source}");
 }
 
+/// Files linked into a folder (a common way to pick the years of a release) count with
+/// their own size, so that progress and the fingerprint see them; a link to a folder is
+/// not followed.
+#[cfg(unix)]
+#[test]
+fn linked_files_in_a_folder_count_as_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source");
+    let picked = dir.path().join("picked");
+    std::fs::create_dir_all(&source).unwrap();
+    std::fs::create_dir_all(&picked).unwrap();
+    write_release(&source);
+    for (name, text) in FILES {
+        std::os::unix::fs::symlink(source.join(name), picked.join(name)).unwrap();
+        let member = release::list(&picked).unwrap();
+        let m = member.data.iter().find(|m| m.name == name).unwrap();
+        assert_eq!(m.size, text.len() as u64, "{name}");
+    }
+    for name in [
+        "country_codes_V202401b.csv",
+        "product_codes_HS92_V202401b.csv",
+    ] {
+        std::os::unix::fs::symlink(source.join(name), picked.join(name)).unwrap();
+    }
+    std::os::unix::fs::symlink(&source, picked.join("loop")).unwrap();
+    let listed = release::list(&picked).unwrap();
+    assert_eq!(listed.data.len(), 3, "the linked folder is not followed");
+    check_release(&import(&picked).unwrap());
+    // Rewriting a linked file changes the folder's fingerprint.
+    let before = cache::Fingerprint::of(&picked).unwrap();
+    std::fs::write(
+        source.join(FILES[0].0),
+        "t,i,j,k,v,q\n2021,586,398,080510,11.0,1\n",
+    )
+    .unwrap();
+    assert_ne!(cache::Fingerprint::of(&picked).unwrap(), before);
+}
+
 #[test]
 fn a_zip_is_read_in_place_to_the_same_dataset() {
     let dir = tempfile::tempdir().unwrap();

@@ -189,10 +189,17 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
                     format::bytes(p.total_bytes),
                     format::count(p.rows as usize, "row")
                 ));
-                let left = p.time_left().map_or_else(
-                    || "estimating time left…".to_owned(),
-                    |d| format!("about {:.0} s left", d.as_secs_f64().ceil()),
-                );
+                // Everything read: what remains is applying the aggregation rule to all
+                // rows and writing the cache, which report no progress of their own.
+                let read_all = p.total_bytes > 0 && p.bytes >= p.total_bytes;
+                let left = if read_all {
+                    "finishing: counting totals and saving a copy for fast reopening…".to_owned()
+                } else {
+                    p.time_left().map_or_else(
+                        || "estimating time left…".to_owned(),
+                        |d| format!("about {:.0} s left", d.as_secs_f64().ceil()),
+                    )
+                };
                 ui.label(format!(
                     "{} rows per second · {:.1} s so far · {left}",
                     format::group_thousands(p.rows_per_second().round() as u64),

@@ -194,7 +194,15 @@ fn folder_members(root: &Path) -> Result<Vec<Member>, ImportError> {
             let entry = entry.map_err(|e| io_err(&folder, e))?;
             let path = entry.path();
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            let meta = entry.metadata().map_err(|e| io_err(&path, e))?;
+            let mut meta = entry.metadata().map_err(|e| io_err(&path, e))?;
+            if meta.file_type().is_symlink() {
+                // A link to a file counts as that file (its size and time, for progress and
+                // the fingerprint); links to folders are not followed (they could loop).
+                match std::fs::metadata(&path) {
+                    Ok(target) if target.is_file() => meta = target,
+                    _ => continue,
+                }
+            }
             if meta.is_dir() {
                 if !hidden {
                     pending.push(path);
