@@ -114,6 +114,51 @@ fn a_cache_claiming_more_rows_than_it_holds_is_ignored() {
     }
 }
 
+/// A cache cut short, of another format version, with an index past its dictionaries, or
+/// not a cache at all, is never trusted: `load` says there is none, so it is rebuilt.
+#[test]
+fn truncated_foreign_and_damaged_caches_are_rebuilt_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("baci.csv");
+    std::fs::write(
+        &data,
+        "t,i,j,k,v,q\n2022,586,398,080510,1.5,2\n2022,398,586,100199,2.5,1\n",
+    )
+    .unwrap();
+    let outcome = import(&data).unwrap();
+    let fingerprint = cache::Fingerprint::of(&data).unwrap();
+    let cache_file = dir.path().join("data.cache");
+    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
+    let good = std::fs::read(&cache_file).unwrap();
+    let loaded = cache::load(&cache_file, &fingerprint).unwrap().unwrap();
+    assert_eq!(loaded.table, outcome.table);
+
+    let mut other_version = good.clone();
+    other_version[7] = b'9'; // TXCACHE9: a format this build does not read
+    let mut bad_country = good.clone();
+    let reporters = good.len() - 2 * (2 + 2 + 2 + 1 + 4 + 8 + 4) + 2 * 2;
+    bad_country[reporters] = 0xff; // reporter index 255 of a 2-country dictionary
+    bad_country[reporters + 1] = 0x00;
+    let cases: [(&str, Vec<u8>); 5] = [
+        ("cut in the columns", good[..good.len() - 3].to_vec()),
+        ("cut in the header", good[..20].to_vec()),
+        ("another version", other_version),
+        ("an index past the dictionary", bad_country),
+        ("not a cache", b"t,i,j,k,v,q\n".to_vec()),
+    ];
+    for (what, bytes) in cases {
+        std::fs::write(&cache_file, &bytes).unwrap();
+        let loaded = cache::load(&cache_file, &fingerprint);
+        assert!(
+            matches!(loaded, Ok(None) | Err(_)),
+            "{what}: a damaged cache was believed"
+        );
+    }
+    // Written again, it is good again.
+    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
+    assert!(cache::load(&cache_file, &fingerprint).unwrap().is_some());
+}
+
 #[test]
 fn a_file_growing_while_it_is_imported_is_bounded_and_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -163,6 +163,63 @@ fn read_column<T: bytemuck::Pod + Default + Clone>(
     Ok(column)
 }
 
+/// The row columns of a cache file.
+struct Columns {
+    year: Vec<u16>,
+    reporter: Vec<u16>,
+    partner: Vec<u16>,
+    flow: Vec<u8>,
+    product: Vec<u32>,
+    value: Vec<f64>,
+    quantity: Vec<f32>,
+}
+
+impl Columns {
+    /// Reads the `n` rows' columns stored from `start`, each column on its own thread
+    /// (through its own handle), so that a large cache is read as fast as the disk and
+    /// the page cache allow rather than one copy at a time.
+    fn read(path: &Path, start: u64, n: usize) -> io::Result<Columns> {
+        let n64 = n as u64;
+        // Byte offset of each column: year, reporter, partner (2 bytes a row), flow (1),
+        // product (4), value (8), quantity (4).
+        let widths = [2u64, 2, 2, 1, 4, 8, 4];
+        let mut offsets = [0u64; 7];
+        let mut at = start;
+        for (offset, width) in offsets.iter_mut().zip(widths) {
+            *offset = at;
+            at += width * n64;
+        }
+        fn column<T: bytemuck::Pod + Default + Clone>(
+            path: &Path,
+            offset: u64,
+            n: usize,
+        ) -> io::Result<Vec<T>> {
+            let mut file = File::open(path)?;
+            file.seek(SeekFrom::Start(offset))?;
+            read_column(&mut file, n)
+        }
+        std::thread::scope(|scope| {
+            let year = scope.spawn(|| column::<u16>(path, offsets[0], n));
+            let reporter = scope.spawn(|| column::<u16>(path, offsets[1], n));
+            let partner = scope.spawn(|| column::<u16>(path, offsets[2], n));
+            let flow = scope.spawn(|| column::<u8>(path, offsets[3], n));
+            let product = scope.spawn(|| column::<u32>(path, offsets[4], n));
+            let value = scope.spawn(|| column::<f64>(path, offsets[5], n));
+            let quantity = column::<f32>(path, offsets[6], n)?;
+            let failed = || io::Error::other("a cache reading thread failed");
+            Ok(Columns {
+                year: year.join().map_err(|_| failed())??,
+                reporter: reporter.join().map_err(|_| failed())??,
+                partner: partner.join().map_err(|_| failed())??,
+                flow: flow.join().map_err(|_| failed())??,
+                product: product.join().map_err(|_| failed())??,
+                value: value.join().map_err(|_| failed())??,
+                quantity,
+            })
+        })
+    }
+}
+
 /// Writes the cache for `source` (atomically, like every file the app writes).
 pub fn store(
     cache_file: &Path,
@@ -256,14 +313,16 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
     let Ok(n) = usize::try_from(meta.rows) else {
         return Ok(None);
     };
+    drop(input);
+    let columns = Columns::read(cache_file, 16 + meta_len, n)?;
     let table = TradeTable {
-        year: read_column(&mut input, n)?,
-        reporter: read_column(&mut input, n)?,
-        partner: read_column(&mut input, n)?,
-        flow: read_column(&mut input, n)?,
-        product: read_column(&mut input, n)?,
-        value: read_column(&mut input, n)?,
-        quantity: read_column(&mut input, n)?,
+        year: columns.year,
+        reporter: columns.reporter,
+        partner: columns.partner,
+        flow: columns.flow,
+        product: columns.product,
+        value: columns.value,
+        quantity: columns.quantity,
         countries: meta
             .countries
             .into_iter()
@@ -284,13 +343,19 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
     };
     let countries = table.countries.len();
     let products = table.products.len();
-    if table
-        .reporter
-        .iter()
-        .chain(&table.partner)
-        .any(|&c| usize::from(c) >= countries)
-        || table.product.iter().any(|&p| p as usize >= products)
-    {
+    // Checked on two threads: at 270 million rows each check reads a gigabyte.
+    let (countries_ok, products_ok) = std::thread::scope(|scope| {
+        let countries_ok = scope.spawn(|| {
+            !table
+                .reporter
+                .iter()
+                .chain(&table.partner)
+                .any(|&c| usize::from(c) >= countries)
+        });
+        let products_ok = !table.product.iter().any(|&p| p as usize >= products);
+        (countries_ok.join().unwrap_or(false), products_ok)
+    });
+    if !(countries_ok && products_ok) {
         return Ok(None);
     }
     Ok(Some(Cached {
