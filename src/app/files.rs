@@ -352,18 +352,17 @@ impl TradeApp {
         };
         let busy = format!("Exporting {}…", path.display());
         self.spawn(busy, move || {
-            let (result, rows) = match what {
+            let written = match what {
                 ParquetExport::Rows => {
-                    let list = rows.as_deref().map(Vec::as_slice);
-                    let count = list.map_or(table.len(), <[u32]>::len);
-                    (io::write_rows_parquet(&path, &table, list), count)
+                    io::write_rows_parquet(&path, &table, rows.as_deref().map(Vec::as_slice))
                 }
-                ParquetExport::PairTotals => (
-                    io::write_pair_totals_parquet(&path, &table),
-                    crate::model::dataset::pair_totals_by_year(&table).len(),
-                ),
+                ParquetExport::PairTotals => io::write_pair_totals_parquet(&path, &table),
             };
-            JobResult::Exported { path, rows, result }
+            JobResult::Exported {
+                path,
+                rows: written.as_ref().map_or(0, |n| *n),
+                result: written.map(|_| ()),
+            }
         });
     }
 

@@ -406,16 +406,16 @@ fn convert_to_parquet(input: &Path, output: &Path, pair_totals: bool) -> Result<
     let opened = open_data(input)?;
     let table = &opened.outcome.table;
     if pair_totals {
-        let totals = crate::model::dataset::pair_totals_by_year(table).len();
-        crate::io::write_pair_totals_parquet(output, table).map_err(|e| e.to_string())?;
+        let totals =
+            crate::io::write_pair_totals_parquet(output, table).map_err(|e| e.to_string())?;
         Ok(format!(
             "{} written (totals per year, pair and flow of {})",
             format::count(totals, "row"),
             format::count(table.len(), "row")
         ))
     } else {
-        crate::io::write_rows_parquet(output, table, None).map_err(|e| e.to_string())?;
-        Ok(format!("{} written", format::count(table.len(), "row")))
+        let rows = crate::io::write_rows_parquet(output, table, None).map_err(|e| e.to_string())?;
+        Ok(format!("{} written", format::count(rows, "row")))
     }
 }
 

@@ -28,14 +28,18 @@ pub fn write_rows_csv(
     write_file_atomic(path, &rows_csv(table, rows), false)
 }
 
+/// Whether an export of `table` (CSV or Parquet) has a flow column: reconciled exporter →
+/// importer rows (BACI) have none, which is how the import knows they are reconciled.
+pub(super) fn writes_flow(table: &TradeTable) -> bool {
+    !table.reconciled
+}
+
 /// Rows as CSV with a header, for File > Export: all rows, or those listed.
 pub fn rows_csv(table: &TradeTable, rows: Option<&[u32]>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
-    // Reconciled exporter → importer rows (BACI) have no flow: without the column, the
-    // import reads the export as reconciled again.
-    let flow = !table.reconciled;
+    let flow = writes_flow(table);
     let header = [
         "year",
         "reporter",

@@ -18,7 +18,7 @@ use parquet::schema::parser::parse_message_type;
 use parquet::schema::types::Type;
 
 use super::{SaveError, write_file_atomic};
-use crate::model::dataset::{PairTotal, TradeTable, pair_totals_by_year};
+use crate::model::dataset::{FLOW_MASK, PairTotal, TradeTable, pair_totals_by_year};
 
 /// Rows per row group: about a million keeps memory per group small and lets readers
 /// split a file across threads.
@@ -46,11 +46,10 @@ const TOTALS_COLUMNS: [(&str, &str); 6] = [
     ("rows", "required int64"),
 ];
 
-/// The columns written for `table`: reconciled exporter → importer data (BACI) has no flow
-/// column, which is how the import knows it is reconciled again.
+/// The columns written for `table` (see [`super::export::writes_flow`]).
 fn columns_for(table: &TradeTable, all: &[(&'static str, &'static str)]) -> Vec<&'static str> {
     all.iter()
-        .filter(|(name, _)| !(table.reconciled && *name == "flow"))
+        .filter(|(name, _)| *name != "flow" || super::export::writes_flow(table))
         .map(|(name, _)| *name)
         .collect()
 }
@@ -108,20 +107,15 @@ pub fn rows_parquet(table: &TradeTable, rows: Option<&[u32]>) -> Result<Vec<u8>,
         .iter()
         .map(|f| ByteArray::from(f.label()))
         .collect();
-    let all: Vec<u32>;
-    let rows = match rows {
-        Some(rows) => rows,
-        None => {
-            all = (0..table.len() as u32).collect();
-            &all
-        }
-    };
-    for group in rows.chunks(GROUP_ROWS) {
-        let index = |i: &u32| *i as usize;
+    // The k-th row written: the k-th listed, or row k when all are written.
+    let count = rows.map_or(table.len(), <[u32]>::len);
+    let row_at = |k: usize| rows.map_or(k, |r| r[k] as usize);
+    for start in (0..count).step_by(GROUP_ROWS) {
+        let group = start..(start + GROUP_ROWS).min(count);
         let mut rg = writer.next_row_group()?;
         let mut column = 0;
         while let Some(mut col) = rg.next_column()? {
-            let ids = group.iter().map(index);
+            let ids = group.clone().map(row_at);
             match names[column] {
                 "year" => {
                     let years: Vec<i32> = ids.map(|i| i32::from(table.year[i])).collect();
@@ -138,7 +132,7 @@ pub fn rows_parquet(table: &TradeTable, rows: Option<&[u32]>) -> Result<Vec<u8>,
                         .write_batch(&values, None, None)?;
                 }
                 "flow" => {
-                    let flow_of = |i: usize| usize::from(table.flow[i] & 0b111);
+                    let flow_of = |i: usize| usize::from(table.flow[i] & FLOW_MASK);
                     let values = strings(&flows, ids.map(flow_of));
                     col.typed::<ByteArrayType>()
                         .write_batch(&values, None, None)?;
@@ -178,8 +172,9 @@ pub fn rows_parquet(table: &TradeTable, rows: Option<&[u32]>) -> Result<Vec<u8>,
     writer.into_inner()
 }
 
-/// A dataset's totals per (year, reporter, partner, flow) as Parquet bytes.
-pub fn pair_totals_parquet(table: &TradeTable) -> Result<Vec<u8>, ParquetError> {
+/// A dataset's totals per (year, reporter, partner, flow) as Parquet bytes, and how many
+/// totals they hold.
+pub fn pair_totals_parquet(table: &TradeTable) -> Result<(Vec<u8>, usize), ParquetError> {
     let totals = pair_totals_by_year(table);
     let names = columns_for(table, &TOTALS_COLUMNS);
     let schema = schema("trade_pair_totals", &names, &TOTALS_COLUMNS)?;
@@ -227,7 +222,7 @@ pub fn pair_totals_parquet(table: &TradeTable) -> Result<Vec<u8>, ParquetError> 
         }
         rg.close()?;
     }
-    writer.into_inner()
+    Ok((writer.into_inner()?, totals.len()))
 }
 
 fn properties() -> Arc<WriterProperties> {
@@ -239,18 +234,22 @@ fn properties() -> Arc<WriterProperties> {
     )
 }
 
-/// Writes a dataset's rows (all, or those listed) as Parquet to `path`, atomically.
+/// Writes a dataset's rows (all, or those listed) as Parquet to `path`, atomically;
+/// returns the number of rows written.
 pub fn write_rows_parquet(
     path: &Path,
     table: &TradeTable,
     rows: Option<&[u32]>,
-) -> Result<(), SaveError> {
+) -> Result<usize, SaveError> {
     let bytes = rows_parquet(table, rows).map_err(|e| writer_error(&e))?;
-    write_file_atomic(path, &bytes, false)
+    write_file_atomic(path, &bytes, false)?;
+    Ok(rows.map_or(table.len(), <[u32]>::len))
 }
 
-/// Writes a dataset's pair totals per year as Parquet to `path`, atomically.
-pub fn write_pair_totals_parquet(path: &Path, table: &TradeTable) -> Result<(), SaveError> {
-    let bytes = pair_totals_parquet(table).map_err(|e| writer_error(&e))?;
-    write_file_atomic(path, &bytes, false)
+/// Writes a dataset's pair totals per year as Parquet to `path`, atomically; returns the
+/// number of totals written.
+pub fn write_pair_totals_parquet(path: &Path, table: &TradeTable) -> Result<usize, SaveError> {
+    let (bytes, totals) = pair_totals_parquet(table).map_err(|e| writer_error(&e))?;
+    write_file_atomic(path, &bytes, false)?;
+    Ok(totals)
 }
