@@ -491,7 +491,11 @@ fn import_input(
         || (matches!(layout, Layout::Mapped | Layout::TradeExplorer) && map.flow.is_none());
     let mut acc = Accumulator::new(reconciled);
     let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
-    let mut reserved = false;
+    // A Parquet file says how many rows it has; a text file's are estimated below.
+    if let Some(info) = &parquet {
+        reserve(&mut acc.table, (info.rows as usize).min(MAX_ROWS));
+    }
+    let mut reserved = parquet.is_some();
     let reader = BlockReader::start(reader, path)?;
     loop {
         if cancel.load(Ordering::Relaxed) {
@@ -516,10 +520,6 @@ fn import_input(
             }
             continue;
         };
-        if let Some(info) = parquet.as_ref().filter(|_| !reserved) {
-            reserve(&mut acc.table, (info.rows as usize).min(MAX_ROWS));
-            reserved = true;
-        }
         if !reserved && end > 0 && total_bytes > 0 && !compressed {
             // Reserve once from the first block's density, so the columns never double.
             let rows_here = memchr::memchr_iter(b'\n', &carry[..end]).count().max(1);

@@ -87,7 +87,9 @@ pub fn partitions_of(relative: &str) -> Vec<(String, String)> {
             let value = if value == "__HIVE_DEFAULT_PARTITION__" {
                 String::new()
             } else {
-                percent_decode(value)
+                percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned()
             };
             (key.to_owned(), value)
         })
@@ -106,29 +108,6 @@ pub fn partitions_above(path: &Path) -> Vec<(String, String)> {
     folders.reverse();
     folders.push(String::new());
     partitions_of(&folders.join("/"))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn kind_of(column: &ColumnDescPtr) -> Kind {

@@ -292,7 +292,7 @@ fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError>
     match &member.location {
         Location::File(path) => open(path),
         Location::Zip { .. } if member.name.to_lowercase().ends_with(".parquet") => {
-            let bytes = read_member_stream(release, member)?;
+            let bytes = read_member(release, member)?;
             let meta = std::fs::metadata(&release.root).map_err(|source| ImportError::Io {
                 path: release.root.clone(),
                 source,
@@ -304,59 +304,57 @@ fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError>
                 (release.root.clone(), meta),
             )
         }
-        Location::Zip { .. } => open_zip_entry(release, member),
-    }
-}
-
-/// An archive entry at its offset, inflated as it is read.
-fn open_zip_entry(release: &Release, member: &Member) -> Result<Input, ImportError> {
-    match &member.location {
-        Location::File(path) => open(path),
         Location::Zip {
             start,
             compressed,
             deflated,
-        } => {
-            let root = &release.root;
-            let io_err = |source| ImportError::Io {
-                path: root.clone(),
-                source,
-            };
-            let meta = std::fs::metadata(root).map_err(io_err)?;
-            let mut file = File::open(root).map_err(io_err)?;
-            file.seek(SeekFrom::Start(*start)).map_err(io_err)?;
-            let counter = Arc::new(AtomicU64::new(0));
-            let counting = Counting {
-                inner: BufReader::with_capacity(1 << 16, file.take(*compressed)),
-                count: Arc::clone(&counter),
-            };
-            let read: Box<dyn Read + Send> = if *deflated {
-                Box::new(flate2::read::DeflateDecoder::new(counting))
-            } else {
-                Box::new(counting)
-            };
-            Ok(Input {
-                read,
-                opened: (root.clone(), meta),
-                size: *compressed,
-                compressed: *deflated,
-                counter,
-                parquet: None,
-            })
-        }
+        } => open_zip_entry(&release.root, *start, *compressed, *deflated),
     }
 }
 
-/// The whole of a (small) member, such as a code list.
-fn read_member(release: &Release, member: &Member) -> Result<Vec<u8>, ImportError> {
-    read_member_stream(release, member)
+/// An archive's entry, `compressed` bytes from `start`, inflated as it is read.
+fn open_zip_entry(
+    root: &Path,
+    start: u64,
+    compressed: u64,
+    deflated: bool,
+) -> Result<Input, ImportError> {
+    let io_err = |source| ImportError::Io {
+        path: root.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(root).map_err(io_err)?;
+    let mut file = File::open(root).map_err(io_err)?;
+    file.seek(SeekFrom::Start(start)).map_err(io_err)?;
+    let counter = Arc::new(AtomicU64::new(0));
+    let counting = Counting {
+        inner: BufReader::with_capacity(1 << 16, file.take(compressed)),
+        count: Arc::clone(&counter),
+    };
+    let read: Box<dyn Read + Send> = if deflated {
+        Box::new(flate2::read::DeflateDecoder::new(counting))
+    } else {
+        Box::new(counting)
+    };
+    Ok(Input {
+        read,
+        opened: (root.to_path_buf(), meta),
+        size: compressed,
+        compressed: deflated,
+        counter,
+        parquet: None,
+    })
 }
 
-/// A member's bytes as stored (inflated), whatever its format.
-fn read_member_stream(release: &Release, member: &Member) -> Result<Vec<u8>, ImportError> {
+/// The whole of a member as stored (inflated): a code list, or a Parquet entry.
+fn read_member(release: &Release, member: &Member) -> Result<Vec<u8>, ImportError> {
     let mut input = match &member.location {
         Location::File(path) => open(path)?,
-        Location::Zip { .. } => open_zip_entry(release, member)?,
+        Location::Zip {
+            start,
+            compressed,
+            deflated,
+        } => open_zip_entry(&release.root, *start, *compressed, *deflated)?,
     };
     let mut bytes = Vec::new();
     input
