@@ -163,61 +163,55 @@ fn read_column<T: bytemuck::Pod + Default + Clone>(
     Ok(column)
 }
 
-/// The row columns of a cache file.
-struct Columns {
-    year: Vec<u16>,
-    reporter: Vec<u16>,
-    partner: Vec<u16>,
-    flow: Vec<u8>,
-    product: Vec<u32>,
-    value: Vec<f64>,
-    quantity: Vec<f32>,
-}
-
-impl Columns {
-    /// Reads the `n` rows' columns stored from `start`, each column on its own thread
-    /// (through its own handle), so that a large cache is read as fast as the disk and
-    /// the page cache allow rather than one copy at a time.
-    fn read(path: &Path, start: u64, n: usize) -> io::Result<Columns> {
-        let n64 = n as u64;
-        // Byte offset of each column: year, reporter, partner (2 bytes a row), flow (1),
-        // product (4), value (8), quantity (4).
-        let widths = [2u64, 2, 2, 1, 4, 8, 4];
-        let mut offsets = [0u64; 7];
-        let mut at = start;
-        for (offset, width) in offsets.iter_mut().zip(widths) {
-            *offset = at;
-            at += width * n64;
-        }
-        fn column<T: bytemuck::Pod + Default + Clone>(
-            path: &Path,
-            offset: u64,
-            n: usize,
-        ) -> io::Result<Vec<T>> {
-            let mut file = File::open(path)?;
-            file.seek(SeekFrom::Start(offset))?;
-            read_column(&mut file, n)
-        }
-        std::thread::scope(|scope| {
-            let year = scope.spawn(|| column::<u16>(path, offsets[0], n));
-            let reporter = scope.spawn(|| column::<u16>(path, offsets[1], n));
-            let partner = scope.spawn(|| column::<u16>(path, offsets[2], n));
-            let flow = scope.spawn(|| column::<u8>(path, offsets[3], n));
-            let product = scope.spawn(|| column::<u32>(path, offsets[4], n));
-            let value = scope.spawn(|| column::<f64>(path, offsets[5], n));
-            let quantity = column::<f32>(path, offsets[6], n)?;
-            let failed = || io::Error::other("a cache reading thread failed");
-            Ok(Columns {
-                year: year.join().map_err(|_| failed())??,
-                reporter: reporter.join().map_err(|_| failed())??,
-                partner: partner.join().map_err(|_| failed())??,
-                flow: flow.join().map_err(|_| failed())??,
-                product: product.join().map_err(|_| failed())??,
-                value: value.join().map_err(|_| failed())??,
-                quantity,
-            })
-        })
+/// Reads the `n` rows' columns stored from `start` (in the order `store` writes them) into
+/// a table without dictionaries, each column on its own thread through its own handle, so
+/// that a large cache is read as fast as the disk and the page cache allow.
+fn read_columns(path: &Path, start: u64, n: usize) -> io::Result<TradeTable> {
+    fn column<T: bytemuck::Pod + Default + Clone>(
+        path: &Path,
+        offset: u64,
+        n: usize,
+    ) -> io::Result<Vec<T>> {
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(offset))?;
+        read_column(&mut file, n)
     }
+    let mut at = start;
+    let mut next = |width: usize| {
+        let offset = at;
+        at += (width * n) as u64;
+        offset
+    };
+    use std::mem::size_of;
+    let offsets = [
+        next(size_of::<u16>()), // year
+        next(size_of::<u16>()), // reporter
+        next(size_of::<u16>()), // partner
+        next(size_of::<u8>()),  // flow
+        next(size_of::<u32>()), // product
+        next(size_of::<f64>()), // value
+        next(size_of::<f32>()), // quantity
+    ];
+    std::thread::scope(|scope| {
+        let year = scope.spawn(|| column(path, offsets[0], n));
+        let reporter = scope.spawn(|| column(path, offsets[1], n));
+        let partner = scope.spawn(|| column(path, offsets[2], n));
+        let flow = scope.spawn(|| column(path, offsets[3], n));
+        let product = scope.spawn(|| column(path, offsets[4], n));
+        let value = scope.spawn(|| column(path, offsets[5], n));
+        let quantity = column(path, offsets[6], n)?;
+        let failed = || io::Error::other("a cache reading thread failed");
+        Ok(TradeTable {
+            year: year.join().map_err(|_| failed())??,
+            reporter: reporter.join().map_err(|_| failed())??,
+            partner: partner.join().map_err(|_| failed())??,
+            flow: flow.join().map_err(|_| failed())??,
+            product: product.join().map_err(|_| failed())??,
+            value: value.join().map_err(|_| failed())??,
+            quantity,
+            ..TradeTable::default()
+        })
+    })
 }
 
 /// Writes the cache for `source` (atomically, like every file the app writes).
@@ -314,15 +308,7 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
         return Ok(None);
     };
     drop(input);
-    let columns = Columns::read(cache_file, 16 + meta_len, n)?;
     let table = TradeTable {
-        year: columns.year,
-        reporter: columns.reporter,
-        partner: columns.partner,
-        flow: columns.flow,
-        product: columns.product,
-        value: columns.value,
-        quantity: columns.quantity,
         countries: meta
             .countries
             .into_iter()
@@ -339,7 +325,7 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
             .map(|(code, name)| DatasetProduct { code, name })
             .collect(),
         reconciled: meta.reconciled,
-        blocks: Default::default(),
+        ..read_columns(cache_file, 16 + meta_len, n)?
     };
     let countries = table.countries.len();
     let products = table.products.len();
