@@ -39,7 +39,6 @@ pub fn table(rows: usize) -> TradeTable {
             })
             .collect(),
         reconciled: true,
-        blocks: Default::default(),
         ..TradeTable::default()
     };
     let mut rng = Rng(0x5eed_0010_0000_0001);

@@ -262,11 +262,7 @@ impl TradeApp {
             && let Some(open) = &self.ui_state.dataset_rows
             && let Some(table) = self.datasets.table(open.dataset).cloned()
         {
-            let Some(list) = self.datasets.row_list().cloned() else {
-                self.show_message(
-                    "Could not export yet",
-                    "The rows are still being filtered; try again in a moment.".to_owned(),
-                );
+            let Some(list) = self.filtered_rows() else {
                 return;
             };
             let busy = format!("Exporting {}…", path.display());
@@ -316,6 +312,19 @@ impl TradeApp {
         });
     }
 
+    /// The rows the open dataset rows table lists, or `None` (said in a message) while
+    /// they are still being filtered.
+    fn filtered_rows(&mut self) -> Option<crate::state::RowList> {
+        let list = self.datasets.row_list().cloned();
+        if list.is_none() {
+            self.show_message(
+                "Could not export yet",
+                "The rows are still being filtered; try again in a moment.".to_owned(),
+            );
+        }
+        list
+    }
+
     /// Writes a linked dataset as Parquet, off the UI thread: the dataset open in the rows
     /// table with its filter, else every row of the first linked dataset.
     fn export_parquet(&mut self, what: ParquetExport, path: PathBuf) {
@@ -338,15 +347,9 @@ impl TradeApp {
             return;
         };
         let rows = match (open, what) {
-            (Some(_), ParquetExport::Rows) => match self.datasets.row_list() {
-                Some(list) => list.rows.clone(),
-                None => {
-                    self.show_message(
-                        "Could not export yet",
-                        "The rows are still being filtered; try again in a moment.".to_owned(),
-                    );
-                    return;
-                }
+            (Some(_), ParquetExport::Rows) => match self.filtered_rows() {
+                Some(list) => list.rows,
+                None => return,
             },
             _ => None,
         };

@@ -132,20 +132,18 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                     entry.name,
                     crate::model::format::count(entry.failed_files.len(), "file")
                 );
-                let listing: Vec<String> = entry
-                    .failed_files
-                    .iter()
-                    .map(|(name, why)| format!("{name}: {why}"))
-                    .collect();
                 segment(
                     ui,
                     egui::RichText::new(&text).color(ui.visuals().warn_fg_color),
                     260.0,
                 )
-                .on_hover_text(format!(
-                    "The figures come from the dataset's other files.\n\n{}",
-                    listing.join("\n")
-                ));
+                // The listing is laid out only while the pointer is on the segment.
+                .on_hover_ui(|ui| {
+                    ui.label("The figures come from the dataset's other files.");
+                    for (name, why) in &entry.failed_files {
+                        ui.label(format!("{name}: {why}"));
+                    }
+                });
             }
             DatasetStatus::Ready(_) => {}
         }
