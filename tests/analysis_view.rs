@@ -65,13 +65,7 @@ fn analysis_of_pak_and_kaz() -> Harness<'static, TradeApp> {
     let (link, table) = dataset();
     harness.state_mut().link_dataset(link, Arc::new(table));
     wait_for_jobs(&mut harness);
-    for command in [
-        Command::SetFocus("PAK".into()),
-        Command::OpenPartner("KAZ".into()),
-    ] {
-        harness.state_mut().apply(command);
-        wait_for_jobs(&mut harness);
-    }
+    common::open_pak_kaz(&mut harness);
     harness.state_mut().apply(Command::ShowView(View::Analysis));
     wait_for_analysis(&mut harness, 2022, 2);
     harness

@@ -8,26 +8,16 @@ mod common;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use common::wait_for_jobs;
+use common::{open_pak_kaz, type_path_and_press, wait_for_jobs};
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use trade_explorer::app::Command;
 use trade_explorer::{Document, TradeApp};
 
 fn harness() -> Harness<'static, TradeApp> {
     Harness::builder()
         .with_size([1200.0, 800.0])
         .build_eframe(|cc| TradeApp::with_document(cc, Document::new()))
-}
-
-fn type_path_and_press(harness: &mut Harness<'_, TradeApp>, path: &Path, button: &str) {
-    harness
-        .get_by_label("File path")
-        .set_text_value_accesskit(path.to_str().unwrap());
-    harness.run();
-    harness.get_by_label(button).click();
-    wait_for_jobs(harness);
 }
 
 fn total_of(path: &Path) -> (usize, f64) {
@@ -68,12 +58,7 @@ fn a_parquet_file_is_imported_shown_and_exported_through_the_file_menu() {
     assert_eq!(harness.state().document().datasets.len(), 1);
 
     // 2022: Pakistan reports exports of 1,750,000 + 300,000.75 and imports of 1,200,000.
-    harness.state_mut().apply(Command::SetFocus("PAK".into()));
-    wait_for_jobs(&mut harness);
-    harness
-        .state_mut()
-        .apply(Command::OpenPartner("KAZ".into()));
-    wait_for_jobs(&mut harness);
+    open_pak_kaz(&mut harness);
     let explore = harness.state().explore();
     let chart = explore.trade_chart.as_ref().unwrap();
     let series = |name: &str| {

@@ -54,12 +54,7 @@ fn a_folder_with_a_failing_file_links_the_others_when_asked() {
     );
     harness.run();
     harness.get_by_label("Import a folder of data files as one dataset");
-    harness
-        .get_by_label("File path")
-        .set_text_value_accesskit(folder.to_str().unwrap());
-    harness.run();
-    harness.get_by_label("Import").click();
-    wait_for_jobs(&mut harness);
+    common::type_path_and_press(&mut harness, &folder, "Import");
     harness.get_by_label("BACI_HS92_V202401b: some files could not be read");
     harness.get_by_label("Read from 2 data files as one dataset.");
     harness.get_by_label_contains("BACI_HS92_Y2023_V202401b.csv.gz: ");
@@ -70,12 +65,7 @@ fn a_folder_with_a_failing_file_links_the_others_when_asked() {
     assert_eq!(doc.datasets[0].name, "BACI_HS92_V202401b");
     // The status bar keeps saying so after the review is gone.
     harness.get_by_label("Dataset BACI_HS92_V202401b: 1 file could not be read");
-    harness.state_mut().apply(Command::SetFocus("PAK".into()));
-    wait_for_jobs(&mut harness);
-    harness
-        .state_mut()
-        .apply(Command::OpenPartner("KAZ".into()));
-    wait_for_jobs(&mut harness);
+    common::open_pak_kaz(&mut harness);
     // Both files' years are one series: total trade 14 thousand in 2021, 25 in 2022.
     let explore = harness.state().explore();
     assert_eq!(explore.partner_years, [2021, 2022]);
@@ -190,13 +180,7 @@ fn datasets_combine_into_one_series_and_the_higher_one_wins() {
     wait_for_jobs(&mut harness);
     harness.state_mut().link_dataset(b_link, Arc::new(b));
     wait_for_jobs(&mut harness);
-    for command in [
-        Command::SetFocus("PAK".into()),
-        Command::OpenPartner("KAZ".into()),
-    ] {
-        harness.state_mut().apply(command);
-        wait_for_jobs(&mut harness);
-    }
+    common::open_pak_kaz(&mut harness);
     let totals = |h: &Harness<'_, TradeApp>| -> Vec<(f64, f64)> {
         let chart = h.state().explore().trade_chart.clone().unwrap();
         let total = chart

@@ -179,6 +179,35 @@ pub fn baci_like(
     (link, table)
 }
 
+/// Chooses Pakistan as the focus and opens its relationship with Kazakhstan, waiting for
+/// the background sums after each.
+pub fn open_pak_kaz(harness: &mut Harness<'_, TradeApp>) {
+    use trade_explorer::app::Command;
+    for command in [
+        Command::SetFocus("PAK".into()),
+        Command::OpenPartner("KAZ".into()),
+    ] {
+        harness.state_mut().apply(command);
+        wait_for_jobs(harness);
+    }
+}
+
+/// Types `path` into the open path prompt, presses `button` ("Import", "Export", …) and
+/// waits for the job it starts.
+pub fn type_path_and_press(
+    harness: &mut Harness<'_, TradeApp>,
+    path: &std::path::Path,
+    button: &str,
+) {
+    use egui_kittest::kittest::Queryable;
+    harness
+        .get_by_label("File path")
+        .set_text_value_accesskit(path.to_str().unwrap());
+    harness.run();
+    harness.get_by_label(button).click();
+    wait_for_jobs(harness);
+}
+
 /// The app on an empty document with `table` linked, Pakistan and Kazakhstan chosen and
 /// `view` shown, every background job done.
 pub fn linked_pair(
@@ -195,14 +224,9 @@ pub fn linked_pair(
         .state_mut()
         .link_dataset(link, std::sync::Arc::new(table));
     wait_for_jobs(&mut harness);
-    for command in [
-        Command::SetFocus("PAK".into()),
-        Command::OpenPartner("KAZ".into()),
-        Command::ShowView(view),
-    ] {
-        harness.state_mut().apply(command);
-        wait_for_jobs(&mut harness);
-    }
+    open_pak_kaz(&mut harness);
+    harness.state_mut().apply(Command::ShowView(view));
+    wait_for_jobs(&mut harness);
     harness
 }
 
