@@ -486,7 +486,7 @@ fn aggregates_match_a_reference_computation_and_the_cache_round_trips() {
 
     let cache_file = dir.path().join("cache").join("x.tecache");
     let fingerprint = cache::Fingerprint::of(&path).unwrap();
-    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
+    cache::store(&cache_file, &fingerprint, &outcome, None).unwrap();
     let reopened = cache::load(&cache_file, &fingerprint)
         .unwrap()
         .expect("cache matches");

@@ -213,6 +213,17 @@ fn parquet_written_by_duckdb_totals_as_duckdb_sums_and_the_export_reads_back() {
             "{name}: app {app} against DuckDB {expected}"
         );
     }
+    // Row for row the table the CSV gives: the row groups of one.parquet, read on several
+    // threads, are appended in the file's order.
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let read = |path: &Path| {
+        trade_explorer::io::import::import_file(path, None, &mut |_| {}, &cancel)
+            .expect("the file imports")
+            .table
+    };
+    let from_csv = read(&csv);
+    assert!(from_csv.len() > 2 * 2048, "several row groups");
+    assert_eq!(read(&dir.path().join("one.parquet")), from_csv);
     let (csv_total, _) = app_total(&csv);
     for (flag, name) in [
         (None, "rows.parquet"),

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use trade_explorer::io::import::{self, ImportError, cache};
 use trade_explorer::io::{LoadError, ParseError, load_document, parse_document};
+use trade_explorer::model::dataset::CountryBlocks;
 use trade_explorer::{bundled_document, save_document};
 
 fn import(path: &Path) -> Result<import::ImportOutcome, ImportError> {
@@ -93,7 +94,7 @@ fn a_cache_claiming_more_rows_than_it_holds_is_ignored() {
     let outcome = import(&data).unwrap();
     let fingerprint = cache::Fingerprint::of(&data).unwrap();
     let cache_file = dir.path().join("data.cache");
-    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
+    cache::store(&cache_file, &fingerprint, &outcome, None).unwrap();
     assert!(cache::load(&cache_file, &fingerprint).unwrap().is_some());
 
     let bytes = std::fs::read(&cache_file).unwrap();
@@ -128,15 +129,24 @@ fn truncated_foreign_and_damaged_caches_are_rebuilt_not_trusted() {
     let outcome = import(&data).unwrap();
     let fingerprint = cache::Fingerprint::of(&data).unwrap();
     let cache_file = dir.path().join("data.cache");
-    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
+    cache::store(&cache_file, &fingerprint, &outcome, None).unwrap();
     let good = std::fs::read(&cache_file).unwrap();
     let loaded = cache::load(&cache_file, &fingerprint).unwrap().unwrap();
     assert_eq!(loaded.table, outcome.table);
+    // Mapped, not read: the columns are views of the file until changed.
+    assert!(loaded.table.value.is_shared() && loaded.table.reporter.is_shared());
+    assert_eq!(
+        loaded.table.country_blocks(),
+        &CountryBlocks::of(&outcome.table)
+    );
 
     let mut other_version = good.clone();
     other_version[7] = b'9'; // TXCACHE9: a format this build does not read
     let mut bad_country = good.clone();
-    let reporters = good.len() - 2 * (2 + 2 + 2 + 1 + 4 + 8 + 4) + 2 * 2;
+    // The columns start at the first multiple of 8 after the header and its metadata;
+    // value, product, quantity and year come before the reporters.
+    let meta_len = u64::from_le_bytes(good[8..16].try_into().unwrap()) as usize;
+    let reporters = (16 + meta_len).next_multiple_of(8) + 2 * (8 + 4 + 4 + 2);
     bad_country[reporters] = 0xff; // reporter index 255 of a 2-country dictionary
     bad_country[reporters + 1] = 0x00;
     let cases: [(&str, Vec<u8>); 5] = [
@@ -155,7 +165,7 @@ fn truncated_foreign_and_damaged_caches_are_rebuilt_not_trusted() {
         );
     }
     // Written again, it is good again.
-    cache::store(&cache_file, &fingerprint, &outcome).unwrap();
+    cache::store(&cache_file, &fingerprint, &outcome, None).unwrap();
     assert!(cache::load(&cache_file, &fingerprint).unwrap().is_some());
 }
 

@@ -63,7 +63,7 @@ fn import(path: &Path) -> Result<import::ImportOutcome, ImportError> {
 }
 
 fn years(table: &trade_explorer::model::dataset::TradeTable) -> Vec<u16> {
-    let mut years = table.year.clone();
+    let mut years = table.year.to_vec();
     years.sort_unstable();
     years.dedup();
     years

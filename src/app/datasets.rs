@@ -11,9 +11,7 @@ use eframe::egui;
 
 use crate::io::import::{self, Progress};
 use crate::model::RecordList;
-use crate::model::dataset::{
-    DatasetLink, RowFilter, TradeTable, filter_rows, focus_sums, main_country,
-};
+use crate::model::dataset::{DatasetLink, RowFilter, TradeTable, filter_rows, focus_sums};
 use crate::model::products::pair_products_of;
 use crate::state::{
     AggregateKey, Aggregates, DatasetStatus, DatasetsView, LinkKey, LoadedDataset, RowList,
@@ -262,7 +260,7 @@ impl Datasets {
                         opened.outcome.table.country_blocks();
                         Loaded {
                             failed_files: opened.outcome.failed_files,
-                            main_country: main_country(&opened.outcome.table),
+                            main_country: opened.main_country,
                             table: Arc::new(opened.outcome.table),
                             changed,
                         }

@@ -3,7 +3,7 @@
 
     python tests/independent/duckdb_parquet.py write BACI.csv OUTDIR
         DuckDB reads a BACI CSV (six-digit codes, no World, so every row counts) and
-        writes OUTDIR/one.parquet (zstd), OUTDIR/decimal.parquet (value as DECIMAL(18,3),
+        writes OUTDIR/one.parquet (zstd, row groups of 2,048 rows), OUTDIR/decimal.parquet (value as DECIMAL(18,3),
         gzip), and OUTDIR/hive/ partitioned by t (snappy, t only in the folder names);
         prints DuckDB's own SUM of v in US dollars, the row count and the years as JSON.
     python tests/independent/duckdb_parquet.py sum EXPORT.parquet
@@ -24,7 +24,11 @@ def write(csv, out):
         "'v': 'DOUBLE', 'q': 'DOUBLE'})",
         [csv],
     )
-    con.execute(f"COPY b TO '{out}/one.parquet' (FORMAT parquet, COMPRESSION zstd)")
+    # Small row groups, so that the app reads this file's groups on several threads.
+    con.execute(
+        f"COPY b TO '{out}/one.parquet' "
+        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)"
+    )
     con.execute(
         f"COPY (SELECT t, i, j, k, CAST(v AS DECIMAL(18, 3)) AS v, q FROM b) "
         f"TO '{out}/decimal.parquet' (FORMAT parquet, COMPRESSION gzip)"

@@ -128,22 +128,31 @@ impl Accumulator {
                 scope.spawn(move || parse_part_into(slice, ctx, part));
             }
         });
-        for (part, maps) in self
-            .parts
-            .iter()
-            .zip(self.part_maps.iter_mut())
-            .take(pieces)
-        {
-            for (line, reason) in &part.rejected {
-                if self.rejected.len() < MAX_LISTED_REJECTIONS {
-                    self.rejected.push((self.line_base + line, reason.clone()));
-                }
-            }
-            self.rows_rejected += part.rejected_count;
-            self.line_base += part.lines;
-            self.table
-                .append_growing(&part.table, maps, &mut self.index);
+        let parts = std::mem::take(&mut self.parts);
+        let mut maps = std::mem::take(&mut self.part_maps);
+        for (part, maps) in parts.iter().zip(maps.iter_mut()).take(pieces) {
+            self.add(part, maps);
         }
+        self.parts = parts;
+        self.part_maps = maps;
+    }
+
+    /// Appends a part read on its own (with its own dictionaries), e.g. a Parquet file's
+    /// row groups.
+    pub(super) fn add_part(&mut self, part: &parse::Part) {
+        self.add(part, &mut Default::default());
+    }
+
+    fn add(&mut self, part: &parse::Part, maps: &mut (Vec<usize>, Vec<usize>)) {
+        for (line, reason) in &part.rejected {
+            if self.rejected.len() < MAX_LISTED_REJECTIONS {
+                self.rejected.push((self.line_base + line, reason.clone()));
+            }
+        }
+        self.rows_rejected += part.rejected_count;
+        self.line_base += part.lines;
+        self.table
+            .append_growing(&part.table, maps, &mut self.index);
     }
 
     pub(super) fn finish(mut self, layout: Layout, codes_origin: Option<String>) -> ImportOutcome {

@@ -5,17 +5,22 @@
 
 use std::fs::File;
 use std::hash::Hasher;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
 use super::{ColumnMap, Layout};
-use crate::model::dataset::{DatasetCountry, DatasetProduct, TradeTable};
+use crate::model::dataset::{
+    Column, CountryBlocks, DatasetCountry, DatasetProduct, SharedBytes, TradeTable,
+};
 
-const MAGIC: &[u8; 8] = b"TXCACHE1";
+/// The format's name and version: a cache of another version is rebuilt, never read.
+const MAGIC: &[u8; 8] = b"TXCACHE2";
 /// Bytes sampled from each end of the source for its fingerprint.
 const SAMPLE: u64 = 64 * 1024;
 
@@ -100,13 +105,14 @@ struct Meta {
     products: Vec<(String, String)>,
     rows_rejected: u64,
     rejected: Vec<(u64, String)>,
-    /// Data files the rows come from (caches written before folders were read lack it).
-    #[serde(default = "one")]
+    /// Data files the rows come from.
     files: usize,
-}
-
-fn one() -> usize {
-    1
+    /// Words of the country index that follows the columns.
+    index_words: usize,
+    /// The first and last year, from the country index.
+    index_years: Option<(u16, u16)>,
+    /// The country with the most trade (the app's first focus).
+    main_country: Option<String>,
 }
 
 /// What a cache gives back.
@@ -122,6 +128,8 @@ pub struct Cached {
     pub rejected: Vec<(u64, String)>,
     /// Data files the rows come from.
     pub files: usize,
+    /// The country with the most trade, as stored.
+    pub main_country: Option<String>,
 }
 
 /// The folder for cache files: `$XDG_CACHE_HOME/trade-explorer` or `~/.cache/trade-explorer`.
@@ -150,68 +158,51 @@ pub fn cache_path_for(folder: &Path, source: &Path, mapping: Option<&ColumnMap>)
     folder.join(format!("{:016x}.tecache", hasher.finish()))
 }
 
-fn write_column<T: bytemuck::Pod>(out: &mut impl Write, column: &[T]) -> io::Result<()> {
-    out.write_all(bytemuck::cast_slice(column))
+/// Where each part of a cache of `n` rows with its metadata of `meta_len` bytes is: the
+/// columns in the order `store` writes them (widest first, so each stays aligned), then
+/// the country index of `index_words` words; and the whole file's length.
+struct Offsets {
+    value: Range<usize>,
+    product: Range<usize>,
+    quantity: Range<usize>,
+    year: Range<usize>,
+    reporter: Range<usize>,
+    partner: Range<usize>,
+    flow: Range<usize>,
+    index: Range<usize>,
+    len: usize,
 }
 
-fn read_column<T: bytemuck::Pod + Default + Clone>(
-    input: &mut impl Read,
-    n: usize,
-) -> io::Result<Vec<T>> {
-    let mut column = vec![T::default(); n];
-    input.read_exact(bytemuck::cast_slice_mut(&mut column))?;
-    Ok(column)
-}
-
-/// Reads the `n` rows' columns stored from `start` (in the order `store` writes them) into
-/// a table without dictionaries, each column on its own thread through its own handle, so
-/// that a large cache is read as fast as the disk and the page cache allow.
-fn read_columns(path: &Path, start: u64, n: usize) -> io::Result<TradeTable> {
-    fn column<T: bytemuck::Pod + Default + Clone>(
-        path: &Path,
-        offset: u64,
-        n: usize,
-    ) -> io::Result<Vec<T>> {
-        let mut file = File::open(path)?;
-        file.seek(SeekFrom::Start(offset))?;
-        read_column(&mut file, n)
-    }
-    let mut at = start;
-    let mut next = |width: usize| {
-        let offset = at;
-        at += (width * n) as u64;
-        offset
-    };
-    use std::mem::size_of;
-    let offsets = [
-        next(size_of::<u16>()), // year
-        next(size_of::<u16>()), // reporter
-        next(size_of::<u16>()), // partner
-        next(size_of::<u8>()),  // flow
-        next(size_of::<u32>()), // product
-        next(size_of::<f64>()), // value
-        next(size_of::<f32>()), // quantity
-    ];
-    std::thread::scope(|scope| {
-        let year = scope.spawn(|| column(path, offsets[0], n));
-        let reporter = scope.spawn(|| column(path, offsets[1], n));
-        let partner = scope.spawn(|| column(path, offsets[2], n));
-        let flow = scope.spawn(|| column(path, offsets[3], n));
-        let product = scope.spawn(|| column(path, offsets[4], n));
-        let value = scope.spawn(|| column(path, offsets[5], n));
-        let quantity = column(path, offsets[6], n)?;
-        let failed = || io::Error::other("a cache reading thread failed");
-        Ok(TradeTable {
-            year: year.join().map_err(|_| failed())??,
-            reporter: reporter.join().map_err(|_| failed())??,
-            partner: partner.join().map_err(|_| failed())??,
-            flow: flow.join().map_err(|_| failed())??,
-            product: product.join().map_err(|_| failed())??,
-            value: value.join().map_err(|_| failed())??,
+impl Offsets {
+    fn of(meta_len: usize, n: usize, index_words: usize) -> Option<Offsets> {
+        let mut at = 16usize.checked_add(meta_len)?;
+        // Each part starts at the next multiple of its values' width (zero bytes between).
+        let mut next = |width: usize, count: usize| -> Option<Range<usize>> {
+            let start = at.checked_next_multiple_of(width)?;
+            at = start.checked_add(width.checked_mul(count)?)?;
+            Some(start..at)
+        };
+        use std::mem::size_of;
+        let value = next(size_of::<f64>(), n)?;
+        let product = next(size_of::<u32>(), n)?;
+        let quantity = next(size_of::<f32>(), n)?;
+        let year = next(size_of::<u16>(), n)?;
+        let reporter = next(size_of::<u16>(), n)?;
+        let partner = next(size_of::<u16>(), n)?;
+        let flow = next(size_of::<u8>(), n)?;
+        let index = next(size_of::<u64>(), index_words)?;
+        Some(Offsets {
+            value,
+            product,
             quantity,
-            ..TradeTable::default()
+            year,
+            reporter,
+            partner,
+            flow,
+            index,
+            len: at,
         })
-    })
+    }
 }
 
 /// Writes the cache for `source` (atomically, like every file the app writes).
@@ -219,6 +210,7 @@ pub fn store(
     cache_file: &Path,
     fingerprint: &Fingerprint,
     outcome: &super::ImportOutcome,
+    main_country: Option<&str>,
 ) -> io::Result<()> {
     let table = &outcome.table;
     if cfg!(target_endian = "big") {
@@ -227,7 +219,11 @@ pub fn store(
     if let Some(folder) = cache_file.parent() {
         std::fs::create_dir_all(folder)?;
     }
+    let blocks = table.country_blocks();
     let meta = Meta {
+        index_years: blocks.years,
+        index_words: blocks.bits().len(),
+        main_country: main_country.map(str::to_owned),
         fingerprint: fingerprint.clone(),
         layout: outcome.layout,
         reconciled: table.reconciled,
@@ -254,61 +250,76 @@ pub fn store(
         out.write_all(MAGIC)?;
         out.write_all(&(meta_bytes.len() as u64).to_le_bytes())?;
         out.write_all(&meta_bytes)?;
-        write_column(&mut out, &table.year)?;
-        write_column(&mut out, &table.reporter)?;
-        write_column(&mut out, &table.partner)?;
-        write_column(&mut out, &table.flow)?;
-        write_column(&mut out, &table.product)?;
-        write_column(&mut out, &table.value)?;
-        write_column(&mut out, &table.quantity)?;
+        let mut at = 16 + meta_bytes.len();
+        let mut put = |out: &mut BufWriter<_>, range: &Range<usize>, bytes: &[u8]| {
+            out.write_all(&[0; 8][..range.start.saturating_sub(at).min(8)])?;
+            at = range.end;
+            out.write_all(bytes)
+        };
+        let o = Offsets::of(meta_bytes.len(), table.len(), blocks.bits().len())
+            .ok_or_else(|| io::Error::other("a dataset too large for a cache"))?;
+        put(&mut out, &o.value, bytemuck::cast_slice(&table.value))?;
+        put(&mut out, &o.product, bytemuck::cast_slice(&table.product))?;
+        put(&mut out, &o.quantity, bytemuck::cast_slice(&table.quantity))?;
+        put(&mut out, &o.year, bytemuck::cast_slice(&table.year))?;
+        put(&mut out, &o.reporter, bytemuck::cast_slice(&table.reporter))?;
+        put(&mut out, &o.partner, bytemuck::cast_slice(&table.partner))?;
+        put(&mut out, &o.flow, bytemuck::cast_slice(&table.flow))?;
+        put(&mut out, &o.index, bytemuck::cast_slice(blocks.bits()))?;
         out.flush()?;
     }
     tmp.persist(cache_file).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// Reads the cache if it exists and matches `fingerprint`; `Ok(None)` when it does not.
+/// Opens the cache if it exists and matches `fingerprint`; `Ok(None)` when it does not
+/// (another source, another version, cut short, or with indices out of its dictionaries).
+/// The columns are memory-mapped, not read: the pages are read from disk when first
+/// touched, and the index columns are checked here (that reads them).
 pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<Cached>> {
     let file = match File::open(cache_file) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    let expected_len = file.metadata()?.len();
-    let mut input = BufReader::with_capacity(1 << 20, file);
-    let mut magic = [0u8; 8];
-    input.read_exact(&mut magic)?;
-    if &magic != MAGIC {
+    if cfg!(target_endian = "big") || file.metadata()?.len() < 16 {
         return Ok(None);
     }
-    let mut len = [0u8; 8];
-    input.read_exact(&mut len)?;
-    let meta_len = u64::from_le_bytes(len);
-    if meta_len > expected_len {
+    // SAFETY: the map is read-only, and the app never writes a cache file in place (a new
+    // cache replaces the old by rename), so the mapped bytes do not change under it.
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    let bytes: &[u8] = &map;
+    if &bytes[..8] != MAGIC {
         return Ok(None);
     }
-    let mut meta_bytes = vec![0u8; meta_len as usize];
-    input.read_exact(&mut meta_bytes)?;
-    let Ok(meta) = serde_json::from_slice::<Meta>(&meta_bytes) else {
+    let meta_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or([0xff; 8]));
+    let Some(meta_bytes) = usize::try_from(meta_len)
+        .ok()
+        .and_then(|len| bytes.get(16..16usize.checked_add(len)?))
+    else {
+        return Ok(None);
+    };
+    let Ok(meta) = serde_json::from_slice::<Meta>(meta_bytes) else {
         return Ok(None);
     };
     if &meta.fingerprint != fingerprint {
         return Ok(None);
     }
     // A cache cut short (disk full, killed writer) is ignored rather than trusted, and so is
-    // a row count the file's length cannot hold (checked before anything is allocated).
-    let columns_len = meta
-        .rows
-        .checked_mul(23)
-        .and_then(|c| c.checked_add(16 + meta_len));
-    if columns_len != Some(expected_len) {
-        return Ok(None);
-    }
+    // a row count the file's length cannot hold.
     let Ok(n) = usize::try_from(meta.rows) else {
         return Ok(None);
     };
-    drop(input);
-    let table = TradeTable {
+    let offsets = Offsets::of(meta_bytes.len(), n, meta.index_words);
+    let Some(offsets) = offsets.filter(|o| o.len == bytes.len()) else {
+        return Ok(None);
+    };
+    let bits: Vec<u64> = match bytemuck::try_cast_slice(&bytes[offsets.index.clone()]) {
+        Ok(bits) => bits.to_vec(),
+        Err(_) => return Ok(None),
+    };
+    let owner: SharedBytes = Arc::new(map);
+    let Some(table) = columns(&owner, &offsets).map(|columns| TradeTable {
         countries: meta
             .countries
             .into_iter()
@@ -325,24 +336,17 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
             .map(|(code, name)| DatasetProduct { code, name })
             .collect(),
         reconciled: meta.reconciled,
-        ..read_columns(cache_file, 16 + meta_len, n)?
-    };
-    let countries = table.countries.len();
-    let products = table.products.len();
-    // Checked on two threads: at 270 million rows each check reads a gigabyte.
-    let (countries_ok, products_ok) = std::thread::scope(|scope| {
-        let countries_ok = scope.spawn(|| {
-            !table
-                .reporter
-                .iter()
-                .chain(&table.partner)
-                .any(|&c| usize::from(c) >= countries)
-        });
-        let products_ok = !table.product.iter().any(|&p| p as usize >= products);
-        (countries_ok.join().unwrap_or(false), products_ok)
-    });
-    if !(countries_ok && products_ok) {
+        ..columns
+    }) else {
         return Ok(None);
+    };
+    if !indices_in_range(&table) {
+        return Ok(None);
+    }
+    let countries = table.countries.len();
+    match CountryBlocks::from_parts(n, countries, bits, meta.index_years) {
+        Some(blocks) => table.set_country_blocks(blocks),
+        None => return Ok(None),
     }
     Ok(Some(Cached {
         table,
@@ -350,5 +354,36 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
         rows_rejected: meta.rows_rejected,
         rejected: meta.rejected,
         files: meta.files,
+        main_country: meta.main_country,
     }))
+}
+
+/// The row columns as views of the mapped file.
+fn columns(owner: &SharedBytes, o: &Offsets) -> Option<TradeTable> {
+    let view = |range: &Range<usize>| range.clone();
+    Some(TradeTable {
+        value: Column::shared(Arc::clone(owner), view(&o.value))?,
+        product: Column::shared(Arc::clone(owner), view(&o.product))?,
+        quantity: Column::shared(Arc::clone(owner), view(&o.quantity))?,
+        year: Column::shared(Arc::clone(owner), view(&o.year))?,
+        reporter: Column::shared(Arc::clone(owner), view(&o.reporter))?,
+        partner: Column::shared(Arc::clone(owner), view(&o.partner))?,
+        flow: Column::shared(Arc::clone(owner), view(&o.flow))?,
+        ..TradeTable::default()
+    })
+}
+
+/// Whether every row's countries and product are in the dictionaries; checked on two
+/// threads, since at 270 million rows the check reads two gigabytes.
+fn indices_in_range(table: &TradeTable) -> bool {
+    let countries = table.countries.len();
+    let products = table.products.len();
+    std::thread::scope(|scope| {
+        let countries_ok = scope.spawn(|| {
+            let fits = |c: &u16| usize::from(*c) < countries;
+            table.reporter.iter().all(fits) && table.partner.iter().all(fits)
+        });
+        let products_ok = table.product.iter().all(|&p| (p as usize) < products);
+        countries_ok.join().unwrap_or(false) && products_ok
+    })
 }

@@ -59,6 +59,10 @@ pub(super) fn open(path: &Path) -> Result<Input, ImportError> {
     let mut magic = [0u8; 4];
     if (&file).read_exact(&mut magic).is_ok() && magic == *parquet::MAGIC {
         let partitions = parquet::partitions_above(path);
+        let file = PositionalFile {
+            file: Arc::new(file),
+            size,
+        };
         return parquet_input(path, file, partitions, (path.to_path_buf(), meta));
     }
     (&file).seek(io::SeekFrom::Start(0)).map_err(io_err)?;
@@ -108,4 +112,72 @@ pub(super) fn parquet_input<R: ::parquet::file::reader::ChunkReader + 'static>(
         counter,
         parquet: Some(info),
     })
+}
+
+/// A file read at positions rather than through its cursor, so that several threads can
+/// decode different row groups of one Parquet file at once. (The `parquet` crate's own
+/// reader for `File` seeks a clone of the handle, and clones share one cursor.)
+struct PositionalFile {
+    file: Arc<File>,
+    size: u64,
+}
+
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_at(file, buf, at);
+    #[cfg(windows)]
+    return std::os::windows::fs::FileExt::seek_read(file, buf, at);
+}
+
+/// Reads a file onwards from a position, without moving the file's cursor.
+pub(super) struct PositionalRead {
+    file: Arc<File>,
+    at: u64,
+}
+
+impl Read for PositionalRead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = read_at(&self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl ::parquet::file::reader::Length for PositionalFile {
+    fn len(&self) -> u64 {
+        self.size
+    }
+}
+
+impl ::parquet::file::reader::ChunkReader for PositionalFile {
+    type T = BufReader<PositionalRead>;
+
+    fn get_read(&self, start: u64) -> ::parquet::errors::Result<Self::T> {
+        // Page headers are read through this: small reads, so a small buffer.
+        Ok(BufReader::with_capacity(
+            8 * 1024,
+            PositionalRead {
+                file: Arc::clone(&self.file),
+                at: start,
+            },
+        ))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> ::parquet::errors::Result<bytes::Bytes> {
+        let mut buffer = vec![0u8; length];
+        let mut done = 0;
+        while done < length {
+            match read_at(&self.file, &mut buffer[done..], start + done as u64) {
+                Ok(0) => {
+                    return Err(::parquet::errors::ParquetError::EOF(format!(
+                        "expected {length} bytes at {start}, the file ends after {done}"
+                    )));
+                }
+                Ok(n) => done += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(buffer.into())
+    }
 }

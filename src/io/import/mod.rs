@@ -7,10 +7,12 @@
 mod blocks;
 pub mod cache;
 pub mod codes;
+mod fields;
 pub mod formats;
 mod input;
 mod opening;
 pub mod parquet;
+mod parquet_rows;
 pub mod parse;
 pub mod release;
 
@@ -460,12 +462,9 @@ fn import_input(
         counter,
         parquet,
     } = input;
-    if let Some(info) = &parquet {
-        // Columns are chosen before the first row is decoded.
-        info.select(
-            path,
-            &resolve_layout(path, mapping.clone(), &info.header)?.1,
-        )?;
+    if let Some(info) = parquet {
+        let input = (opened, counter, total_bytes);
+        return parquet_rows::import(path, &info, input, mapping, companions, progress, cancel);
     }
     let mut first =
         read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
@@ -483,19 +482,10 @@ fn import_input(
         codes: &codes_for_parse,
         max_listed: MAX_LISTED_REJECTIONS,
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 8);
-    // Without a flow column, every row is exporter → importer, as in BACI.
-    let reconciled = layout == Layout::Baci
-        || (matches!(layout, Layout::Mapped | Layout::TradeExplorer) && map.flow.is_none());
-    let mut acc = Accumulator::new(reconciled);
+    let threads = threads();
+    let mut acc = Accumulator::new(is_reconciled(layout, &map));
     let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
-    // A Parquet file says how many rows it has; a text file's are estimated below.
-    if let Some(info) = &parquet {
-        reserve(&mut acc.table, (info.rows as usize).min(MAX_ROWS));
-    }
-    let mut reserved = parquet.is_some();
+    let mut reserved = false;
     let reader = BlockReader::start(reader, path)?;
     loop {
         if cancel.load(Ordering::Relaxed) {
@@ -546,6 +536,41 @@ fn import_input(
         }
     }
     reader.finish();
+    finish_import(path, &opened, layout, acc, companions, codes, cancel)
+}
+
+/// Threads that parse one input.
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8)
+}
+
+/// Without a flow column, every row is exporter → importer, as in BACI.
+fn is_reconciled(layout: Layout, map: &ColumnMap) -> bool {
+    layout == Layout::Baci
+        || (matches!(layout, Layout::Mapped | Layout::TradeExplorer) && map.flow.is_none())
+}
+
+/// The end of an input's import: refused if the file changed while it was read (or the
+/// import was cancelled, or grew too large), its products named.
+fn finish_import(
+    path: &Path,
+    opened: &(std::path::PathBuf, std::fs::Metadata),
+    layout: Layout,
+    mut acc: Accumulator,
+    companions: &Companions<'_>,
+    codes: Option<CodeTable>,
+    cancel: &AtomicBool,
+) -> Result<ImportOutcome, ImportError> {
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ImportError::Cancelled);
+    }
+    if acc.table.len() > MAX_ROWS {
+        return Err(ImportError::TooManyRows {
+            path: path.to_path_buf(),
+        });
+    }
     if changed_since(&opened.0, &opened.1) {
         return Err(ImportError::ChangedWhileReading {
             path: path.to_path_buf(),

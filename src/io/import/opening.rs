@@ -18,6 +18,9 @@ pub struct OpenedDataset {
     pub fingerprint: Option<cache::Fingerprint>,
     /// True when the rows came from the binary cache rather than the file.
     pub from_cache: bool,
+    /// The country with the most trade in the rows (stored in the cache, so that a
+    /// reopened dataset need not sum every row to know it).
+    pub main_country: Option<String>,
 }
 
 /// Opens a data file the way the app does: from the binary cache in `cache` (a folder,
@@ -63,6 +66,7 @@ pub fn open_dataset(
                     },
                     fingerprint,
                     from_cache: true,
+                    main_country: cached.main_country,
                 });
             }
             Ok(None) => {}
@@ -70,11 +74,12 @@ pub fn open_dataset(
         }
     }
     let outcome = import_file(path, mapping, progress, cancel)?;
+    let main_country = crate::model::dataset::main_country(&outcome.table);
     // A release with files that failed is read again next time (they may be fixed), and
     // never served from a cache that would hide the failure.
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
         && outcome.failed_files.is_empty()
-        && let Err(err) = cache::store(file, fp, &outcome)
+        && let Err(err) = cache::store(file, fp, &outcome, main_country.as_deref())
     {
         log::warn!("could not write the cache {}: {err}", file.display());
     }
@@ -82,6 +87,7 @@ pub fn open_dataset(
         outcome,
         fingerprint,
         from_cache: false,
+        main_country,
     })
 }
 

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use parquet::basic::Type as PhysicalType;
 use parquet::basic::{ConvertedType, LogicalType};
 use parquet::column::reader::ColumnReader;
 use parquet::file::reader::{ChunkReader, FileReader};
@@ -23,14 +24,14 @@ use super::{ColumnMap, ImportError};
 
 /// Rows decoded per batch: large enough that per-batch costs vanish, small enough that a
 /// batch of text stays well under the importer's block.
-const BATCH_ROWS: usize = 16_384;
+pub(super) const BATCH_ROWS: usize = 16_384;
 
 /// The first bytes (and the last) of every Parquet file.
 pub const MAGIC: &[u8; 4] = b"PAR1";
 
 /// How the text of a column's values is written.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Plain,
     /// Unscaled integers with this many decimals.
     Decimal(i32),
@@ -40,8 +41,9 @@ enum Kind {
     Nested,
 }
 
-/// What the importer needs to know of a Parquet file before reading it.
-#[derive(Debug, Clone)]
+/// What the importer needs to know of a Parquet file before reading it, and the opened
+/// file its rows are read from.
+#[derive(Clone)]
 pub struct ParquetInfo {
     /// Column names: the file's, then the partition folders'.
     pub header: Vec<String>,
@@ -49,7 +51,20 @@ pub struct ParquetInfo {
     pub rows: u64,
     /// The file's columns that are decoded (all until chosen).
     projection: Arc<OnceLock<Vec<bool>>>,
-    kinds: Vec<Kind>,
+    pub(super) kinds: Vec<Kind>,
+    pub(super) file: Arc<dyn FileReader>,
+    pub(super) columns: Vec<ColumnDescPtr>,
+    /// The partition folders' values, one per column after the file's own.
+    pub(super) partition_values: Vec<String>,
+}
+
+impl std::fmt::Debug for ParquetInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetInfo")
+            .field("header", &self.header)
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ParquetInfo {
@@ -71,6 +86,20 @@ impl ParquetInfo {
         let wanted = (0..self.kinds.len()).map(|c| used.contains(&c)).collect();
         let _ = self.projection.set(wanted);
         Ok(())
+    }
+
+    /// Whether column `c` of the file is decoded.
+    pub(super) fn wanted(&self, c: usize) -> bool {
+        self.kinds[c] != Kind::Nested && self.projection.get().is_none_or(|p| p[c])
+    }
+
+    /// Whether column `c` holds floating-point numbers (read as numbers, not text).
+    pub(super) fn is_float(&self, c: usize) -> bool {
+        self.kinds[c] == Kind::Plain
+            && matches!(
+                self.columns[c].physical_type(),
+                PhysicalType::FLOAT | PhysicalType::DOUBLE
+            )
     }
 }
 
@@ -127,12 +156,10 @@ fn kind_of(column: &ColumnDescPtr) -> Kind {
     }
 }
 
-/// A Parquet file as text rows (a header line, then one line per row).
-pub struct ParquetText<R: ChunkReader> {
-    file: SerializedFileReader<R>,
-    columns: Vec<ColumnDescPtr>,
-    kinds: Vec<Kind>,
-    projection: Arc<OnceLock<Vec<bool>>>,
+/// A Parquet file as text rows (a header line, then one line per row): what the preview
+/// of a file shows.
+pub struct ParquetText {
+    info: ParquetInfo,
     /// The partition values, as the fields appended to every row.
     partition_fields: Vec<u8>,
     header_line: Option<Vec<u8>>,
@@ -157,7 +184,7 @@ pub fn open<R: ChunkReader + 'static>(
     partitions: Vec<(String, String)>,
     size: u64,
     counter: Arc<AtomicU64>,
-) -> Result<(ParquetText<R>, ParquetInfo), ImportError> {
+) -> Result<(ParquetText, ParquetInfo), ImportError> {
     let file = SerializedFileReader::new(reader).map_err(|e| ImportError::Parquet {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -186,20 +213,19 @@ pub fn open<R: ChunkReader + 'static>(
     }
     header_line.push(b'\n');
     let rows_total = u64::try_from(meta.file_metadata().num_rows()).unwrap_or(0);
-    let projection = Arc::new(OnceLock::new());
+    let texts = (0..columns.len()).map(|_| ColumnText::default()).collect();
     let info = ParquetInfo {
         header,
         rows: rows_total,
-        projection: Arc::clone(&projection),
-        kinds: kinds.clone(),
+        projection: Arc::new(OnceLock::new()),
+        kinds,
+        file: Arc::new(file),
+        columns,
+        partition_values: partitions.into_iter().map(|(_, value)| value).collect(),
     };
-    let texts = (0..columns.len()).map(|_| ColumnText::default()).collect();
     Ok((
         ParquetText {
-            file,
-            columns,
-            kinds,
-            projection,
+            info: info.clone(),
             partition_fields,
             header_line: Some(header_line),
             row_group: 0,
@@ -239,16 +265,27 @@ fn push_text(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// One column's values of a batch as text: `bytes[ends[i-1]..ends[i]]` is row i.
 #[derive(Default)]
-struct ColumnText {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+pub(super) struct ColumnText {
+    pub(super) bytes: Vec<u8>,
+    pub(super) ends: Vec<usize>,
 }
 
-fn invalid(err: impl std::fmt::Display) -> io::Error {
+impl ColumnText {
+    /// The text of row `row`.
+    pub(super) fn get(&self, row: usize) -> &[u8] {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        self.ends
+            .get(row)
+            .and_then(|&end| self.bytes.get(start..end))
+            .unwrap_or(&[])
+    }
+}
+
+pub(super) fn invalid(err: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("Parquet: {err}"))
 }
 
-impl<R: ChunkReader + 'static> Read for ParquetText<R> {
+impl Read for ParquetText {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.pos == self.out.len() {
             self.out.clear();
@@ -262,11 +299,7 @@ impl<R: ChunkReader + 'static> Read for ParquetText<R> {
     }
 }
 
-impl<R: ChunkReader + 'static> ParquetText<R> {
-    fn wanted(&self, column: usize) -> bool {
-        self.kinds[column] != Kind::Nested && self.projection.get().is_none_or(|p| p[column])
-    }
-
+impl ParquetText {
     /// The next piece of text into `out`: the header, then a batch of rows; nothing at
     /// the end of the file.
     fn fill(&mut self) -> io::Result<()> {
@@ -275,14 +308,18 @@ impl<R: ChunkReader + 'static> ParquetText<R> {
             return Ok(());
         }
         while self.left_in_group == 0 {
-            if self.row_group >= self.file.num_row_groups() {
+            if self.row_group >= self.info.file.num_row_groups() {
                 return Ok(());
             }
-            let group = self.file.get_row_group(self.row_group).map_err(invalid)?;
+            let group = self
+                .info
+                .file
+                .get_row_group(self.row_group)
+                .map_err(invalid)?;
             self.left_in_group = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
             self.readers.clear();
-            for c in 0..self.columns.len() {
-                let reader = if self.wanted(c) {
+            for c in 0..self.info.columns.len() {
+                let reader = if self.info.wanted(c) {
                     Some(group.get_column_reader(c).map_err(invalid)?)
                 } else {
                     None
@@ -292,40 +329,26 @@ impl<R: ChunkReader + 'static> ParquetText<R> {
             self.row_group += 1;
         }
         let rows = self.left_in_group.min(BATCH_ROWS);
-        for c in 0..self.columns.len() {
-            let text = &mut self.texts[c];
+        let columns = self.info.columns.iter().zip(&self.info.kinds);
+        for ((text, reader), (column, kind)) in
+            self.texts.iter_mut().zip(&mut self.readers).zip(columns)
+        {
             text.bytes.clear();
             text.ends.clear();
-            let Some(reader) = self.readers[c].as_mut() else {
+            let Some(reader) = reader.as_mut() else {
                 continue;
             };
-            let read = decode(
-                reader,
-                rows,
-                &self.columns[c],
-                self.kinds[c],
-                &mut self.levels,
-                text,
-            )?;
-            if read != rows {
-                return Err(invalid(format!(
-                    "column '{}' has {read} values where its row group has {rows} rows",
-                    self.columns[c].name()
-                )));
-            }
+            let read = decode(reader, rows, (column, *kind, true), &mut self.levels, text)?;
+            check_count(column, read, rows)?;
         }
         for row in 0..rows {
-            for c in 0..self.columns.len() {
+            for (c, text) in self.texts.iter().enumerate() {
                 if c > 0 {
                     self.out.push(b',');
                 }
-                let text = &self.texts[c];
-                if text.ends.is_empty() {
-                    continue;
+                if !text.ends.is_empty() {
+                    self.out.extend_from_slice(text.get(row));
                 }
-                let start = if row == 0 { 0 } else { text.ends[row - 1] };
-                self.out
-                    .extend_from_slice(&text.bytes[start..text.ends[row]]);
             }
             self.out.extend_from_slice(&self.partition_fields);
             self.out.push(b'\n');
@@ -341,12 +364,23 @@ impl<R: ChunkReader + 'static> ParquetText<R> {
     }
 }
 
-/// Decodes `rows` values of a column as text; returns how many rows were read.
-fn decode(
+/// Refuses a column whose values do not fill its row group.
+pub(super) fn check_count(column: &ColumnDescPtr, read: usize, rows: usize) -> io::Result<()> {
+    if read == rows {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "column '{}' has {read} values where its row group has {rows} rows",
+        column.name()
+    )))
+}
+
+/// Decodes `rows` values of a column as text (`quote`: quoted as a CSV field where needed);
+/// returns how many rows were read.
+pub(super) fn decode(
     reader: &mut ColumnReader,
     rows: usize,
-    column: &ColumnDescPtr,
-    kind: Kind,
+    (column, kind, quote): (&ColumnDescPtr, Kind, bool),
     levels: &mut Vec<i16>,
     text: &mut ColumnText,
 ) -> io::Result<usize> {
@@ -380,12 +414,12 @@ fn decode(
         }
         ColumnReader::ByteArrayColumnReader(r) => {
             decode_values(r, rows, max, levels, text, |out, v: &ByteArray| {
-                write_bytes(out, v.data(), kind);
+                write_bytes(out, v.data(), kind, quote);
             })
         }
         ColumnReader::FixedLenByteArrayColumnReader(r) => {
             decode_values(r, rows, max, levels, text, |out, v: &FixedLenByteArray| {
-                write_bytes(out, v.data(), kind);
+                write_bytes(out, v.data(), kind, quote);
             })
         }
     }
@@ -421,7 +455,11 @@ fn write_integer(out: &mut Vec<u8>, value: i128, kind: Kind) {
     match kind {
         Kind::Decimal(scale) if scale > 0 => write_decimal(out, value, scale as u32),
         Kind::Date => write_date(out, value),
-        _ => out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()),
+        // Formatting a 64-bit integer is several times cheaper than a 128-bit one.
+        _ => match i64::try_from(value) {
+            Ok(v) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+            Err(_) => out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes()),
+        },
     }
 }
 
@@ -462,8 +500,8 @@ fn write_float(out: &mut Vec<u8>, value: f64) {
     out.extend_from_slice(ryu::Buffer::new().format(value).as_bytes());
 }
 
-/// Text (quoted as needed), or a decimal in big-endian two's complement.
-fn write_bytes(out: &mut Vec<u8>, bytes: &[u8], kind: Kind) {
+/// Text (quoted as needed when `quote`), or a decimal in big-endian two's complement.
+fn write_bytes(out: &mut Vec<u8>, bytes: &[u8], kind: Kind, quote: bool) {
     match kind {
         Kind::Decimal(scale) if bytes.len() <= 16 => {
             let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
@@ -477,7 +515,8 @@ fn write_bytes(out: &mut Vec<u8>, bytes: &[u8], kind: Kind) {
             }
         }
         Kind::Decimal(_) => {}
-        _ => push_text(out, bytes),
+        _ if quote => push_text(out, bytes),
+        _ => out.extend_from_slice(bytes),
     }
 }
 
@@ -497,10 +536,10 @@ mod tests {
         assert_eq!(text(7, 1), "0.7");
         let mut out = Vec::new();
         // -1.50 as a 16-byte two's complement with scale 2.
-        write_bytes(&mut out, &(-150i128).to_be_bytes(), Kind::Decimal(2));
+        write_bytes(&mut out, &(-150i128).to_be_bytes(), Kind::Decimal(2), true);
         assert_eq!(out, b"-1.50");
         out.clear();
-        write_bytes(&mut out, &[0x01, 0x00], Kind::Decimal(1));
+        write_bytes(&mut out, &[0x01, 0x00], Kind::Decimal(1), true);
         assert_eq!(out, b"25.6");
     }
 

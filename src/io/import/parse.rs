@@ -10,6 +10,8 @@ use memchr::{memchr, memrchr};
 use rustc_hash::FxHashMap;
 
 use super::codes::CodeTable;
+pub(super) use super::fields::{Fields, parse_f64};
+use super::fields::{parse_year, text, trim};
 use super::formats::ColumnMap;
 use crate::model::dataset::{DatasetCountry, DatasetProduct, RowFlow, TradeTable};
 
@@ -239,64 +241,6 @@ pub fn split_record<'a>(
     }
 }
 
-fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |p| p + 1);
-    &bytes[start..end]
-}
-
-/// The year at the start of a field: `2024`, `2024.0`, a period such as `202401` or a
-/// date such as `2024-01-01`.
-fn parse_year(bytes: &[u8]) -> Option<u16> {
-    let b = trim(bytes);
-    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let rest = &b[4..];
-    let ok = rest.is_empty()
-        || rest.iter().all(u8::is_ascii_digit) && rest.len() <= 2
-        || rest.first() == Some(&b'.') && rest[1..].iter().all(|c| *c == b'0')
-        || is_date_rest(rest);
-    if !ok {
-        return None;
-    }
-    let year = b[..4]
-        .iter()
-        .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
-    (1900..=2100).contains(&year).then_some(year)
-}
-
-/// `-01-01` after a year: an ISO date (Parquet date columns are read as `2020-01-01`).
-/// Out of line, so that the per-row year parse stays as small as it was.
-#[cold]
-#[inline(never)]
-fn is_date_rest(rest: &[u8]) -> bool {
-    rest.len() <= 6
-        && rest.first() == Some(&b'-')
-        && rest[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-')
-}
-
-fn parse_f64(bytes: &[u8]) -> Option<f64> {
-    let t = trim(bytes);
-    if t.is_empty() {
-        return None;
-    }
-    if let Some(v) = fast_decimal(t) {
-        return Some(v);
-    }
-    std::str::from_utf8(t)
-        .ok()?
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-}
-
 /// What one part of a block gives. A part is reused for the same slice of every block:
 /// its dictionaries (and their lookup tables) persist from block to block, only growing,
 /// so that codes are interned once per part rather than once per block.
@@ -335,6 +279,9 @@ struct Interner {
     products: FxHashMap<Vec<u8>, u32>,
     flows: FxHashMap<u64, RowFlow>,
     max_column: usize,
+    /// The last (short key, country) of the reporter and of the partner column; a key of
+    /// 0 is no code (a short key always holds its length).
+    last_country: [(u64, u16); 2],
 }
 
 /// Bytes of at most seven, packed with their length (and a tag) into one integer.
@@ -349,67 +296,10 @@ fn short_key(bytes: &[u8], tag: u8) -> Option<u64> {
     Some(key)
 }
 
-/// A plain decimal (`12`, `58965.82`, `-3.5`) read exactly as `str::parse` would, without
-/// its generality: digits go into an integer and one correctly rounded division places
-/// the point. Anything else (exponents, many digits) is left to `str::parse`.
-fn fast_decimal(bytes: &[u8]) -> Option<f64> {
-    let (negative, digits) = match bytes.first() {
-        Some(b'-') => (true, &bytes[1..]),
-        Some(b'+') => (false, &bytes[1..]),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > 19 {
-        return None;
-    }
-    let mut mantissa: u64 = 0;
-    let mut significant = 0;
-    let mut decimals: i32 = -1;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                if mantissa > 0 {
-                    significant += 1;
-                }
-                if decimals >= 0 {
-                    decimals += 1;
-                }
-            }
-            b'.' if decimals < 0 => decimals = 0,
-            _ => return None,
-        }
-    }
-    // Exact only while the mantissa and the power of ten are exact doubles.
-    if significant > 15 || decimals > 22 || digits == b"." {
-        return None;
-    }
-    let mut value = mantissa as f64;
-    if decimals > 0 {
-        // Powers of ten up to 1e22 are exact doubles; a table avoids `powi` per value.
-        const POW10: [f64; 23] = [
-            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-        ];
-        value /= POW10[decimals as usize];
-    }
-    Some(if negative { -value } else { value })
-}
-
-/// Text as UTF-8, or ISO-8859-1 when it is not UTF-8.
-fn text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.trim().to_owned(),
-        Err(_) => bytes
-            .iter()
-            .map(|&b| char::from(b))
-            .collect::<String>()
-            .trim()
-            .to_owned(),
-    }
-}
-
-fn country<'f>(
-    fields: &[Cow<'f, [u8]>],
+#[allow(clippy::too_many_arguments)] // the three columns of a country, and where to put it
+fn country<F: Fields + ?Sized>(
+    side: bool,
+    fields: &F,
     iso: Option<usize>,
     num: Option<usize>,
     name: Option<usize>,
@@ -417,14 +307,8 @@ fn country<'f>(
     table: &mut TradeTable,
     interner: &mut Interner,
 ) -> Result<u16, String> {
-    let iso_bytes = iso
-        .and_then(|i| fields.get(i))
-        .map(|f| trim(f))
-        .filter(|b| !b.is_empty());
-    let num_bytes = num
-        .and_then(|i| fields.get(i))
-        .map(|f| trim(f))
-        .filter(|b| !b.is_empty());
+    let iso_bytes = iso.map(|i| trim(fields.field(i))).filter(|b| !b.is_empty());
+    let num_bytes = num.map(|i| trim(fields.field(i))).filter(|b| !b.is_empty());
     // Keyed by what the file says, so that each distinct code is looked at once.
     let (key, by_iso): (&[u8], bool) = match (iso_bytes, num_bytes) {
         (Some(b), _) => (b, true),
@@ -432,17 +316,25 @@ fn country<'f>(
         (None, None) => return Err("no country code".to_owned()),
     };
     let short = short_key(key, u8::from(by_iso));
+    // Sorted files repeat a country for many rows in a row: the last answer for this
+    // side (reporter or partner) is checked before the table.
+    let memo = &mut interner.last_country[usize::from(side)];
+    if let Some(k) = short
+        && memo.0 == k
+    {
+        return Ok(memo.1);
+    }
     let found = match short {
         Some(k) => interner.short_countries.get(&k),
         None => interner.countries.get(key),
     };
     if let Some(&id) = found {
+        if let Some(k) = short {
+            interner.last_country[usize::from(side)] = (k, id);
+        }
         return Ok(id);
     }
-    let name_text = name
-        .and_then(|i| fields.get(i))
-        .map(|f| text(f))
-        .unwrap_or_default();
+    let name_text = name.map(|i| text(fields.field(i))).unwrap_or_default();
     let entry = if by_iso {
         let code = text(key).to_uppercase();
         let world = matches!(code.as_str(), "W00" | "WLD" | "WORLD");
@@ -495,34 +387,35 @@ fn country<'f>(
     Ok(id)
 }
 
-fn parse_fields(
-    fields: &[Cow<'_, [u8]>],
+fn parse_fields<F: Fields + ?Sized>(
+    fields: &F,
     ctx: &PartContext<'_>,
     table: &mut TradeTable,
     interner: &mut Interner,
 ) -> Result<(), String> {
     let map = ctx.map;
-    if fields.len() <= interner.max_column {
+    if fields.count() <= interner.max_column {
         return Err(format!(
             "has {} fields but needs at least {}",
-            fields.len(),
+            fields.count(),
             interner.max_column + 1
         ));
     }
-    let year = parse_year(&fields[map.year]).ok_or_else(|| {
+    let year = parse_year(fields.field(map.year)).ok_or_else(|| {
         format!(
             "'{}' is not a year between 1900 and 2100",
-            text(&fields[map.year])
+            text(fields.field(map.year))
         )
     })?;
-    let value_field = &fields[map.value];
-    let value = parse_f64(value_field)
-        .ok_or_else(|| format!("'{}' is not a value", text(value_field)))?
+    let value = fields
+        .number(map.value)
+        .ok_or_else(|| format!("'{}' is not a value", text(fields.field(map.value))))?
         * map.value_scale;
     if value < 0.0 {
         return Err(format!("negative value {value}"));
     }
     let reporter = country(
+        false,
         fields,
         map.reporter_iso,
         map.reporter_code,
@@ -533,6 +426,7 @@ fn parse_fields(
     )
     .map_err(|e| format!("reporter: {e}"))?;
     let partner = country(
+        true,
         fields,
         map.partner_iso,
         map.partner_code,
@@ -544,7 +438,7 @@ fn parse_fields(
     .map_err(|e| format!("partner: {e}"))?;
     let flow = match map.flow {
         Some(i) => {
-            let raw = trim(&fields[i]);
+            let raw = trim(fields.field(i));
             let key = short_key(raw, 3);
             match key.and_then(|k| interner.flows.get(&k)) {
                 Some(flow) => *flow,
@@ -563,7 +457,7 @@ fn parse_fields(
     };
     let product_bytes: &[u8] = map
         .product
-        .map_or(b"TOTAL".as_slice(), |i| trim(&fields[i]));
+        .map_or(b"TOTAL".as_slice(), |i| trim(fields.field(i)));
     let product_short = short_key(product_bytes, 2);
     let known_product = match product_short {
         Some(k) => interner.short_products.get(&k),
@@ -579,8 +473,7 @@ fn parse_fields(
             };
             let name = map
                 .product_name
-                .and_then(|i| fields.get(i))
-                .map(|f| text(f))
+                .map(|i| text(fields.field(i)))
                 .unwrap_or_default();
             // Raw codes are trimmed and unique per part, so each is a new product here.
             table.products.push(DatasetProduct { code, name });
@@ -594,7 +487,7 @@ fn parse_fields(
     };
     let quantity = map
         .quantity
-        .and_then(|i| parse_f64(&fields[i]))
+        .and_then(|i| fields.number(i))
         .map_or(f32::NAN, |q| q as f32);
     table.year.push(year);
     table.reporter.push(reporter);
@@ -607,6 +500,31 @@ fn parse_fields(
 }
 
 impl Part {
+    /// Reads one record into the part's rows, or counts it as refused at `line` (within
+    /// the part).
+    pub(super) fn add_row<F: Fields + ?Sized>(
+        &mut self,
+        fields: &F,
+        ctx: &PartContext<'_>,
+        line: u64,
+    ) {
+        if let Err(reason) = parse_fields(fields, ctx, &mut self.table, &mut self.interner) {
+            self.reject(ctx, line, reason);
+        }
+    }
+
+    fn reject(&mut self, ctx: &PartContext<'_>, line: u64, reason: String) {
+        self.rejected_count += 1;
+        if self.rejected.len() < ctx.max_listed {
+            self.rejected.push((line, reason));
+        }
+    }
+
+    /// Prepares the part for records of `map` (the last column a record must have).
+    pub(super) fn expect_columns(&mut self, map: &ColumnMap) {
+        self.interner.max_column = map.max_column();
+    }
+
     /// Empties the part's rows for the next block, keeping its buffers and dictionaries.
     pub fn clear(&mut self) {
         let t = &mut self.table;
@@ -634,14 +552,8 @@ pub fn parse_part(buf: &[u8], ctx: &PartContext<'_>) -> Part {
 /// large import allocates its working memory once.
 pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
     part.clear();
-    part.interner.max_column = ctx.map.max_column();
+    part.expect_columns(ctx.map);
     let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(64);
-    let reject = |part: &mut Part, line: u64, reason: String| {
-        part.rejected_count += 1;
-        if part.rejected.len() < ctx.max_listed {
-            part.rejected.push((line, reason));
-        }
-    };
     let mut start = 0;
     let mut line_no = 0u64;
     while start < buf.len() {
@@ -654,16 +566,14 @@ pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
             continue;
         }
         if length > MAX_RECORD_BYTES {
-            reject(
-                part,
+            part.reject(
+                ctx,
                 this_line,
                 format!("a record of {length} bytes is too long"),
             );
             continue;
         }
-        if let Err(reason) = parse_fields(&fields, ctx, &mut part.table, &mut part.interner) {
-            reject(part, this_line, reason);
-        }
+        part.add_row(fields.as_slice(), ctx, this_line);
     }
     part.lines = line_no;
 }
@@ -671,6 +581,7 @@ pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::import::fields::fast_decimal;
 
     fn fields(line: &str, delim: u8) -> Vec<String> {
         let mut out = Vec::new();

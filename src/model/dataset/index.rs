@@ -66,6 +66,29 @@ impl CountryBlocks {
         }
     }
 
+    /// An index stored earlier (e.g. in a cache) for a table of `rows` rows and
+    /// `countries` countries; `None` when `bits` is not the size such an index has.
+    pub fn from_parts(
+        rows: usize,
+        countries: usize,
+        bits: Vec<u64>,
+        years: Option<(u16, u16)>,
+    ) -> Option<CountryBlocks> {
+        let words = rows.div_ceil(BLOCK_ROWS).div_ceil(64);
+        (words.checked_mul(countries) == Some(bits.len())).then_some(CountryBlocks {
+            rows,
+            words,
+            bits,
+            years,
+        })
+    }
+
+    /// The bits, `rows.div_ceil(BLOCK_ROWS).div_ceil(64)` words per country (what
+    /// [`CountryBlocks::from_parts`] takes back).
+    pub fn bits(&self) -> &[u64] {
+        &self.bits
+    }
+
     fn word(&self, country: u16, w: usize) -> u64 {
         self.bits
             .get(usize::from(country) * self.words + w)

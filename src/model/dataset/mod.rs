@@ -11,12 +11,14 @@
 //! - `index`: which blocks of rows hold each country, so one country's sums skip the rest.
 //! - `copy`: small datasets copied into the document as records.
 
+mod column;
 mod copy;
 mod index;
 mod link;
 mod queries;
 mod table;
 
+pub use column::{Column, SharedBytes};
 pub use copy::*;
 pub use index::*;
 pub use link::*;

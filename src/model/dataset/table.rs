@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::Column;
 use crate::model::hierarchy;
 
 /// The flow of a row, as the reporter states it.
@@ -129,19 +130,19 @@ impl DatasetProduct {
 #[derive(Debug, Clone, Default)]
 pub struct TradeTable {
     /// Year of each row.
-    pub year: Vec<u16>,
+    pub year: Column<u16>,
     /// Reporter (BACI: exporter), index into `countries`.
-    pub reporter: Vec<u16>,
+    pub reporter: Column<u16>,
     /// Partner (BACI: importer), index into `countries`.
-    pub partner: Vec<u16>,
+    pub partner: Column<u16>,
     /// Flow in the low bits, [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] in the high bits.
-    pub flow: Vec<u8>,
+    pub flow: Column<u8>,
     /// Product, index into `products`.
-    pub product: Vec<u32>,
+    pub product: Column<u32>,
     /// Value in US dollars.
-    pub value: Vec<f64>,
+    pub value: Column<f64>,
     /// Quantity (NaN when missing).
-    pub quantity: Vec<f32>,
+    pub quantity: Column<f32>,
     /// Country dictionary.
     pub countries: Vec<DatasetCountry>,
     /// Product dictionary.
@@ -239,6 +240,12 @@ impl TradeTable {
         self.blocks
             .0
             .get_or_init(|| std::sync::Arc::new(super::CountryBlocks::of(self)))
+    }
+
+    /// Gives the table an index built earlier for exactly these rows (read from a cache);
+    /// ignored when the table has one already.
+    pub fn set_country_blocks(&self, blocks: super::CountryBlocks) {
+        let _ = self.blocks.0.set(std::sync::Arc::new(blocks));
     }
 
     /// Index of country `code` in the dictionary.
@@ -377,7 +384,7 @@ impl TradeTable {
                 })
             })
             .collect();
-        for p in &mut self.product {
+        for p in self.product.iter_mut() {
             *p = remap[*p as usize];
         }
         self.products = products;

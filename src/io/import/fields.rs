@@ -1,0 +1,143 @@
+//! Reading the fields of a record: trimming, years, numbers and text, and the [`Fields`]
+//! a row parser reads (a CSV record's split text, or a row of a Parquet batch).
+
+use std::borrow::Cow;
+
+pub(super) fn trim(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |p| p + 1);
+    &bytes[start..end]
+}
+
+/// The year at the start of a field: `2024`, `2024.0`, a period such as `202401` or a
+/// date such as `2024-01-01`.
+pub(super) fn parse_year(bytes: &[u8]) -> Option<u16> {
+    let b = trim(bytes);
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let rest = &b[4..];
+    let ok = rest.is_empty()
+        || rest.iter().all(u8::is_ascii_digit) && rest.len() <= 2
+        || rest.first() == Some(&b'.') && rest[1..].iter().all(|c| *c == b'0')
+        || is_date_rest(rest);
+    if !ok {
+        return None;
+    }
+    let year = b[..4]
+        .iter()
+        .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
+    (1900..=2100).contains(&year).then_some(year)
+}
+
+/// `-01-01` after a year: an ISO date (Parquet date columns are read as `2020-01-01`).
+/// Out of line, so that the per-row year parse stays as small as it was.
+#[cold]
+#[inline(never)]
+fn is_date_rest(rest: &[u8]) -> bool {
+    rest.len() <= 6
+        && rest.first() == Some(&b'-')
+        && rest[1..].iter().all(|c| c.is_ascii_digit() || *c == b'-')
+}
+
+pub(super) fn parse_f64(bytes: &[u8]) -> Option<f64> {
+    let t = trim(bytes);
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(v) = fast_decimal(t) {
+        return Some(v);
+    }
+    std::str::from_utf8(t)
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
+/// The fields of one record, as the row parser reads them: a CSV record's split text, or
+/// a row of a Parquet batch whose number columns are already numbers.
+pub(super) trait Fields {
+    /// How many fields the record has.
+    fn count(&self) -> usize;
+    /// The text of field `i` (empty when missing).
+    fn field(&self, i: usize) -> &[u8];
+    /// Field `i` as a finite number.
+    fn number(&self, i: usize) -> Option<f64> {
+        parse_f64(self.field(i))
+    }
+}
+
+impl Fields for [Cow<'_, [u8]>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        self.get(i).map_or(&[], |f| f.as_ref())
+    }
+}
+
+/// A plain decimal (`12`, `58965.82`, `-3.5`) read exactly as `str::parse` would, without
+/// its generality: digits go into an integer and one correctly rounded division places
+/// the point. Anything else (exponents, many digits) is left to `str::parse`.
+pub(super) fn fast_decimal(bytes: &[u8]) -> Option<f64> {
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
+    let mut decimals: i32 = -1;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                if mantissa > 0 {
+                    significant += 1;
+                }
+                if decimals >= 0 {
+                    decimals += 1;
+                }
+            }
+            b'.' if decimals < 0 => decimals = 0,
+            _ => return None,
+        }
+    }
+    // Exact only while the mantissa and the power of ten are exact doubles.
+    if significant > 15 || decimals > 22 || digits == b"." {
+        return None;
+    }
+    let mut value = mantissa as f64;
+    if decimals > 0 {
+        // Powers of ten up to 1e22 are exact doubles; a table avoids `powi` per value.
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        value /= POW10[decimals as usize];
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// Text as UTF-8, or ISO-8859-1 when it is not UTF-8.
+pub(super) fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.trim().to_owned(),
+        Err(_) => bytes
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .trim()
+            .to_owned(),
+    }
+}

@@ -1,0 +1,334 @@
+//! Parquet files read straight into rows: row groups are decoded on every core, a batch of
+//! rows at a time, and each row goes through the same row parser as a CSV record (layouts,
+//! mappings, code lists, checks), without being written out as text and split again.
+//! Floating-point value and quantity columns stay numbers; every other column is read as
+//! the text its values would have in a CSV file (integers, exact decimals, ISO dates).
+//!
+//! Consecutive row groups are read as one task of up to about a million rows, with
+//! dictionaries of its own; tasks are appended to the dataset in file order, so the rows come out in
+//! the order the file holds them, whatever order the threads finish in.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use parquet::column::reader::ColumnReader;
+
+use super::blocks::Accumulator;
+use super::parquet::{BATCH_ROWS, ColumnText, ParquetInfo, check_count, decode, invalid};
+use super::parse::{Fields, Part, PartContext};
+
+/// Rows per task: enough that each task's dictionaries cost little beside its rows.
+const TASK_ROWS: u64 = 1 << 20;
+
+/// How a column of a batch is held.
+#[derive(Clone, Copy, PartialEq)]
+enum Held {
+    /// Not used by the layout.
+    Skipped,
+    Text,
+    /// Floating-point values; NaN where the value is missing.
+    Numbers,
+}
+
+/// A batch of rows: the file's columns, then the partition folders' values.
+struct Batch<'a> {
+    held: Vec<Held>,
+    texts: Vec<ColumnText>,
+    numbers: Vec<Vec<f64>>,
+    partitions: &'a [String],
+}
+
+/// Row `row` of a batch, as the row parser reads it.
+struct BatchRow<'a> {
+    batch: &'a Batch<'a>,
+    row: usize,
+}
+
+impl Fields for BatchRow<'_> {
+    fn count(&self) -> usize {
+        self.batch.held.len() + self.batch.partitions.len()
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        match self.batch.held.get(i) {
+            Some(Held::Text) => self.batch.texts[i].get(self.row),
+            Some(_) => &[],
+            None => self
+                .batch
+                .partitions
+                .get(i - self.batch.held.len())
+                .map_or(&[], |v| v.as_bytes()),
+        }
+    }
+
+    fn number(&self, i: usize) -> Option<f64> {
+        match self.batch.held.get(i) {
+            Some(Held::Numbers) => self.batch.numbers[i]
+                .get(self.row)
+                .copied()
+                .filter(|v| v.is_finite()),
+            _ => super::parse::parse_f64(self.field(i)),
+        }
+    }
+}
+
+/// Consecutive row groups, and their rows.
+struct Task {
+    groups: Range<usize>,
+    rows: u64,
+}
+
+/// Consecutive row groups of about a million rows each, or fewer rows so that each of
+/// `threads` threads gets several tasks of a small file.
+fn tasks(info: &ParquetInfo, threads: usize) -> Vec<Task> {
+    let meta = info.file.metadata();
+    let target = (info.rows / (4 * threads.max(1)) as u64).clamp(1, TASK_ROWS);
+    let mut tasks: Vec<Task> = Vec::new();
+    for (g, group) in meta.row_groups().iter().enumerate() {
+        let rows = u64::try_from(group.num_rows()).unwrap_or(0);
+        match tasks.last_mut() {
+            Some(last) if last.rows < target => {
+                last.groups.end = g + 1;
+                last.rows += rows;
+            }
+            _ => tasks.push(Task {
+                groups: g..g + 1,
+                rows,
+            }),
+        }
+    }
+    tasks
+}
+
+/// Imports a Parquet file: its rows decoded straight into the table on every core.
+pub(super) fn import(
+    path: &Path,
+    info: &ParquetInfo,
+    (opened, counter, total_bytes): (
+        (std::path::PathBuf, std::fs::Metadata),
+        std::sync::Arc<std::sync::atomic::AtomicU64>,
+        u64,
+    ),
+    mapping: Option<super::ColumnMap>,
+    companions: &super::Companions<'_>,
+    progress: &mut dyn FnMut(&super::Progress),
+    cancel: &AtomicBool,
+) -> Result<super::ImportOutcome, super::ImportError> {
+    let started = std::time::Instant::now();
+    let (layout, map) = super::resolve_layout(path, mapping, &info.header)?;
+    // Columns are chosen before the first row is decoded.
+    info.select(path, &map)?;
+    let codes = companions.code_table(layout, &map);
+    let codes_for_parse = codes.clone().unwrap_or_default();
+    let ctx = PartContext {
+        delim: b',',
+        map: &map,
+        codes: &codes_for_parse,
+        max_listed: super::MAX_LISTED_REJECTIONS,
+    };
+    let mut acc = Accumulator::new(super::is_reconciled(layout, &map));
+    super::reserve(&mut acc.table, (info.rows as usize).min(super::MAX_ROWS));
+    let mut report = |rows: u64, acc: &Accumulator| {
+        let bytes = (total_bytes as u128 * u128::from(rows) / u128::from(info.rows.max(1))) as u64;
+        counter.store(bytes, Ordering::Relaxed);
+        progress(&super::Progress {
+            bytes,
+            total_bytes,
+            rows: acc.table.len() as u64,
+            elapsed: started.elapsed(),
+            files: (0, 1),
+        });
+        acc.table.len() <= super::MAX_ROWS
+    };
+    read_rows(info, &ctx, &mut acc, super::threads(), cancel, &mut report).map_err(|detail| {
+        super::ImportError::Parquet {
+            path: path.to_path_buf(),
+            detail,
+        }
+    })?;
+    super::finish_import(path, &opened, layout, acc, companions, codes, cancel)
+}
+
+/// Reads every row of a Parquet file into `acc` on `threads` threads; `done(rows)`
+/// reports progress. Returns the reader's message when the file cannot be decoded.
+pub(super) fn read_rows(
+    info: &ParquetInfo,
+    ctx: &PartContext<'_>,
+    acc: &mut Accumulator,
+    threads: usize,
+    cancel: &AtomicBool,
+    done: &mut dyn FnMut(u64, &Accumulator) -> bool,
+) -> Result<(), String> {
+    let tasks = tasks(info, threads);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Result<Part, String>)>(threads * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(tasks.len()) {
+            let tx = tx.clone();
+            let (tasks, next, stop) = (&tasks, &next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) && !cancel.load(Ordering::Relaxed) {
+                    let t = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(task) = tasks.get(t) else { break };
+                    let part = read_task(info, task, ctx, cancel)
+                        .map_err(|e| e.to_string().trim_start_matches("Parquet: ").to_owned());
+                    if tx.send((t, part)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Appended in file order: a task that finishes early waits for those before it.
+        let mut pending: BTreeMap<usize, Part> = BTreeMap::new();
+        let mut merged = 0;
+        let mut rows = 0u64;
+        for (t, part) in rx {
+            let part = match part {
+                Ok(part) => part,
+                Err(err) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(err);
+                }
+            };
+            pending.insert(t, part);
+            while let Some(part) = pending.remove(&merged) {
+                acc.add_part(&part);
+                rows += tasks[merged].rows;
+                merged += 1;
+                if !done(rows, acc) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Reads one task's row groups into a part of its own; rejected rows are numbered as the
+/// lines of the CSV the file would be (row 0 is line 2, after the header).
+fn read_task(
+    info: &ParquetInfo,
+    task: &Task,
+    ctx: &PartContext<'_>,
+    cancel: &AtomicBool,
+) -> std::io::Result<Part> {
+    let mut part = Part::default();
+    part.expect_columns(ctx.map);
+    let used = ctx.map.columns();
+    let held = (0..info.columns.len())
+        .map(|c| {
+            let as_number = (c == ctx.map.value || ctx.map.quantity == Some(c))
+                && info.is_float(c)
+                && used.iter().filter(|&&u| u == c).count() == 1;
+            match (info.wanted(c), as_number) {
+                (false, _) => Held::Skipped,
+                (true, true) => Held::Numbers,
+                (true, false) => Held::Text,
+            }
+        })
+        .collect();
+    let n = info.columns.len();
+    let mut batch = Batch {
+        held,
+        texts: (0..n).map(|_| ColumnText::default()).collect(),
+        numbers: vec![Vec::new(); n],
+        partitions: &info.partition_values,
+    };
+    let mut levels = Vec::new();
+    let mut line = 0u64;
+    for g in task.groups.clone() {
+        let group = info.file.get_row_group(g).map_err(invalid)?;
+        let mut left = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+        let mut readers: Vec<Option<ColumnReader>> = Vec::with_capacity(info.columns.len());
+        for c in 0..info.columns.len() {
+            readers.push(if info.wanted(c) {
+                Some(group.get_column_reader(c).map_err(invalid)?)
+            } else {
+                None
+            });
+        }
+        while left > 0 {
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(part);
+            }
+            let rows = left.min(BATCH_ROWS);
+            for (c, reader) in readers.iter_mut().enumerate() {
+                let Some(reader) = reader else { continue };
+                let column = &info.columns[c];
+                let read = if batch.held[c] == Held::Numbers {
+                    let values = &mut batch.numbers[c];
+                    values.clear();
+                    decode_numbers(reader, rows, column.max_def_level(), &mut levels, values)?
+                } else {
+                    let text = &mut batch.texts[c];
+                    text.bytes.clear();
+                    text.ends.clear();
+                    let how = (column, info.kinds[c], false);
+                    decode(reader, rows, how, &mut levels, text)?
+                };
+                check_count(column, read, rows)?;
+            }
+            for row in 0..rows {
+                part.add_row(&BatchRow { batch: &batch, row }, ctx, line + row as u64);
+            }
+            line += rows as u64;
+            left -= rows;
+        }
+    }
+    // Lines are counted from the part's first row; the accumulator adds the rows before.
+    part.lines = line;
+    Ok(part)
+}
+
+/// Decodes `rows` values of a FLOAT or DOUBLE column as numbers (NaN where missing).
+fn decode_numbers(
+    reader: &mut ColumnReader,
+    rows: usize,
+    max_level: i16,
+    levels: &mut Vec<i16>,
+    out: &mut Vec<f64>,
+) -> std::io::Result<usize> {
+    match reader {
+        ColumnReader::DoubleColumnReader(r) => {
+            read_numbers(r, rows, max_level, levels, out, |v| *v)
+        }
+        ColumnReader::FloatColumnReader(r) => {
+            read_numbers(r, rows, max_level, levels, out, |v| f64::from(*v))
+        }
+        _ => Err(invalid("a number column changed its type")),
+    }
+}
+
+fn read_numbers<T: parquet::data_type::DataType>(
+    reader: &mut parquet::column::reader::ColumnReaderImpl<T>,
+    rows: usize,
+    max_level: i16,
+    levels: &mut Vec<i16>,
+    out: &mut Vec<f64>,
+    convert: impl Fn(&T::T) -> f64,
+) -> std::io::Result<usize> {
+    let mut values = Vec::with_capacity(rows);
+    levels.clear();
+    let (read, _, _) = reader
+        .read_records(rows, Some(levels), None, &mut values)
+        .map_err(invalid)?;
+    if max_level == 0 {
+        out.extend(values.iter().map(convert));
+        return Ok(read);
+    }
+    let mut next = values.iter();
+    for i in 0..read {
+        let present = levels.get(i) == Some(&max_level);
+        out.push(match present.then(|| next.next()).flatten() {
+            Some(v) => convert(v),
+            None => f64::NAN,
+        });
+    }
+    Ok(read)
+}
