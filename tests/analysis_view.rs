@@ -273,3 +273,27 @@ fn an_empty_document_asks_for_a_focus_country() {
     harness.get_by_label("Choose a focus country to see its indicators.");
     assert!(harness.state().analysis().cards.is_empty());
 }
+
+/// More linked rows than the matrices may be built from (a whole BACI release would need
+/// more memory than the machine has): the view says so and why, and builds nothing.
+#[test]
+fn too_many_linked_rows_are_refused_with_a_message_not_a_crash() {
+    let mut harness = Harness::builder()
+        .with_size([1024.0, 700.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
+    let (link, table) = dataset();
+    let rows = table.len();
+    harness.state_mut().set_analysis_max_rows(rows - 1);
+    harness.state_mut().link_dataset(link, Arc::new(table));
+    wait_for_jobs(&mut harness);
+    common::open_pak_kaz(&mut harness);
+    harness.state_mut().apply(Command::ShowView(View::Analysis));
+    step_until(&mut harness, "the analysis never answered", |app| {
+        app.analysis().key.is_some()
+    });
+    harness.run();
+    harness.get_by_label_contains(&format!("The linked datasets hold {rows} rows"));
+    harness.get_by_label_contains("from at most 6 rows");
+    let data = harness.state().analysis();
+    assert!(data.cards.is_empty() && data.year.is_none());
+}

@@ -23,6 +23,24 @@ type DataKey = (u64, u64);
 /// The HS levels the view offers; all are built together, the one asked for first.
 const LEVELS: [usize; 3] = [2, 4, 6];
 
+/// Rows the trade matrices are built from at most. They are built in memory, about 180
+/// bytes per row for the three levels (2 GB measured at 10 million rows, so about 7 GB
+/// here): a whole BACI release (270 million rows) would need more memory than a desktop
+/// has, and the system would stop the app.
+pub const ANALYSIS_MAX_ROWS: usize = 40_000_000;
+
+/// Why the analysis is not computed for `rows` linked rows.
+fn too_many_rows(rows: usize, max: usize) -> String {
+    format!(
+        "The linked datasets hold {} rows; the Analysis view builds its trade matrices in \
+         memory from at most {} rows. Link fewer years (a folder with the years you \
+         compare), or aggregate the data to HS4 first (README: \"When one machine is not \
+         enough\").",
+        crate::model::format::group_thousands(rows as u64),
+        crate::model::format::group_thousands(max as u64),
+    )
+}
+
 /// What a computation reports: the figures asked for (once), and each level's matrix as
 /// it is built, to keep.
 pub(super) enum Analysed {
@@ -33,8 +51,10 @@ pub(super) enum Analysed {
 }
 
 /// The Analysis view's data and the work that keeps it current.
-#[derive(Default)]
 pub(super) struct Analysis {
+    /// Linked rows the matrices are built from at most ([`ANALYSIS_MAX_ROWS`]; lower in
+    /// tests).
+    pub(super) max_rows: usize,
     jobs: Jobs<Analysed>,
     running: bool,
     /// Jobs still building matrices after their figures came back.
@@ -43,6 +63,28 @@ pub(super) struct Analysis {
     matrices: Option<(DataKey, Vec<Arc<Flows>>)>,
     /// What the view shows.
     pub(super) data: AnalysisData,
+}
+
+impl TradeApp {
+    /// Sets the most linked rows the Analysis view builds its matrices from (tests use a
+    /// small number instead of linking tens of millions of rows).
+    #[doc(hidden)]
+    pub fn set_analysis_max_rows(&mut self, rows: usize) {
+        self.analysis.max_rows = rows;
+    }
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            max_rows: ANALYSIS_MAX_ROWS,
+            jobs: Jobs::default(),
+            running: false,
+            building: 0,
+            matrices: None,
+            data: AnalysisData::default(),
+        }
+    }
 }
 
 impl Analysis {
@@ -124,6 +166,16 @@ impl TradeApp {
                 _ => None,
             })
             .collect();
+        let rows: usize = tables.iter().map(|t| t.len()).sum();
+        if rows > self.analysis.max_rows {
+            self.analysis.data = AnalysisData {
+                key: Some(key),
+                names,
+                message: Some(too_many_rows(rows, self.analysis.max_rows)),
+                ..AnalysisData::default()
+            };
+            return;
+        }
         let data_key = (key.generation, key.revision);
         let kept = self.analysis.kept(data_key, key.level);
         let doc = self.doc.clone();

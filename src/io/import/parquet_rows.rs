@@ -165,16 +165,20 @@ pub(super) fn read_rows(
     let tasks = tasks(info, threads);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
+    // Parts already appended, given back to the threads: their columns' memory is reused
+    // rather than allocated (and zeroed by the system) again for every task.
+    let spare: std::sync::Mutex<Vec<Part>> = std::sync::Mutex::default();
     let (tx, rx) = mpsc::sync_channel::<(usize, Result<Part, String>)>(threads * 2);
     std::thread::scope(|scope| {
         for _ in 0..threads.min(tasks.len()) {
             let tx = tx.clone();
-            let (tasks, next, stop) = (&tasks, &next, &stop);
+            let (tasks, next, stop, spare) = (&tasks, &next, &stop, &spare);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) && !cancel.load(Ordering::Relaxed) {
                     let t = next.fetch_add(1, Ordering::Relaxed);
                     let Some(task) = tasks.get(t) else { break };
-                    let part = read_task(info, task, ctx, cancel)
+                    let reused = spare.lock().ok().and_then(|mut spare| spare.pop());
+                    let part = read_task(info, task, ctx, cancel, reused.unwrap_or_default())
                         .map_err(|e| e.to_string().trim_start_matches("Parquet: ").to_owned());
                     if tx.send((t, part)).is_err() {
                         break;
@@ -198,6 +202,9 @@ pub(super) fn read_rows(
             pending.insert(t, part);
             while let Some(part) = pending.remove(&merged) {
                 acc.add_part(&part);
+                if let Ok(mut spare) = spare.lock() {
+                    spare.push(part);
+                }
                 rows += tasks[merged].rows;
                 merged += 1;
                 if !done(rows, acc) {
@@ -217,8 +224,11 @@ fn read_task(
     task: &Task,
     ctx: &PartContext<'_>,
     cancel: &AtomicBool,
+    mut part: Part,
 ) -> std::io::Result<Part> {
-    let mut part = Part::default();
+    // A part used before keeps its dictionaries (the accumulator maps every entry of each
+    // part it appends) and its memory; only its rows are emptied.
+    part.clear();
     part.expect_columns(ctx.map);
     let used = ctx.map.columns();
     let held = (0..info.columns.len())
