@@ -360,15 +360,14 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
 
 /// The row columns as views of the mapped file.
 fn columns(owner: &SharedBytes, o: &Offsets) -> Option<TradeTable> {
-    let view = |range: &Range<usize>| range.clone();
     Some(TradeTable {
-        value: Column::shared(Arc::clone(owner), view(&o.value))?,
-        product: Column::shared(Arc::clone(owner), view(&o.product))?,
-        quantity: Column::shared(Arc::clone(owner), view(&o.quantity))?,
-        year: Column::shared(Arc::clone(owner), view(&o.year))?,
-        reporter: Column::shared(Arc::clone(owner), view(&o.reporter))?,
-        partner: Column::shared(Arc::clone(owner), view(&o.partner))?,
-        flow: Column::shared(Arc::clone(owner), view(&o.flow))?,
+        value: Column::shared(Arc::clone(owner), o.value.clone())?,
+        product: Column::shared(Arc::clone(owner), o.product.clone())?,
+        quantity: Column::shared(Arc::clone(owner), o.quantity.clone())?,
+        year: Column::shared(Arc::clone(owner), o.year.clone())?,
+        reporter: Column::shared(Arc::clone(owner), o.reporter.clone())?,
+        partner: Column::shared(Arc::clone(owner), o.partner.clone())?,
+        flow: Column::shared(Arc::clone(owner), o.flow.clone())?,
         ..TradeTable::default()
     })
 }

@@ -164,6 +164,13 @@ impl ::parquet::file::reader::ChunkReader for PositionalFile {
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> ::parquet::errors::Result<bytes::Bytes> {
+        // A damaged file may claim a chunk larger than itself: refused before allocating.
+        if start.saturating_add(length as u64) > self.size {
+            return Err(::parquet::errors::ParquetError::EOF(format!(
+                "a chunk of {length} bytes at {start} is past the end of the file ({} bytes)",
+                self.size
+            )));
+        }
         let mut buffer = vec![0u8; length];
         let mut done = 0;
         while done < length {
@@ -179,5 +186,31 @@ impl ::parquet::file::reader::ChunkReader for PositionalFile {
             }
         }
         Ok(buffer.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::parquet::file::reader::ChunkReader;
+
+    #[test]
+    fn positional_reads_give_the_bytes_asked_for_and_refuse_past_the_end() {
+        let mut file = tempfile::tempfile().expect("a temporary file");
+        io::Write::write_all(&mut file, b"0123456789").expect("written");
+        let file = PositionalFile {
+            file: Arc::new(file),
+            size: 10,
+        };
+        assert_eq!(file.get_bytes(2, 3).ok().as_deref(), Some(&b"234"[..]));
+        let mut rest = Vec::new();
+        file.get_read(7)
+            .expect("a reader")
+            .read_to_end(&mut rest)
+            .expect("read");
+        assert_eq!(rest, b"789");
+        // A chunk claimed past the end (a damaged file) is an error, not an allocation.
+        assert!(file.get_bytes(5, usize::MAX / 2).is_err());
+        assert!(file.get_bytes(8, 3).is_err());
     }
 }

@@ -4,9 +4,10 @@
 //! Floating-point value and quantity columns stay numbers; every other column is read as
 //! the text its values would have in a CSV file (integers, exact decimals, ISO dates).
 //!
-//! Consecutive row groups are read as one task of up to about a million rows, with
-//! dictionaries of its own; tasks are appended to the dataset in file order, so the rows come out in
-//! the order the file holds them, whatever order the threads finish in.
+//! Consecutive row groups are read as one task of up to about a million rows; tasks are
+//! appended to the dataset in file order, so the rows come out in the order the file holds
+//! them, whatever order the threads finish in. A task's part (its rows and dictionaries)
+//! goes back to the threads once appended, to be filled again.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -19,6 +20,9 @@ use parquet::column::reader::ColumnReader;
 use super::blocks::Accumulator;
 use super::parquet::{BATCH_ROWS, ColumnText, ParquetInfo, check_count, decode, invalid};
 use super::parse::{Fields, Part, PartContext};
+use super::{
+    ColumnMap, Companions, ImportError, ImportOutcome, MAX_LISTED_REJECTIONS, MAX_ROWS, Progress,
+};
 
 /// Rows per task: enough that each task's dictionaries cost little beside its rows.
 const TASK_ROWS: u64 = 1 << 20;
@@ -112,11 +116,11 @@ pub(super) fn import(
         std::sync::Arc<std::sync::atomic::AtomicU64>,
         u64,
     ),
-    mapping: Option<super::ColumnMap>,
-    companions: &super::Companions<'_>,
-    progress: &mut dyn FnMut(&super::Progress),
+    mapping: Option<ColumnMap>,
+    companions: &Companions<'_>,
+    progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
-) -> Result<super::ImportOutcome, super::ImportError> {
+) -> Result<ImportOutcome, ImportError> {
     let started = std::time::Instant::now();
     let (layout, map) = super::resolve_layout(path, mapping, &info.header)?;
     // Columns are chosen before the first row is decoded.
@@ -127,24 +131,24 @@ pub(super) fn import(
         delim: b',',
         map: &map,
         codes: &codes_for_parse,
-        max_listed: super::MAX_LISTED_REJECTIONS,
+        max_listed: MAX_LISTED_REJECTIONS,
     };
     let mut acc = Accumulator::new(super::is_reconciled(layout, &map));
-    super::reserve(&mut acc.table, (info.rows as usize).min(super::MAX_ROWS));
+    super::reserve(&mut acc.table, (info.rows as usize).min(MAX_ROWS));
     let mut report = |rows: u64, acc: &Accumulator| {
         let bytes = (total_bytes as u128 * u128::from(rows) / u128::from(info.rows.max(1))) as u64;
         counter.store(bytes, Ordering::Relaxed);
-        progress(&super::Progress {
+        progress(&Progress {
             bytes,
             total_bytes,
             rows: acc.table.len() as u64,
             elapsed: started.elapsed(),
             files: (0, 1),
         });
-        acc.table.len() <= super::MAX_ROWS
+        acc.table.len() <= MAX_ROWS
     };
     read_rows(info, &ctx, &mut acc, super::threads(), cancel, &mut report).map_err(|detail| {
-        super::ImportError::Parquet {
+        ImportError::Parquet {
             path: path.to_path_buf(),
             detail,
         }
