@@ -256,7 +256,8 @@ impl Datasets {
                                 .fingerprint
                                 .as_ref()
                                 .is_some_and(|f| f.sample != linked_fingerprint);
-                        // Built here, off the UI thread, before the first focus sums.
+                        // Off the UI thread, before the first focus sums (a no-op when
+                        // the cache brought the index or writing it built it).
                         opened.outcome.table.country_blocks();
                         Loaded {
                             failed_files: opened.outcome.failed_files,

@@ -32,8 +32,8 @@ pub(super) enum ImportMessage {
 /// What the import thread hands back: the rows, and what the review shows of them (the
 /// main country, the years, unit and total), found there so the UI thread never scans rows.
 pub(super) struct Imported {
+    /// The rows, with their main country (found by `open_dataset`, or read from the cache).
     opened: OpenedDataset,
-    main_country: Option<String>,
     scope: String,
 }
 
@@ -146,7 +146,6 @@ impl TradeApp {
                 let table = &opened.outcome.table;
                 let scale = scale.unwrap_or_else(|| opened.outcome.layout.default_scale());
                 Imported {
-                    main_country: dataset::main_country(table),
                     scope: import_scope(table, scale),
                     opened,
                 }
@@ -218,11 +217,8 @@ impl TradeApp {
     }
 
     fn imported(&mut self, path: PathBuf, mapping: Option<ColumnMap>, imported: Imported) {
-        let Imported {
-            opened,
-            main_country,
-            scope,
-        } = imported;
+        let Imported { opened, scope } = imported;
+        let main_country = opened.main_country.clone();
         let link = import::link_for(
             &path,
             &opened,

@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::{ImportError, parquet};
 
 /// Counts the bytes read through it (the compressed bytes, for gzip files).
-pub(super) struct Counting<R> {
-    pub(super) inner: R,
-    pub(super) count: Arc<AtomicU64>,
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -73,24 +73,46 @@ pub(super) fn open(path: &Path) -> Result<Input, ImportError> {
         .fill_buf()
         .map_err(io_err)?
         .starts_with(&[0x1f, 0x8b]);
-    let count = Arc::new(AtomicU64::new(0));
+    let packing = if magic { Packing::Gzip } else { Packing::Plain };
+    Ok(streamed(reader, packing, (path.to_path_buf(), meta), size))
+}
+
+/// How a stream's bytes are stored.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Packing {
+    Plain,
+    /// A gzip file (one or more members).
+    Gzip,
+    /// Raw deflate, as in a zip entry.
+    Deflate,
+}
+
+/// A stream of `size` stored bytes as an input, decompressed as it is read, counting the
+/// stored bytes read for progress; `opened` is the file holding it, as it was when opened.
+pub(super) fn streamed(
+    inner: impl Read + Send + 'static,
+    packing: Packing,
+    opened: (PathBuf, std::fs::Metadata),
+    size: u64,
+) -> Input {
+    let counter = Arc::new(AtomicU64::new(0));
     let counting = Counting {
-        inner: reader,
-        count: Arc::clone(&count),
+        inner,
+        count: Arc::clone(&counter),
     };
-    let read: Box<dyn Read + Send> = if magic {
-        Box::new(flate2::read::MultiGzDecoder::new(counting))
-    } else {
-        Box::new(counting)
+    let read: Box<dyn Read + Send> = match packing {
+        Packing::Plain => Box::new(counting),
+        Packing::Gzip => Box::new(flate2::read::MultiGzDecoder::new(counting)),
+        Packing::Deflate => Box::new(flate2::read::DeflateDecoder::new(counting)),
     };
-    Ok(Input {
+    Input {
         read,
-        opened: (path.to_path_buf(), meta),
+        opened,
         size,
-        compressed: magic,
-        counter: count,
+        compressed: packing != Packing::Plain,
+        counter,
         parquet: None,
-    })
+    }
 }
 
 /// A Parquet file (or an archive entry's bytes) as an input of text rows; `opened` is the
@@ -103,7 +125,7 @@ pub(super) fn parquet_input<R: ::parquet::file::reader::ChunkReader + 'static>(
 ) -> Result<Input, ImportError> {
     let size = reader.len();
     let counter = Arc::new(AtomicU64::new(0));
-    let (text, info) = parquet::open(path, reader, partitions, size, Arc::clone(&counter))?;
+    let (text, info) = parquet::open(path, reader, partitions)?;
     Ok(Input {
         read: Box::new(text),
         opened,

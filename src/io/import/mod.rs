@@ -27,7 +27,7 @@ pub use opening::{OpenedDataset, link_for, open_dataset};
 use crate::model::dataset::TradeTable;
 use blocks::{Accumulator, BlockReader};
 use codes::CodeTable;
-use input::{Counting, Input, open, parquet_input};
+use input::{Input, open, parquet_input};
 use parse::{MAX_RECORD_BYTES, PartContext, record_boundaries, split_fields};
 
 /// Bytes read per block.

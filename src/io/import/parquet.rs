@@ -10,7 +10,6 @@
 
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use parquet::basic::Type as PhysicalType;
@@ -170,20 +169,14 @@ pub struct ParquetText {
     levels: Vec<i16>,
     out: Vec<u8>,
     pos: usize,
-    rows_total: u64,
-    rows_done: u64,
-    size: u64,
-    counter: Arc<AtomicU64>,
 }
 
-/// Opens a Parquet file from `reader` (a file, or an archive entry's bytes); `size` and
-/// `counter` report progress (the share of rows read, in bytes of the file).
+/// Opens a Parquet file from `reader` (a file, or an archive entry's bytes): what the
+/// importer needs to know of it, and its rows as text for a preview.
 pub fn open<R: ChunkReader + 'static>(
     path: &Path,
     reader: R,
     partitions: Vec<(String, String)>,
-    size: u64,
-    counter: Arc<AtomicU64>,
 ) -> Result<(ParquetText, ParquetInfo), ImportError> {
     let file = SerializedFileReader::new(reader).map_err(|e| ImportError::Parquet {
         path: path.to_path_buf(),
@@ -235,10 +228,6 @@ pub fn open<R: ChunkReader + 'static>(
             levels: Vec::new(),
             out: Vec::new(),
             pos: 0,
-            rows_total,
-            rows_done: 0,
-            size,
-            counter,
         },
         info,
     ))
@@ -354,12 +343,6 @@ impl ParquetText {
             self.out.push(b'\n');
         }
         self.left_in_group -= rows;
-        self.rows_done += rows as u64;
-        if self.rows_total > 0 {
-            let done = (self.size as u128 * u128::from(self.rows_done)
-                / u128::from(self.rows_total)) as u64;
-            self.counter.store(done, Ordering::Relaxed);
-        }
         Ok(())
     }
 }

@@ -296,13 +296,12 @@ fn short_key(bytes: &[u8], tag: u8) -> Option<u64> {
     Some(key)
 }
 
-#[allow(clippy::too_many_arguments)] // the three columns of a country, and where to put it
+/// The country of one side of a record (`side`: false for the reporter, true for the
+/// partner), from its ISO code, numeric code or name columns.
 fn country<F: Fields + ?Sized>(
     side: bool,
     fields: &F,
-    iso: Option<usize>,
-    num: Option<usize>,
-    name: Option<usize>,
+    (iso, num, name): (Option<usize>, Option<usize>, Option<usize>),
     ctx: &PartContext<'_>,
     table: &mut TradeTable,
     interner: &mut Interner,
@@ -417,9 +416,7 @@ fn parse_fields<F: Fields + ?Sized>(
     let reporter = country(
         false,
         fields,
-        map.reporter_iso,
-        map.reporter_code,
-        map.reporter_name,
+        (map.reporter_iso, map.reporter_code, map.reporter_name),
         ctx,
         table,
         interner,
@@ -428,9 +425,7 @@ fn parse_fields<F: Fields + ?Sized>(
     let partner = country(
         true,
         fields,
-        map.partner_iso,
-        map.partner_code,
-        map.partner_name,
+        (map.partner_iso, map.partner_code, map.partner_name),
         ctx,
         table,
         interner,

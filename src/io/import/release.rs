@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::codes::{self, CodeTable};
+use super::input::{Packing, streamed};
 use super::{
-    ColumnMap, Companions, Counting, ImportError, ImportOutcome, Input, Peek, Progress, detect,
-    import_input, open, peek_input,
+    ColumnMap, Companions, ImportError, ImportOutcome, Input, Peek, Progress, detect, import_input,
+    open, peek_input,
 };
 use crate::model::dataset::TradeTable;
 
@@ -326,24 +326,18 @@ fn open_zip_entry(
     let meta = std::fs::metadata(root).map_err(io_err)?;
     let mut file = File::open(root).map_err(io_err)?;
     file.seek(SeekFrom::Start(start)).map_err(io_err)?;
-    let counter = Arc::new(AtomicU64::new(0));
-    let counting = Counting {
-        inner: BufReader::with_capacity(1 << 16, file.take(compressed)),
-        count: Arc::clone(&counter),
-    };
-    let read: Box<dyn Read + Send> = if deflated {
-        Box::new(flate2::read::DeflateDecoder::new(counting))
+    let packing = if deflated {
+        Packing::Deflate
     } else {
-        Box::new(counting)
+        Packing::Plain
     };
-    Ok(Input {
-        read,
-        opened: (root.to_path_buf(), meta),
-        size: compressed,
-        compressed: deflated,
-        counter,
-        parquet: None,
-    })
+    let stored = BufReader::with_capacity(1 << 16, file.take(compressed));
+    Ok(streamed(
+        stored,
+        packing,
+        (root.to_path_buf(), meta),
+        compressed,
+    ))
 }
 
 /// The whole of a member as stored (inflated): a code list, or a Parquet entry.
