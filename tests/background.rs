@@ -194,12 +194,24 @@ fn imported_datasets_are_cached_only_in_the_folder_the_app_is_given() {
         .apply(Command::FinishImport { copy_rows: false });
     wait_for_jobs(&mut harness);
     assert_eq!(harness.state().document().datasets.len(), 1);
-    assert_eq!(
-        files_in(&cache).len(),
-        1,
-        "one cache file: {:?}",
-        files_in(&cache)
-    );
+    // The cache is written after the rows are delivered: it appears a moment later.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while files_in(&cache).len() != 1 || files_in(&cache)[0].ends_with(".tmp") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "one cache file: {:?}",
+            files_in(&cache)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // And the next load of the dataset comes from it.
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let path = dir.path().join("pak_kaz.csv");
+    let reopened =
+        trade_explorer::io::import::open_dataset(&path, None, Some(&cache), &mut |_| {}, &cancel)
+            .unwrap();
+    assert!(reopened.from_cache);
+    assert_eq!(reopened.outcome.table.len(), 2);
 }
 
 #[test]

@@ -502,6 +502,57 @@ fn aggregates_match_a_reference_computation_and_the_cache_round_trips() {
     assert!(cache::load(&cache_file, &fingerprint).unwrap().is_none());
 }
 
+/// The app shows an imported dataset before writing its cache: the rows are handed over
+/// with the cache still to write, and writing it then gives what a later open reads back.
+/// A temporary file that a write cut short left behind long ago is removed on the way.
+#[test]
+fn the_cache_is_written_after_the_rows_are_handed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "data.csv", comtrade_fixture().as_bytes());
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    let stale = cache.join(".cache.killed.tmp");
+    let left = std::fs::File::create(&stale).unwrap();
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    left.set_modified(long_ago).unwrap();
+    drop(left);
+    let recent = cache.join(".cache.running.tmp");
+    std::fs::write(&recent, b"").unwrap();
+
+    let files_in = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let cancel = AtomicBool::new(false);
+    let open = |cancel: &AtomicBool| {
+        import::open_dataset_then_cache(&path, None, Some(&cache), &mut |_| {}, cancel).unwrap()
+    };
+    let (opened, pending) = open(&cancel);
+    assert!(!opened.from_cache);
+    let pending = pending.expect("a cache to write");
+    assert!(
+        files_in(&cache).iter().all(|f| f.ends_with(".tmp")),
+        "nothing written yet: {:?}",
+        files_in(&cache)
+    );
+    pending.write(&opened.outcome.table);
+    let names = files_in(&cache);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!stale.exists(), "the stale temporary file is removed");
+    assert!(recent.exists(), "a recent one may be a write in progress");
+
+    let (again, none) = open(&cancel);
+    assert!(again.from_cache);
+    assert!(none.is_none());
+    assert_eq!(again.outcome.table, opened.outcome.table);
+    assert_eq!(again.outcome.rows_rejected, opened.outcome.rows_rejected);
+    assert_eq!(again.main_country, opened.main_country);
+}
+
 #[test]
 fn shared_data_file_imports_through_a_mapping() {
     // The real gravity dataset in ../shared/data (CI has it): exporter/importer ISO codes,

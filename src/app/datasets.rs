@@ -248,26 +248,40 @@ impl Datasets {
             let mut report = |p: &Progress| {
                 progress.send(LoadMessage::Progress(progress_key.clone(), *p));
             };
-            let result =
-                import::open_dataset(&path, mapping, cache.as_deref(), &mut report, &cancel)
-                    .map(|opened| {
-                        let changed = !linked_fingerprint.is_empty()
-                            && opened
-                                .fingerprint
-                                .as_ref()
-                                .is_some_and(|f| f.sample != linked_fingerprint);
-                        // Off the UI thread, before the first focus sums (a no-op when
-                        // the cache brought the index or writing it built it).
-                        opened.outcome.table.country_blocks();
-                        Loaded {
-                            failed_files: opened.outcome.failed_files,
-                            main_country: opened.main_country,
-                            table: Arc::new(opened.outcome.table),
-                            changed,
-                        }
-                    })
-                    .map_err(|e| e.to_string());
+            let opened = import::open_dataset_then_cache(
+                &path,
+                mapping,
+                cache.as_deref(),
+                &mut report,
+                &cancel,
+            );
+            let (result, pending) = match opened {
+                Ok((opened, pending)) => {
+                    let changed = !linked_fingerprint.is_empty()
+                        && opened
+                            .fingerprint
+                            .as_ref()
+                            .is_some_and(|f| f.sample != linked_fingerprint);
+                    // Off the UI thread, before the first focus sums (a no-op when the
+                    // cache brought the index).
+                    opened.outcome.table.country_blocks();
+                    let table = Arc::new(opened.outcome.table);
+                    let pending = pending.map(|p| (p, table.clone()));
+                    let loaded = Loaded {
+                        failed_files: opened.outcome.failed_files,
+                        main_country: opened.main_country,
+                        table,
+                        changed,
+                    };
+                    (Ok(loaded), pending)
+                }
+                Err(err) => (Err(err.to_string()), None),
+            };
             reply.send(LoadMessage::Done(key, result));
+            // The rows are in use first; their cache is written after, for next time.
+            if let Some((pending, table)) = pending {
+                pending.write(&table);
+            }
         });
         match spawned {
             Ok(()) => entry,

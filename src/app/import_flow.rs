@@ -32,8 +32,10 @@ pub(super) enum ImportMessage {
 /// What the import thread hands back: the rows, and what the review shows of them (the
 /// main country, the years, unit and total), found there so the UI thread never scans rows.
 pub(super) struct Imported {
-    /// The rows, with their main country (found by `open_dataset`, or read from the cache).
+    /// What was read, with its main country (found by `open_dataset`, or read from the
+    /// cache); its rows are in `table`.
     opened: OpenedDataset,
+    table: Arc<TradeTable>,
     scope: String,
 }
 
@@ -135,22 +137,35 @@ impl TradeApp {
             let progress = reply.clone();
             let mut report = |p: &Progress| progress.send(ImportMessage::Progress(*p));
             let scale = thread_mapping.as_ref().map(|m| m.value_scale);
-            let result = import::open_dataset(
+            let opened = import::open_dataset_then_cache(
                 &thread_path,
                 thread_mapping,
                 cache.as_deref(),
                 &mut report,
                 &thread_cancel,
-            )
-            .map(|opened| {
-                let table = &opened.outcome.table;
-                let scale = scale.unwrap_or_else(|| opened.outcome.layout.default_scale());
-                Imported {
-                    scope: import_scope(table, scale),
-                    opened,
+            );
+            let (result, pending) = match opened {
+                Ok((mut opened, pending)) => {
+                    let scale = scale.unwrap_or_else(|| opened.outcome.layout.default_scale());
+                    let scope = import_scope(&opened.outcome.table, scale);
+                    // Built here, off the UI thread, and kept by the cache written below.
+                    opened.outcome.table.country_blocks();
+                    let table = Arc::new(std::mem::take(&mut opened.outcome.table));
+                    let pending = pending.map(|p| (p, table.clone()));
+                    let imported = Imported {
+                        scope,
+                        opened,
+                        table,
+                    };
+                    (Ok(imported), pending)
                 }
-            });
+                Err(err) => (Err(err), None),
+            };
             reply.send(ImportMessage::Done(Box::new(result)));
+            // The rows are shown first; their cache is written after, for next time.
+            if let Some((pending, table)) = pending {
+                pending.write(&table);
+            }
         });
         if let Err(err) = spawned {
             self.show_message("Could not start the import", err);
@@ -217,14 +232,20 @@ impl TradeApp {
     }
 
     fn imported(&mut self, path: PathBuf, mapping: Option<ColumnMap>, imported: Imported) {
-        let Imported { opened, scope } = imported;
+        let Imported {
+            opened,
+            table,
+            scope,
+        } = imported;
         let main_country = opened.main_country.clone();
-        let link = import::link_for(
+        let mut link = import::link_for(
             &path,
             &opened,
             mapping,
             self.doc.next_id(RecordKind::Dataset),
         );
+        // The rows were moved out of `opened` to be shared with the cache writer.
+        link.rows = table.len() as u64;
         let outcome = opened.outcome;
         let review = ImportReview {
             scope,
@@ -235,14 +256,14 @@ impl TradeApp {
             rejected: outcome.rejected,
             unknown_countries: outcome.unknown_countries,
             codes_origin: outcome.codes_origin,
-            can_copy: outcome.table.len() <= COPY_LIMIT,
+            can_copy: table.len() <= COPY_LIMIT,
             copy_rows: false,
             files: outcome.files,
             failed_files: outcome.failed_files.clone(),
         };
         self.pending_import = Some(PendingImport {
             link,
-            table: Arc::new(outcome.table),
+            table,
             main_country,
             failed_files: outcome.failed_files,
         });

@@ -3,8 +3,9 @@
 
     python tests/independent/duckdb_parquet.py write BACI.csv OUTDIR
         DuckDB reads a BACI CSV (six-digit codes, no World, so every row counts) and
-        writes OUTDIR/one.parquet (zstd, row groups of 2,048 rows), OUTDIR/decimal.parquet (value as DECIMAL(18,3),
-        gzip), and OUTDIR/hive/ partitioned by t (snappy, t only in the folder names);
+        writes OUTDIR/one.parquet (zstd, row groups of 2,048 rows), OUTDIR/intk.parquet
+        (product codes as integers), OUTDIR/decimal.parquet (value as DECIMAL(18,3), gzip),
+        and OUTDIR/hive/ partitioned by t (snappy, t only in the folder names);
         prints DuckDB's own SUM of v in US dollars, the row count and the years as JSON.
     python tests/independent/duckdb_parquet.py sum EXPORT.parquet
         DuckDB reads a Parquet file the app exported and prints SUM(value_usd), the row
@@ -35,6 +36,11 @@ def write(csv, out):
     )
     con.execute(
         f"COPY b TO '{out}/hive' (FORMAT parquet, PARTITION_BY (t), COMPRESSION snappy)"
+    )
+    # Product codes as integers (their leading zeros gone, as engines often store them).
+    con.execute(
+        f"COPY (SELECT t, i, j, CAST(k AS BIGINT) AS k, v, q FROM b) "
+        f"TO '{out}/intk.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)"
     )
     total, rows = con.execute("SELECT SUM(v) * 1000, COUNT(*) FROM b").fetchone()
     years = [y for (y,) in con.execute("SELECT DISTINCT t FROM b ORDER BY t").fetchall()]

@@ -212,7 +212,25 @@ pub fn store(
     outcome: &super::ImportOutcome,
     main_country: Option<&str>,
 ) -> io::Result<()> {
-    let table = &outcome.table;
+    store_rows(
+        cache_file,
+        fingerprint,
+        &outcome.table,
+        outcome,
+        main_country,
+    )
+}
+
+/// [`store`] of `table`, with what else the cache keeps taken from `facts` (whose own
+/// table is not read): the rows may already be shared with the app while this runs.
+pub(super) fn store_rows(
+    cache_file: &Path,
+    fingerprint: &Fingerprint,
+    table: &TradeTable,
+    facts: &super::ImportOutcome,
+    main_country: Option<&str>,
+) -> io::Result<()> {
+    let outcome = facts;
     if cfg!(target_endian = "big") {
         return Ok(()); // The columns are written in memory order; keep caches little-endian only.
     }
@@ -244,7 +262,13 @@ pub fn store(
     };
     let meta_bytes = serde_json::to_vec(&meta).map_err(io::Error::other)?;
     let folder = cache_file.parent().unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(folder)?;
+    // A write cut short by the app being ended leaves its temporary file: named so that
+    // a later write finds and removes it.
+    crate::io::atomic::remove_stale_temporaries(folder, "cache");
+    let tmp = tempfile::Builder::new()
+        .prefix(".cache.")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
     {
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file());
         out.write_all(MAGIC)?;

@@ -72,6 +72,29 @@ pub(super) trait Fields {
     fn number(&self, i: usize) -> Option<f64> {
         parse_f64(self.field(i))
     }
+    /// Field `i` when the source holds it as an integer (a Parquet integer column, a
+    /// partition folder's number), so that codes and years are read without text; `None`
+    /// when it is text or missing (then [`Fields::field`] has its text).
+    fn integer(&self, _i: usize) -> Option<i64> {
+        None
+    }
+    /// Field `i` as a message shows it.
+    fn shown(&self, i: usize) -> String {
+        match self.integer(i) {
+            Some(n) => n.to_string(),
+            None => text(self.field(i)),
+        }
+    }
+}
+
+/// The year of field `i` (see [`parse_year`]); an integer is read as its digits would be.
+pub(super) fn year_of<F: Fields + ?Sized>(fields: &F, i: usize) -> Option<u16> {
+    match fields.integer(i) {
+        Some(n) if (1900..=2100).contains(&n) => Some(n as u16),
+        // A period such as 202401 is a year too, as in text.
+        Some(n) => parse_year(itoa::Buffer::new().format(n).as_bytes()),
+        None => parse_year(fields.field(i)),
+    }
 }
 
 impl Fields for [Cow<'_, [u8]>] {

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
-pub use opening::{OpenedDataset, link_for, open_dataset};
+pub use opening::{OpenedDataset, PendingCache, link_for, open_dataset, open_dataset_then_cache};
 
 use crate::model::dataset::TradeTable;
 use blocks::{Accumulator, BlockReader};

@@ -34,6 +34,45 @@ pub fn open_dataset(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<OpenedDataset, ImportError> {
+    let (opened, pending) = open_dataset_then_cache(path, mapping, cache, progress, cancel)?;
+    if let Some(pending) = pending {
+        pending.write(&opened.outcome.table);
+    }
+    Ok(opened)
+}
+
+/// A cache still to be written for a dataset just imported: the app shows the rows first
+/// and writes their cache after (seconds at hundreds of millions of rows).
+#[derive(Debug)]
+pub struct PendingCache {
+    file: std::path::PathBuf,
+    fingerprint: cache::Fingerprint,
+    /// What the cache keeps besides the rows (its table is empty).
+    facts: ImportOutcome,
+    main_country: Option<String>,
+}
+
+impl PendingCache {
+    /// Writes the cache of `table`, the rows the dataset was opened with. A cache that
+    /// cannot be written only costs time next time; it is logged, never an error.
+    pub fn write(self, table: &crate::model::dataset::TradeTable) {
+        let main = self.main_country.as_deref();
+        if let Err(err) = cache::store_rows(&self.file, &self.fingerprint, table, &self.facts, main)
+        {
+            log::warn!("could not write the cache {}: {err}", self.file.display());
+        }
+    }
+}
+
+/// [`open_dataset`], leaving the cache of a dataset it imported to be written by the
+/// caller, once the rows are in use.
+pub fn open_dataset_then_cache(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    cache: Option<&Path>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<(OpenedDataset, Option<PendingCache>), ImportError> {
     let fingerprint = cache::Fingerprint::of(path).ok();
     let cache_file = cache.map(|f| cache::cache_path_for(f, path, mapping.as_ref()));
     if let (Some(file), Some(fp)) = (&cache_file, &fingerprint) {
@@ -52,7 +91,7 @@ pub fn open_dataset(
                     .filter(|c| c.unknown)
                     .map(|c| c.code.clone())
                     .collect();
-                return Ok(OpenedDataset {
+                let opened = OpenedDataset {
                     outcome: ImportOutcome {
                         table: cached.table,
                         layout: cached.layout,
@@ -67,7 +106,8 @@ pub fn open_dataset(
                     fingerprint,
                     from_cache: true,
                     main_country: cached.main_country,
-                });
+                };
+                return Ok((opened, None));
             }
             Ok(None) => {}
             Err(err) => log::warn!("cache {} unreadable: {err}", file.display()),
@@ -77,18 +117,34 @@ pub fn open_dataset(
     let main_country = crate::model::dataset::main_country(&outcome.table);
     // A release with files that failed is read again next time (they may be fixed), and
     // never served from a cache that would hide the failure.
-    if let (Some(file), Some(fp)) = (&cache_file, &fingerprint)
-        && outcome.failed_files.is_empty()
-        && let Err(err) = cache::store(file, fp, &outcome, main_country.as_deref())
-    {
-        log::warn!("could not write the cache {}: {err}", file.display());
-    }
-    Ok(OpenedDataset {
+    // A release with files that failed is read again next time (they may be fixed), and
+    // never served from a cache that would hide the failure.
+    let pending = match (cache_file, &fingerprint) {
+        (Some(file), Some(fp)) if outcome.failed_files.is_empty() => Some(PendingCache {
+            file,
+            fingerprint: fp.clone(),
+            facts: ImportOutcome {
+                table: Default::default(),
+                layout: outcome.layout,
+                rows_read: outcome.rows_read,
+                rows_rejected: outcome.rows_rejected,
+                rejected: outcome.rejected.clone(),
+                codes_origin: None,
+                unknown_countries: Vec::new(),
+                files: outcome.files,
+                failed_files: Vec::new(),
+            },
+            main_country: main_country.clone(),
+        }),
+        _ => None,
+    };
+    let opened = OpenedDataset {
         outcome,
         fingerprint,
         from_cache: false,
         main_country,
-    })
+    };
+    Ok((opened, pending))
 }
 
 /// The link a document keeps to an opened data file: its absolute path (written relative

@@ -92,6 +92,15 @@ impl ParquetInfo {
         self.kinds[c] != Kind::Nested && self.projection.get().is_none_or(|p| p[c])
     }
 
+    /// Whether column `c` holds plain integers (not decimals or dates).
+    pub(super) fn is_integer(&self, c: usize) -> bool {
+        self.kinds[c] == Kind::Plain
+            && matches!(
+                self.columns[c].physical_type(),
+                PhysicalType::INT32 | PhysicalType::INT64
+            )
+    }
+
     /// Whether column `c` holds floating-point numbers (read as numbers, not text).
     pub(super) fn is_float(&self, c: usize) -> bool {
         self.kinds[c] == Kind::Plain

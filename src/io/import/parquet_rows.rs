@@ -35,14 +35,23 @@ enum Held {
     Text,
     /// Floating-point values; NaN where the value is missing.
     Numbers,
+    /// Integers read as codes or years; [`MISSING`] where the value is missing.
+    Integers,
 }
+
+/// A missing integer: no year, code or product is this number.
+const MISSING: i64 = i64::MIN;
 
 /// A batch of rows: the file's columns, then the partition folders' values.
 struct Batch<'a> {
     held: Vec<Held>,
     texts: Vec<ColumnText>,
     numbers: Vec<Vec<f64>>,
+    integers: Vec<Vec<i64>>,
     partitions: &'a [String],
+    /// The partition values that are integers written the usual way (`2020`, not `02020`),
+    /// which read the same as numbers as they do as text.
+    partition_integers: Vec<Option<i64>>,
 }
 
 /// Row `row` of a batch, as the row parser reads it.
@@ -59,6 +68,7 @@ impl Fields for BatchRow<'_> {
     fn field(&self, i: usize) -> &[u8] {
         match self.batch.held.get(i) {
             Some(Held::Text) => self.batch.texts[i].get(self.row),
+            // An integer column's text is asked for only where its value is missing.
             Some(_) => &[],
             None => self
                 .batch
@@ -77,6 +87,54 @@ impl Fields for BatchRow<'_> {
             _ => super::parse::parse_f64(self.field(i)),
         }
     }
+
+    fn integer(&self, i: usize) -> Option<i64> {
+        match self.batch.held.get(i) {
+            Some(Held::Integers) => self.batch.integers[i]
+                .get(self.row)
+                .copied()
+                .filter(|&v| v != MISSING),
+            Some(_) => None,
+            None => self
+                .batch
+                .partition_integers
+                .get(i - self.batch.held.len())
+                .copied()
+                .flatten(),
+        }
+    }
+}
+
+/// How each of the file's columns is held in a batch: numbers for a value or quantity
+/// column of floats, integers for a year, code or product column of integers (each used
+/// once, so that no other field asks for its text), text otherwise.
+fn held_columns(info: &ParquetInfo, map: &ColumnMap) -> Vec<Held> {
+    let used = map.columns();
+    let integer_roles = [
+        Some(map.year),
+        map.reporter_code,
+        map.partner_code,
+        map.product,
+    ];
+    (0..info.columns.len())
+        .map(|c| {
+            let once = used.iter().filter(|&&u| u == c).count() == 1;
+            let as_number = (c == map.value || map.quantity == Some(c)) && info.is_float(c);
+            let as_integer = integer_roles.contains(&Some(c)) && info.is_integer(c);
+            match (info.wanted(c), once && as_number, once && as_integer) {
+                (false, _, _) => Held::Skipped,
+                (true, true, _) => Held::Numbers,
+                (true, _, true) => Held::Integers,
+                _ => Held::Text,
+            }
+        })
+        .collect()
+}
+
+/// A partition value as an integer, when its text is exactly that integer's digits.
+fn canonical_integer(text: &str) -> Option<i64> {
+    let n: i64 = text.parse().ok()?;
+    (itoa::Buffer::new().format(n) == text).then_some(n)
 }
 
 /// Consecutive row groups, and their rows.
@@ -234,25 +292,18 @@ fn read_task(
     // part it appends) and its memory; only its rows are emptied.
     part.clear();
     part.expect_columns(ctx.map);
-    let used = ctx.map.columns();
-    let held = (0..info.columns.len())
-        .map(|c| {
-            let as_number = (c == ctx.map.value || ctx.map.quantity == Some(c))
-                && info.is_float(c)
-                && used.iter().filter(|&&u| u == c).count() == 1;
-            match (info.wanted(c), as_number) {
-                (false, _) => Held::Skipped,
-                (true, true) => Held::Numbers,
-                (true, false) => Held::Text,
-            }
-        })
-        .collect();
     let n = info.columns.len();
     let mut batch = Batch {
-        held,
+        held: held_columns(info, ctx.map),
         texts: (0..n).map(|_| ColumnText::default()).collect(),
         numbers: vec![Vec::new(); n],
+        integers: vec![Vec::new(); n],
         partitions: &info.partition_values,
+        partition_integers: info
+            .partition_values
+            .iter()
+            .map(|v| canonical_integer(v))
+            .collect(),
     };
     let mut levels = Vec::new();
     let mut line = 0u64;
@@ -275,10 +326,15 @@ fn read_task(
             for (c, reader) in readers.iter_mut().enumerate() {
                 let Some(reader) = reader else { continue };
                 let column = &info.columns[c];
+                let max_level = column.max_def_level();
                 let read = if batch.held[c] == Held::Numbers {
                     let values = &mut batch.numbers[c];
                     values.clear();
-                    decode_numbers(reader, rows, column.max_def_level(), &mut levels, values)?
+                    decode_numbers(reader, rows, max_level, &mut levels, values)?
+                } else if batch.held[c] == Held::Integers {
+                    let values = &mut batch.integers[c];
+                    values.clear();
+                    decode_integers(reader, rows, max_level, &mut levels, values)?
                 } else {
                     let text = &mut batch.texts[c];
                     text.bytes.clear();
@@ -310,22 +366,45 @@ fn decode_numbers(
 ) -> std::io::Result<usize> {
     match reader {
         ColumnReader::DoubleColumnReader(r) => {
-            read_numbers(r, rows, max_level, levels, out, |v| *v)
+            read_values(r, (rows, max_level, f64::NAN), levels, out, |v| *v)
         }
         ColumnReader::FloatColumnReader(r) => {
-            read_numbers(r, rows, max_level, levels, out, |v| f64::from(*v))
+            read_values(r, (rows, max_level, f64::NAN), levels, out, |v| {
+                f64::from(*v)
+            })
         }
         _ => Err(invalid("a number column changed its type")),
     }
 }
 
-fn read_numbers<T: parquet::data_type::DataType>(
-    reader: &mut parquet::column::reader::ColumnReaderImpl<T>,
+/// Decodes `rows` values of an INT32 or INT64 column ([`MISSING`] where missing).
+fn decode_integers(
+    reader: &mut ColumnReader,
     rows: usize,
     max_level: i16,
     levels: &mut Vec<i16>,
-    out: &mut Vec<f64>,
-    convert: impl Fn(&T::T) -> f64,
+    out: &mut Vec<i64>,
+) -> std::io::Result<usize> {
+    match reader {
+        ColumnReader::Int32ColumnReader(r) => {
+            read_values(r, (rows, max_level, MISSING), levels, out, |v| {
+                i64::from(*v)
+            })
+        }
+        ColumnReader::Int64ColumnReader(r) => {
+            read_values(r, (rows, max_level, MISSING), levels, out, |v| *v)
+        }
+        _ => Err(invalid("an integer column changed its type")),
+    }
+}
+
+/// Decodes `rows` values into `out`, `missing` where a row has none.
+fn read_values<T: parquet::data_type::DataType, O: Copy>(
+    reader: &mut parquet::column::reader::ColumnReaderImpl<T>,
+    (rows, max_level, missing): (usize, i16, O),
+    levels: &mut Vec<i16>,
+    out: &mut Vec<O>,
+    convert: impl Fn(&T::T) -> O,
 ) -> std::io::Result<usize> {
     let mut values = Vec::with_capacity(rows);
     levels.clear();
@@ -341,7 +420,7 @@ fn read_numbers<T: parquet::data_type::DataType>(
         let present = levels.get(i) == Some(&max_level);
         out.push(match present.then(|| next.next()).flatten() {
             Some(v) => convert(v),
-            None => f64::NAN,
+            None => missing,
         });
     }
     Ok(read)

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::codes::CodeTable;
 pub(super) use super::fields::{Fields, parse_f64};
-use super::fields::{parse_year, text, trim};
+use super::fields::{text, trim, year_of};
 use super::formats::ColumnMap;
 use crate::model::dataset::{DatasetCountry, DatasetProduct, RowFlow, TradeTable};
 
@@ -296,6 +296,13 @@ fn short_key(bytes: &[u8], tag: u8) -> Option<u64> {
     Some(key)
 }
 
+/// A non-negative integer below 2^56 as a key that no [`short_key`] equals (bit 59 is
+/// never set by a length of at most seven).
+fn integer_key(n: i64, tag: u8) -> Option<u64> {
+    let n = u64::try_from(n).ok().filter(|n| *n < 1 << 56)?;
+    Some((u64::from(tag) << 60) | (1 << 59) | n)
+}
+
 /// The country of one side of a record (`side`: false for the reporter, true for the
 /// partner), from its ISO code, numeric code or name columns.
 fn country<F: Fields + ?Sized>(
@@ -307,14 +314,21 @@ fn country<F: Fields + ?Sized>(
     interner: &mut Interner,
 ) -> Result<u16, String> {
     let iso_bytes = iso.map(|i| trim(fields.field(i))).filter(|b| !b.is_empty());
+    let num_integer = num
+        .and_then(|i| fields.integer(i))
+        .filter(|_| iso_bytes.is_none());
     let num_bytes = num.map(|i| trim(fields.field(i))).filter(|b| !b.is_empty());
     // Keyed by what the file says, so that each distinct code is looked at once.
     let (key, by_iso): (&[u8], bool) = match (iso_bytes, num_bytes) {
         (Some(b), _) => (b, true),
         (None, Some(b)) => (b, false),
+        (None, None) if num_integer.is_some() => (&[], false),
         (None, None) => return Err("no country code".to_owned()),
     };
-    let short = short_key(key, u8::from(by_iso));
+    let short = match num_integer {
+        Some(n) => Some(integer_key(n, 4).ok_or_else(|| format!("'{n}' is not a country code"))?),
+        None => short_key(key, u8::from(by_iso)),
+    };
     // Sorted files repeat a country for many rows in a row: the last answer for this
     // side (reporter or partner) is checked before the table.
     let memo = &mut interner.last_country[usize::from(side)];
@@ -351,11 +365,14 @@ fn country<F: Fields + ?Sized>(
             code: if world { "W00".to_owned() } else { code },
         }
     } else {
-        let numeric: u32 = text(key)
-            .split('.')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| format!("'{}' is not a country code", text(key)))?;
+        let numeric: u32 = match num_integer {
+            Some(n) => u32::try_from(n).map_err(|_| format!("'{n}' is not a country code"))?,
+            None => text(key)
+                .split('.')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| format!("'{}' is not a country code", text(key)))?,
+        };
         let e = ctx.codes.lookup(numeric);
         DatasetCountry {
             name: if name_text.is_empty() {
@@ -386,6 +403,48 @@ fn country<F: Fields + ?Sized>(
     Ok(id)
 }
 
+/// The product of a record: its code's entry in the part's dictionary, added when new.
+fn product<F: Fields + ?Sized>(
+    fields: &F,
+    map: &ColumnMap,
+    table: &mut TradeTable,
+    interner: &mut Interner,
+) -> u32 {
+    // An integer code is looked up by its digits, as the text of the same code would be.
+    let integer = map.product.and_then(|i| fields.integer(i));
+    let mut digits = itoa::Buffer::new();
+    let bytes: &[u8] = match (map.product, integer) {
+        (_, Some(n)) => digits.format(n).as_bytes(),
+        (Some(i), None) => trim(fields.field(i)),
+        (None, None) => b"TOTAL".as_slice(),
+    };
+    let key = short_key(bytes, 2);
+    let known = match key {
+        Some(k) => interner.short_products.get(&k),
+        None => interner.products.get(bytes),
+    };
+    if let Some(&id) = known {
+        return id;
+    }
+    let id = table.products.len() as u32;
+    let code = if bytes.is_empty() {
+        "TOTAL".to_owned()
+    } else {
+        text(bytes)
+    };
+    let name = map
+        .product_name
+        .map(|i| text(fields.field(i)))
+        .unwrap_or_default();
+    // Raw codes are trimmed and unique per part, so each is a new product here.
+    table.products.push(DatasetProduct { code, name });
+    match key {
+        Some(k) => interner.short_products.insert(k, id),
+        None => interner.products.insert(bytes.to_vec(), id),
+    };
+    id
+}
+
 fn parse_fields<F: Fields + ?Sized>(
     fields: &F,
     ctx: &PartContext<'_>,
@@ -400,10 +459,10 @@ fn parse_fields<F: Fields + ?Sized>(
             interner.max_column + 1
         ));
     }
-    let year = parse_year(fields.field(map.year)).ok_or_else(|| {
+    let year = year_of(fields, map.year).ok_or_else(|| {
         format!(
             "'{}' is not a year between 1900 and 2100",
-            text(fields.field(map.year))
+            fields.shown(map.year)
         )
     })?;
     let value = fields
@@ -450,36 +509,7 @@ fn parse_fields<F: Fields + ?Sized>(
         }
         None => RowFlow::Export,
     };
-    let product_bytes: &[u8] = map
-        .product
-        .map_or(b"TOTAL".as_slice(), |i| trim(fields.field(i)));
-    let product_short = short_key(product_bytes, 2);
-    let known_product = match product_short {
-        Some(k) => interner.short_products.get(&k),
-        None => interner.products.get(product_bytes),
-    };
-    let product = match known_product {
-        Some(&id) => id,
-        None => {
-            let code = if product_bytes.is_empty() {
-                "TOTAL".to_owned()
-            } else {
-                text(product_bytes)
-            };
-            let name = map
-                .product_name
-                .map(|i| text(fields.field(i)))
-                .unwrap_or_default();
-            // Raw codes are trimmed and unique per part, so each is a new product here.
-            table.products.push(DatasetProduct { code, name });
-            let id = (table.products.len() - 1) as u32;
-            match product_short {
-                Some(k) => interner.short_products.insert(k, id),
-                None => interner.products.insert(product_bytes.to_vec(), id),
-            };
-            id
-        }
-    };
+    let product = product(fields, map, table, interner);
     let quantity = map
         .quantity
         .and_then(|i| fields.number(i))
@@ -576,7 +606,7 @@ pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::import::fields::fast_decimal;
+    use crate::io::import::fields::{fast_decimal, parse_year};
 
     fn fields(line: &str, delim: u8) -> Vec<String> {
         let mut out = Vec::new();
@@ -687,6 +717,89 @@ mod tests {
         assert_ne!(short_key(b"08", 2), short_key(b"080", 2));
         assert_ne!(short_key(b"0", 2), short_key(b"", 2));
         assert_eq!(short_key(b"12345678", 2), None);
+    }
+
+    #[test]
+    fn integer_keys_never_equal_short_keys() {
+        // Every byte string of up to seven bytes has bit 59 clear; integer keys set it.
+        for bytes in [&b""[..], b"4", b"004", b"\xff\xff\xff\xff\xff\xff\xff"] {
+            for tag in [2, 4, 5] {
+                let short = short_key(bytes, tag).unwrap_or_default();
+                assert_eq!(short & (1 << 59), 0);
+                assert_ne!(integer_key(4, tag), Some(short));
+            }
+        }
+        assert_ne!(integer_key(4, 4), integer_key(4, 5));
+        assert_ne!(integer_key(4, 4), integer_key(40, 4));
+        assert_eq!(integer_key(-1, 4), None);
+        assert_eq!(integer_key(1 << 56, 4), None);
+    }
+
+    /// A record whose year, codes and product are integers, as a Parquet batch gives them.
+    struct Integers([Option<i64>; 4], f64);
+
+    impl Fields for Integers {
+        fn count(&self) -> usize {
+            5
+        }
+        fn field(&self, _: usize) -> &[u8] {
+            b""
+        }
+        fn number(&self, i: usize) -> Option<f64> {
+            (i == 4).then_some(self.1)
+        }
+        fn integer(&self, i: usize) -> Option<i64> {
+            self.0.get(i).copied().flatten()
+        }
+    }
+
+    #[test]
+    fn integer_fields_read_as_their_digits_would() {
+        let map = ColumnMap {
+            year: 0,
+            reporter_code: Some(1),
+            partner_code: Some(2),
+            product: Some(3),
+            value: 4,
+            value_scale: 1.0,
+            ..ColumnMap::default()
+        };
+        let codes = CodeTable::default();
+        let ctx = PartContext {
+            delim: b',',
+            map: &map,
+            codes: &codes,
+            max_listed: 10,
+        };
+        let mut part = Part::default();
+        part.expect_columns(&map);
+        let rows = [
+            Integers([Some(2020), Some(586), Some(398), Some(10121)], 5.0),
+            Integers([Some(202112), Some(586), Some(398), Some(10121)], 6.0),
+            Integers([Some(2020), Some(398), Some(586), Some(1 << 60)], 7.0),
+            Integers([Some(1850), Some(586), Some(398), Some(10121)], 8.0),
+            Integers([Some(2020), Some(-4), Some(398), Some(10121)], 9.0),
+            Integers([Some(2020), Some(586), None, Some(10121)], 9.0),
+        ];
+        for (line, row) in rows.iter().enumerate() {
+            part.add_row(row, &ctx, line as u64);
+        }
+        let t = &part.table;
+        assert_eq!(t.year[..], [2020, 2021, 2020]);
+        let codes: Vec<&str> = t.products.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["10121", "1152921504606846976"]);
+        assert_eq!(t.product[..], [0, 0, 1]);
+        assert_eq!(t.reporter[0], t.partner[2]);
+        assert_eq!(t.reporter[2], t.partner[0]);
+        let reasons: Vec<&str> = part.rejected.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "'1850' is not a year between 1900 and 2100",
+                "reporter: '-4' is not a country code",
+                "partner: no country code",
+            ]
+        );
     }
 
     #[test]

@@ -336,23 +336,33 @@ impl TradeTable {
                 }
             }
         }
-        for i in 0..self.len() {
-            let bits = self.flow[i] & FLOW_MASK;
-            let p = self.product[i];
-            let is_world =
-                world[usize::from(self.partner[i])] || world[usize::from(self.reporter[i])];
-            let hidden = ancestors[p as usize]
-                .iter()
-                .any(|&a| present.contains(&self.group_of(i, a)));
-            let mut flags = bits;
-            if !is_world && !hidden && RowFlow::from_bits(bits).counts_in_totals() {
-                flags |= FLAG_IN_TOTALS;
-            }
-            if !is_world && !is_total[p as usize] {
-                flags |= FLAG_IN_PRODUCTS;
-            }
-            self.flow[i] = flags;
+        let rows = Rows {
+            year: &self.year,
+            reporter: &self.reporter,
+            partner: &self.partner,
+            product: &self.product,
+        };
+        let rule = FlagRule {
+            world: &world,
+            ancestors: &ancestors,
+            is_total: &is_total,
+            present: &present,
+        };
+        // Each row's flags depend only on the row and the sets above: the rows are cut
+        // into one slice per core (a whole release is hundreds of millions of rows).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = self.flow.len().div_ceil(threads).max(1 << 16);
+        let flow: &mut [u8] = &mut self.flow;
+        if flow.len() <= chunk {
+            rule.apply(&rows, 0, flow);
+            return;
         }
+        std::thread::scope(|scope| {
+            for (c, flows) in flow.chunks_mut(chunk).enumerate() {
+                let (rows, rule) = (&rows, &rule);
+                scope.spawn(move || rule.apply(rows, c * chunk, flows));
+            }
+        });
     }
 
     /// Restores the leading zeros of numeric product codes shorter than `width` (BACI's
@@ -442,6 +452,51 @@ impl TradeTable {
             .filter(|(_, f)| *f & FLAG_IN_TOTALS != 0)
             .map(|(v, _)| *v)
             .sum()
+    }
+}
+
+/// The columns [`FlagRule`] reads.
+struct Rows<'a> {
+    year: &'a [u16],
+    reporter: &'a [u16],
+    partner: &'a [u16],
+    product: &'a [u32],
+}
+
+/// What decides a row's flags in [`TradeTable::compute_flags`].
+struct FlagRule<'a> {
+    /// By country: World (or a world aggregate).
+    world: &'a [bool],
+    /// By product: its ancestors in the dictionary.
+    ancestors: &'a [Vec<u32>],
+    /// By product: TOTAL.
+    is_total: &'a [bool],
+    /// (year, reporter, partner, flow, product) of the rows of ancestor products.
+    present: &'a HashSet<(u16, u16, u16, u8, u32)>,
+}
+
+impl FlagRule<'_> {
+    /// Sets the flags of `flows`, the flow bytes of the rows from `first` on.
+    fn apply(&self, rows: &Rows<'_>, first: usize, flows: &mut [u8]) {
+        for (k, flow) in flows.iter_mut().enumerate() {
+            let i = first + k;
+            let bits = *flow & FLOW_MASK;
+            let p = rows.product[i];
+            let is_world = self.world[usize::from(rows.partner[i])]
+                || self.world[usize::from(rows.reporter[i])];
+            let hidden = self.ancestors[p as usize].iter().any(|&a| {
+                self.present
+                    .contains(&(rows.year[i], rows.reporter[i], rows.partner[i], bits, a))
+            });
+            let mut flags = bits;
+            if !is_world && !hidden && RowFlow::from_bits(bits).counts_in_totals() {
+                flags |= FLAG_IN_TOTALS;
+            }
+            if !is_world && !self.is_total[p as usize] {
+                flags |= FLAG_IN_PRODUCTS;
+            }
+            *flow = flags;
+        }
     }
 }
 
