@@ -269,3 +269,44 @@ fn a_folder_of_similar_files_fills_its_columns() {
     let per_row = table.row_bytes() as f64 / table.len() as f64;
     assert!(per_row < 23.0 * 1.05, "{per_row:.1} bytes a row");
 }
+
+/// A folder's files are read into tables that are emptied and filled again by later files
+/// (their memory reused): the release still holds every file's own rows, in name order,
+/// with each file's own countries and products, as each file imported alone gives them.
+#[test]
+fn tables_reused_from_file_to_file_keep_each_files_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let reporters = [586, 398, 76, 156, 356, 840, 276];
+    let mut expected = Vec::new();
+    for (f, year) in (2016..2023).enumerate() {
+        let mut text = String::from("t,i,j,k,v,q\n");
+        // Each file has its own reporter and products, and fewer rows than the one before.
+        for row in 0..(900 - 100 * f) {
+            let product = format!("{:06}", 100_000 * f + row);
+            text.push_str(&format!("{year},{},4,{product},{row}.5,2\n", reporters[f]));
+        }
+        let path = dir.path().join(format!("BACI_HS92_Y{year}_V1.csv"));
+        std::fs::write(&path, text).unwrap();
+        expected.extend(rows_of(&import(&path).unwrap().table));
+    }
+    let release = import(dir.path()).unwrap();
+    assert_eq!(release.files, 7);
+    assert_eq!(rows_of(&release.table), expected);
+}
+
+/// Every row as (year, reporter, partner, product code, value).
+fn rows_of(
+    t: &trade_explorer::model::dataset::TradeTable,
+) -> Vec<(u16, String, String, String, f64)> {
+    (0..t.len())
+        .map(|i| {
+            (
+                t.year[i],
+                t.countries[usize::from(t.reporter[i])].code.clone(),
+                t.countries[usize::from(t.partner[i])].code.clone(),
+                t.products[t.product[i] as usize].code.clone(),
+                t.value[i],
+            )
+        })
+        .collect()
+}

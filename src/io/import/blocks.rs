@@ -100,11 +100,13 @@ pub(super) struct Accumulator {
 }
 
 impl Accumulator {
-    pub(super) fn new(reconciled: bool) -> Self {
+    /// An accumulator that fills `table` (an emptied table whose memory is reused, or a
+    /// new one).
+    pub(super) fn new(reconciled: bool, table: TradeTable) -> Self {
         Self {
             table: TradeTable {
                 reconciled,
-                ..TradeTable::default()
+                ..table.emptied()
             },
             rejected: Vec::new(),
             rows_rejected: 0,

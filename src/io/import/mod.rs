@@ -380,6 +380,7 @@ pub fn import_file(
         release::SourceKind::File => {
             let input = open(path)?;
             let companions = Companions::Beside(path);
+            let mapping = (mapping, TradeTable::default());
             let mut outcome = import_input(path, input, mapping, &companions, progress, cancel)?;
             outcome.table.compute_flags();
             Ok(outcome)
@@ -444,11 +445,12 @@ impl Companions<'_> {
     }
 }
 
-/// Imports one opened input; `path` names it in messages.
+/// Imports one opened input into `table` (emptied first: its memory is reused); `path`
+/// names it in messages.
 fn import_input(
     path: &Path,
     input: Input,
-    mapping: Option<ColumnMap>,
+    (mapping, table): (Option<ColumnMap>, TradeTable),
     companions: &Companions<'_>,
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
@@ -464,6 +466,7 @@ fn import_input(
     } = input;
     if let Some(info) = parquet {
         let input = (opened, counter, total_bytes);
+        let mapping = (mapping, table);
         return parquet_rows::import(path, &info, input, mapping, companions, progress, cancel);
     }
     let mut first =
@@ -483,7 +486,7 @@ fn import_input(
         max_listed: MAX_LISTED_REJECTIONS,
     };
     let threads = threads();
-    let mut acc = Accumulator::new(is_reconciled(layout, &map));
+    let mut acc = Accumulator::new(is_reconciled(layout, &map), table);
     let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
     let mut reserved = false;
     let reader = BlockReader::start(reader, path)?;

@@ -174,7 +174,7 @@ pub(super) fn import(
         std::sync::Arc<std::sync::atomic::AtomicU64>,
         u64,
     ),
-    mapping: Option<ColumnMap>,
+    (mapping, table): (Option<ColumnMap>, crate::model::dataset::TradeTable),
     companions: &Companions<'_>,
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
@@ -191,7 +191,7 @@ pub(super) fn import(
         codes: &codes_for_parse,
         max_listed: MAX_LISTED_REJECTIONS,
     };
-    let mut acc = Accumulator::new(super::is_reconciled(layout, &map));
+    let mut acc = Accumulator::new(super::is_reconciled(layout, &map), table);
     super::reserve(&mut acc.table, (info.rows as usize).min(MAX_ROWS));
     let mut report = |rows: u64, acc: &Accumulator| {
         let bytes = (total_bytes as u128 * u128::from(rows) / u128::from(info.rows.max(1))) as u64;

@@ -473,6 +473,10 @@ struct Shared<'a> {
     /// Bytes and rows of the files being read, by worker.
     bytes: [AtomicU64; WORKERS],
     rows: [AtomicU64; WORKERS],
+    /// Files' tables already appended to the whole, emptied for the next files: their
+    /// memory is filled again rather than freed and taken fresh from the system (which
+    /// zeroes every page first, a tenth of a release's import).
+    spare: std::sync::Mutex<Vec<TradeTable>>,
 }
 
 /// Imports every data file of a folder or archive as one dataset.
@@ -493,6 +497,7 @@ pub fn import_release(
         cancel,
         bytes: Default::default(),
         rows: Default::default(),
+        spare: Default::default(),
     };
     let total_bytes: u64 = release
         .data
@@ -525,8 +530,17 @@ pub fn import_release(
                     pending.insert(index, result);
                     // Appended in name order, whatever order the workers finish in.
                     while let Some(result) = pending.remove(&next_merge) {
-                        merged.add(&release.data[next_merge], result);
+                        let used = merged.add(&release.data[next_merge], result);
                         next_merge += 1;
+                        // Kept only for a file still to be started: a table kept beyond
+                        // that would add to the peak at the end.
+                        let to_start = files.saturating_sub(shared.next.load(Ordering::Relaxed));
+                        if let Some(table) = used
+                            && let Ok(mut spare) = shared.spare.lock()
+                            && spare.len() < to_start
+                        {
+                            spare.push(table.emptied());
+                        }
                     }
                 }
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
@@ -567,12 +581,18 @@ fn work(
             shared.bytes[worker].store(p.bytes, Ordering::Relaxed);
             shared.rows[worker].store(p.rows, Ordering::Relaxed);
         };
+        let table = shared
+            .spare
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default();
         let result = open_member(shared.release, member).and_then(|input| {
             let size = input.size;
             import_input(
                 &label(shared.release, member),
                 input,
-                shared.mapping.cloned(),
+                (shared.mapping.cloned(), table),
                 &shared.companions,
                 &mut report,
                 shared.cancel,
@@ -606,11 +626,16 @@ struct Merged {
 }
 
 impl Merged {
-    fn add(&mut self, member: &Member, result: Result<ImportOutcome, ImportError>) {
+    /// Appends a file's rows; gives back the file's own table once its rows are copied.
+    fn add(
+        &mut self,
+        member: &Member,
+        result: Result<ImportOutcome, ImportError>,
+    ) -> Option<TradeTable> {
         let name = member.name.as_str();
         let mut outcome = match result {
             Ok(outcome) => outcome,
-            Err(ImportError::Cancelled) => return,
+            Err(ImportError::Cancelled) => return None,
             Err(err) => {
                 // The message starts with the file's path, which the name already gives.
                 let text = err.to_string();
@@ -618,7 +643,7 @@ impl Merged {
                     .split_once(&format!("{name}: "))
                     .map_or_else(|| text.clone(), |(_, why)| why.to_owned());
                 self.failed.push((name.to_owned(), why));
-                return;
+                return None;
             }
         };
         self.files += 1;
@@ -644,9 +669,11 @@ impl Merged {
                 super::reserve(&mut self.table, more.min(super::MAX_ROWS));
             }
             self.first = Some(outcome);
+            None
         } else {
             self.table.reconciled &= table.reconciled;
-            self.table.append(table);
+            self.table.append(&table);
+            Some(table)
         }
     }
 

@@ -83,6 +83,20 @@ mod tests {
     }
 
     #[test]
+    fn an_emptied_table_keeps_its_memory_and_nothing_else() {
+        let t = mixed();
+        t.country_blocks();
+        let capacity = t.value.capacity();
+        let empty = t.emptied();
+        assert_eq!(empty.len(), 0);
+        assert!(empty.countries.is_empty() && empty.products.is_empty());
+        assert!(!empty.reconciled);
+        assert_eq!(empty.value.capacity(), capacity);
+        assert!(empty.product.capacity() > 0 && empty.year.capacity() > 0);
+        assert_eq!(empty, TradeTable::default());
+    }
+
+    #[test]
     fn totals_skip_world_subflows_and_double_counting() {
         let t = mixed();
         // 100 (TOTAL export) + 40 (imports): not 60+60 again, not RX, not World.
@@ -144,7 +158,7 @@ mod tests {
         let mut a = mixed();
         let b = mixed();
         let n = a.len();
-        a.append(b);
+        a.append(&b);
         assert_eq!(a.len(), 2 * n);
         assert_eq!(a.countries.len(), 3);
         assert_eq!(a.products.len(), 4);

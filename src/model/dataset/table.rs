@@ -256,10 +256,32 @@ impl TradeTable {
             .map(|i| i as u16)
     }
 
+    /// The table with no rows and empty dictionaries, its columns keeping their memory:
+    /// filling it again touches no fresh pages (which the system must first zero).
+    pub fn emptied(mut self) -> Self {
+        self.year.clear();
+        self.reporter.clear();
+        self.partner.clear();
+        self.flow.clear();
+        self.product.clear();
+        self.value.clear();
+        self.quantity.clear();
+        Self {
+            year: self.year,
+            reporter: self.reporter,
+            partner: self.partner,
+            flow: self.flow,
+            product: self.product,
+            value: self.value,
+            quantity: self.quantity,
+            ..Self::default()
+        }
+    }
+
     /// Appends all rows of `other`, merging its dictionaries into this one's.
-    pub fn append(&mut self, other: TradeTable) {
+    pub fn append(&mut self, other: &TradeTable) {
         let mut index = DictionaryIndex::of(self);
-        self.append_growing(&other, &mut (Vec::new(), Vec::new()), &mut index);
+        self.append_growing(other, &mut (Vec::new(), Vec::new()), &mut index);
     }
 
     /// Appends the rows of `other`, whose dictionaries may have grown since the last call
