@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+mod common;
+
 use trade_explorer::io::import::{self, ImportError, Layout, cache};
 use trade_explorer::model::dataset::{RowFlow, TradeTable, focus_sums, pair_products, pair_totals};
 
@@ -519,14 +521,6 @@ fn the_cache_is_written_after_the_rows_are_handed_over() {
     let recent = cache.join(".cache.running.tmp");
     std::fs::write(&recent, b"").unwrap();
 
-    let files_in = |dir: &Path| {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
     let cancel = AtomicBool::new(false);
     let open = |cancel: &AtomicBool| {
         import::open_dataset_then_cache(&path, None, Some(&cache), &mut |_| {}, cancel).unwrap()
@@ -535,12 +529,12 @@ fn the_cache_is_written_after_the_rows_are_handed_over() {
     assert!(!opened.from_cache);
     let pending = pending.expect("a cache to write");
     assert!(
-        files_in(&cache).iter().all(|f| f.ends_with(".tmp")),
+        common::files_in(&cache).iter().all(|f| f.ends_with(".tmp")),
         "nothing written yet: {:?}",
-        files_in(&cache)
+        common::files_in(&cache)
     );
     pending.write(&opened.outcome.table);
-    let names = files_in(&cache);
+    let names = common::files_in(&cache);
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(!stale.exists(), "the stale temporary file is removed");
     assert!(recent.exists(), "a recent one may be a write in progress");

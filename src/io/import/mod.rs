@@ -10,6 +10,7 @@ pub mod codes;
 mod fields;
 pub mod formats;
 mod input;
+mod merged;
 mod opening;
 pub mod parquet;
 mod parquet_rows;

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::codes::{self, CodeTable};
 use super::input::{Packing, streamed};
+use super::merged::Merged;
 use super::{
     ColumnMap, Companions, ImportError, ImportOutcome, Input, Peek, Progress, detect, import_input,
     open, peek_input,
@@ -509,10 +510,7 @@ pub fn import_release(
         .sum();
     let files = release.data.len();
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut merged = Merged {
-        sizes: release.data.iter().map(|m| m.size).sum(),
-        ..Merged::default()
-    };
+    let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum());
     std::thread::scope(|scope| {
         for worker in 0..WORKERS.min(files) {
             let tx = tx.clone();
@@ -551,7 +549,7 @@ pub fn import_release(
             progress(&Progress {
                 bytes: done_bytes + reading,
                 total_bytes,
-                rows: merged.table.len() as u64 + rows,
+                rows: merged.rows() + rows,
                 elapsed: started.elapsed(),
                 files: (next_merge, files),
             });
@@ -608,102 +606,5 @@ fn work(
         if tx.send((index, size, result)).is_err() {
             return;
         }
-    }
-}
-
-/// The files' tables appended one after the other.
-#[derive(Default)]
-struct Merged {
-    table: TradeTable,
-    first: Option<ImportOutcome>,
-    rows_read: u64,
-    rows_rejected: u64,
-    rejected: Vec<(u64, String)>,
-    files: usize,
-    failed: Vec<(String, String)>,
-    /// Bytes of all the data files (uncompressed, in an archive).
-    sizes: u64,
-}
-
-impl Merged {
-    /// Appends a file's rows; gives back the file's own table once its rows are copied.
-    fn add(
-        &mut self,
-        member: &Member,
-        result: Result<ImportOutcome, ImportError>,
-    ) -> Option<TradeTable> {
-        let name = member.name.as_str();
-        let mut outcome = match result {
-            Ok(outcome) => outcome,
-            Err(ImportError::Cancelled) => return None,
-            Err(err) => {
-                // The message starts with the file's path, which the name already gives.
-                let text = err.to_string();
-                let why = text
-                    .split_once(&format!("{name}: "))
-                    .map_or_else(|| text.clone(), |(_, why)| why.to_owned());
-                self.failed.push((name.to_owned(), why));
-                return None;
-            }
-        };
-        self.files += 1;
-        self.rows_read += outcome.rows_read;
-        self.rows_rejected += outcome.rows_rejected;
-        let room = super::MAX_LISTED_REJECTIONS.saturating_sub(self.rejected.len());
-        self.rejected.extend(
-            outcome
-                .rejected
-                .drain(..)
-                .take(room)
-                .map(|(line, why)| (line, format!("{name}: {why}"))),
-        );
-        let table = std::mem::take(&mut outcome.table);
-        if self.first.is_none() {
-            self.table = table;
-            // Room for every file's rows at once, estimated from the first file's rows per
-            // byte: the columns then never grow by doubling (which left up to a quarter of
-            // them unused and zeroed fresh memory at each step).
-            if member.size > 0 && self.sizes > member.size {
-                let per_byte = self.table.len() as f64 / member.size as f64;
-                let more = ((self.sizes - member.size) as f64 * per_byte * 1.02) as usize;
-                super::reserve(&mut self.table, more.min(super::MAX_ROWS));
-            }
-            self.first = Some(outcome);
-            None
-        } else {
-            self.table.reconciled &= table.reconciled;
-            self.table.append(&table);
-            Some(table)
-        }
-    }
-
-    fn finish(mut self, release: &Release) -> Result<ImportOutcome, ImportError> {
-        let Some(first) = self.first else {
-            let listing = self
-                .failed
-                .iter()
-                .map(|(name, why)| format!("- {name}: {why}"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            return Err(ImportError::AllFilesFailed {
-                path: release.root.clone(),
-                listing,
-            });
-        };
-        // A (year, reporter, partner, flow) group may span files: the aggregation rule is
-        // applied once, to the whole (the files' own imports leave it to here).
-        self.table.compute_flags();
-        let unknown_countries = super::blocks::unknown_countries(&self.table);
-        Ok(ImportOutcome {
-            table: self.table,
-            layout: first.layout,
-            rows_read: self.rows_read,
-            rows_rejected: self.rows_rejected,
-            rejected: self.rejected,
-            codes_origin: first.codes_origin,
-            unknown_countries,
-            files: self.files,
-            failed_files: self.failed,
-        })
     }
 }
