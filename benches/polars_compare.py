@@ -9,7 +9,7 @@
         polars frame)
 
 Load the file, then: total trade per (reporter, partner) pair, and the top products of
-one pair. Prints the wall time and the peak memory of this process (ru_maxrss).
+one pair (the first row's) in one year (the first row's), as load_benchmark does. Prints the wall time and the peak memory of this process (ru_maxrss).
 Needs `pip install polars` (the README gives the version measured).
 """
 import argparse
@@ -35,7 +35,11 @@ def main():
         pairs = df.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000)
         first = df.row(0, named=True)
         top = (
-            df.filter((pl.col("i") == first["i"]) & (pl.col("j") == first["j"]))
+            df.filter(
+                (pl.col("i") == first["i"])
+                & (pl.col("j") == first["j"])
+                & (pl.col("t") == first["t"])
+            )
             .group_by("k")
             .agg(pl.col("v").sum())
             .sort("v", descending=True)
@@ -53,6 +57,7 @@ def main():
             df.filter(
                 (pl.col("reporter_iso") == first["reporter_iso"])
                 & (pl.col("partner_iso") == first["partner_iso"])
+                & (pl.col("ref_year") == first["ref_year"])
             )
             .group_by("cmd_code")
             .agg(pl.col("primary_value").sum())
@@ -78,7 +83,12 @@ def scan_release(folder, start):
     pairs = lf.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000).collect(engine="streaming")
     first = lf.head(1).collect().row(0, named=True)
     top = (
-        lf.filter((pl.col("i") == first["i"]) & (pl.col("j") == first["j"]))
+        # The first row's pair in the first row's year, as load_benchmark does.
+        lf.filter(
+            (pl.col("i") == first["i"])
+            & (pl.col("j") == first["j"])
+            & (pl.col("t") == first["t"])
+        )
         .group_by("k")
         .agg(pl.col("v").sum())
         .sort("v", descending=True)
