@@ -238,14 +238,13 @@ impl TradeApp {
             scope,
         } = imported;
         let main_country = opened.main_country.clone();
-        let mut link = import::link_for(
+        // The rows were moved out of `opened` into `table`, shared with the cache writer.
+        let link = import::link_for(
             &path,
-            &opened,
+            (&opened, table.len() as u64),
             mapping,
             self.doc.next_id(RecordKind::Dataset),
         );
-        // The rows were moved out of `opened` to be shared with the cache writer.
-        link.rows = table.len() as u64;
         let outcome = opened.outcome;
         let review = ImportReview {
             scope,

@@ -441,7 +441,7 @@ fn convert(input: &Path, output: &Path, copy_rows: bool) -> Result<String, Strin
         |n| n.to_string_lossy().into_owned(),
     );
     doc.title = format!("Trade data from {name}");
-    let link = import::link_for(input, &opened, None, 1);
+    let link = import::link_for(input, (&opened, rows as u64), None, 1);
     let refused = opened.outcome.rows_rejected;
     let what = if copy_rows {
         let (edit, records, skipped) = dataset::copy_rows_edit(&doc, &opened.outcome.table, &link);

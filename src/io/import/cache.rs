@@ -212,25 +212,41 @@ pub fn store(
     outcome: &super::ImportOutcome,
     main_country: Option<&str>,
 ) -> io::Result<()> {
-    store_rows(
-        cache_file,
-        fingerprint,
-        &outcome.table,
-        outcome,
-        main_country,
-    )
+    let facts = CacheFacts::of(outcome, main_country);
+    store_rows(cache_file, fingerprint, &outcome.table, &facts)
 }
 
-/// [`store`] of `table`, with what else the cache keeps taken from `facts` (whose own
-/// table is not read): the rows may already be shared with the app while this runs.
+/// What a cache keeps besides the rows: how they were read, and their main country.
+#[derive(Debug, Clone)]
+pub struct CacheFacts {
+    layout: Layout,
+    rows_rejected: u64,
+    rejected: Vec<(u64, String)>,
+    files: usize,
+    main_country: Option<String>,
+}
+
+impl CacheFacts {
+    /// The facts of an import whose rows have `main_country`.
+    pub fn of(outcome: &super::ImportOutcome, main_country: Option<&str>) -> Self {
+        Self {
+            layout: outcome.layout,
+            rows_rejected: outcome.rows_rejected,
+            rejected: outcome.rejected.clone(),
+            files: outcome.files,
+            main_country: main_country.map(str::to_owned),
+        }
+    }
+}
+
+/// [`store`] of `table` with `facts`: the rows may already be shared with the app (as
+/// they are when the app writes the cache after showing them).
 pub(super) fn store_rows(
     cache_file: &Path,
     fingerprint: &Fingerprint,
     table: &TradeTable,
-    facts: &super::ImportOutcome,
-    main_country: Option<&str>,
+    facts: &CacheFacts,
 ) -> io::Result<()> {
-    let outcome = facts;
     if cfg!(target_endian = "big") {
         return Ok(()); // The columns are written in memory order; keep caches little-endian only.
     }
@@ -241,9 +257,9 @@ pub(super) fn store_rows(
     let meta = Meta {
         index_years: blocks.years,
         index_words: blocks.bits().len(),
-        main_country: main_country.map(str::to_owned),
+        main_country: facts.main_country.clone(),
         fingerprint: fingerprint.clone(),
-        layout: outcome.layout,
+        layout: facts.layout,
         reconciled: table.reconciled,
         rows: table.len() as u64,
         countries: table
@@ -256,9 +272,9 @@ pub(super) fn store_rows(
             .iter()
             .map(|p| (p.code.clone(), p.name.clone()))
             .collect(),
-        rows_rejected: outcome.rows_rejected,
-        rejected: outcome.rejected.clone(),
-        files: outcome.files,
+        rows_rejected: facts.rows_rejected,
+        rejected: facts.rejected.clone(),
+        files: facts.files,
     };
     let meta_bytes = serde_json::to_vec(&meta).map_err(io::Error::other)?;
     let folder = cache_file.parent().unwrap_or(Path::new("."));

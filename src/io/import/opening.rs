@@ -47,18 +47,14 @@ pub fn open_dataset(
 pub struct PendingCache {
     file: std::path::PathBuf,
     fingerprint: cache::Fingerprint,
-    /// What the cache keeps besides the rows (its table is empty).
-    facts: ImportOutcome,
-    main_country: Option<String>,
+    facts: cache::CacheFacts,
 }
 
 impl PendingCache {
     /// Writes the cache of `table`, the rows the dataset was opened with. A cache that
     /// cannot be written only costs time next time; it is logged, never an error.
     pub fn write(self, table: &crate::model::dataset::TradeTable) {
-        let main = self.main_country.as_deref();
-        if let Err(err) = cache::store_rows(&self.file, &self.fingerprint, table, &self.facts, main)
-        {
+        if let Err(err) = cache::store_rows(&self.file, &self.fingerprint, table, &self.facts) {
             log::warn!("could not write the cache {}: {err}", self.file.display());
         }
     }
@@ -117,24 +113,11 @@ pub fn open_dataset_then_cache(
     let main_country = crate::model::dataset::main_country(&outcome.table);
     // A release with files that failed is read again next time (they may be fixed), and
     // never served from a cache that would hide the failure.
-    // A release with files that failed is read again next time (they may be fixed), and
-    // never served from a cache that would hide the failure.
     let pending = match (cache_file, &fingerprint) {
         (Some(file), Some(fp)) if outcome.failed_files.is_empty() => Some(PendingCache {
             file,
             fingerprint: fp.clone(),
-            facts: ImportOutcome {
-                table: Default::default(),
-                layout: outcome.layout,
-                rows_read: outcome.rows_read,
-                rows_rejected: outcome.rows_rejected,
-                rejected: outcome.rejected.clone(),
-                codes_origin: None,
-                unknown_countries: Vec::new(),
-                files: outcome.files,
-                failed_files: Vec::new(),
-            },
-            main_country: main_country.clone(),
+            facts: cache::CacheFacts::of(&outcome, main_country.as_deref()),
         }),
         _ => None,
     };
@@ -152,7 +135,7 @@ pub fn open_dataset_then_cache(
 /// changed file is noticed.
 pub fn link_for(
     path: &Path,
-    opened: &OpenedDataset,
+    (opened, rows): (&OpenedDataset, u64),
     mapping: Option<ColumnMap>,
     id: crate::model::Id,
 ) -> crate::model::dataset::DatasetLink {
@@ -179,7 +162,7 @@ pub fn link_for(
         } else {
             None
         },
-        rows: opened.outcome.table.len() as u64,
+        rows,
         size,
         modified_ns,
         fingerprint,

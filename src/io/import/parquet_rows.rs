@@ -44,14 +44,33 @@ const MISSING: i64 = i64::MIN;
 
 /// A batch of rows: the file's columns, then the partition folders' values.
 struct Batch<'a> {
-    held: Vec<Held>,
+    held: &'a [Held],
     texts: Vec<ColumnText>,
     numbers: Vec<Vec<f64>>,
     integers: Vec<Vec<i64>>,
     partitions: &'a [String],
+    partition_integers: &'a [Option<i64>],
+}
+
+/// How every batch of a file holds its columns, decided once for the file.
+struct Shape {
+    held: Vec<Held>,
     /// The partition values that are integers written the usual way (`2020`, not `02020`),
     /// which read the same as numbers as they do as text.
     partition_integers: Vec<Option<i64>>,
+}
+
+impl Shape {
+    fn of(info: &ParquetInfo, map: &ColumnMap) -> Self {
+        Self {
+            held: held_columns(info, map),
+            partition_integers: info
+                .partition_values
+                .iter()
+                .map(|v| canonical_integer(v))
+                .collect(),
+        }
+    }
 }
 
 /// Row `row` of a batch, as the row parser reads it.
@@ -225,6 +244,7 @@ pub(super) fn read_rows(
     done: &mut dyn FnMut(u64, &Accumulator) -> bool,
 ) -> Result<(), String> {
     let tasks = tasks(info, threads);
+    let shape = Shape::of(info, ctx.map);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     // Parts already appended, given back to the threads: their columns' memory is reused
@@ -234,13 +254,14 @@ pub(super) fn read_rows(
     std::thread::scope(|scope| {
         for _ in 0..threads.min(tasks.len()) {
             let tx = tx.clone();
-            let (tasks, next, stop, spare) = (&tasks, &next, &stop, &spare);
+            let (tasks, shape, next, stop, spare) = (&tasks, &shape, &next, &stop, &spare);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) && !cancel.load(Ordering::Relaxed) {
                     let t = next.fetch_add(1, Ordering::Relaxed);
                     let Some(task) = tasks.get(t) else { break };
                     let reused = spare.lock().ok().and_then(|mut spare| spare.pop());
-                    let part = read_task(info, task, ctx, cancel, reused.unwrap_or_default())
+                    let reused = reused.unwrap_or_default();
+                    let part = read_task(info, (task, shape), ctx, cancel, reused)
                         .map_err(|e| e.to_string().trim_start_matches("Parquet: ").to_owned());
                     if tx.send((t, part)).is_err() {
                         break;
@@ -283,7 +304,7 @@ pub(super) fn read_rows(
 /// lines of the CSV the file would be (row 0 is line 2, after the header).
 fn read_task(
     info: &ParquetInfo,
-    task: &Task,
+    (task, shape): (&Task, &Shape),
     ctx: &PartContext<'_>,
     cancel: &AtomicBool,
     mut part: Part,
@@ -294,16 +315,12 @@ fn read_task(
     part.expect_columns(ctx.map);
     let n = info.columns.len();
     let mut batch = Batch {
-        held: held_columns(info, ctx.map),
+        held: &shape.held,
         texts: (0..n).map(|_| ColumnText::default()).collect(),
         numbers: vec![Vec::new(); n],
         integers: vec![Vec::new(); n],
         partitions: &info.partition_values,
-        partition_integers: info
-            .partition_values
-            .iter()
-            .map(|v| canonical_integer(v))
-            .collect(),
+        partition_integers: &shape.partition_integers,
     };
     let mut levels = Vec::new();
     let mut line = 0u64;
@@ -327,20 +344,24 @@ fn read_task(
                 let Some(reader) = reader else { continue };
                 let column = &info.columns[c];
                 let max_level = column.max_def_level();
-                let read = if batch.held[c] == Held::Numbers {
-                    let values = &mut batch.numbers[c];
-                    values.clear();
-                    decode_numbers(reader, rows, max_level, &mut levels, values)?
-                } else if batch.held[c] == Held::Integers {
-                    let values = &mut batch.integers[c];
-                    values.clear();
-                    decode_integers(reader, rows, max_level, &mut levels, values)?
-                } else {
-                    let text = &mut batch.texts[c];
-                    text.bytes.clear();
-                    text.ends.clear();
-                    let how = (column, info.kinds[c], false);
-                    decode(reader, rows, how, &mut levels, text)?
+                let read = match batch.held[c] {
+                    Held::Numbers => {
+                        let values = &mut batch.numbers[c];
+                        values.clear();
+                        decode_numbers(reader, rows, max_level, &mut levels, values)?
+                    }
+                    Held::Integers => {
+                        let values = &mut batch.integers[c];
+                        values.clear();
+                        decode_integers(reader, rows, max_level, &mut levels, values)?
+                    }
+                    Held::Text | Held::Skipped => {
+                        let text = &mut batch.texts[c];
+                        text.bytes.clear();
+                        text.ends.clear();
+                        let how = (column, info.kinds[c], false);
+                        decode(reader, rows, how, &mut levels, text)?
+                    }
                 };
                 check_count(column, read, rows)?;
             }

@@ -314,17 +314,17 @@ fn country<F: Fields + ?Sized>(
     interner: &mut Interner,
 ) -> Result<u16, String> {
     let iso_bytes = iso.map(|i| trim(fields.field(i))).filter(|b| !b.is_empty());
-    let num_integer = num
-        .and_then(|i| fields.integer(i))
-        .filter(|_| iso_bytes.is_none());
     let num_bytes = num.map(|i| trim(fields.field(i))).filter(|b| !b.is_empty());
+    // A numeric code held as an integer has no text; it counts only without an ISO code.
+    let num_integer = num.and_then(|i| fields.integer(i));
     // Keyed by what the file says, so that each distinct code is looked at once.
-    let (key, by_iso): (&[u8], bool) = match (iso_bytes, num_bytes) {
-        (Some(b), _) => (b, true),
-        (None, Some(b)) => (b, false),
-        (None, None) if num_integer.is_some() => (&[], false),
-        (None, None) => return Err("no country code".to_owned()),
-    };
+    let (key, by_iso, num_integer): (&[u8], bool, Option<i64>) =
+        match (iso_bytes, num_bytes, num_integer) {
+            (Some(b), _, _) => (b, true, None),
+            (None, Some(b), _) => (b, false, None),
+            (None, None, Some(n)) => (&[], false, Some(n)),
+            (None, None, None) => return Err("no country code".to_owned()),
+        };
     let short = match num_integer {
         Some(n) => Some(integer_key(n, 4).ok_or_else(|| format!("'{n}' is not a country code"))?),
         None => short_key(key, u8::from(by_iso)),
@@ -552,14 +552,7 @@ impl Part {
 
     /// Empties the part's rows for the next block, keeping its buffers and dictionaries.
     pub fn clear(&mut self) {
-        let t = &mut self.table;
-        t.year.clear();
-        t.reporter.clear();
-        t.partner.clear();
-        t.flow.clear();
-        t.product.clear();
-        t.value.clear();
-        t.quantity.clear();
+        self.table.clear_rows();
         self.rejected.clear();
         self.rejected_count = 0;
         self.lines = 0;
@@ -735,6 +728,16 @@ mod tests {
         assert_eq!(integer_key(1 << 56, 4), None);
     }
 
+    /// How the tests' comma-separated records are read, listing up to ten refusals.
+    fn comma_separated<'a>(map: &'a ColumnMap, codes: &'a CodeTable) -> PartContext<'a> {
+        PartContext {
+            delim: b',',
+            map,
+            codes,
+            max_listed: 10,
+        }
+    }
+
     /// A record whose year, codes and product are integers, as a Parquet batch gives them.
     struct Integers([Option<i64>; 4], f64);
 
@@ -765,12 +768,7 @@ mod tests {
             ..ColumnMap::default()
         };
         let codes = CodeTable::default();
-        let ctx = PartContext {
-            delim: b',',
-            map: &map,
-            codes: &codes,
-            max_listed: 10,
-        };
+        let ctx = comma_separated(&map, &codes);
         let mut part = Part::default();
         part.expect_columns(&map);
         let rows = [
@@ -826,12 +824,7 @@ mod tests {
             ..ColumnMap::default()
         };
         let codes = CodeTable::builtin();
-        let ctx = PartContext {
-            delim: b',',
-            map: &map,
-            codes: &codes,
-            max_listed: 10,
-        };
+        let ctx = comma_separated(&map, &codes);
         let buf = b"2022,586,398,080510,12.5,3.1\r\n2022,586,999,010101,1,\n\n2022,586,398,x,oops,1\n2022,4\n";
         let part = parse_part(buf, &ctx);
         assert_eq!(part.table.len(), 2);

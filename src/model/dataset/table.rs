@@ -256,9 +256,8 @@ impl TradeTable {
             .map(|i| i as u16)
     }
 
-    /// The table with no rows and empty dictionaries, its columns keeping their memory:
-    /// filling it again touches no fresh pages (which the system must first zero).
-    pub fn emptied(mut self) -> Self {
+    /// Removes every row, keeping the dictionaries and the columns' memory.
+    pub fn clear_rows(&mut self) {
         self.year.clear();
         self.reporter.clear();
         self.partner.clear();
@@ -266,6 +265,13 @@ impl TradeTable {
         self.product.clear();
         self.value.clear();
         self.quantity.clear();
+        self.blocks = BlocksCell::default();
+    }
+
+    /// The table with no rows and empty dictionaries, its columns keeping their memory:
+    /// filling it again touches no fresh pages (which the system must first zero).
+    pub fn emptied(mut self) -> Self {
+        self.clear_rows();
         Self {
             year: self.year,
             reporter: self.reporter,
@@ -344,8 +350,14 @@ impl TradeTable {
             .iter()
             .map(|p| hierarchy::is_total(&p.code))
             .collect();
+        let rows = Rows {
+            year: &self.year,
+            reporter: &self.reporter,
+            partner: &self.partner,
+            product: &self.product,
+        };
         // Rows of an ancestor product, by group: only those can hide other rows.
-        let mut present: HashSet<(u16, u16, u16, u8, u32)> = HashSet::new();
+        let mut present: HashSet<Group> = HashSet::new();
         if ancestors.iter().any(|a| !a.is_empty()) {
             let mut is_ancestor = vec![false; self.products.len()];
             for &a in ancestors.iter().flatten() {
@@ -354,16 +366,10 @@ impl TradeTable {
             for i in 0..self.len() {
                 let p = self.product[i];
                 if is_ancestor[p as usize] {
-                    present.insert(self.group_of(i, p));
+                    present.insert(rows.group(i, self.flow[i] & FLOW_MASK, p));
                 }
             }
         }
-        let rows = Rows {
-            year: &self.year,
-            reporter: &self.reporter,
-            partner: &self.partner,
-            product: &self.product,
-        };
         let rule = FlagRule {
             world: &world,
             ancestors: &ancestors,
@@ -423,17 +429,6 @@ impl TradeTable {
         true
     }
 
-    /// (year, reporter, partner, flow, product `p`) of row `i`.
-    fn group_of(&self, i: usize, p: u32) -> (u16, u16, u16, u8, u32) {
-        (
-            self.year[i],
-            self.reporter[i],
-            self.partner[i],
-            self.flow[i] & FLOW_MASK,
-            p,
-        )
-    }
-
     /// For each product of the dictionary, the products of the dictionary that are its
     /// ancestors (TOTAL, and the HS codes that prefix it).
     fn ancestor_products(&self) -> Vec<Vec<u32>> {
@@ -477,12 +472,23 @@ impl TradeTable {
     }
 }
 
+/// (year, reporter, partner, flow, product) of a row, under which its product hides its
+/// descendants.
+type Group = (u16, u16, u16, u8, u32);
+
 /// The columns [`FlagRule`] reads.
 struct Rows<'a> {
     year: &'a [u16],
     reporter: &'a [u16],
     partner: &'a [u16],
     product: &'a [u32],
+}
+
+impl Rows<'_> {
+    /// The group of row `i`, with flow bits `flow`, for product `p`.
+    fn group(&self, i: usize, flow: u8, p: u32) -> Group {
+        (self.year[i], self.reporter[i], self.partner[i], flow, p)
+    }
 }
 
 /// What decides a row's flags in [`TradeTable::compute_flags`].
@@ -494,7 +500,7 @@ struct FlagRule<'a> {
     /// By product: TOTAL.
     is_total: &'a [bool],
     /// (year, reporter, partner, flow, product) of the rows of ancestor products.
-    present: &'a HashSet<(u16, u16, u16, u8, u32)>,
+    present: &'a HashSet<Group>,
 }
 
 impl FlagRule<'_> {
@@ -506,10 +512,9 @@ impl FlagRule<'_> {
             let p = rows.product[i];
             let is_world = self.world[usize::from(rows.partner[i])]
                 || self.world[usize::from(rows.reporter[i])];
-            let hidden = self.ancestors[p as usize].iter().any(|&a| {
-                self.present
-                    .contains(&(rows.year[i], rows.reporter[i], rows.partner[i], bits, a))
-            });
+            let hidden = self.ancestors[p as usize]
+                .iter()
+                .any(|&a| self.present.contains(&rows.group(i, bits, a)));
             let mut flags = bits;
             if !is_world && !hidden && RowFlow::from_bits(bits).counts_in_totals() {
                 flags |= FLAG_IN_TOTALS;
