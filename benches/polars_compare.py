@@ -3,6 +3,7 @@
 
     python3 benches/polars_compare.py --layout baci FILE
     python3 benches/polars_compare.py --layout comtradr FILE
+    (FILE: a CSV file, or one Parquet file read with read_parquet)
     python3 benches/polars_compare.py --layout baci FOLDER   (a release: every
         BACI_*_Y*.csv in it, or every *.parquet below it with hive partitions, scanned
         lazily with the streaming engine: a whole release does not fit in memory as a
@@ -30,8 +31,11 @@ def main():
     start = time.perf_counter()
     if os.path.isdir(args.file):
         return scan_release(args.file, start)
+    if args.file.endswith(".parquet"):
+        df = pl.read_parquet(args.file)
     if args.layout == "baci":
-        df = pl.read_csv(args.file, schema_overrides={"k": pl.Utf8})
+        if not args.file.endswith(".parquet"):
+            df = pl.read_csv(args.file, schema_overrides={"k": pl.Utf8})
         pairs = df.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000)
         first = df.row(0, named=True)
         top = (
@@ -46,7 +50,8 @@ def main():
             .head(10)
         )
     else:
-        df = pl.read_csv(args.file, schema_overrides={"cmd_code": pl.Utf8})
+        if not args.file.endswith(".parquet"):
+            df = pl.read_csv(args.file, schema_overrides={"cmd_code": pl.Utf8})
         pairs = (
             df.filter(pl.col("flow_code").is_in(["X", "M"]))
             .group_by(["reporter_iso", "partner_iso"])

@@ -194,7 +194,7 @@ fn an_imported_file_is_linked_and_shown_on_the_relationship_page() {
 
     // A small import is shown for review before it is added.
     harness.get_by_label("Imported pak_kaz.csv");
-    harness.get_by_label_contains("12 rows read as comtradr (R package) CSV");
+    harness.get_by_label_contains("12 rows read as comtradr (R package) columns");
     assert!(
         harness.state().document().datasets.is_empty(),
         "nothing added yet"

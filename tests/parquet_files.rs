@@ -313,3 +313,24 @@ fn check_and_convert_on_the_command_line() {
     );
     assert!(!home.path().join("doc.ron").exists());
 }
+
+/// DuckDB wrote the same 6,000 rows (missing fields and bad rows among them) as CSV and as
+/// Parquet with version 1 and version 2 pages: each Parquet file gives the CSV's rows,
+/// dictionaries and refusals (same lines, same reasons), whichever way its row groups are
+/// read.
+#[test]
+fn parquet_with_missing_values_and_bad_rows_reads_as_its_csv() {
+    let csv = import(&fixture("mixed.csv"), None).expect("the CSV imports");
+    assert!(csv.rows_rejected >= 20, "{} refused", csv.rows_rejected);
+    assert!(csv.table.len() > 5_000);
+    for name in ["mixed.parquet", "mixed_v2.parquet"] {
+        let parquet = import(&fixture(name), None).expect("the Parquet file imports");
+        assert_eq!(parquet.table, csv.table, "{name}");
+        assert_eq!(parquet.rejected, csv.rejected, "{name}");
+        assert_eq!(
+            (parquet.rows_read, parquet.rows_rejected),
+            (csv.rows_read, csv.rows_rejected),
+            "{name}"
+        );
+    }
+}

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use super::formats::ColumnMap;
+
 pub(super) fn trim(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
@@ -95,6 +97,35 @@ pub(super) fn year_of<F: Fields + ?Sized>(fields: &F, i: usize) -> Option<u16> {
         Some(n) => parse_year(itoa::Buffer::new().format(n).as_bytes()),
         None => parse_year(fields.field(i)),
     }
+}
+
+/// The year of a record, or why it has none.
+pub(super) fn year_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Result<u16, String> {
+    year_of(fields, map.year).ok_or_else(|| {
+        format!(
+            "'{}' is not a year between 1900 and 2100",
+            fields.shown(map.year)
+        )
+    })
+}
+
+/// The value of a record in dollars, or why it has none.
+pub(super) fn value_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Result<f64, String> {
+    let value = fields
+        .number(map.value)
+        .ok_or_else(|| format!("'{}' is not a value", text(fields.field(map.value))))?
+        * map.value_scale;
+    if value < 0.0 {
+        return Err(format!("negative value {value}"));
+    }
+    Ok(value)
+}
+
+/// The quantity of a record (NaN when it has none).
+pub(super) fn quantity_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> f32 {
+    map.quantity
+        .and_then(|i| fields.number(i))
+        .map_or(f32::NAN, |q| q as f32)
 }
 
 impl Fields for [Cow<'_, [u8]>] {

@@ -13,6 +13,8 @@ mod input;
 mod merged;
 mod opening;
 pub mod parquet;
+mod parquet_columns;
+mod parquet_pages;
 mod parquet_rows;
 pub mod parse;
 pub mod release;

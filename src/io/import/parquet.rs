@@ -92,6 +92,11 @@ impl ParquetInfo {
         self.kinds[c] != Kind::Nested && self.projection.get().is_none_or(|p| p[c])
     }
 
+    /// Whether column `c` is read as it is stored (not a decimal, a date or nested).
+    pub(super) fn is_plain(&self, c: usize) -> bool {
+        self.kinds[c] == Kind::Plain
+    }
+
     /// Whether column `c` holds plain integers (not decimals or dates).
     pub(super) fn is_integer(&self, c: usize) -> bool {
         self.kinds[c] == Kind::Plain

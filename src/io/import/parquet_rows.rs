@@ -1,8 +1,11 @@
-//! Parquet files read straight into rows: row groups are decoded on every core, a batch of
-//! rows at a time, and each row goes through the same row parser as a CSV record (layouts,
-//! mappings, code lists, checks), without being written out as text and split again.
-//! Floating-point value and quantity columns stay numbers; every other column is read as
-//! the text its values would have in a CSV file (integers, exact decimals, ISO dates).
+//! Parquet files read straight into rows, row groups decoded on every core. Where every
+//! role of the layout reads one plain column, a row group is read column by column with
+//! its dictionaries kept ([`super::parquet_columns`]); otherwise, or when a page uses an
+//! encoding that reader leaves alone, a batch of rows at a time goes through the same row
+//! parser as a CSV record (layouts, mappings, code lists, checks), without being written
+//! out as text and split again. Floating-point value and quantity columns stay numbers;
+//! every other column is read as the text its values would have in a CSV file (integers,
+//! exact decimals, ISO dates).
 //!
 //! Consecutive row groups are read as one task of up to about a million rows; tasks are
 //! appended to the dataset in file order, so the rows come out in the order the file holds
@@ -19,6 +22,8 @@ use parquet::column::reader::ColumnReader;
 
 use super::blocks::Accumulator;
 use super::parquet::{BATCH_ROWS, ColumnText, ParquetInfo, check_count, decode, invalid};
+use super::parquet_columns::{Plan, add_rows, decode_group};
+use super::parquet_pages::Chunk;
 use super::parse::{Fields, Part, PartContext};
 use super::{
     ColumnMap, Companions, ImportError, ImportOutcome, MAX_LISTED_REJECTIONS, MAX_ROWS, Progress,
@@ -28,8 +33,8 @@ use super::{
 const TASK_ROWS: u64 = 1 << 20;
 
 /// How a column of a batch is held.
-#[derive(Clone, Copy, PartialEq)]
-enum Held {
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(super) enum Held {
     /// Not used by the layout.
     Skipped,
     Text,
@@ -40,7 +45,7 @@ enum Held {
 }
 
 /// A missing integer: no year, code or product is this number.
-const MISSING: i64 = i64::MIN;
+pub(super) const MISSING: i64 = i64::MIN;
 
 /// A batch of rows: the file's columns, then the partition folders' values.
 struct Batch<'a> {
@@ -58,12 +63,16 @@ struct Shape {
     /// The partition values that are integers written the usual way (`2020`, not `02020`),
     /// which read the same as numbers as they do as text.
     partition_integers: Vec<Option<i64>>,
+    /// How row groups are read column by column, where the layout allows it.
+    plan: Option<Plan>,
 }
 
 impl Shape {
     fn of(info: &ParquetInfo, map: &ColumnMap) -> Self {
+        let held = held_columns(info, map);
         Self {
-            held: held_columns(info, map),
+            plan: Plan::of(info, map, &held),
+            held,
             partition_integers: info
                 .partition_values
                 .iter()
@@ -322,59 +331,90 @@ fn read_task(
         partitions: &info.partition_values,
         partition_integers: &shape.partition_integers,
     };
-    let mut levels = Vec::new();
+    let mut chunks: Vec<Chunk> = (0..n).map(|_| Chunk::default()).collect();
     let mut line = 0u64;
     for g in task.groups.clone() {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(part);
+        }
         let group = info.file.get_row_group(g).map_err(invalid)?;
-        let mut left = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
-        let mut readers: Vec<Option<ColumnReader>> = Vec::with_capacity(info.columns.len());
-        for c in 0..info.columns.len() {
-            readers.push(if info.wanted(c) {
-                Some(group.get_column_reader(c).map_err(invalid)?)
-            } else {
-                None
-            });
+        let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
+        if let Some(plan) = &shape.plan
+            && decode_group(info, group.as_ref(), rows, &mut chunks)?
+        {
+            let how = (info, plan, shape.partition_integers.as_slice());
+            add_rows(how, &chunks, rows, ctx, &mut part, line);
+        } else {
+            read_group_rows(
+                info,
+                group.as_ref(),
+                (&mut batch, rows),
+                ctx,
+                &mut part,
+                line,
+            )?;
         }
-        while left > 0 {
-            if cancel.load(Ordering::Relaxed) {
-                return Ok(part);
-            }
-            let rows = left.min(BATCH_ROWS);
-            for (c, reader) in readers.iter_mut().enumerate() {
-                let Some(reader) = reader else { continue };
-                let column = &info.columns[c];
-                let max_level = column.max_def_level();
-                let read = match batch.held[c] {
-                    Held::Numbers => {
-                        let values = &mut batch.numbers[c];
-                        values.clear();
-                        decode_numbers(reader, rows, max_level, &mut levels, values)?
-                    }
-                    Held::Integers => {
-                        let values = &mut batch.integers[c];
-                        values.clear();
-                        decode_integers(reader, rows, max_level, &mut levels, values)?
-                    }
-                    Held::Text | Held::Skipped => {
-                        let text = &mut batch.texts[c];
-                        text.bytes.clear();
-                        text.ends.clear();
-                        let how = (column, info.kinds[c], false);
-                        decode(reader, rows, how, &mut levels, text)?
-                    }
-                };
-                check_count(column, read, rows)?;
-            }
-            for row in 0..rows {
-                part.add_row(&BatchRow { batch: &batch, row }, ctx, line + row as u64);
-            }
-            line += rows as u64;
-            left -= rows;
-        }
+        line += rows as u64;
     }
     // Lines are counted from the part's first row; the accumulator adds the rows before.
     part.lines = line;
     Ok(part)
+}
+
+/// Reads a row group row by row, a batch at a time (any layout, any encoding the `parquet`
+/// crate reads); its first row is line `line` of the part.
+fn read_group_rows(
+    info: &ParquetInfo,
+    group: &dyn parquet::file::reader::RowGroupReader,
+    (batch, rows): (&mut Batch<'_>, usize),
+    ctx: &PartContext<'_>,
+    part: &mut Part,
+    mut line: u64,
+) -> std::io::Result<()> {
+    let mut left = rows;
+    let mut levels = Vec::new();
+    let mut readers: Vec<Option<ColumnReader>> = Vec::with_capacity(info.columns.len());
+    for c in 0..info.columns.len() {
+        readers.push(if info.wanted(c) {
+            Some(group.get_column_reader(c).map_err(invalid)?)
+        } else {
+            None
+        });
+    }
+    while left > 0 {
+        let rows = left.min(BATCH_ROWS);
+        for (c, reader) in readers.iter_mut().enumerate() {
+            let Some(reader) = reader else { continue };
+            let column = &info.columns[c];
+            let max_level = column.max_def_level();
+            let read = match batch.held[c] {
+                Held::Numbers => {
+                    let values = &mut batch.numbers[c];
+                    values.clear();
+                    decode_numbers(reader, rows, max_level, &mut levels, values)?
+                }
+                Held::Integers => {
+                    let values = &mut batch.integers[c];
+                    values.clear();
+                    decode_integers(reader, rows, max_level, &mut levels, values)?
+                }
+                Held::Text | Held::Skipped => {
+                    let text = &mut batch.texts[c];
+                    text.bytes.clear();
+                    text.ends.clear();
+                    let how = (column, info.kinds[c], false);
+                    decode(reader, rows, how, &mut levels, text)?
+                }
+            };
+            check_count(column, read, rows)?;
+        }
+        for row in 0..rows {
+            part.add_row(&BatchRow { batch, row }, ctx, line + row as u64);
+        }
+        line += rows as u64;
+        left -= rows;
+    }
+    Ok(())
 }
 
 /// Decodes `rows` values of a FLOAT or DOUBLE column as numbers (NaN where missing).
@@ -445,4 +485,89 @@ fn read_values<T: parquet::data_type::DataType, O: Copy>(
         });
     }
     Ok(read)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::import::codes::CodeTable;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    /// Reads each row group of a fixture both ways, column by column and row by row, and
+    /// requires the same rows, dictionaries and refusals; returns how many groups could be
+    /// read column by column.
+    fn both_ways(name: &str) -> (usize, usize, u64) {
+        let path = fixture(name);
+        let file = std::fs::File::open(&path).expect("the fixture opens");
+        let (_, info) = super::super::parquet::open(&path, file, Vec::new()).expect("Parquet");
+        let (_, map) = super::super::resolve_layout(&path, None, &info.header).expect("BACI");
+        info.select(&path, &map).expect("flat columns");
+        let codes = CodeTable::builtin();
+        let ctx = PartContext {
+            delim: b',',
+            map: &map,
+            codes: &codes,
+            max_listed: 1000,
+        };
+        let shape = Shape::of(&info, &map);
+        let plan = shape
+            .plan
+            .as_ref()
+            .expect("BACI's columns are read column by column");
+        let n = info.columns.len();
+        let mut batch = Batch {
+            held: &shape.held,
+            texts: (0..n).map(|_| ColumnText::default()).collect(),
+            numbers: vec![Vec::new(); n],
+            integers: vec![Vec::new(); n],
+            partitions: &info.partition_values,
+            partition_integers: &shape.partition_integers,
+        };
+        let mut chunks: Vec<Chunk> = (0..n).map(|_| Chunk::default()).collect();
+        let (mut by_columns, mut by_rows) = (Part::default(), Part::default());
+        by_columns.expect_columns(&map);
+        by_rows.expect_columns(&map);
+        let (mut fast, mut line) = (0, 0u64);
+        let groups = info.file.num_row_groups();
+        for g in 0..groups {
+            let group = info.file.get_row_group(g).expect("a row group");
+            let rows = group.metadata().num_rows() as usize;
+            // The same parts go on from group to group, dictionaries and all.
+            if decode_group(&info, group.as_ref(), rows, &mut chunks).expect("decodes") {
+                let how = (&info, plan, shape.partition_integers.as_slice());
+                add_rows(how, &chunks, rows, &ctx, &mut by_columns, line);
+                fast += 1;
+            } else {
+                let both = (&mut batch, rows);
+                read_group_rows(&info, group.as_ref(), both, &ctx, &mut by_columns, line)
+                    .expect("reads");
+            }
+            let both = (&mut batch, rows);
+            read_group_rows(&info, group.as_ref(), both, &ctx, &mut by_rows, line).expect("reads");
+            line += rows as u64;
+        }
+        assert_eq!(by_columns.table, by_rows.table, "{name}");
+        assert_eq!(by_columns.rejected, by_rows.rejected, "{name}");
+        assert_eq!(by_columns.rejected_count, by_rows.rejected_count, "{name}");
+        assert!(by_rows.table.len() > 5_000, "{name}");
+        (fast, groups, by_rows.rejected_count)
+    }
+
+    #[test]
+    fn row_groups_read_column_by_column_equal_those_read_row_by_row() {
+        // Version 1 pages: dictionaries, then plain pages where they overflowed; missing
+        // codes, years and values refused at the same lines with the same reasons.
+        let (fast, groups, refused) = both_ways("mixed.parquet");
+        assert_eq!((fast, groups), (3, 3));
+        assert!(refused >= 20, "{refused} refused");
+        // Version 2 pages: the first group (dictionaries, byte-stream-split doubles) column
+        // by column, the others (delta-encoded strings) row by row.
+        let (fast, groups, _) = both_ways("mixed_v2.parquet");
+        assert_eq!((fast, groups), (1, 3));
+    }
 }

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::codes::CodeTable;
 pub(super) use super::fields::{Fields, parse_f64};
-use super::fields::{text, trim, year_of};
+use super::fields::{quantity_field, text, trim, value_field, year_field};
 use super::formats::ColumnMap;
 use crate::model::dataset::{DatasetCountry, DatasetProduct, RowFlow, TradeTable};
 
@@ -445,6 +445,48 @@ fn product<F: Fields + ?Sized>(
     id
 }
 
+fn flow_field<F: Fields + ?Sized>(
+    fields: &F,
+    map: &ColumnMap,
+    interner: &mut Interner,
+) -> Result<RowFlow, String> {
+    let Some(i) = map.flow else {
+        return Ok(RowFlow::Export);
+    };
+    let raw = trim(fields.field(i));
+    let key = short_key(raw, 3);
+    if let Some(flow) = key.and_then(|k| interner.flows.get(&k)) {
+        return Ok(*flow);
+    }
+    let text = text(raw);
+    let flow = RowFlow::from_code(&text).ok_or_else(|| format!("'{text}' is not a flow code"))?;
+    if let Some(k) = key {
+        interner.flows.insert(k, flow);
+    }
+    Ok(flow)
+}
+
+/// The columns of one side's country: ISO code, numeric code, name.
+fn side_columns(map: &ColumnMap, partner: bool) -> (Option<usize>, Option<usize>, Option<usize>) {
+    if partner {
+        (map.partner_iso, map.partner_code, map.partner_name)
+    } else {
+        (map.reporter_iso, map.reporter_code, map.reporter_name)
+    }
+}
+
+/// One record's fields, read and checked.
+#[derive(Clone, Copy)]
+pub(super) struct Row {
+    pub year: u16,
+    pub reporter: u16,
+    pub partner: u16,
+    pub flow: RowFlow,
+    pub product: u32,
+    pub value: f64,
+    pub quantity: f32,
+}
+
 fn parse_fields<F: Fields + ?Sized>(
     fields: &F,
     ctx: &PartContext<'_>,
@@ -459,69 +501,45 @@ fn parse_fields<F: Fields + ?Sized>(
             interner.max_column + 1
         ));
     }
-    let year = year_of(fields, map.year).ok_or_else(|| {
-        format!(
-            "'{}' is not a year between 1900 and 2100",
-            fields.shown(map.year)
-        )
-    })?;
-    let value = fields
-        .number(map.value)
-        .ok_or_else(|| format!("'{}' is not a value", text(fields.field(map.value))))?
-        * map.value_scale;
-    if value < 0.0 {
-        return Err(format!("negative value {value}"));
-    }
+    let year = year_field(fields, map)?;
+    let value = value_field(fields, map)?;
     let reporter = country(
         false,
         fields,
-        (map.reporter_iso, map.reporter_code, map.reporter_name),
+        side_columns(map, false),
         ctx,
         table,
         interner,
     )
     .map_err(|e| format!("reporter: {e}"))?;
-    let partner = country(
-        true,
-        fields,
-        (map.partner_iso, map.partner_code, map.partner_name),
-        ctx,
-        table,
-        interner,
-    )
-    .map_err(|e| format!("partner: {e}"))?;
-    let flow = match map.flow {
-        Some(i) => {
-            let raw = trim(fields.field(i));
-            let key = short_key(raw, 3);
-            match key.and_then(|k| interner.flows.get(&k)) {
-                Some(flow) => *flow,
-                None => {
-                    let text = text(raw);
-                    let flow = RowFlow::from_code(&text)
-                        .ok_or_else(|| format!("'{text}' is not a flow code"))?;
-                    if let Some(k) = key {
-                        interner.flows.insert(k, flow);
-                    }
-                    flow
-                }
-            }
-        }
-        None => RowFlow::Export,
-    };
+    let partner = country(true, fields, side_columns(map, true), ctx, table, interner)
+        .map_err(|e| format!("partner: {e}"))?;
+    let flow = flow_field(fields, map, interner)?;
     let product = product(fields, map, table, interner);
-    let quantity = map
-        .quantity
-        .and_then(|i| fields.number(i))
-        .map_or(f32::NAN, |q| q as f32);
-    table.year.push(year);
-    table.reporter.push(reporter);
-    table.partner.push(partner);
-    table.flow.push(flow as u8);
-    table.product.push(product);
-    table.value.push(value);
-    table.quantity.push(quantity);
+    let quantity = quantity_field(fields, map);
+    push_row(
+        table,
+        Row {
+            year,
+            reporter,
+            partner,
+            flow,
+            product,
+            value,
+            quantity,
+        },
+    );
     Ok(())
+}
+
+fn push_row(table: &mut TradeTable, row: Row) {
+    table.year.push(row.year);
+    table.reporter.push(row.reporter);
+    table.partner.push(row.partner);
+    table.flow.push(row.flow as u8);
+    table.product.push(row.product);
+    table.value.push(row.value);
+    table.quantity.push(row.quantity);
 }
 
 impl Part {
@@ -538,7 +556,50 @@ impl Part {
         }
     }
 
-    fn reject(&mut self, ctx: &PartContext<'_>, line: u64, reason: String) {
+    /// The country of one side (`partner`: the partner's) of a record, as
+    /// [`Part::add_row`] reads it (the message names the side).
+    pub(super) fn side_country<F: Fields + ?Sized>(
+        &mut self,
+        partner: bool,
+        fields: &F,
+        ctx: &PartContext<'_>,
+    ) -> Result<u16, String> {
+        let columns = side_columns(ctx.map, partner);
+        country(
+            partner,
+            fields,
+            columns,
+            ctx,
+            &mut self.table,
+            &mut self.interner,
+        )
+        .map_err(|e| {
+            let side = if partner { "partner" } else { "reporter" };
+            format!("{side}: {e}")
+        })
+    }
+
+    /// The flow of a record, as [`Part::add_row`] reads it.
+    pub(super) fn flow<F: Fields + ?Sized>(
+        &mut self,
+        fields: &F,
+        ctx: &PartContext<'_>,
+    ) -> Result<RowFlow, String> {
+        flow_field(fields, ctx.map, &mut self.interner)
+    }
+
+    /// The product of a record, as [`Part::add_row`] reads it.
+    pub(super) fn product<F: Fields + ?Sized>(&mut self, fields: &F, ctx: &PartContext<'_>) -> u32 {
+        product(fields, ctx.map, &mut self.table, &mut self.interner)
+    }
+
+    /// Appends a record read field by field.
+    pub(super) fn push(&mut self, row: Row) {
+        push_row(&mut self.table, row);
+    }
+
+    /// Counts a record as refused at `line` (within the part).
+    pub(super) fn reject(&mut self, ctx: &PartContext<'_>, line: u64, reason: String) {
         self.rejected_count += 1;
         if self.rejected.len() < ctx.max_listed {
             self.rejected.push((line, reason));

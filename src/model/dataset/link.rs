@@ -23,12 +23,13 @@ pub enum Layout {
 }
 
 impl Layout {
-    /// Name for messages.
+    /// Name for messages: the layout's columns, whichever format holds them (the same
+    /// columns come as CSV, tab-separated text or Parquet).
     pub fn label(self) -> &'static str {
         match self {
-            Layout::Comtrade => "UN Comtrade (CSV or bulk text)",
-            Layout::ComtradeLegacy => "UN Comtrade legacy CSV",
-            Layout::Comtradr => "comtradr (R package) CSV",
+            Layout::Comtrade => "UN Comtrade (Comtrade Plus columns)",
+            Layout::ComtradeLegacy => "UN Comtrade legacy columns",
+            Layout::Comtradr => "comtradr (R package) columns",
             Layout::Baci => "CEPII BACI",
             Layout::Mapped => "file with a column mapping",
             Layout::TradeExplorer => "Trade Explorer export",
