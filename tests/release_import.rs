@@ -270,6 +270,43 @@ fn a_folder_of_similar_files_fills_its_columns() {
     assert!(per_row < 23.0 * 1.05, "{per_row:.1} bytes a row");
 }
 
+/// A folder of Parquet files says how many rows it holds (each file's footer): the whole is
+/// reserved exactly, even where the first file's rows per byte would badly mislead (here a
+/// first file of distinct values that compress poorly, then files of one repeated row that
+/// compress to almost nothing: an estimate from bytes would fall short and the columns grow
+/// by doubling).
+#[test]
+fn a_folder_of_parquet_files_is_reserved_from_their_row_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    let mut total = 0;
+    for (f, year) in (2016..2023).enumerate() {
+        let mut text = String::from("t,i,j,k,v,q\n");
+        let rows = if f == 0 { 2_000 } else { 30_000 };
+        for row in 0..rows {
+            match f {
+                0 => text.push_str(&format!(
+                    "{year},586,398,{:06},{}.25,2\n",
+                    10_000 + row,
+                    row * 7919
+                )),
+                _ => text.push_str(&format!("{year},586,398,100000,1.5,2\n")),
+            }
+        }
+        total += rows;
+        std::fs::write(&csv, text).unwrap();
+        let table = import(&csv).unwrap().table;
+        let bytes = trade_explorer::io::export_parquet::rows_parquet(&table, None).unwrap();
+        let parquet = dir.path().join("parquet").join(format!("part-{f}.parquet"));
+        std::fs::create_dir_all(parquet.parent().unwrap()).unwrap();
+        std::fs::write(parquet, bytes).unwrap();
+    }
+    let table = import(&dir.path().join("parquet")).unwrap().table;
+    assert_eq!(table.len(), total);
+    let per_row = table.row_bytes() as f64 / table.len() as f64;
+    assert!(per_row <= 23.0, "{per_row:.1} bytes a row");
+}
+
 /// A folder's files are read into tables that are emptied and filled again by later files
 /// (their memory reused): the release still holds every file's own rows, in name order,
 /// with each file's own countries and products, as each file imported alone gives them.

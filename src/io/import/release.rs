@@ -406,14 +406,26 @@ pub fn peek_release(path: &Path, rows: usize) -> Result<Peek, ImportError> {
 
 /// The layout of each data file, refusing a release whose files differ (with a mapping,
 /// their headers must be the same).
-fn check_layouts(release: &Release, mapping: Option<&ColumnMap>) -> Result<(), ImportError> {
+/// Returns the rows of all the files when every one is a Parquet file (whose footer says
+/// how many rows it holds), so that the dataset's columns are reserved exactly.
+fn check_layouts(
+    release: &Release,
+    mapping: Option<&ColumnMap>,
+) -> Result<Option<u64>, ImportError> {
     let mut seen: Vec<(String, String)> = Vec::new();
+    let mut parquet_rows = Some(0u64);
     for member in &release.data {
         // A file that cannot even be peeked at fails again when imported, and is named
         // among the failures there.
-        let peeked = open_member(release, member)
-            .and_then(|input| peek_input(&label(release, member), input, 0));
-        let Ok(peek) = peeked else { continue };
+        let peeked = open_member(release, member).and_then(|input| {
+            let rows = input.parquet.as_ref().map(|info| info.rows);
+            parquet_rows = parquet_rows.zip(rows).map(|(all, rows)| all + rows);
+            peek_input(&label(release, member), input, 0)
+        });
+        let Ok(peek) = peeked else {
+            parquet_rows = None;
+            continue;
+        };
         let layout = match (mapping, detect(&peek.header)) {
             (Some(_), _) => format!("columns {}", peek.header.join(", ")),
             (None, Some((layout, _))) => layout.label().to_owned(),
@@ -422,10 +434,10 @@ fn check_layouts(release: &Release, mapping: Option<&ColumnMap>) -> Result<(), I
         seen.push((member.name.clone(), layout));
     }
     let Some((_, first)) = seen.first() else {
-        return Ok(());
+        return Ok(None);
     };
     if seen.iter().all(|(_, l)| l == first) {
-        return Ok(());
+        return Ok(parquet_rows);
     }
     let listing = seen
         .iter()
@@ -489,7 +501,7 @@ pub fn import_release(
 ) -> Result<ImportOutcome, ImportError> {
     let started = Instant::now();
     let release = list(path)?;
-    check_layouts(&release, mapping.as_ref())?;
+    let parquet_rows = check_layouts(&release, mapping.as_ref())?;
     let shared = Shared {
         release: &release,
         mapping: mapping.as_ref(),
@@ -510,7 +522,7 @@ pub fn import_release(
         .sum();
     let files = release.data.len();
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum());
+    let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum(), parquet_rows);
     std::thread::scope(|scope| {
         for worker in 0..WORKERS.min(files) {
             let tx = tx.clone();
