@@ -57,6 +57,21 @@ struct Batch<'a> {
     partition_integers: &'a [Option<i64>],
 }
 
+impl<'a> Batch<'a> {
+    /// An empty batch for a file's rows.
+    fn new(info: &'a ParquetInfo, shape: &'a Shape) -> Self {
+        let n = info.columns.len();
+        Batch {
+            held: &shape.held,
+            texts: (0..n).map(|_| ColumnText::default()).collect(),
+            numbers: vec![Vec::new(); n],
+            integers: vec![Vec::new(); n],
+            partitions: &info.partition_values,
+            partition_integers: &shape.partition_integers,
+        }
+    }
+}
+
 /// How every batch of a file holds its columns, decided once for the file.
 struct Shape {
     held: Vec<Held>,
@@ -322,15 +337,8 @@ fn read_task(
     // part it appends) and its memory; only its rows are emptied.
     part.clear();
     part.expect_columns(ctx.map);
+    let mut batch = Batch::new(info, shape);
     let n = info.columns.len();
-    let mut batch = Batch {
-        held: &shape.held,
-        texts: (0..n).map(|_| ColumnText::default()).collect(),
-        numbers: vec![Vec::new(); n],
-        integers: vec![Vec::new(); n],
-        partitions: &info.partition_values,
-        partition_integers: &shape.partition_integers,
-    };
     let mut chunks: Vec<Chunk> = (0..n).map(|_| Chunk::default()).collect();
     let mut line = 0u64;
     for g in task.groups.clone() {
@@ -520,14 +528,7 @@ mod tests {
             .as_ref()
             .expect("BACI's columns are read column by column");
         let n = info.columns.len();
-        let mut batch = Batch {
-            held: &shape.held,
-            texts: (0..n).map(|_| ColumnText::default()).collect(),
-            numbers: vec![Vec::new(); n],
-            integers: vec![Vec::new(); n],
-            partitions: &info.partition_values,
-            partition_integers: &shape.partition_integers,
-        };
+        let mut batch = Batch::new(&info, &shape);
         let mut chunks: Vec<Chunk> = (0..n).map(|_| Chunk::default()).collect();
         let (mut by_columns, mut by_rows) = (Part::default(), Part::default());
         by_columns.expect_columns(&map);

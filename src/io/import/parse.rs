@@ -475,6 +475,22 @@ fn side_columns(map: &ColumnMap, partner: bool) -> (Option<usize>, Option<usize>
     }
 }
 
+/// The country of one side (`partner`: the partner's) of a record; the message names the
+/// side.
+fn side_country<F: Fields + ?Sized>(
+    partner: bool,
+    fields: &F,
+    ctx: &PartContext<'_>,
+    table: &mut TradeTable,
+    interner: &mut Interner,
+) -> Result<u16, String> {
+    let columns = side_columns(ctx.map, partner);
+    country(partner, fields, columns, ctx, table, interner).map_err(|e| {
+        let side = if partner { "partner" } else { "reporter" };
+        format!("{side}: {e}")
+    })
+}
+
 /// One record's fields, read and checked.
 #[derive(Clone, Copy)]
 pub(super) struct Row {
@@ -503,17 +519,8 @@ fn parse_fields<F: Fields + ?Sized>(
     }
     let year = year_field(fields, map)?;
     let value = value_field(fields, map)?;
-    let reporter = country(
-        false,
-        fields,
-        side_columns(map, false),
-        ctx,
-        table,
-        interner,
-    )
-    .map_err(|e| format!("reporter: {e}"))?;
-    let partner = country(true, fields, side_columns(map, true), ctx, table, interner)
-        .map_err(|e| format!("partner: {e}"))?;
+    let reporter = side_country(false, fields, ctx, table, interner)?;
+    let partner = side_country(true, fields, ctx, table, interner)?;
     let flow = flow_field(fields, map, interner)?;
     let product = product(fields, map, table, interner);
     let quantity = quantity_field(fields, map);
@@ -564,19 +571,7 @@ impl Part {
         fields: &F,
         ctx: &PartContext<'_>,
     ) -> Result<u16, String> {
-        let columns = side_columns(ctx.map, partner);
-        country(
-            partner,
-            fields,
-            columns,
-            ctx,
-            &mut self.table,
-            &mut self.interner,
-        )
-        .map_err(|e| {
-            let side = if partner { "partner" } else { "reporter" };
-            format!("{side}: {e}")
-        })
+        side_country(partner, fields, ctx, &mut self.table, &mut self.interner)
     }
 
     /// The flow of a record, as [`Part::add_row`] reads it.
