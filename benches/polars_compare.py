@@ -31,11 +31,12 @@ def main():
     start = time.perf_counter()
     if os.path.isdir(args.file):
         return scan_release(args.file, start)
+    code_column = "k" if args.layout == "baci" else "cmd_code"
     if args.file.endswith(".parquet"):
         df = pl.read_parquet(args.file)
+    else:
+        df = pl.read_csv(args.file, schema_overrides={code_column: pl.Utf8})
     if args.layout == "baci":
-        if not args.file.endswith(".parquet"):
-            df = pl.read_csv(args.file, schema_overrides={"k": pl.Utf8})
         pairs = df.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000)
         first = df.row(0, named=True)
         top = (
@@ -50,8 +51,6 @@ def main():
             .head(10)
         )
     else:
-        if not args.file.endswith(".parquet"):
-            df = pl.read_csv(args.file, schema_overrides={"cmd_code": pl.Utf8})
         pairs = (
             df.filter(pl.col("flow_code").is_in(["X", "M"]))
             .group_by(["reporter_iso", "partner_iso"])

@@ -121,11 +121,11 @@ pub(super) fn value_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Re
     Ok(value)
 }
 
-/// The quantity of a record (NaN when it has none).
-pub(super) fn quantity_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> f32 {
+/// The quantity of a record, when it has one.
+pub(super) fn quantity_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Option<f32> {
     map.quantity
         .and_then(|i| fields.number(i))
-        .map_or(f32::NAN, |q| q as f32)
+        .map(|q| q as f32)
 }
 
 impl Fields for [Cow<'_, [u8]>] {

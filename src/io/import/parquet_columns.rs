@@ -18,8 +18,8 @@ use super::fields::{Fields, parse_f64, quantity_field, value_field, year_field};
 use super::parquet::{ParquetInfo, invalid};
 use super::parquet_pages::{Chunk, Entries, NULL, decode_chunk, readable};
 use super::parquet_rows::{Held, MISSING};
-use super::parse::{Part, PartContext, Row};
-use crate::model::dataset::RowFlow;
+use super::parse::{Part, PartContext};
+use crate::model::dataset::{DatasetRow, RowFlow};
 
 /// Which column each role reads, when every role reads one (decided once per file).
 #[derive(Clone)]
@@ -100,7 +100,8 @@ struct Entry<'a> {
     info: &'a ParquetInfo,
     partition_integers: &'a [Option<i64>],
     column: usize,
-    chunk: Option<&'a Chunk>,
+    /// The column's values, when it is one of the file's (not a partition folder's).
+    entries: Option<&'a Entries>,
     index: u32,
 }
 
@@ -118,21 +119,17 @@ impl Fields for Entry<'_> {
                 .get(i - own)
                 .map_or(&[], |v| v.as_bytes());
         }
-        match self.chunk {
-            Some(Chunk {
-                entries: Entries::Texts(texts),
-                ..
-            }) if i == self.column && self.index != NULL => texts.get(self.index as usize),
+        match self.entries {
+            Some(Entries::Texts(texts)) if i == self.column && self.index != NULL => {
+                texts.get(self.index as usize)
+            }
             _ => &[],
         }
     }
 
     fn number(&self, i: usize) -> Option<f64> {
-        match self.chunk {
-            Some(Chunk {
-                entries: Entries::Numbers(numbers),
-                ..
-            }) if i == self.column => numbers
+        match self.entries {
+            Some(Entries::Numbers(numbers)) if i == self.column => numbers
                 .get(self.index as usize)
                 .copied()
                 .filter(|v| v.is_finite()),
@@ -145,11 +142,8 @@ impl Fields for Entry<'_> {
         if i >= own {
             return self.partition_integers.get(i - own).copied().flatten();
         }
-        match self.chunk {
-            Some(Chunk {
-                entries: Entries::Integers(integers),
-                ..
-            }) if i == self.column => integers
+        match self.entries {
+            Some(Entries::Integers(integers)) if i == self.column => integers
                 .get(self.index as usize)
                 .copied()
                 .filter(|&v| v != MISSING),
@@ -194,12 +188,7 @@ impl<T: Copy> Memo<T> {
 
 /// The entries a role's column has in this row group (1 for a partition folder's value).
 fn entries(chunks: &[Chunk], column: usize) -> usize {
-    match chunks.get(column).map(|c| &c.entries) {
-        Some(Entries::Integers(v)) => v.len(),
-        Some(Entries::Numbers(v)) => v.len(),
-        Some(Entries::Texts(t)) => t.ends.len(),
-        None => 1,
-    }
+    chunks.get(column).map_or(1, |c| c.entries.len())
 }
 
 /// Decodes the used columns of row group `group` into `chunks`; `Ok(false)` when a page
@@ -240,7 +229,7 @@ pub(super) fn add_rows(
         info,
         partition_integers,
         column,
-        chunk: chunks.get(column),
+        entries: chunks.get(column).map(|c| &c.entries),
         index,
     };
     let roles = [plan.year, plan.reporter, plan.partner];
@@ -267,7 +256,7 @@ pub(super) fn add_rows(
     let map = ctx.map;
     super::reserve(&mut part.table, rows);
     for r in 0..rows {
-        let read = (|| -> Result<Row, Arc<str>> {
+        let read = (|| -> Result<DatasetRow, Arc<str>> {
             let y = year_at.at(r);
             let year = years.get(y, || year_field(&entry(plan.year, y), map))?;
             let v = value_at.at(r);
@@ -303,13 +292,13 @@ pub(super) fn add_rows(
                 (Some(c), Some(at)) => {
                     let q = at.at(r);
                     match quantity_numbers.and_then(|n| n.get(q as usize)) {
-                        Some(&raw) if raw.is_finite() => raw as f32,
+                        Some(&raw) if raw.is_finite() => Some(raw as f32),
                         _ => quantity_field(&entry(c, q), map),
                     }
                 }
-                _ => f32::NAN,
+                _ => None,
             };
-            Ok(Row {
+            Ok(DatasetRow {
                 year,
                 reporter,
                 partner,

@@ -28,7 +28,8 @@ pub(super) enum Entries {
 }
 
 impl Entries {
-    fn len(&self) -> usize {
+    /// How many distinct values the chunk has so far.
+    pub(super) fn len(&self) -> usize {
         match self {
             Entries::Integers(v) => v.len(),
             Entries::Numbers(v) => v.len(),
@@ -303,38 +304,13 @@ fn values(
 fn plain(buf: &[u8], n: usize, physical: PhysicalType, entries: &mut Entries) -> io::Result<usize> {
     match (physical, entries) {
         (PhysicalType::INT32, Entries::Integers(out)) => {
-            let values = buf.chunks_exact(4).take(n);
-            let before = out.len();
-            out.extend(values.map(|b| i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))));
-            Ok(out.len() - before)
+            Ok(fixed(buf, n, out, |b| i64::from(i32::from_le_bytes(b))))
         }
-        (PhysicalType::INT64, Entries::Integers(out)) => {
-            let before = out.len();
-            out.extend(
-                buf.chunks_exact(8)
-                    .take(n)
-                    .map(|b| i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
-            );
-            Ok(out.len() - before)
-        }
+        (PhysicalType::INT64, Entries::Integers(out)) => Ok(fixed(buf, n, out, i64::from_le_bytes)),
         (PhysicalType::FLOAT, Entries::Numbers(out)) => {
-            let before = out.len();
-            out.extend(
-                buf.chunks_exact(4)
-                    .take(n)
-                    .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
-            );
-            Ok(out.len() - before)
+            Ok(fixed(buf, n, out, |b| f64::from(f32::from_le_bytes(b))))
         }
-        (PhysicalType::DOUBLE, Entries::Numbers(out)) => {
-            let before = out.len();
-            out.extend(
-                buf.chunks_exact(8)
-                    .take(n)
-                    .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
-            );
-            Ok(out.len() - before)
-        }
+        (PhysicalType::DOUBLE, Entries::Numbers(out)) => Ok(fixed(buf, n, out, f64::from_le_bytes)),
         (PhysicalType::BYTE_ARRAY, Entries::Texts(out)) => {
             let mut rest = buf;
             for done in 0..n {
@@ -353,6 +329,23 @@ fn plain(buf: &[u8], n: usize, physical: PhysicalType, entries: &mut Entries) ->
         }
         _ => Err(invalid("a column's values changed their type")),
     }
+}
+
+/// Appends at most `n` little-endian values of `W` bytes each from `buf`, read by `read`;
+/// returns how many were there.
+fn fixed<const W: usize, T>(
+    buf: &[u8],
+    n: usize,
+    out: &mut Vec<T>,
+    read: impl Fn([u8; W]) -> T,
+) -> usize {
+    let before = out.len();
+    out.extend(buf.chunks_exact(W).take(n).map(|b| {
+        let mut bytes = [0u8; W];
+        bytes.copy_from_slice(b);
+        read(bytes)
+    }));
+    out.len() - before
 }
 
 /// Appends `n` BYTE_STREAM_SPLIT values of `data` to `entries`: byte `b` of value `i` is

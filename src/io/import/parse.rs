@@ -13,7 +13,7 @@ use super::codes::CodeTable;
 pub(super) use super::fields::{Fields, parse_f64};
 use super::fields::{quantity_field, text, trim, value_field, year_field};
 use super::formats::ColumnMap;
-use crate::model::dataset::{DatasetCountry, DatasetProduct, RowFlow, TradeTable};
+use crate::model::dataset::{DatasetCountry, DatasetProduct, DatasetRow, RowFlow, TradeTable};
 
 /// Longest record accepted; longer ones are refused rather than read into memory.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
@@ -491,18 +491,6 @@ fn side_country<F: Fields + ?Sized>(
     })
 }
 
-/// One record's fields, read and checked.
-#[derive(Clone, Copy)]
-pub(super) struct Row {
-    pub year: u16,
-    pub reporter: u16,
-    pub partner: u16,
-    pub flow: RowFlow,
-    pub product: u32,
-    pub value: f64,
-    pub quantity: f32,
-}
-
 fn parse_fields<F: Fields + ?Sized>(
     fields: &F,
     ctx: &PartContext<'_>,
@@ -524,29 +512,16 @@ fn parse_fields<F: Fields + ?Sized>(
     let flow = flow_field(fields, map, interner)?;
     let product = product(fields, map, table, interner);
     let quantity = quantity_field(fields, map);
-    push_row(
-        table,
-        Row {
-            year,
-            reporter,
-            partner,
-            flow,
-            product,
-            value,
-            quantity,
-        },
-    );
+    table.push(DatasetRow {
+        year,
+        reporter,
+        partner,
+        flow,
+        product,
+        value,
+        quantity,
+    });
     Ok(())
-}
-
-fn push_row(table: &mut TradeTable, row: Row) {
-    table.year.push(row.year);
-    table.reporter.push(row.reporter);
-    table.partner.push(row.partner);
-    table.flow.push(row.flow as u8);
-    table.product.push(row.product);
-    table.value.push(row.value);
-    table.quantity.push(row.quantity);
 }
 
 impl Part {
@@ -589,8 +564,8 @@ impl Part {
     }
 
     /// Appends a record read field by field.
-    pub(super) fn push(&mut self, row: Row) {
-        push_row(&mut self.table, row);
+    pub(super) fn push(&mut self, row: DatasetRow) {
+        self.table.push(row);
     }
 
     /// Counts a record as refused at `line` (within the part).

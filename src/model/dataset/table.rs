@@ -235,6 +235,19 @@ impl TradeTable {
         })
     }
 
+    /// Appends a row: the inverse of [`TradeTable::row`] (a missing quantity is stored as
+    /// NaN).
+    #[inline]
+    pub fn push(&mut self, row: DatasetRow) {
+        self.year.push(row.year);
+        self.reporter.push(row.reporter);
+        self.partner.push(row.partner);
+        self.flow.push(row.flow as u8);
+        self.product.push(row.product);
+        self.value.push(row.value);
+        self.quantity.push(row.quantity.unwrap_or(f32::NAN));
+    }
+
     /// Where each country's rows are; built on the first call, in one pass over the rows.
     pub fn country_blocks(&self) -> &super::CountryBlocks {
         self.blocks
