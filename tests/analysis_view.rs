@@ -274,16 +274,14 @@ fn an_empty_document_asks_for_a_focus_country() {
     assert!(harness.state().analysis().cards.is_empty());
 }
 
-/// More linked rows than the matrices may be built from (a whole BACI release would need
-/// more memory than the machine has): the view says so and why, and builds nothing.
-#[test]
-fn too_many_linked_rows_are_refused_with_a_message_not_a_crash() {
+/// The app on the table with room for `max_rows` rows in the matrices, Pakistan and
+/// Kazakhstan chosen, the Analysis view answered.
+fn analysis_with_room_for(max_rows: usize) -> Harness<'static, TradeApp> {
     let mut harness = Harness::builder()
         .with_size([1024.0, 700.0])
         .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
     let (link, table) = dataset();
-    let rows = table.len();
-    harness.state_mut().set_analysis_max_rows(rows - 1);
+    harness.state_mut().set_analysis_max_rows(max_rows);
     harness.state_mut().link_dataset(link, Arc::new(table));
     wait_for_jobs(&mut harness);
     common::open_pak_kaz(&mut harness);
@@ -292,8 +290,69 @@ fn too_many_linked_rows_are_refused_with_a_message_not_a_crash() {
         app.analysis().key.is_some()
     });
     harness.run();
-    harness.get_by_label_contains(&format!("The linked datasets hold {rows} rows"));
-    harness.get_by_label_contains("from at most 6 rows");
+    harness
+}
+
+fn card(harness: &Harness<'_, TradeApp>, indicator: &str) -> Option<Result<String, String>> {
+    let cards = &harness.state().analysis().cards;
+    let card = cards.iter().find(|c| c.indicator == indicator)?;
+    Some(card.value.clone())
+}
+
+/// More linked rows than the matrices may be built from (a whole BACI release would need
+/// more memory than the machine has): the figures of the year looked at come from the
+/// years around it that fit, the view says which, and another year is built on demand.
+#[test]
+fn too_many_linked_rows_give_the_figures_of_the_years_that_fit() {
+    // 7 rows: 1 of 2021, 6 of 2022. Room for 6: the latest year, 2022, alone.
+    let mut harness = analysis_with_room_for(6);
+    let data = harness.state().analysis();
+    assert_eq!(data.year, Some(2022));
+    assert_eq!(data.years, [2021, 2022], "every year can still be chosen");
+    // 2022's figures are those of the whole table (the hand-computed ones above) …
+    assert_eq!(card(&harness, "total"), Some(Ok("$30.0M".to_owned())));
+    assert_eq!(
+        card(&harness, "trade_intensity"),
+        Some(Ok("0.525".to_owned()))
+    );
+    assert_eq!(data.rca_counts, (2, 2));
+    // … but 2021 is not in the matrix: no growth on it, and the view says why.
+    assert!(card(&harness, "growth_yoy").is_some_and(|v| v.is_err()));
+    harness.get_by_label_contains("Figures from 2022 only (6 of the 7 linked rows)");
+    harness.get_by_label_contains("at most 6 rows");
+    // Choosing 2021 builds 2021 (1 row; with 2022 it would be 7).
+    harness.get_by_label("Year").click();
+    harness.run();
+    harness.get_by_label("2021").click();
+    harness.step();
+    step_until(&mut harness, "2021 was never computed", |app| {
+        app.analysis().year == Some(2021) && !app.analysing()
+    });
+    harness.run();
+    // PAK → KAZ 5M in 2021, nothing the other way.
+    assert_eq!(card(&harness, "total"), Some(Ok("$5.0M".to_owned())));
+    harness.get_by_label_contains("Figures from 2021 only (1 of the 7 linked rows)");
+    assert_eq!(harness.state().analysis().years, [2021, 2022]);
+}
+
+/// With room for all but one row, the figures cover both years (2022 and 2021 together
+/// are 7 rows; room for 7 means no window at all).
+#[test]
+fn room_for_every_row_needs_no_window() {
+    let harness = analysis_with_room_for(7);
+    let data = harness.state().analysis();
+    assert!(data.scope.is_none());
+    assert_eq!(card(&harness, "growth_yoy"), Some(Ok("+500.0%".to_owned())));
+}
+
+/// A year holding more rows than the matrices may be built from alone: no figures, and a
+/// message that says so, not a crash.
+#[test]
+fn a_year_too_large_alone_is_refused_with_a_message() {
+    let harness = analysis_with_room_for(5);
+    harness.get_by_label_contains("The year 2022 alone holds 6 linked rows");
+    harness.get_by_label_contains("from at most 5 rows");
     let data = harness.state().analysis();
     assert!(data.cards.is_empty() && data.year.is_none());
+    assert_eq!(data.years, [2021, 2022], "another year can be chosen");
 }

@@ -6,6 +6,7 @@
 //! partner or year recomputes the figures from the kept matrix. Nothing is computed while
 //! the Analysis view is not shown.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::model::dataset::TradeTable;
@@ -23,29 +24,79 @@ type DataKey = (u64, u64);
 /// The HS levels the view offers; all are built together, the one asked for first.
 const LEVELS: [usize; 3] = [2, 4, 6];
 
-/// Rows the trade matrices are built from at most. They are built in memory, about 180
-/// bytes per row for the three levels (2 GB measured at 10 million rows, so about 7 GB
-/// here): a whole BACI release (270 million rows) would need more memory than a desktop
-/// has, and the system would stop the app.
-pub const ANALYSIS_MAX_ROWS: usize = 40_000_000;
+/// Rows the trade matrices are built from at most (see [`indicators::MATRIX_MAX_ROWS`]).
+pub const ANALYSIS_MAX_ROWS: usize = indicators::MATRIX_MAX_ROWS;
 
-/// Why the analysis is not computed for `rows` linked rows.
-fn too_many_rows(rows: usize, max: usize) -> String {
+/// Why the analysis is not computed: `year` alone holds `rows` linked rows.
+fn year_too_large(year: i32, rows: usize, max: usize) -> String {
     format!(
-        "The linked datasets hold {} rows; the Analysis view builds its trade matrices in \
-         memory from at most {} rows. Link fewer years (a folder with the years you \
-         compare), or aggregate the data to HS4 first (README: \"When one machine is not \
-         enough\").",
+        "The year {year} alone holds {} linked rows; the Analysis view builds its trade \
+         matrices in memory from at most {} rows. Link fewer rows (one source instead of \
+         several for the same years), or aggregate the data to HS4 first (README: \"When \
+         one machine is not enough\").",
         crate::model::format::group_thousands(rows as u64),
         crate::model::format::group_thousands(max as u64),
     )
 }
 
+/// The years a matrix was built from, when the linked rows were too many for all of them.
+#[derive(Debug, PartialEq)]
+pub(super) struct Window {
+    years: std::ops::RangeInclusive<i32>,
+    /// Every year of the data, for the year picker.
+    all: Vec<i32>,
+    /// The latest year of the linked rows: what "latest" builds around.
+    latest: Option<i32>,
+    /// Rows within the window, and linked in all.
+    rows: (usize, usize),
+    max: usize,
+}
+
+impl Window {
+    /// Whether figures for `year` (`None`: the latest) can come from this matrix.
+    fn covers(&self, year: Option<i32>) -> bool {
+        match year.or(self.latest) {
+            Some(y) => self.years.contains(&y),
+            None => false,
+        }
+    }
+
+    /// Said above the figures: which years they are from, and why only those.
+    fn note(&self) -> String {
+        let (first, last) = (*self.years.start(), *self.years.end());
+        let span = if first == last {
+            format!("{first}")
+        } else {
+            format!("{first}–{last}")
+        };
+        let thousands = |n: usize| crate::model::format::group_thousands(n as u64);
+        format!(
+            "Figures from {span} only ({} of the {} linked rows): the trade matrices are \
+             built in memory from at most {} rows. Growth and the charts over the years \
+             cover these years; choose another year to compute its figures.",
+            thousands(self.rows.0),
+            thousands(self.rows.1),
+            thousands(self.max),
+        )
+    }
+
+    /// Sets the data's year picker to every year, and says which the figures are from.
+    fn describe(&self, data: &mut AnalysisData) {
+        let mut years: std::collections::BTreeSet<i32> = self.all.iter().copied().collect();
+        years.extend(data.years.iter().copied());
+        data.years = years.into_iter().collect();
+        data.scope = Some(self.note());
+    }
+}
+
+/// Matrices kept, by level, with what they were built from.
+type Matrices = (DataKey, Option<Arc<Window>>, Vec<Arc<Flows>>);
+
 /// What a computation reports: the figures asked for (once), and each level's matrix as
 /// it is built, to keep.
 pub(super) enum Analysed {
     Figures(Box<AnalysisData>),
-    Matrix(DataKey, Arc<Flows>),
+    Matrix(DataKey, Option<Arc<Window>>, Arc<Flows>),
     /// The job has ended (the other levels are built).
     Finished,
 }
@@ -59,8 +110,9 @@ pub(super) struct Analysis {
     running: bool,
     /// Jobs still building matrices after their figures came back.
     building: usize,
-    /// The matrices built for the current data, by level.
-    matrices: Option<(DataKey, Vec<Arc<Flows>>)>,
+    /// The matrices built for the current data (from the years of a window, when not
+    /// from all), by level.
+    matrices: Option<Matrices>,
     /// What the view shows.
     pub(super) data: AnalysisData,
 }
@@ -88,9 +140,19 @@ impl Default for Analysis {
 }
 
 impl Analysis {
-    fn kept(&self, data: DataKey, level: usize) -> Option<Arc<Flows>> {
-        let (_, matrices) = self.matrices.as_ref().filter(|(k, _)| *k == data)?;
-        matrices.iter().find(|f| f.level == level).cloned()
+    /// The matrix of `level` built for `data` that holds `year`, with its window.
+    fn kept(
+        &self,
+        data: DataKey,
+        level: usize,
+        year: Option<i32>,
+    ) -> Option<(Arc<Flows>, Option<Arc<Window>>)> {
+        let (_, window, matrices) = self
+            .matrices
+            .as_ref()
+            .filter(|(k, w, _)| *k == data && w.as_ref().is_none_or(|w| w.covers(year)))?;
+        let flows = matrices.iter().find(|f| f.level == level)?;
+        Some((Arc::clone(flows), window.clone()))
     }
 
     /// Takes a message in; matrices of data that is not `current` any more are dropped.
@@ -101,14 +163,14 @@ impl Analysis {
                 self.data = *data;
             }
             Analysed::Finished => self.building = self.building.saturating_sub(1),
-            Analysed::Matrix(key, _) if key != current => {}
-            Analysed::Matrix(key, flows) => match &mut self.matrices {
-                Some((k, kept)) if *k == key => {
+            Analysed::Matrix(key, _, _) if key != current => {}
+            Analysed::Matrix(key, window, flows) => match &mut self.matrices {
+                Some((k, w, kept)) if *k == key && *w == window => {
                     if kept.iter().all(|f| f.level != flows.level) {
                         kept.push(flows);
                     }
                 }
-                _ => self.matrices = Some((key, vec![flows])),
+                _ => self.matrices = Some((key, window, vec![flows])),
             },
         }
     }
@@ -167,17 +229,13 @@ impl TradeApp {
             })
             .collect();
         let rows: usize = tables.iter().map(|t| t.len()).sum();
-        if rows > self.analysis.max_rows {
-            self.analysis.data = AnalysisData {
-                key: Some(key),
-                names,
-                message: Some(too_many_rows(rows, self.analysis.max_rows)),
-                ..AnalysisData::default()
-            };
-            return;
-        }
         let data_key = (key.generation, key.revision);
-        let kept = self.analysis.kept(data_key, key.level);
+        let kept = self.analysis.kept(data_key, key.level, key.year);
+        let max_rows = (rows > self.analysis.max_rows).then_some(self.analysis.max_rows);
+        if kept.is_none() && max_rows.is_some() {
+            // Matrices of other years: freed before those of this year are built.
+            self.analysis.matrices = None;
+        }
         let doc = self.doc.clone();
         let spawned = self
             .analysis
@@ -185,25 +243,22 @@ impl TradeApp {
             .spawn("analysis", &self.ctx, move |reply| {
                 let mut names = names;
                 names.sources.extend(document_source(&doc));
-                if let Some(flows) = kept {
-                    let data = compute_analysis(&flows, &key, names);
-                    reply.send(Analysed::Figures(Box::new(data)));
-                    reply.send(Analysed::Finished);
-                    return;
-                }
-                // The level asked for first, so that its figures show while the others
-                // are built (a later change of level is then immediate).
-                let mut levels = vec![key.level];
-                levels.extend(LEVELS.iter().filter(|l| **l != key.level));
-                let tables = tables.iter().map(|t| &**t);
-                let mut names = Some(names);
-                indicators::each_level(std::iter::once(&doc), tables, &levels, |flows| {
-                    if let Some(names) = names.take() {
-                        let data = compute_analysis(&flows, &key, names);
-                        reply.send(Analysed::Figures(Box::new(data)));
+                if let Some((flows, window)) = kept {
+                    let mut data = compute_analysis(&flows, &key, names);
+                    if let Some(window) = window {
+                        window.describe(&mut data);
                     }
-                    reply.send(Analysed::Matrix(data_key, Arc::new(flows)));
-                });
+                    reply.send(Analysed::Figures(Box::new(data)));
+                } else {
+                    let job = Build {
+                        doc: &doc,
+                        tables: &tables,
+                        key,
+                        data_key,
+                        max_rows,
+                    };
+                    job.run(names, &mut |m| reply.send(m));
+                }
                 reply.send(Analysed::Finished);
             });
         match spawned {
@@ -239,6 +294,90 @@ impl TradeApp {
     }
 }
 
+/// Building the matrices (all levels, the one asked for first) and the figures asked for.
+struct Build<'a> {
+    doc: &'a crate::model::Document,
+    tables: &'a [Arc<TradeTable>],
+    key: AnalysisKey,
+    data_key: DataKey,
+    /// The most rows to build from, when the linked rows are more.
+    max_rows: Option<usize>,
+}
+
+impl Build<'_> {
+    fn run(self, names: AnalysisNames, send: &mut dyn FnMut(Analysed)) {
+        let tables = self.tables.iter().map(|t| &**t);
+        let window = match self.max_rows {
+            None => None,
+            Some(max) => {
+                let counts = indicators::rows_by_year(tables.clone());
+                let Some(years) = indicators::year_window(&counts, self.key.year, max) else {
+                    send(Analysed::Figures(Box::new(
+                        self.refused(&counts, max, names),
+                    )));
+                    return;
+                };
+                let mut all: std::collections::BTreeSet<i32> = counts.keys().copied().collect();
+                all.extend(self.doc.trade.iter().filter_map(|t| t.year));
+                Some(Arc::new(Window {
+                    rows: (
+                        indicators::rows_within(&counts, &years),
+                        counts.values().sum(),
+                    ),
+                    years,
+                    all: all.into_iter().collect(),
+                    latest: counts.keys().next_back().copied(),
+                    max,
+                }))
+            }
+        };
+        let years = window
+            .as_ref()
+            .map_or(i32::MIN..=i32::MAX, |w| w.years.clone());
+        // The level asked for first, so that its figures show while the others are built
+        // (a later change of level is then immediate).
+        let mut levels = vec![self.key.level];
+        levels.extend(LEVELS.iter().filter(|l| **l != self.key.level));
+        let mut names = Some(names);
+        let docs = std::iter::once(self.doc);
+        indicators::each_level_in(docs, tables, &years, &levels, |flows| {
+            if let Some(names) = names.take() {
+                let mut data = compute_analysis(&flows, &self.key, names);
+                if let Some(window) = &window {
+                    window.describe(&mut data);
+                }
+                send(Analysed::Figures(Box::new(data)));
+            }
+            send(Analysed::Matrix(
+                self.data_key,
+                window.clone(),
+                Arc::new(flows),
+            ));
+        });
+    }
+
+    /// No figures: the year asked for alone holds more than `max` rows.
+    fn refused(
+        &self,
+        counts: &BTreeMap<i32, usize>,
+        max: usize,
+        names: AnalysisNames,
+    ) -> AnalysisData {
+        let year = self.key.year.or_else(|| counts.keys().next_back().copied());
+        let message = match year {
+            Some(y) => year_too_large(y, counts.get(&y).copied().unwrap_or(0), max),
+            None => "The linked datasets hold no rows with a year.".to_owned(),
+        };
+        AnalysisData {
+            key: Some(self.key.clone()),
+            years: counts.keys().copied().collect(),
+            names,
+            message: Some(message),
+            ..AnalysisData::default()
+        }
+    }
+}
+
 /// The document as a source of figures: "12 trade records of the document", or nothing.
 fn document_source(doc: &crate::model::Document) -> Option<String> {
     let records = doc
@@ -250,4 +389,30 @@ fn document_source(doc: &crate::model::Document) -> Option<String> {
         let records = crate::model::format::count(records, "trade record");
         format!("{records} of the document")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Window;
+
+    /// "Latest" is the latest year of the linked rows, not a later year that only the
+    /// document gives (2024 here): a matrix built for the latest year serves it again.
+    #[test]
+    fn a_window_covers_the_years_it_was_built_from() {
+        let window = Window {
+            years: 2020..=2023,
+            all: (1995..=2024).collect(),
+            latest: Some(2023),
+            rows: (4, 29),
+            max: 4,
+        };
+        assert!(window.covers(None));
+        assert!(window.covers(Some(2020)) && window.covers(Some(2023)));
+        assert!(!window.covers(Some(2019)) && !window.covers(Some(2024)));
+        assert!(
+            window
+                .note()
+                .starts_with("Figures from 2020–2023 only (4 of the 29")
+        );
+    }
 }

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::io::import::MappingRoles;
 use crate::io::{import, is_document_path, load_document};
+use crate::model::Document;
 use crate::model::dataset::TradeTable;
-use crate::model::indicators;
+use crate::model::indicators::{self, Flows};
 
 /// One line of `indicators --json`.
 #[derive(Debug, Serialize)]
@@ -144,7 +145,9 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
             return status;
         }
     }
-    let flows = indicators::combined(&docs, &tables, args.level);
+    let Some(flows) = flows_within_memory(&docs, &tables, args, out) else {
+        return 1;
+    };
     let reporter = args.reporter.trim().to_uppercase();
     let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
     let Some(year) = args.year.or_else(|| indicators::latest_year(&flows)) else {
@@ -185,4 +188,39 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
         }
     }
     0
+}
+
+/// The flows of `docs` and `tables`; from more rows than a matrix is built from in memory,
+/// those of the years around the one asked for that fit (said on standard error); `None`
+/// (said on `out`) when that year alone holds more.
+fn flows_within_memory(
+    docs: &[Document],
+    tables: &[TradeTable],
+    args: &IndicatorArgs,
+    out: &mut dyn Write,
+) -> Option<Flows> {
+    let rows: usize = tables.iter().map(TradeTable::len).sum();
+    if rows <= indicators::MATRIX_MAX_ROWS {
+        return Some(indicators::combined(docs, tables, args.level));
+    }
+    let counts = indicators::rows_by_year(tables);
+    let max = indicators::MATRIX_MAX_ROWS;
+    let Some(years) = indicators::year_window(&counts, args.year, max) else {
+        let _ = writeln!(
+            out,
+            "trade-explorer indicators: the year asked for alone holds more than {max} rows, \
+             more than the trade matrix is built from in memory"
+        );
+        return None;
+    };
+    eprintln!(
+        "trade-explorer indicators: figures from the years {}–{} only ({} of the {rows} \
+         rows): the trade matrix is built in memory from at most {max} rows",
+        years.start(),
+        years.end(),
+        indicators::rows_within(&counts, &years),
+    );
+    let mut flows = Flows::default();
+    indicators::each_level_in(docs, tables, &years, &[args.level], |f| flows = f);
+    Some(flows)
 }

@@ -130,6 +130,9 @@ pub struct AnalysisData {
     pub universe: String,
     /// Why figures are missing, said once above the cards.
     pub message: Option<String>,
+    /// Which years the figures are computed from, when not from all of them (more linked
+    /// rows than the trade matrices are built from).
+    pub scope: Option<String>,
     /// Headline figures.
     pub cards: Vec<Card>,
     /// RCA of the focus country by product, top [`RCA_BARS`].

@@ -32,8 +32,8 @@ pub fn show(
                 ui.label("Computing the indicators…");
                 return;
             }
-            if let Some(message) = &data.message {
-                ui.colored_label(ui.visuals().warn_fg_color, message);
+            for note in [&data.scope, &data.message].into_iter().flatten() {
+                ui.colored_label(ui.visuals().warn_fg_color, note);
                 ui.add_space(6.0);
             }
             cards(ui, data);

@@ -4,6 +4,7 @@
 //! every level asked for.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 
 use rustc_hash::FxHashMap;
 
@@ -101,9 +102,9 @@ impl<'a> Builder<'a> {
         self.push(key, code, r.value);
     }
 
-    /// Adds a dataset's exports and imports (re-exports and the other sub-flows are "of
-    /// which"), World left out.
-    pub(super) fn add_table(&mut self, table: &'a TradeTable) {
+    /// Adds a dataset's exports and imports of `years` (re-exports and the other
+    /// sub-flows are "of which"), World left out.
+    pub(super) fn add_table(&mut self, table: &'a TradeTable, years: &RangeInclusive<i32>) {
         let countries: Vec<Option<u32>> = table
             .countries
             .iter()
@@ -117,6 +118,9 @@ impl<'a> Builder<'a> {
         self.rows.reserve(table.len());
         for i in 0..table.len() {
             let Some(r) = table.row(i) else { continue };
+            if !years.contains(&i32::from(r.year)) {
+                continue;
+            }
             let exports = match r.flow {
                 RowFlow::Export => true,
                 RowFlow::Import => false,

@@ -2,6 +2,7 @@
 //! and by product at one HS level, from datasets and document records alike.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::RangeInclusive;
 use std::sync::OnceLock;
 
 use crate::model::dataset::TradeTable;
@@ -234,16 +235,34 @@ pub fn each_level<'a>(
     docs: impl IntoIterator<Item = &'a Document> + Clone,
     tables: impl IntoIterator<Item = &'a TradeTable>,
     levels: &[usize],
+    done: impl FnMut(Flows),
+) {
+    each_level_in(docs, tables, &(i32::MIN..=i32::MAX), levels, done);
+}
+
+/// [`each_level`] from the rows and records of `years` only (see
+/// [`super::year_window`]).
+pub fn each_level_in<'a>(
+    docs: impl IntoIterator<Item = &'a Document> + Clone,
+    tables: impl IntoIterator<Item = &'a TradeTable>,
+    years: &RangeInclusive<i32>,
+    levels: &[usize],
     mut done: impl FnMut(Flows),
 ) {
     let mut builder = Builder::default();
     for doc in docs.clone() {
-        document_refs(doc, false).for_each(|r| builder.add(r));
+        document_refs(doc, false)
+            .filter(|r| years.contains(&r.year))
+            .for_each(|r| builder.add(r));
     }
     for table in tables {
-        builder.add_table(table);
+        builder.add_table(table, years);
     }
-    let undirected: Vec<FlowRow> = docs.into_iter().flat_map(undirected_of_document).collect();
+    let undirected: Vec<FlowRow> = docs
+        .into_iter()
+        .flat_map(undirected_of_document)
+        .filter(|r| years.contains(&r.year))
+        .collect();
     let grouped = builder.group();
     for &level in levels {
         let mut flows = grouped.finish(level);

@@ -18,10 +18,12 @@ mod build;
 mod compute;
 mod figures;
 mod flows;
+mod window;
 
 pub use compute::*;
 pub use figures::*;
 pub use flows::*;
+pub use window::*;
 
 #[cfg(test)]
 mod tests;
