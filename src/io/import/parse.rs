@@ -603,10 +603,11 @@ pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
     part.clear();
     part.expect_columns(ctx.map);
     let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(64);
+    let mut records = super::records::Records::new(buf, ctx.delim);
     let mut start = 0;
     let mut line_no = 0u64;
     while start < buf.len() {
-        let (next, newlines) = split_record(buf, start, ctx.delim, &mut fields);
+        let (next, newlines) = records.split(start, &mut fields);
         let this_line = line_no;
         line_no += newlines;
         let length = next - start;
