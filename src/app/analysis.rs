@@ -7,7 +7,9 @@
 //! the Analysis view is not shown.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::dataset::TradeTable;
 use crate::model::indicators::{self, Flows};
@@ -115,6 +117,10 @@ pub(super) struct Analysis {
     matrices: Option<Matrices>,
     /// What the view shows.
     pub(super) data: AnalysisData,
+    /// Set when the build running is no longer wanted (another window of years was asked
+    /// for): it stops after the level it is building, so that two windows' matrices are
+    /// not built in memory at once.
+    superseded: Arc<AtomicBool>,
 }
 
 impl TradeApp {
@@ -135,6 +141,7 @@ impl Default for Analysis {
             building: 0,
             matrices: None,
             data: AnalysisData::default(),
+            superseded: Arc::default(),
         }
     }
 }
@@ -232,9 +239,14 @@ impl TradeApp {
         let data_key = (key.generation, key.revision);
         let kept = self.analysis.kept(data_key, key.level, key.year);
         let max_rows = (rows > self.analysis.max_rows).then_some(self.analysis.max_rows);
+        let superseded = Arc::new(AtomicBool::new(false));
         if kept.is_none() && max_rows.is_some() {
-            // Matrices of other years: freed before those of this year are built.
+            // Matrices of other years: freed before those of this year are built, and a
+            // build of other years still running stopped.
             self.analysis.matrices = None;
+            let previous =
+                std::mem::replace(&mut self.analysis.superseded, Arc::clone(&superseded));
+            previous.store(true, Ordering::Relaxed);
         }
         let doc = self.doc.clone();
         let spawned = self
@@ -256,6 +268,7 @@ impl TradeApp {
                         key,
                         data_key,
                         max_rows,
+                        superseded: &superseded,
                     };
                     job.run(names, &mut |m| reply.send(m));
                 }
@@ -302,6 +315,8 @@ struct Build<'a> {
     data_key: DataKey,
     /// The most rows to build from, when the linked rows are more.
     max_rows: Option<usize>,
+    /// Set when these matrices are no longer wanted.
+    superseded: &'a AtomicBool,
 }
 
 impl Build<'_> {
@@ -348,11 +363,15 @@ impl Build<'_> {
                 }
                 send(Analysed::Figures(Box::new(data)));
             }
+            if self.superseded.load(Ordering::Relaxed) {
+                return ControlFlow::Break(());
+            }
             send(Analysed::Matrix(
                 self.data_key,
                 window.clone(),
                 Arc::new(flows),
             ));
+            ControlFlow::Continue(())
         });
     }
 

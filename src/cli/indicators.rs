@@ -221,6 +221,9 @@ fn flows_within_memory(
         indicators::rows_within(&counts, &years),
     );
     let mut flows = Flows::default();
-    indicators::each_level_in(docs, tables, &years, &[args.level], |f| flows = f);
+    indicators::each_level_in(docs, tables, &years, &[args.level], |f| {
+        flows = f;
+        std::ops::ControlFlow::Continue(())
+    });
     Some(flows)
 }

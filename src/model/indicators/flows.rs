@@ -2,7 +2,7 @@
 //! and by product at one HS level, from datasets and document records alike.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::ops::RangeInclusive;
+use std::ops::{ControlFlow, RangeInclusive};
 use std::sync::OnceLock;
 
 use crate::model::dataset::TradeTable;
@@ -235,19 +235,22 @@ pub fn each_level<'a>(
     docs: impl IntoIterator<Item = &'a Document> + Clone,
     tables: impl IntoIterator<Item = &'a TradeTable>,
     levels: &[usize],
-    done: impl FnMut(Flows),
+    mut done: impl FnMut(Flows),
 ) {
-    each_level_in(docs, tables, &(i32::MIN..=i32::MAX), levels, done);
+    each_level_in(docs, tables, &(i32::MIN..=i32::MAX), levels, |flows| {
+        done(flows);
+        ControlFlow::Continue(())
+    });
 }
 
 /// [`each_level`] from the rows and records of `years` only (see
-/// [`super::year_window`]).
+/// [`super::year_window`]); `done` may stop before the remaining levels are built.
 pub fn each_level_in<'a>(
     docs: impl IntoIterator<Item = &'a Document> + Clone,
     tables: impl IntoIterator<Item = &'a TradeTable>,
     years: &RangeInclusive<i32>,
     levels: &[usize],
-    mut done: impl FnMut(Flows),
+    mut done: impl FnMut(Flows) -> ControlFlow<()>,
 ) {
     let mut builder = Builder::default();
     for doc in docs.clone() {
@@ -267,7 +270,9 @@ pub fn each_level_in<'a>(
     for &level in levels {
         let mut flows = grouped.finish(level);
         flows.add_undirected(undirected.iter().cloned());
-        done(flows);
+        if done(flows).is_break() {
+            return;
+        }
     }
 }
 

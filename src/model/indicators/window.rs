@@ -109,6 +109,75 @@ mod tests {
         assert_eq!(year_window(&BTreeMap::new(), None, 65), None);
     }
 
+    /// PAK → KAZ, product 080510: 5 in 2021, 10 in 2022; KAZ → PAK 520100: 20 in 2022.
+    fn pak_kaz() -> TradeTable {
+        use crate::model::dataset::{DatasetCountry, DatasetProduct, DatasetRow, RowFlow};
+        let mut table = TradeTable {
+            reconciled: true,
+            ..TradeTable::default()
+        };
+        for code in ["PAK", "KAZ"] {
+            table.countries.push(DatasetCountry {
+                code: code.into(),
+                name: code.into(),
+                world: false,
+                unknown: false,
+            });
+        }
+        for code in ["080510", "520100"] {
+            table.products.push(DatasetProduct {
+                code: code.into(),
+                name: String::new(),
+            });
+        }
+        for (year, reporter, partner, product, value) in [
+            (2021, 0, 1, 0, 5.0),
+            (2022, 0, 1, 0, 10.0),
+            (2022, 1, 0, 1, 20.0),
+        ] {
+            table.push(DatasetRow {
+                year,
+                reporter,
+                partner,
+                flow: RowFlow::Export,
+                product,
+                value,
+                quantity: None,
+            });
+        }
+        table.compute_flags();
+        table
+    }
+
+    #[test]
+    fn matrices_of_a_window_hold_its_years_only_and_may_stop_early() {
+        let table = pak_kaz();
+        let mut built = Vec::new();
+        super::super::each_level_in(
+            std::iter::empty(),
+            [&table],
+            &(2022..=2022),
+            &[2, 4, 6],
+            |f| {
+                built.push(f);
+                std::ops::ControlFlow::Break(())
+            },
+        );
+        assert_eq!(built.len(), 1, "stopped after the first level");
+        let f = &built[0];
+        assert_eq!(f.years.iter().copied().collect::<Vec<_>>(), [2022]);
+        assert_eq!(super::super::exports(f, 2022, "PAK", "KAZ"), Some(10.0));
+        assert_eq!(super::super::exports(f, 2022, "KAZ", "PAK"), Some(20.0));
+        assert_eq!(super::super::exports(f, 2021, "PAK", "KAZ"), None);
+        let mut all = Vec::new();
+        super::super::each_level(std::iter::empty(), [&table], &[2, 4], |f| all.push(f));
+        assert_eq!(all.len(), 2);
+        assert_eq!(
+            super::super::exports(&all[0], 2021, "PAK", "KAZ"),
+            Some(5.0)
+        );
+    }
+
     #[test]
     fn rows_are_counted_by_year_across_tables() {
         use crate::model::dataset::{DatasetRow, RowFlow};
