@@ -319,6 +319,12 @@ fn too_many_linked_rows_give_the_figures_of_the_years_that_fit() {
     // … but 2021 is not in the matrix: no growth on it, and the view says why.
     assert!(card(&harness, "growth_yoy").is_some_and(|v| v.is_err()));
     harness.get_by_label_contains("Figures from 2022 only (6 of the 7 linked rows)");
+    // Every copied figure carries its universe, which says so too.
+    assert!(
+        data.universe.ends_with("; trade matrices from 2022 only"),
+        "{}",
+        data.universe
+    );
     harness.get_by_label_contains("at most 6 rows");
     // Choosing 2021 builds 2021 (1 row; with 2022 it would be 7).
     harness.get_by_label("Year").click();

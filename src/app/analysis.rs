@@ -63,14 +63,19 @@ impl Window {
         }
     }
 
-    /// Said above the figures: which years they are from, and why only those.
-    fn note(&self) -> String {
+    /// "2020–2023", or "2022" for one year.
+    fn span(&self) -> String {
         let (first, last) = (*self.years.start(), *self.years.end());
-        let span = if first == last {
+        if first == last {
             format!("{first}")
         } else {
             format!("{first}–{last}")
-        };
+        }
+    }
+
+    /// Said above the figures: which years they are from, and why only those.
+    fn note(&self) -> String {
+        let span = self.span();
         let thousands = |n: usize| crate::model::format::group_thousands(n as u64);
         format!(
             "Figures from {span} only ({} of the {} linked rows): the trade matrices are \
@@ -88,6 +93,12 @@ impl Window {
         years.extend(data.years.iter().copied());
         data.years = years.into_iter().collect();
         data.scope = Some(self.note());
+        // The universe goes with every copied figure: a figure over the years (growth,
+        // annual growth) must say it covers these years only.
+        if !data.universe.is_empty() {
+            data.universe
+                .push_str(&format!("; trade matrices from {} only", self.span()));
+        }
     }
 }
 
