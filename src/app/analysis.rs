@@ -352,7 +352,7 @@ impl Build<'_> {
                     ),
                     years,
                     all: all.into_iter().collect(),
-                    latest: counts.keys().next_back().copied(),
+                    latest: indicators::window_year(&counts, None),
                     max,
                 }))
             }
@@ -393,7 +393,7 @@ impl Build<'_> {
         max: usize,
         names: AnalysisNames,
     ) -> AnalysisData {
-        let year = self.key.year.or_else(|| counts.keys().next_back().copied());
+        let year = indicators::window_year(counts, self.key.year);
         let message = match year {
             Some(y) => year_too_large(y, counts.get(&y).copied().unwrap_or(0), max),
             None => "The linked datasets hold no rows with a year.".to_owned(),

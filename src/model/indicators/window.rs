@@ -41,9 +41,7 @@ pub fn year_window(
     around: Option<i32>,
     budget: usize,
 ) -> Option<RangeInclusive<i32>> {
-    // A year asked for without linked rows (one only the document gives) is still the
-    // year looked at: the window is built around it.
-    let year = around.or_else(|| counts.keys().next_back().copied())?;
+    let year = window_year(counts, around)?;
     let mut rows = counts.get(&year).copied().unwrap_or(0);
     if rows > budget {
         return None;
@@ -64,6 +62,13 @@ pub fn year_window(
         last = y;
     }
     Some(first..=last)
+}
+
+/// The year a window is built around: `around`, else the latest year of `counts`. A year
+/// asked for without linked rows (one only the document gives) is still the year looked
+/// at.
+pub fn window_year(counts: &BTreeMap<i32, usize>, around: Option<i32>) -> Option<i32> {
+    around.or_else(|| counts.keys().next_back().copied())
 }
 
 /// Rows of `counts` within `years`.
