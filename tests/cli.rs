@@ -487,6 +487,76 @@ fn indicators_compute_from_a_document_and_explain_bad_input() {
 }
 
 #[test]
+fn indicators_from_more_rows_than_the_matrix_holds_use_the_years_that_fit() {
+    // PAK–KAZ totals by year, by hand: 2021: 5; 2022: 10 + 20 = 30; 2023: 40 + 20 = 60
+    // (and PAK → CHN 60). Rows: 1 in 2021, 2 in 2022, 3 in 2023.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("years.csv");
+    std::fs::write(
+        &path,
+        "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value\n\
+         2021,PAK,KAZ,X,TOTAL,5\n\
+         2022,PAK,KAZ,X,TOTAL,10\n2022,KAZ,PAK,X,TOTAL,20\n\
+         2023,PAK,KAZ,X,TOTAL,40\n2023,KAZ,PAK,X,TOTAL,20\n2023,PAK,CHN,X,TOTAL,60\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let indicators = |extra: &[&str]| {
+        let mut args = vec![
+            "indicators",
+            "--json",
+            "--reporter",
+            "PAK",
+            "--partner",
+            "KAZ",
+        ];
+        args.extend_from_slice(extra);
+        args.push(file);
+        run(&args)
+    };
+    let figure = |out: &Output, name: &str| -> serde_json::Value {
+        stdout(out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|l| l["indicator"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {}", stdout(out)))
+    };
+    // Room for every row: growth over 2021–2023, (60 / 5)^(1/2) − 1.
+    let all = indicators(&["--year", "2022"]);
+    assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+    let cagr = figure(&all, "cagr")["value"].as_f64().unwrap();
+    assert!((cagr - (12f64.sqrt() - 1.0)).abs() < 1e-12, "{cagr}");
+    assert!(String::from_utf8_lossy(&all.stderr).is_empty());
+    // Room for 3 rows around 2022: 2022 (2) and 2021 (1); 2023 (3 more) does not fit.
+    let window = indicators(&["--year", "2022", "--matrix-rows", "3"]);
+    assert_eq!(window.status.code(), Some(0), "{}", stdout(&window));
+    let total = figure(&window, "total");
+    assert_eq!(total["value"], serde_json::json!(30.0));
+    assert!(
+        total["universe"]
+            .as_str()
+            .unwrap()
+            .ends_with("; trade matrix from 2021–2022 only"),
+        "{total}"
+    );
+    assert_eq!(figure(&window, "cagr")["value"], serde_json::json!(5.0));
+    assert_eq!(
+        figure(&window, "growth_yoy")["value"],
+        serde_json::json!(5.0)
+    );
+    let said = String::from_utf8_lossy(&window.stderr).to_string();
+    assert!(said.contains("2021–2022 only (3 of the 6 rows)"), "{said}");
+    // The latest year, 2023, alone holds 3 rows: room for 2 refuses it and says why.
+    let refused = indicators(&["--matrix-rows", "2"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stdout(&refused).contains("the year 2023 alone holds 3 rows"),
+        "{}",
+        stdout(&refused)
+    );
+}
+
+#[test]
 fn indicators_read_a_file_of_any_columns_through_map() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("flows.csv");

@@ -6,7 +6,6 @@
 //! partner or year recomputes the figures from the kept matrix. Nothing is computed while
 //! the Analysis view is not shown.
 
-use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -335,27 +334,26 @@ impl Build<'_> {
         let tables = self.tables.iter().map(|t| &**t);
         let window = match self.max_rows {
             None => None,
-            Some(max) => {
-                let counts = indicators::rows_by_year(tables.clone());
-                let Some(years) = indicators::year_window(&counts, self.key.year, max) else {
+            Some(max) => match indicators::plan_window(tables.clone(), self.key.year, max) {
+                Ok(planned) => {
+                    let mut all: std::collections::BTreeSet<i32> =
+                        planned.with_rows.iter().copied().collect();
+                    all.extend(self.doc.trade.iter().filter_map(|t| t.year));
+                    Some(Arc::new(Window {
+                        rows: (planned.rows, planned.total),
+                        years: planned.years,
+                        all: all.into_iter().collect(),
+                        latest: planned.latest,
+                        max,
+                    }))
+                }
+                Err(refused) => {
                     send(Analysed::Figures(Box::new(
-                        self.refused(&counts, max, names),
+                        self.refused(refused, max, names),
                     )));
                     return;
-                };
-                let mut all: std::collections::BTreeSet<i32> = counts.keys().copied().collect();
-                all.extend(self.doc.trade.iter().filter_map(|t| t.year));
-                Some(Arc::new(Window {
-                    rows: (
-                        indicators::rows_within(&counts, &years),
-                        counts.values().sum(),
-                    ),
-                    years,
-                    all: all.into_iter().collect(),
-                    latest: indicators::window_year(&counts, None),
-                    max,
-                }))
-            }
+                }
+            },
         };
         let years = window
             .as_ref()
@@ -389,18 +387,17 @@ impl Build<'_> {
     /// No figures: the year asked for alone holds more than `max` rows.
     fn refused(
         &self,
-        counts: &BTreeMap<i32, usize>,
+        refused: indicators::Refused,
         max: usize,
         names: AnalysisNames,
     ) -> AnalysisData {
-        let year = indicators::window_year(counts, self.key.year);
-        let message = match year {
-            Some(y) => year_too_large(y, counts.get(&y).copied().unwrap_or(0), max),
+        let message = match refused.year {
+            Some(y) => year_too_large(y, refused.rows, max),
             None => "The linked datasets hold no rows with a year.".to_owned(),
         };
         AnalysisData {
             key: Some(self.key.clone()),
-            years: counts.keys().copied().collect(),
+            years: refused.with_rows,
             names,
             message: Some(message),
             ..AnalysisData::default()

@@ -2,6 +2,7 @@
 //! documents and data files given, combined as in the app.
 
 use std::io::Write;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -54,6 +55,11 @@ pub struct IndicatorArgs {
     /// values in millions).
     #[arg(long, default_value_t = 1.0, value_name = "DOLLARS")]
     pub value_scale: f64,
+    /// The most rows the trade matrix is built from in memory (about 180 bytes a row at
+    /// the three HS levels); with more, it is built from the years around `--year` that
+    /// fit, said on standard error and in each figure's universe.
+    #[arg(long, default_value_t = indicators::MATRIX_MAX_ROWS, value_name = "ROWS")]
+    pub matrix_rows: usize,
     /// Documents (.ron) and data files (UN Comtrade, comtradr, BACI).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -145,9 +151,14 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
             return status;
         }
     }
-    let Some(flows) = flows_within_memory(&docs, &tables, args, out) else {
+    let Some((flows, window)) = flows_within_memory(&docs, &tables, args, out) else {
         return 1;
     };
+    // As in the Analysis view: a figure over the years (growth, annual growth) says that
+    // it covers the window's years only.
+    let scope = window
+        .map(|years| format!("; trade matrix from {}–{} only", years.start(), years.end()))
+        .unwrap_or_default();
     let reporter = args.reporter.trim().to_uppercase();
     let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
     let Some(year) = args.year.or_else(|| indicators::latest_year(&flows)) else {
@@ -158,7 +169,8 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
         );
         return 1;
     };
-    for f in indicators::figures(&flows, &reporter, partner.as_deref(), year) {
+    for mut f in indicators::figures(&flows, &reporter, partner.as_deref(), year) {
+        f.universe.push_str(&scope);
         let written = if args.json {
             let line = Line {
                 indicator: f.indicator,
@@ -190,40 +202,49 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
     0
 }
 
-/// The flows of `docs` and `tables`; from more rows than a matrix is built from in memory,
-/// those of the years around the one asked for that fit (said on standard error); `None`
-/// (said on `out`) when that year alone holds more.
+/// The flows of `docs` and `tables`; from more rows than `--matrix-rows`, those of the
+/// years around the one asked for that fit (said on standard error), with those years;
+/// `None` (said on `out`) when that year alone holds more.
 fn flows_within_memory(
     docs: &[Document],
     tables: &[TradeTable],
     args: &IndicatorArgs,
     out: &mut dyn Write,
-) -> Option<Flows> {
+) -> Option<(Flows, Option<RangeInclusive<i32>>)> {
     let rows: usize = tables.iter().map(TradeTable::len).sum();
-    if rows <= indicators::MATRIX_MAX_ROWS {
-        return Some(indicators::combined(docs, tables, args.level));
+    let max = args.matrix_rows;
+    if rows <= max {
+        return Some((indicators::combined(docs, tables, args.level), None));
     }
-    let counts = indicators::rows_by_year(tables);
-    let max = indicators::MATRIX_MAX_ROWS;
-    let Some(years) = indicators::year_window(&counts, args.year, max) else {
-        let _ = writeln!(
-            out,
-            "trade-explorer indicators: the year asked for alone holds more than {max} rows, \
-             more than the trade matrix is built from in memory"
-        );
-        return None;
+    let years = match indicators::plan_window(tables, args.year, max) {
+        Ok(planned) => {
+            eprintln!(
+                "trade-explorer indicators: figures from the years {}–{} only ({} of the \
+                 {} rows): the trade matrix is built in memory from at most {max} rows",
+                planned.years.start(),
+                planned.years.end(),
+                planned.rows,
+                planned.total,
+            );
+            planned.years
+        }
+        Err(refused) => {
+            let _ = match refused.year {
+                Some(year) => writeln!(
+                    out,
+                    "trade-explorer indicators: the year {year} alone holds {} rows, more \
+                     than the trade matrix is built from in memory (--matrix-rows {max})",
+                    refused.rows
+                ),
+                None => writeln!(out, "trade-explorer indicators: no row has a year"),
+            };
+            return None;
+        }
     };
-    eprintln!(
-        "trade-explorer indicators: figures from the years {}–{} only ({} of the {rows} \
-         rows): the trade matrix is built in memory from at most {max} rows",
-        years.start(),
-        years.end(),
-        indicators::rows_within(&counts, &years),
-    );
     let mut flows = Flows::default();
     indicators::each_level_in(docs, tables, &years, &[args.level], |f| {
         flows = f;
         std::ops::ControlFlow::Continue(())
     });
-    Some(flows)
+    Some((flows, Some(years)))
 }

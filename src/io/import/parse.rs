@@ -736,6 +736,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any short decimal text: the fast reader gives `str::parse`'s double, bit for bit,
+        /// or leaves the text to it.
+        #[test]
+        fn fast_decimals_equal_the_standard_parser_on_any_decimal(
+            text in "[+-]?[0-9]{0,17}(\\.[0-9]{0,9})?|[0-9.eE+-]{0,8}"
+        ) {
+            let standard = text.parse::<f64>().ok().filter(|v| v.is_finite());
+            if let Some(v) = fast_decimal(text.as_bytes()) {
+                proptest::prop_assert_eq!(Some(v.to_bits()), standard.map(f64::to_bits));
+            }
+            proptest::prop_assert_eq!(parse_f64(text.as_bytes()), standard);
+        }
+    }
+
     #[test]
     fn short_keys_differ_by_bytes_length_and_tag() {
         assert_ne!(short_key(b"PAK", 1), short_key(b"PAK", 0));

@@ -71,6 +71,62 @@ pub fn window_year(counts: &BTreeMap<i32, usize>, around: Option<i32>) -> Option
     around.or_else(|| counts.keys().next_back().copied())
 }
 
+/// The years a matrix is built from when there are more linked rows than it can be built
+/// from, with the counts that say so: what the Analysis view and `indicators` both show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The years built from ([`year_window`]).
+    pub years: RangeInclusive<i32>,
+    /// Rows within those years.
+    pub rows: usize,
+    /// Rows of every year.
+    pub total: usize,
+    /// The latest year with rows (the year looked at when none is asked for).
+    pub latest: Option<i32>,
+    /// Every year with rows.
+    pub with_rows: Vec<i32>,
+}
+
+/// Why a matrix cannot be built from any window: the year looked at holds more rows than
+/// the budget on its own, or no row has a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    /// The year looked at (`None`: no row has a year).
+    pub year: Option<i32>,
+    /// Its rows.
+    pub rows: usize,
+    /// Every year with rows (another of them may fit).
+    pub with_rows: Vec<i32>,
+}
+
+/// Counts the rows of `tables` by year and chooses the years around `around` (the latest
+/// when `None`) that fit `budget` rows.
+pub fn plan_window<'a>(
+    tables: impl IntoIterator<Item = &'a TradeTable>,
+    around: Option<i32>,
+    budget: usize,
+) -> Result<Planned, Refused> {
+    let counts = rows_by_year(tables);
+    let with_rows: Vec<i32> = counts.keys().copied().collect();
+    match year_window(&counts, around, budget) {
+        Some(years) => Ok(Planned {
+            rows: rows_within(&counts, &years),
+            total: counts.values().sum(),
+            latest: window_year(&counts, None),
+            years,
+            with_rows,
+        }),
+        None => {
+            let year = window_year(&counts, around);
+            Err(Refused {
+                rows: year.and_then(|y| counts.get(&y).copied()).unwrap_or(0),
+                year,
+                with_rows,
+            })
+        }
+    }
+}
+
 /// Rows of `counts` within `years`.
 pub fn rows_within(counts: &BTreeMap<i32, usize>, years: &RangeInclusive<i32>) -> usize {
     counts.range(years.clone()).map(|(_, n)| n).sum()
@@ -180,6 +236,42 @@ mod tests {
         assert_eq!(
             super::super::exports(&all[0], 2021, "PAK", "KAZ"),
             Some(5.0)
+        );
+    }
+
+    #[test]
+    fn a_planned_window_counts_its_rows_and_a_refused_one_names_its_year() {
+        // PAK–KAZ holds 1 row in 2021 and 2 in 2022.
+        let table = pak_kaz();
+        let planned = plan_window([&table], None, 2);
+        assert_eq!(
+            planned,
+            Ok(Planned {
+                years: 2022..=2022,
+                rows: 2,
+                total: 3,
+                latest: Some(2022),
+                with_rows: vec![2021, 2022],
+            })
+        );
+        let around_2021 = plan_window([&table], Some(2021), 2).map(|p| p.years);
+        assert_eq!(around_2021, Ok(2021..=2021));
+        assert_eq!(
+            plan_window([&table], None, 1),
+            Err(Refused {
+                year: Some(2022),
+                rows: 2,
+                with_rows: vec![2021, 2022],
+            })
+        );
+        let empty = TradeTable::default();
+        assert_eq!(
+            plan_window([&empty], None, 1),
+            Err(Refused {
+                year: None,
+                rows: 0,
+                with_rows: Vec::new(),
+            })
         );
     }
 
