@@ -17,6 +17,7 @@ mod parquet_columns;
 mod parquet_pages;
 mod parquet_rows;
 pub mod parse;
+mod plain;
 mod records;
 pub mod release;
 

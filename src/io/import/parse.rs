@@ -255,6 +255,8 @@ pub struct Part {
     /// Physical lines in the part (for line numbers of the parts after it).
     pub lines: u64,
     interner: Interner,
+    /// Countries by numeric code, for [`super::plain`].
+    known: super::plain::Known,
 }
 
 /// How a part reads its rows.
@@ -285,7 +287,7 @@ struct Interner {
 }
 
 /// Bytes of at most seven, packed with their length (and a tag) into one integer.
-fn short_key(bytes: &[u8], tag: u8) -> Option<u64> {
+pub(super) fn short_key(bytes: &[u8], tag: u8) -> Option<u64> {
     if bytes.len() > 7 {
         return None;
     }
@@ -600,13 +602,29 @@ pub fn parse_part(buf: &[u8], ctx: &PartContext<'_>) -> Part {
 /// [`parse_part`] into a part whose buffers are reused from block to block, so that a
 /// large import allocates its working memory once.
 pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
+    parse_part_with(buf, ctx, part, true);
+}
+
+/// [`parse_part_into`]; with `plain`, records of numbers only are read by
+/// [`super::plain`] (the tests compare it with the general reader alone).
+pub(super) fn parse_part_with(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part, plain: bool) {
     part.clear();
     part.expect_columns(ctx.map);
+    let plan = super::plain::Plan::of(ctx.map, ctx.delim).filter(|_| plain);
     let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(64);
     let mut records = super::records::Records::new(buf, ctx.delim);
     let mut start = 0;
     let mut line_no = 0u64;
     while start < buf.len() {
+        if let Some(plan) = &plan
+            && let Some((row, next)) =
+                plan.read(buf, start, &part.known, &part.interner.short_products)
+        {
+            part.table.push(row);
+            line_no += 1;
+            start = next;
+            continue;
+        }
         let (next, newlines) = records.split(start, &mut fields);
         let this_line = line_no;
         line_no += newlines;
@@ -623,7 +641,14 @@ pub fn parse_part_into(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part) {
             );
             continue;
         }
+        let rows = part.table.len();
         part.add_row(fields.as_slice(), ctx, this_line);
+        if let Some(plan) = &plan
+            && part.table.len() > rows
+            && let Some(row) = part.table.row(rows)
+        {
+            part.known.learn(plan, fields.as_slice(), &row);
+        }
     }
     part.lines = line_no;
 }
