@@ -1,6 +1,8 @@
 //! The indicators, each a pure function of [`Flows`] with its formula in its doc comment.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::flows::{Flows, Reported, undirected_key};
 
@@ -36,7 +38,7 @@ pub fn world_exports(f: &Flows, t: i32) -> f64 {
 
 /// Products at the flows' level, summed over the pairs that `keep(exporter, importer)`.
 fn product_sums(f: &Flows, t: i32, keep: impl Fn(&str, &str) -> bool) -> HashMap<String, f64> {
-    let mut sums: HashMap<String, f64> = HashMap::new();
+    let mut sums: HashMap<String, f64> = HashMap::default();
     for ((y, e, m), products) in &f.products {
         if *y != t || !keep(e, m) {
             continue;
@@ -191,7 +193,7 @@ pub fn hhi_markets_by_year(f: &Flows, i: &str) -> BTreeMap<i32, Result<f64, Stri
 /// data holds both reports (BACI holds one reconciled value and has none).
 pub fn mirror_ratio(f: &Flows, t: i32, i: &str, j: &str) -> Option<f64> {
     let r = f.totals.get(&(t, i.to_owned(), j.to_owned()))?;
-    match (r.own, r.mirror) {
+    match (r.own(), r.mirror()) {
         (Some(own), Some(mirror)) if mirror > 0.0 => Some(own / mirror),
         _ => None,
     }
