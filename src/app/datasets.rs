@@ -245,8 +245,11 @@ impl Datasets {
         let spawned = self.loads.spawn("dataset", ctx, move |reply| {
             let progress = reply.clone();
             let progress_key = key.clone();
+            let mut every = super::jobs::Every::new(super::jobs::PROGRESS_EVERY);
             let mut report = |p: &Progress| {
-                progress.send(LoadMessage::Progress(progress_key.clone(), *p));
+                if every.due() {
+                    progress.send(LoadMessage::Progress(progress_key.clone(), *p));
+                }
             };
             let opened = import::open_dataset_then_cache(
                 &path,

@@ -20,6 +20,37 @@ impl<T> Default for Jobs<T> {
     }
 }
 
+/// How often a job reports its progress at most. Each report asks for a frame, and frames
+/// drawn while an import keeps every core busy take time from it (a software-rendered
+/// window, as in a VM or over remote desktop, took half of it at ten reports a second).
+pub const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Lets a report through at most once per interval, the first at once.
+#[derive(Debug)]
+pub struct Every {
+    every: std::time::Duration,
+    last: Option<std::time::Instant>,
+}
+
+impl Every {
+    /// At most once per `every`.
+    pub fn new(every: std::time::Duration) -> Self {
+        Self { every, last: None }
+    }
+
+    /// Whether a report is due now (and, if so, counts it as made).
+    pub fn due(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        let due = self
+            .last
+            .is_none_or(|last| now.duration_since(last) >= self.every);
+        if due {
+            self.last = Some(now);
+        }
+        due
+    }
+}
+
 /// The sending side given to a job: every message wakes the UI.
 pub struct Reply<T> {
     tx: Sender<T>,

@@ -55,7 +55,7 @@ pub struct IndicatorArgs {
     /// values in millions).
     #[arg(long, default_value_t = 1.0, value_name = "DOLLARS")]
     pub value_scale: f64,
-    /// The most rows the trade matrix is built from in memory (about 180 bytes a row at
+    /// The most rows the trade matrix is built from in memory (about 120 bytes a row at
     /// the three HS levels); with more, it is built from the years around `--year` that
     /// fit, said on standard error and in each figure's universe.
     #[arg(long, default_value_t = indicators::MATRIX_MAX_ROWS, value_name = "ROWS")]

@@ -228,8 +228,9 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
                 .clicked()
         }
     });
-    // Keep the figures moving even between progress reports.
-    ctx.request_repaint_after(std::time::Duration::from_millis(100));
+    // Keep the time figures moving between progress reports (which come four times a
+    // second at most), without drawing more often than they change.
+    ctx.request_repaint_after(std::time::Duration::from_millis(250));
     let escape = response.is_top_modal
         && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
     if (response.inner || escape) && !running.cancelling {

@@ -8,11 +8,13 @@ use std::ops::RangeInclusive;
 
 use crate::model::dataset::TradeTable;
 
-/// Rows the trade matrices are built from at most. They are built in memory, about 180
-/// bytes per row for the three levels (2 GB measured at 10 million rows, so about 7 GB
-/// here): from more rows (a whole BACI release holds 270 million), they are built from
-/// the years around the one looked at that fit ([`year_window`]).
-pub const MATRIX_MAX_ROWS: usize = 40_000_000;
+/// Rows the trade matrices are built from at most. They are built in memory, about 120
+/// bytes per row for the three levels (the Analysis benchmark's 10 million generated rows:
+/// 1.6 GB at its peak with the app, 2.05 GB before a matrix figure took 16 bytes instead
+/// of 32), so about 6.6 GB here as 40 million rows took before: from more rows (a whole
+/// BACI release holds 270 million), they are built from the years around the one looked
+/// at that fit ([`year_window`]).
+pub const MATRIX_MAX_ROWS: usize = 55_000_000;
 
 /// Rows of `tables` by year.
 pub fn rows_by_year<'a>(tables: impl IntoIterator<Item = &'a TradeTable>) -> BTreeMap<i32, usize> {
