@@ -221,16 +221,12 @@ mod tests {
     use crate::io::import::codes::CodeTable;
     use crate::io::import::parse::{Part, PartContext, parse_part_into, parse_part_with};
 
+    /// The column map the app reads a BACI file with, from BACI's own header.
     fn baci() -> ColumnMap {
-        ColumnMap {
-            year: 0,
-            reporter_code: Some(1),
-            partner_code: Some(2),
-            product: Some(3),
-            value: 4,
-            value_scale: 1000.0,
-            quantity: Some(5),
-            ..ColumnMap::default()
+        let header: Vec<String> = ["t", "i", "j", "k", "v", "q"].map(String::from).into();
+        match crate::io::import::formats::detect(&header) {
+            Some((crate::io::import::Layout::Baci, map)) => map,
+            other => panic!("BACI's header read as {other:?}"),
         }
     }
 
