@@ -127,6 +127,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reports_are_let_through_once_per_interval() {
+        let mut every = Every::new(std::time::Duration::from_secs(3600));
+        assert!(every.due(), "the first report at once");
+        assert!(!every.due());
+        assert!(!every.due());
+        let mut always = Every::new(std::time::Duration::ZERO);
+        assert!(always.due() && always.due());
+    }
+
+    #[test]
     fn results_arrive_in_order_and_wake_the_ui() {
         let ctx = egui::Context::default();
         let jobs: Jobs<u32> = Jobs::default();
