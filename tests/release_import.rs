@@ -126,6 +126,22 @@ fn linked_files_in_a_folder_count_as_the_files() {
     std::os::unix::fs::symlink(&source, picked.join("loop")).unwrap();
     let listed = release::list(&picked).unwrap();
     assert_eq!(listed.data.len(), 3, "the linked folder is not followed");
+    assert!(
+        listed
+            .left_out
+            .contains(&"loop (a link to a folder, not followed)".to_owned()),
+        "{:?}",
+        listed.left_out
+    );
+    // A folder of nothing but links to folders says so rather than looking empty.
+    let links_only = dir.path().join("links_only");
+    std::fs::create_dir_all(&links_only).unwrap();
+    std::os::unix::fs::symlink(&source, links_only.join("t=2021")).unwrap();
+    let err = release::list(&links_only).unwrap_err().to_string();
+    assert!(
+        err.ends_with("found: t=2021 (a link to a folder, not followed)"),
+        "{err}"
+    );
     check_release(&import(&picked).unwrap());
     // Rewriting a linked file changes the folder's fingerprint.
     let before = cache::Fingerprint::of(&picked).unwrap();

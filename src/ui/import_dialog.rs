@@ -190,10 +190,12 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
                     format::count(p.rows as usize, "row")
                 ));
                 // Everything read: what remains is applying the aggregation rule to all
-                // rows and writing the cache, which report no progress of their own.
+                // rows, the pair totals and the country index, which report no progress of
+                // their own (the copy for fast reopening is written after the rows are
+                // shown, so it is not named here).
                 let read_all = p.total_bytes > 0 && p.bytes >= p.total_bytes;
                 let left = if read_all {
-                    "finishing: counting totals and saving a copy for fast reopening…".to_owned()
+                    "finishing: applying the aggregation rule and counting totals…".to_owned()
                 } else {
                     p.time_left().map_or_else(
                         || "estimating time left…".to_owned(),

@@ -110,7 +110,7 @@ pub enum ImportError {
         detail: String,
     },
     /// A folder or archive without a data file.
-    #[error("{}: no trade data file in it (CSV, TSV or their .gz); found: {found}", .path.display())]
+    #[error("{}: no trade data file in it (CSV, TSV, their .gz, or Parquet); found: {found}", .path.display())]
     NoDataFiles {
         /// The folder or archive.
         path: PathBuf,

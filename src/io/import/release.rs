@@ -143,9 +143,9 @@ pub fn role_of(name: &str) -> Role {
 
 /// Lists the files of a folder (and its subfolders) or of a zip archive.
 pub fn list(path: &Path) -> Result<Release, ImportError> {
-    let (kind, members) = match kind_of(path) {
+    let (kind, (members, linked_folders)) = match kind_of(path) {
         SourceKind::Folder => (SourceKind::Folder, folder_members(path)?),
-        SourceKind::Zip => (SourceKind::Zip, zip_members(path)?),
+        SourceKind::Zip => (SourceKind::Zip, (zip_members(path)?, Vec::new())),
         SourceKind::File => {
             return Err(ImportError::NotAFile {
                 path: path.to_path_buf(),
@@ -169,6 +169,13 @@ pub fn list(path: &Path) -> Result<Release, ImportError> {
             Role::LeftOut => release.left_out.push(member.name),
         }
     }
+    // Not followed, as a link beside the files it links to would count them twice; named,
+    // so that a folder of links to folders does not look empty.
+    release.left_out.extend(
+        linked_folders
+            .into_iter()
+            .map(|name| format!("{name} (a link to a folder, not followed)")),
+    );
     if release.data.is_empty() {
         let found = if release.left_out.is_empty() {
             "nothing".to_owned()
@@ -183,12 +190,14 @@ pub fn list(path: &Path) -> Result<Release, ImportError> {
     Ok(release)
 }
 
-fn folder_members(root: &Path) -> Result<Vec<Member>, ImportError> {
+/// The files below `root`, and the links to folders that were not followed (by name).
+fn folder_members(root: &Path) -> Result<(Vec<Member>, Vec<String>), ImportError> {
     let io_err = |path: &Path, source| ImportError::Io {
         path: path.to_path_buf(),
         source,
     };
     let mut members = Vec::new();
+    let mut linked_folders = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(&folder).map_err(|e| io_err(&folder, e))? {
@@ -201,6 +210,11 @@ fn folder_members(root: &Path) -> Result<Vec<Member>, ImportError> {
                 // the fingerprint); links to folders are not followed (they could loop).
                 match std::fs::metadata(&path) {
                     Ok(target) if target.is_file() => meta = target,
+                    Ok(target) if target.is_dir() && !hidden => {
+                        let name = path.strip_prefix(root).unwrap_or(&path);
+                        linked_folders.push(name.to_string_lossy().replace('\\', "/"));
+                        continue;
+                    }
                     _ => continue,
                 }
             }
@@ -228,7 +242,8 @@ fn folder_members(root: &Path) -> Result<Vec<Member>, ImportError> {
         }
     }
     members.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(members)
+    linked_folders.sort();
+    Ok((members, linked_folders))
 }
 
 fn zip_members(path: &Path) -> Result<Vec<Member>, ImportError> {
