@@ -43,45 +43,33 @@ fn year_too_large(year: i32, rows: usize, max: usize) -> String {
 /// The years a matrix was built from, when the linked rows were too many for all of them.
 #[derive(Debug, PartialEq)]
 pub(super) struct Window {
-    years: std::ops::RangeInclusive<i32>,
-    /// Every year of the data, for the year picker.
+    /// The model's window: its years and row counts.
+    planned: indicators::Planned,
+    /// Every year of the data (the document's too), for the year picker.
     all: Vec<i32>,
-    /// The latest year of the linked rows: what "latest" builds around.
-    latest: Option<i32>,
-    /// Rows within the window, and linked in all.
-    rows: (usize, usize),
     max: usize,
 }
 
 impl Window {
-    /// Whether figures for `year` (`None`: the latest) can come from this matrix.
+    /// Whether figures for `year` (`None`: the latest of the linked rows) can come from
+    /// this matrix.
     fn covers(&self, year: Option<i32>) -> bool {
-        match year.or(self.latest) {
-            Some(y) => self.years.contains(&y),
+        match year.or(self.planned.latest()) {
+            Some(y) => self.planned.years.contains(&y),
             None => false,
-        }
-    }
-
-    /// "2020–2023", or "2022" for one year.
-    fn span(&self) -> String {
-        let (first, last) = (*self.years.start(), *self.years.end());
-        if first == last {
-            format!("{first}")
-        } else {
-            format!("{first}–{last}")
         }
     }
 
     /// Said above the figures: which years they are from, and why only those.
     fn note(&self) -> String {
-        let span = self.span();
+        let span = self.planned.span();
         let thousands = |n: usize| crate::model::format::group_thousands(n as u64);
         format!(
             "Figures from {span} only ({} of the {} linked rows): the trade matrices are \
              built in memory from at most {} rows. Growth and the charts over the years \
              cover these years; choose another year to compute its figures.",
-            thousands(self.rows.0),
-            thousands(self.rows.1),
+            thousands(self.planned.rows),
+            thousands(self.planned.total),
             thousands(self.max),
         )
     }
@@ -95,8 +83,10 @@ impl Window {
         // The universe goes with every copied figure: a figure over the years (growth,
         // annual growth) must say it covers these years only.
         if !data.universe.is_empty() {
-            data.universe
-                .push_str(&format!("; trade matrices from {} only", self.span()));
+            data.universe.push_str(&format!(
+                "; trade matrices from {} only",
+                self.planned.span()
+            ));
         }
     }
 }
@@ -340,10 +330,8 @@ impl Build<'_> {
                         planned.with_rows.iter().copied().collect();
                     all.extend(self.doc.trade.iter().filter_map(|t| t.year));
                     Some(Arc::new(Window {
-                        rows: (planned.rows, planned.total),
-                        years: planned.years,
+                        planned,
                         all: all.into_iter().collect(),
-                        latest: planned.latest,
                         max,
                     }))
                 }
@@ -357,7 +345,7 @@ impl Build<'_> {
         };
         let years = window
             .as_ref()
-            .map_or(i32::MIN..=i32::MAX, |w| w.years.clone());
+            .map_or(i32::MIN..=i32::MAX, |w| w.planned.years.clone());
         // The level asked for first, so that its figures show while the others are built
         // (a later change of level is then immediate).
         let mut levels = vec![self.key.level];
@@ -427,10 +415,13 @@ mod tests {
     #[test]
     fn a_window_covers_the_years_it_was_built_from() {
         let window = Window {
-            years: 2020..=2023,
+            planned: crate::model::indicators::Planned {
+                years: 2020..=2023,
+                rows: 4,
+                total: 29,
+                with_rows: (1995..=2023).collect(),
+            },
             all: (1995..=2024).collect(),
-            latest: Some(2023),
-            rows: (4, 29),
             max: 4,
         };
         assert!(window.covers(None));

@@ -245,12 +245,9 @@ impl Datasets {
         let spawned = self.loads.spawn("dataset", ctx, move |reply| {
             let progress = reply.clone();
             let progress_key = key.clone();
-            let mut every = super::jobs::Every::new(super::jobs::PROGRESS_EVERY);
-            let mut report = |p: &Progress| {
-                if every.due() {
-                    progress.send(LoadMessage::Progress(progress_key.clone(), *p));
-                }
-            };
+            let mut report = super::jobs::throttled(|p: &Progress| {
+                progress.send(LoadMessage::Progress(progress_key.clone(), *p));
+            });
             let opened = import::open_dataset_then_cache(
                 &path,
                 mapping,

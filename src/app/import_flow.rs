@@ -135,12 +135,8 @@ impl TradeApp {
         let cache = self.cache_folder.clone();
         let spawned = jobs.spawn("import", &self.ctx, move |reply| {
             let progress = reply.clone();
-            let mut every = super::jobs::Every::new(super::jobs::PROGRESS_EVERY);
-            let mut report = |p: &Progress| {
-                if every.due() {
-                    progress.send(ImportMessage::Progress(*p));
-                }
-            };
+            let mut report =
+                super::jobs::throttled(|p: &Progress| progress.send(ImportMessage::Progress(*p)));
             let scale = thread_mapping.as_ref().map(|m| m.value_scale);
             let opened = import::open_dataset_then_cache(
                 &thread_path,

@@ -51,6 +51,17 @@ impl Every {
     }
 }
 
+/// `report` called at most once per [`PROGRESS_EVERY`] (the first call at once): what a
+/// job hands to an import as its progress callback.
+pub fn throttled<P>(mut report: impl FnMut(&P)) -> impl FnMut(&P) {
+    let mut every = Every::new(PROGRESS_EVERY);
+    move |p| {
+        if every.due() {
+            report(p);
+        }
+    }
+}
+
 /// The sending side given to a job: every message wakes the UI.
 pub struct Reply<T> {
     tx: Sender<T>,

@@ -2,7 +2,6 @@
 //! documents and data files given, combined as in the app.
 
 use std::io::Write;
-use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -157,7 +156,7 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
     // As in the Analysis view: a figure over the years (growth, annual growth) says that
     // it covers the window's years only.
     let scope = window
-        .map(|years| format!("; trade matrix from {}–{} only", years.start(), years.end()))
+        .map(|planned| format!("; trade matrix from {} only", planned.span()))
         .unwrap_or_default();
     let reporter = args.reporter.trim().to_uppercase();
     let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
@@ -210,23 +209,22 @@ fn flows_within_memory(
     tables: &[TradeTable],
     args: &IndicatorArgs,
     out: &mut dyn Write,
-) -> Option<(Flows, Option<RangeInclusive<i32>>)> {
+) -> Option<(Flows, Option<indicators::Planned>)> {
     let rows: usize = tables.iter().map(TradeTable::len).sum();
     let max = args.matrix_rows;
     if rows <= max {
         return Some((indicators::combined(docs, tables, args.level), None));
     }
-    let years = match indicators::plan_window(tables, args.year, max) {
+    let planned = match indicators::plan_window(tables, args.year, max) {
         Ok(planned) => {
             eprintln!(
-                "trade-explorer indicators: figures from the years {}–{} only ({} of the \
-                 {} rows): the trade matrix is built in memory from at most {max} rows",
-                planned.years.start(),
-                planned.years.end(),
+                "trade-explorer indicators: figures from {} only ({} of the {} rows): the \
+                 trade matrix is built in memory from at most {max} rows",
+                planned.span(),
                 planned.rows,
                 planned.total,
             );
-            planned.years
+            planned
         }
         Err(refused) => {
             let _ = match refused.year {
@@ -242,9 +240,9 @@ fn flows_within_memory(
         }
     };
     let mut flows = Flows::default();
-    indicators::each_level_in(docs, tables, &years, &[args.level], |f| {
+    indicators::each_level_in(docs, tables, &planned.years, &[args.level], |f| {
         flows = f;
         std::ops::ControlFlow::Continue(())
     });
-    Some((flows, Some(years)))
+    Some((flows, Some(planned)))
 }

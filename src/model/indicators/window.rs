@@ -83,10 +83,25 @@ pub struct Planned {
     pub rows: usize,
     /// Rows of every year.
     pub total: usize,
-    /// The latest year with rows (the year looked at when none is asked for).
-    pub latest: Option<i32>,
-    /// Every year with rows.
+    /// Every year with rows, in order.
     pub with_rows: Vec<i32>,
+}
+
+impl Planned {
+    /// The latest year with rows (the year looked at when none is asked for).
+    pub fn latest(&self) -> Option<i32> {
+        self.with_rows.last().copied()
+    }
+
+    /// "2020–2023", or "2022" for one year: how the figures name the window.
+    pub fn span(&self) -> String {
+        let (first, last) = (*self.years.start(), *self.years.end());
+        if first == last {
+            format!("{first}")
+        } else {
+            format!("{first}–{last}")
+        }
+    }
 }
 
 /// Why a matrix cannot be built from any window: the year looked at holds more rows than
@@ -114,7 +129,6 @@ pub fn plan_window<'a>(
         Some(years) => Ok(Planned {
             rows: rows_within(&counts, &years),
             total: counts.values().sum(),
-            latest: window_year(&counts, None),
             years,
             with_rows,
         }),
@@ -252,10 +266,10 @@ mod tests {
                 years: 2022..=2022,
                 rows: 2,
                 total: 3,
-                latest: Some(2022),
                 with_rows: vec![2021, 2022],
             })
         );
+        assert_eq!(planned.map(|p| p.latest()), Ok(Some(2022)));
         let around_2021 = plan_window([&table], Some(2021), 2).map(|p| p.years);
         assert_eq!(around_2021, Ok(2021..=2021));
         assert_eq!(
