@@ -286,8 +286,9 @@ fn analysis_with_room_for(max_rows: usize) -> Harness<'static, TradeApp> {
     wait_for_jobs(&mut harness);
     common::open_pak_kaz(&mut harness);
     harness.state_mut().apply(Command::ShowView(View::Analysis));
+    // Done: the first figures may come while the other years are still being summed.
     step_until(&mut harness, "the analysis never answered", |app| {
-        app.analysis().key.is_some()
+        app.analysis().key.is_some() && !app.analysing()
     });
     harness.run();
     harness
@@ -300,11 +301,13 @@ fn card(harness: &Harness<'_, TradeApp>, indicator: &str) -> Option<Result<Strin
 }
 
 /// More linked rows than the matrices may be built from (a whole BACI release would need
-/// more memory than the machine has): the figures of the year looked at come from the
-/// years around it that fit, the view says which, and another year is built on demand.
+/// more memory than the machine has): the totals of every year are summed a year at a
+/// time, so the figures still cover every year (growth on 2021 included); the figures by
+/// product come from the focus and partner's own rows of the years that fit, and the view
+/// says which. Another year's are built on demand.
 #[test]
-fn too_many_linked_rows_give_the_figures_of_the_years_that_fit() {
-    // 7 rows: 1 of 2021, 6 of 2022. Room for 6: the latest year, 2022, alone.
+fn too_many_linked_rows_still_give_figures_over_every_year() {
+    // 7 rows: 1 of 2021, 6 of 2022, every one with Pakistan or Kazakhstan. Room for 6.
     let mut harness = analysis_with_room_for(6);
     let data = harness.state().analysis();
     assert_eq!(data.year, Some(2022));
@@ -316,17 +319,17 @@ fn too_many_linked_rows_give_the_figures_of_the_years_that_fit() {
         Some(Ok("0.525".to_owned()))
     );
     assert_eq!(data.rca_counts, (2, 2));
-    // … but 2021 is not in the matrix: no growth on it, and the view says why.
-    assert!(card(&harness, "growth_yoy").is_some_and(|v| v.is_err()));
-    harness.get_by_label_contains("Figures from 2022 only (6 of the 7 linked rows)");
-    // Every copied figure carries its universe, which says so too.
+    // … and 2021 is summed too: growth on it (5M to 30M).
+    assert_eq!(card(&harness, "growth_yoy"), Some(Ok("+500.0%".to_owned())));
+    harness.get_by_label_contains(
+        "Figures by product of Pakistan and Kazakhstan from 2022 only (6 of their 7 linked rows",
+    );
     assert!(
-        data.universe.ends_with("; trade matrices from 2022 only"),
+        data.universe.ends_with("; products from 2022 only"),
         "{}",
         data.universe
     );
-    harness.get_by_label_contains("at most 6 rows");
-    // Choosing 2021 builds 2021 (1 row; with 2022 it would be 7).
+    // Choosing 2021 builds their products of 2021 (1 row; with 2022 it would be 7).
     harness.get_by_label("Year").click();
     harness.run();
     harness.get_by_label("2021").click();
@@ -337,7 +340,7 @@ fn too_many_linked_rows_give_the_figures_of_the_years_that_fit() {
     harness.run();
     // PAK → KAZ 5M in 2021, nothing the other way.
     assert_eq!(card(&harness, "total"), Some(Ok("$5.0M".to_owned())));
-    harness.get_by_label_contains("Figures from 2021 only (1 of the 7 linked rows)");
+    harness.get_by_label_contains("from 2021 only (1 of their 7 linked rows");
     assert_eq!(harness.state().analysis().years, [2021, 2022]);
 }
 
@@ -351,14 +354,18 @@ fn room_for_every_row_needs_no_window() {
     assert_eq!(card(&harness, "growth_yoy"), Some(Ok("+500.0%".to_owned())));
 }
 
-/// A year holding more rows than the matrices may be built from alone: no figures, and a
-/// message that says so, not a crash.
+/// A year holding more rows than the matrices may be built from alone: its totals and
+/// shares, no figures by product, and a message that says so, not a crash.
 #[test]
-fn a_year_too_large_alone_is_refused_with_a_message() {
+fn a_year_too_large_alone_gets_its_totals_and_a_message() {
     let harness = analysis_with_room_for(5);
     harness.get_by_label_contains("The year 2022 alone holds 6 linked rows");
-    harness.get_by_label_contains("from at most 5 rows");
+    harness.get_by_label_contains("Pakistan and Kazakhstan trade in 6 linked rows in 2022 alone");
+    harness.get_by_label_contains("at most 5");
     let data = harness.state().analysis();
-    assert!(data.cards.is_empty() && data.year.is_none());
+    assert_eq!(data.year, Some(2022));
+    assert_eq!(card(&harness, "total"), Some(Ok("$30.0M".to_owned())));
+    assert_eq!(card(&harness, "growth_yoy"), Some(Ok("+500.0%".to_owned())));
+    assert_eq!(data.rca_counts, (0, 0));
     assert_eq!(data.years, [2021, 2022], "another year can be chosen");
 }

@@ -487,7 +487,7 @@ fn indicators_compute_from_a_document_and_explain_bad_input() {
 }
 
 #[test]
-fn indicators_from_more_rows_than_the_matrix_holds_use_the_years_that_fit() {
+fn indicators_from_more_rows_than_the_matrix_holds_still_cover_every_year() {
     // PAK–KAZ totals by year, by hand: 2021: 5; 2022: 10 + 20 = 30; 2023: 40 + 20 = 60
     // (and PAK → CHN 60). Rows: 1 in 2021, 2 in 2022, 3 in 2023.
     let dir = tempfile::tempdir().unwrap();
@@ -527,33 +527,50 @@ fn indicators_from_more_rows_than_the_matrix_holds_use_the_years_that_fit() {
     let cagr = figure(&all, "cagr")["value"].as_f64().unwrap();
     assert!((cagr - (12f64.sqrt() - 1.0)).abs() < 1e-12, "{cagr}");
     assert!(String::from_utf8_lossy(&all.stderr).is_empty());
-    // Room for 3 rows around 2022: 2022 (2) and 2021 (1); 2023 (3 more) does not fit.
-    let window = indicators(&["--year", "2022", "--matrix-rows", "3"]);
-    assert_eq!(window.status.code(), Some(0), "{}", stdout(&window));
-    let total = figure(&window, "total");
+    // Room for 3 rows: every year's totals are summed a batch at a time, so the figures
+    // over the years are those of every row …
+    let summed = indicators(&["--year", "2022", "--matrix-rows", "3"]);
+    assert_eq!(summed.status.code(), Some(0), "{}", stdout(&summed));
+    let total = figure(&summed, "total");
     assert_eq!(total["value"], serde_json::json!(30.0));
+    let cagr = figure(&summed, "cagr")["value"].as_f64().unwrap();
+    assert!((cagr - (12f64.sqrt() - 1.0)).abs() < 1e-12, "{cagr}");
+    assert_eq!(
+        figure(&summed, "growth_yoy")["value"],
+        serde_json::json!(5.0)
+    );
+    // … while PAK's and KAZ's own rows (1 in 2021, 2 in 2022, 3 in 2023) give the
+    // figures by product of 2021–2022 only, which each figure and standard error say.
     assert!(
         total["universe"]
             .as_str()
             .unwrap()
-            .ends_with("; trade matrix from 2021–2022 only"),
+            .ends_with("; products from 2021–2022 only"),
         "{total}"
     );
-    assert_eq!(figure(&window, "cagr")["value"], serde_json::json!(5.0));
-    assert_eq!(
-        figure(&window, "growth_yoy")["value"],
-        serde_json::json!(5.0)
-    );
-    let said = String::from_utf8_lossy(&window.stderr).to_string();
-    assert!(said.contains("2021–2022 only (3 of the 6 rows)"), "{said}");
-    // The latest year, 2023, alone holds 3 rows: room for 2 refuses it and says why.
-    let refused = indicators(&["--matrix-rows", "2"]);
-    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&summed.stderr).to_string();
     assert!(
-        stdout(&refused).contains("the year 2023 alone holds 3 rows"),
-        "{}",
-        stdout(&refused)
+        said.contains("figures by product from 2021–2022 only"),
+        "{said}"
     );
+    // The latest year, 2023, alone holds 3 rows: room for 2 gives its totals, not its
+    // figures by product, and says why.
+    let totals_only = indicators(&["--matrix-rows", "2"]);
+    assert_eq!(totals_only.status.code(), Some(0));
+    let total = figure(&totals_only, "total");
+    assert_eq!(total["value"], serde_json::json!(60.0));
+    assert!(
+        total["universe"]
+            .as_str()
+            .unwrap()
+            .ends_with("; no figures by product (too many rows)"),
+        "{total}"
+    );
+    let cagr = figure(&totals_only, "cagr")["value"].as_f64().unwrap();
+    assert!((cagr - (12f64.sqrt() - 1.0)).abs() < 1e-12, "{cagr}");
+    assert!(figure(&totals_only, "complementarity")["value"].is_null());
+    let said = String::from_utf8_lossy(&totals_only.stderr).to_string();
+    assert!(said.contains("the year alone holds 3 rows"), "{said}");
 }
 
 #[test]

@@ -55,8 +55,10 @@ pub struct IndicatorArgs {
     #[arg(long, default_value_t = 1.0, value_name = "DOLLARS")]
     pub value_scale: f64,
     /// The most rows the trade matrix is built from in memory (about 120 bytes a row at
-    /// the three HS levels); with more, it is built from the years around `--year` that
-    /// fit, said on standard error and in each figure's universe.
+    /// the three HS levels). With more, every pair's totals are summed a batch of years at
+    /// a time and the figures by product read the reporter's and partner's own rows: the
+    /// same figures over every year; what does not fit is said on standard error and in
+    /// each figure's universe.
     #[arg(long, default_value_t = indicators::MATRIX_MAX_ROWS, value_name = "ROWS")]
     pub matrix_rows: usize,
     /// Documents (.ron) and data files (UN Comtrade, comtradr, BACI).
@@ -150,16 +152,13 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
             return status;
         }
     }
-    let Some((flows, window)) = flows_within_memory(&docs, &tables, args, out) else {
-        return 1;
-    };
-    // As in the Analysis view: a figure over the years (growth, annual growth) says that
-    // it covers the window's years only.
-    let scope = window
-        .map(|planned| format!("; trade matrix from {} only", planned.span()))
-        .unwrap_or_default();
     let reporter = args.reporter.trim().to_uppercase();
     let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
+    let countries: Vec<&str> = std::iter::once(reporter.as_str())
+        .chain(partner.as_deref())
+        .collect();
+    // As in the Analysis view: a figure says what it lacks when the rows were too many.
+    let (flows, scope) = flows_within_memory(&docs, &tables, args, &countries);
     let Some(year) = args.year.or_else(|| indicators::latest_year(&flows)) else {
         let _ = writeln!(
             out,
@@ -201,48 +200,72 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
     0
 }
 
-/// The flows of `docs` and `tables`; from more rows than `--matrix-rows`, those of the
-/// years around the one asked for that fit (said on standard error), with those years;
-/// `None` (said on `out`) when that year alone holds more.
+/// The flows of `docs` and `tables`, with what each figure's universe must add. From more
+/// rows than `--matrix-rows`, the span of the data summed a batch of years at a time and
+/// the reporter's and partner's own rows ([`indicators::Span`]): the same figures over
+/// every year, except those by product of a year or a window that does not fit (said on
+/// standard error and in the universe).
 fn flows_within_memory(
     docs: &[Document],
     tables: &[TradeTable],
     args: &IndicatorArgs,
-    out: &mut dyn Write,
-) -> Option<(Flows, Option<indicators::Planned>)> {
+    countries: &[&str],
+) -> (Flows, String) {
     let rows: usize = tables.iter().map(TradeTable::len).sum();
     let max = args.matrix_rows;
     if rows <= max {
-        return Some((indicators::combined(docs, tables, args.level), None));
+        return (
+            indicators::combined(docs, tables, args.level),
+            String::new(),
+        );
     }
-    let planned = match indicators::plan_window(tables, args.year, max) {
-        Ok(planned) => {
-            eprintln!(
-                "trade-explorer indicators: figures from {} only ({} of the {} rows): the \
-                 trade matrix is built in memory from at most {max} rows",
-                planned.span(),
-                planned.rows,
-                planned.total,
-            );
-            planned
+    let tables: Vec<&TradeTable> = tables.iter().collect();
+    let counts = indicators::rows_touching(tables.iter().copied(), countries);
+    let by_year = indicators::rows_by_year(tables.iter().copied());
+    let around = args.year.or_else(|| by_year.keys().next_back().copied());
+    let mut scope = String::new();
+    let say = |what: String| eprintln!("trade-explorer indicators: {what} (--matrix-rows {max})");
+    let years = match indicators::year_window(&counts, around, max) {
+        Some(years) if counts.keys().all(|y| years.contains(y)) => i32::MIN..=i32::MAX,
+        Some(years) => {
+            let span = format!("{}–{}", years.start(), years.end());
+            say(format!(
+                "figures by product from {span} only: the reporter's and partner's rows of \
+                 every year are more than the trade matrix is built from in memory"
+            ));
+            scope.push_str(&format!("; products from {span} only"));
+            years
         }
-        Err(refused) => {
-            let _ = match refused.year {
-                Some(year) => writeln!(
-                    out,
-                    "trade-explorer indicators: the year {year} alone holds {} rows, more \
-                     than the trade matrix is built from in memory (--matrix-rows {max})",
-                    refused.rows
-                ),
-                None => writeln!(out, "trade-explorer indicators: no row has a year"),
-            };
-            return None;
+        None => {
+            say(
+                "no figures by product: the reporter's and partner's rows of the year alone \
+                 are more than the trade matrix is built from in memory"
+                    .to_owned(),
+            );
+            scope.push_str("; no figures by product (too many rows)");
+            indicators::NO_YEARS
         }
     };
-    let mut flows = Flows::default();
-    indicators::each_level_in(docs, tables, &planned.years, &[args.level], |f| {
-        flows = f;
+    let levels = [args.level];
+    let docs = docs.iter();
+    let span = indicators::Span::of(docs.clone(), &tables, around, max, &levels, |_| {
         std::ops::ControlFlow::Continue(())
+    })
+    .unwrap_or_default();
+    if let Some(t) = around.filter(|t| span.too_large().contains(t)) {
+        say(format!(
+            "no figures by product in {t}: the year alone holds {} rows, more than the trade \
+             matrix is built from in memory",
+            by_year.get(&t).copied().unwrap_or(0)
+        ));
+        if !scope.contains("no figures by product") {
+            scope.push_str(&format!("; no figures by product in {t} (too many rows)"));
+        }
+    }
+    let mut focused = Flows::default();
+    indicators::focused_levels(docs, &tables, countries, &years, &levels, |f| {
+        focused = f;
+        std::ops::ControlFlow::Break(())
     });
-    Some((flows, Some(planned)))
+    (span.flows(&focused), scope)
 }

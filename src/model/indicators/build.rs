@@ -3,20 +3,21 @@
 //! each (year, reporter, partner, flow) group is summed by the aggregation rule once for
 //! every level asked for.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap as StdHashMap};
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashMap as HashMap};
 
-use crate::model::dataset::{RowFlow, TradeTable};
+use crate::model::dataset::{DatasetRow, RowFlow, TradeTable};
 use crate::model::hierarchy;
 
-use super::flows::{FlowRef, Flows, Reported};
+use super::flows::{FlowRef, Flows, PairKey, Reported};
 
 /// Numbers for strings borrowed from the sources.
 #[derive(Default)]
 struct Interner<'a> {
-    ids: HashMap<&'a str, u32>,
+    ids: StdHashMap<&'a str, u32>,
     names: Vec<&'a str>,
 }
 
@@ -105,6 +106,39 @@ impl<'a> Builder<'a> {
     /// Adds a dataset's exports and imports of `years` (re-exports and the other
     /// sub-flows are "of which"), World left out.
     pub(super) fn add_table(&mut self, table: &'a TradeTable, years: &RangeInclusive<i32>) {
+        let rows = (0..table.len()).filter(|&i| {
+            // The year column alone first: most rows of a release are outside the years.
+            table
+                .year
+                .get(i)
+                .is_some_and(|y| years.contains(&i32::from(*y)))
+        });
+        self.add_rows(table, rows, |_| true);
+    }
+
+    /// Adds a dataset's rows of `years` in which one of `countries` (codes) is the reporter
+    /// or the partner, read through the table's country index (the blocks of rows where they
+    /// appear): the rows of every (year, reporter, partner, flow) group they are in.
+    pub(super) fn add_table_touching(
+        &mut self,
+        table: &'a TradeTable,
+        countries: &[&str],
+        years: &RangeInclusive<i32>,
+    ) {
+        let (wanted, rows) = touching(table, countries);
+        let touches = |r: &DatasetRow| {
+            (wanted.contains(&r.reporter) || wanted.contains(&r.partner))
+                && years.contains(&i32::from(r.year))
+        };
+        self.add_rows(table, rows.into_iter().flatten(), touches);
+    }
+
+    fn add_rows(
+        &mut self,
+        table: &'a TradeTable,
+        rows: impl Iterator<Item = usize>,
+        keep: impl Fn(&DatasetRow) -> bool,
+    ) {
         let countries: Vec<Option<u32>> = table
             .countries
             .iter()
@@ -115,12 +149,10 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|p| self.products.id(&p.code))
             .collect();
-        self.rows.reserve(table.len());
-        for i in 0..table.len() {
-            let Some(r) = table.row(i) else { continue };
-            if !years.contains(&i32::from(r.year)) {
+        for i in rows {
+            let Some(r) = table.row(i).filter(&keep) else {
                 continue;
-            }
+            };
             let exports = match r.flow {
                 RowFlow::Export => true,
                 RowFlow::Import => false,
@@ -143,6 +175,30 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The table's numbers of `countries` (codes), and the row ranges of the blocks where one
+/// of them appears, in order and joined.
+pub(super) fn touching(
+    table: &TradeTable,
+    countries: &[&str],
+) -> (Vec<u16>, Vec<std::ops::Range<usize>>) {
+    let wanted: Vec<u16> = countries
+        .iter()
+        .filter_map(|c| table.country_index(c))
+        .collect();
+    let blocks = table.country_blocks();
+    let mut ranges: Vec<std::ops::Range<usize>> =
+        wanted.iter().flat_map(|&c| blocks.rows_of(c)).collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut rows: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match rows.last_mut() {
+            Some(last) if last.end >= r.start => last.end = last.end.max(r.end),
+            _ => rows.push(r),
+        }
+    }
+    (wanted, rows)
+}
+
 impl<'a> Grouped<'_, 'a> {
     /// The flows at `level` digits.
     pub(super) fn finish(&self, level: usize) -> Flows {
@@ -163,6 +219,8 @@ impl<'a> Grouped<'_, 'a> {
             })
             .collect();
         let mut summed: Vec<(u32, f64)> = Vec::new();
+        let mut totals: HashMap<PairKey, Reported> = HashMap::default();
+        let mut products: HashMap<PairKey, Vec<(u32, Reported)>> = HashMap::default();
         for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
             let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
             let total = b.group_total(rows, &prefix, &mut level_codes, &mut summed, level);
@@ -176,12 +234,8 @@ impl<'a> Grouped<'_, 'a> {
                 (year, partner.to_owned(), reporter.to_owned())
             };
             flows.years.insert(year);
-            flows
-                .totals
-                .entry(key.clone())
-                .or_default()
-                .add(exports, total);
-            let slot = flows.products.entry(key).or_default();
+            totals.entry(key.clone()).or_default().add(exports, total);
+            let slot = products.entry(key).or_default();
             if slot.is_empty() {
                 // The first report of the pair (the usual case): nothing to merge with.
                 slot.reserve_exact(summed.len());
@@ -204,9 +258,36 @@ impl<'a> Grouped<'_, 'a> {
             }
         }
         flows.codes = level_codes.names.iter().map(|c| (*c).to_owned()).collect();
-        // The world's sums now, off the UI thread, rather than at the first query.
-        let _ = flows.world(0);
+        flows.totals = Arc::new(totals);
+        flows.products = Arc::new(products);
         flows
+    }
+
+    /// Every group's total by the aggregation rule, by (year, exporter, importer), with
+    /// the years: what [`Grouped::finish`] gives as totals, at no level (a total does not
+    /// depend on the level products are read at).
+    pub(super) fn totals(&self) -> (HashMap<PairKey, Reported>, BTreeSet<i32>) {
+        let b = self.builder;
+        let mut totals: HashMap<PairKey, Reported> = HashMap::default();
+        let mut years = BTreeSet::new();
+        for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
+            let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
+            let (reporter, partner) = (
+                b.countries.names[reporter as usize],
+                b.countries.names[partner as usize],
+            );
+            let key = if exports {
+                (year, reporter.to_owned(), partner.to_owned())
+            } else {
+                (year, partner.to_owned(), reporter.to_owned())
+            };
+            years.insert(year);
+            totals
+                .entry(key)
+                .or_default()
+                .add(exports, b.group_sum(rows));
+        }
+        (totals, years)
     }
 }
 
@@ -225,10 +306,11 @@ impl<'a> Builder<'a> {
     ) -> f64 {
         summed.clear();
         let names = &self.products.names;
+        let hs_leaves = |c: &u32| prefix[*c as usize].is_some();
         let first_len = rows.first().map(|(c, _)| names[*c as usize].len());
-        let uniform = rows.iter().all(|(c, _)| {
-            prefix[*c as usize].is_some() && Some(names[*c as usize].len()) == first_len
-        });
+        let uniform = rows
+            .iter()
+            .all(|(c, _)| hs_leaves(c) && Some(names[*c as usize].len()) == first_len);
         if uniform {
             let mut total = 0.0;
             for &(code, value) in rows {
@@ -248,13 +330,7 @@ impl<'a> Builder<'a> {
             return total;
         }
         let codes = rows.iter().map(|(c, _)| names[*c as usize]);
-        let counting = hierarchy::counting(codes.clone());
-        let total = rows
-            .iter()
-            .zip(&counting)
-            .filter(|(_, counts)| **counts)
-            .map(|((_, v), _)| v)
-            .sum();
+        let total = self.counted_sum(rows);
         let breakdown = hierarchy::breakdown(codes.zip(rows.iter().map(|(_, v)| *v)), None, level);
         for node in breakdown.nodes {
             if node.code.len() != level || !hierarchy::is_hs(&node.code) {
@@ -270,5 +346,32 @@ impl<'a> Builder<'a> {
             }
         }
         total
+    }
+
+    /// The group's total by the aggregation rule, products aside: the sum of its values
+    /// when its codes are HS codes all of one length (none is another's ancestor), else
+    /// the sum of those the rule counts.
+    fn group_sum(&self, rows: &[(u32, f64)]) -> f64 {
+        let names = &self.products.names;
+        let first_len = rows.first().map(|(c, _)| names[*c as usize].len());
+        let uniform = rows.iter().all(|(c, _)| {
+            let code = names[*c as usize];
+            hierarchy::is_hs(code) && Some(code.len()) == first_len
+        });
+        if uniform {
+            rows.iter().map(|(_, v)| v).sum()
+        } else {
+            self.counted_sum(rows)
+        }
+    }
+
+    fn counted_sum(&self, rows: &[(u32, f64)]) -> f64 {
+        let names = &self.products.names;
+        let counting = hierarchy::counting(rows.iter().map(|(c, _)| names[*c as usize]));
+        rows.iter()
+            .zip(&counting)
+            .filter(|(_, counts)| **counts)
+            .map(|((_, v), _)| v)
+            .sum()
     }
 }

@@ -39,7 +39,7 @@ pub fn world_exports(f: &Flows, t: i32) -> f64 {
 /// Products at the flows' level, summed over the pairs that `keep(exporter, importer)`.
 fn product_sums(f: &Flows, t: i32, keep: impl Fn(&str, &str) -> bool) -> HashMap<String, f64> {
     let mut sums: HashMap<String, f64> = HashMap::default();
-    for ((y, e, m), products) in &f.products {
+    for ((y, e, m), products) in f.products.iter() {
         if *y != t || !keep(e, m) {
             continue;
         }
@@ -79,7 +79,9 @@ pub fn pair_product_exports(f: &Flows, t: i32, i: &str, j: &str) -> HashMap<Stri
 
 /// `x_wk` for every product: the world's exports of each product.
 pub fn world_product_exports(f: &Flows, t: i32) -> HashMap<String, f64> {
-    product_sums(f, t, |_, _| true)
+    // The sums kept by year: flows built for a few countries ([`super::Span::flows`]) hold
+    // the products of those countries' pairs only, and the world's sums beside them.
+    f.world(t).products.clone()
 }
 
 fn sum(values: &HashMap<String, f64>) -> f64 {
@@ -148,7 +150,9 @@ pub fn complementarity_of(x: &HashMap<String, f64>, m: &HashMap<String, f64>) ->
 /// `(Σ s² − 1/N) / (1 − 1/N)`, `s` the shares and `N` their number; 0 is spread evenly,
 /// 1 all in one. Undefined for one value (the reason is returned).
 pub fn hhi(values: impl IntoIterator<Item = f64>) -> Result<f64, String> {
-    let values: Vec<f64> = values.into_iter().filter(|v| *v > 0.0).collect();
+    let mut values: Vec<f64> = values.into_iter().filter(|v| *v > 0.0).collect();
+    // Summed in order of size, the same digits whatever order a map gave them in.
+    values.sort_by(f64::total_cmp);
     let n = values.len();
     if n < 2 {
         return Err(format!(
@@ -179,7 +183,7 @@ pub fn hhi_markets(f: &Flows, t: i32, i: &str) -> Result<f64, String> {
 /// [`hhi_markets`] of `i` in every year, in one pass over the matrix.
 pub fn hhi_markets_by_year(f: &Flows, i: &str) -> BTreeMap<i32, Result<f64, String>> {
     let mut markets: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
-    for ((y, e, _), r) in &f.totals {
+    for ((y, e, _), r) in f.totals.iter() {
         if e == i
             && let Some(v) = r.best()
         {
@@ -281,7 +285,7 @@ impl ProductSums {
     /// pass over the matrix: what complementarity and concentration over the years need.
     pub fn by_year(f: &Flows, i: &str, j: Option<&str>) -> BTreeMap<i32, ProductSums> {
         let mut out: BTreeMap<i32, ProductSums> = BTreeMap::new();
-        for ((y, e, m), products) in &f.products {
+        for ((y, e, m), products) in f.products.iter() {
             let (of_i, to_j) = (e == i, Some(m.as_str()) == j);
             if of_i || to_j {
                 out.entry(*y).or_default().add(f, products, of_i, to_j);
@@ -308,7 +312,7 @@ impl ProductSums {
 
     fn gather(f: &Flows, t: i32, i: &str, j: Option<&str>) -> ProductSums {
         let mut sums = ProductSums::default();
-        for ((y, e, m), products) in &f.products {
+        for ((y, e, m), products) in f.products.iter() {
             let (of_i, to_j) = (e == i, Some(m.as_str()) == j);
             if *y != t || !(of_i || to_j) {
                 continue;

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
-use std::ops::{ControlFlow, RangeInclusive};
-use std::sync::OnceLock;
+
+use std::sync::{Arc, OnceLock};
 
 use crate::model::dataset::TradeTable;
 use crate::model::document::{Document, Flow};
@@ -128,11 +128,13 @@ pub type PairKey = (i32, String, String);
 pub struct Flows {
     /// Digits of the product level (2, 4 or 6).
     pub level: usize,
-    /// Totals by (year, exporter, importer).
-    pub totals: HashMap<PairKey, Reported>,
+    /// Totals by (year, exporter, importer); shared, as the flows of every focus country
+    /// built from more rows than one matrix holds share one set of totals
+    /// ([`super::Span`]).
+    pub totals: Arc<HashMap<PairKey, Reported>>,
     /// By (year, exporter, importer), the products at `level` digits: (number in
-    /// [`Flows::codes`], value).
-    pub products: HashMap<PairKey, Vec<(u32, Reported)>>,
+    /// [`Flows::codes`], value). Shared like the totals: see [`super::Span`].
+    pub products: Arc<HashMap<PairKey, Vec<(u32, Reported)>>>,
     /// The product codes at `level` digits, by number.
     pub codes: Vec<String>,
     /// Years present.
@@ -208,10 +210,10 @@ impl Flows {
             .unwrap_or_else(|| NONE.get_or_init(YearSums::default))
     }
 
-    fn year_sums(&self) -> BTreeMap<i32, YearSums> {
+    pub(super) fn year_sums(&self) -> BTreeMap<i32, YearSums> {
         let mut out: BTreeMap<i32, YearSums> = BTreeMap::new();
         let mut exporters: BTreeSet<(i32, &str)> = BTreeSet::new();
-        for ((y, e, _), r) in &self.totals {
+        for ((y, e, _), r) in self.totals.iter() {
             if let Some(v) = r.best() {
                 out.entry(*y).or_default().exports += v;
                 exporters.insert((*y, e));
@@ -220,7 +222,7 @@ impl Flows {
         for (y, _) in exporters {
             out.entry(y).or_default().exporters += 1;
         }
-        for ((y, _, _), products) in &self.products {
+        for ((y, _, _), products) in self.products.iter() {
             let sums = &mut out.entry(*y).or_default().products;
             for (id, r) in products {
                 let Some(v) = r.best() else { continue };
@@ -276,42 +278,22 @@ pub fn each_level<'a>(
     levels: &[usize],
     mut done: impl FnMut(Flows),
 ) {
-    each_level_in(docs, tables, &(i32::MIN..=i32::MAX), levels, |flows| {
-        done(flows);
-        ControlFlow::Continue(())
-    });
-}
-
-/// [`each_level`] from the rows and records of `years` only (see
-/// [`super::year_window`]); `done` may stop before the remaining levels are built.
-pub fn each_level_in<'a>(
-    docs: impl IntoIterator<Item = &'a Document> + Clone,
-    tables: impl IntoIterator<Item = &'a TradeTable>,
-    years: &RangeInclusive<i32>,
-    levels: &[usize],
-    mut done: impl FnMut(Flows) -> ControlFlow<()>,
-) {
+    let every = i32::MIN..=i32::MAX;
     let mut builder = Builder::default();
     for doc in docs.clone() {
-        document_refs(doc, false)
-            .filter(|r| years.contains(&r.year))
-            .for_each(|r| builder.add(r));
+        document_refs(doc, false).for_each(|r| builder.add(r));
     }
     for table in tables {
-        builder.add_table(table, years);
+        builder.add_table(table, &every);
     }
-    let undirected: Vec<FlowRow> = docs
-        .into_iter()
-        .flat_map(undirected_of_document)
-        .filter(|r| years.contains(&r.year))
-        .collect();
+    let undirected: Vec<FlowRow> = docs.into_iter().flat_map(undirected_of_document).collect();
     let grouped = builder.group();
     for &level in levels {
         let mut flows = grouped.finish(level);
         flows.add_undirected(undirected.iter().cloned());
-        if done(flows).is_break() {
-            return;
-        }
+        // The world's sums now, off the UI thread, rather than at the first query.
+        let _ = flows.world(0);
+        done(flows);
     }
 }
 
@@ -328,7 +310,7 @@ fn is_all_products(code: &str) -> bool {
 
 /// The document's trade records of exports or imports with a year and a value (or, with
 /// `undirected`, its records of total trade), borrowed.
-fn document_refs(doc: &Document, undirected: bool) -> impl Iterator<Item = FlowRef<'_>> {
+pub(super) fn document_refs(doc: &Document, undirected: bool) -> impl Iterator<Item = FlowRef<'_>> {
     doc.trade.iter().filter_map(move |t| {
         let exports = match (t.flow, undirected) {
             (Flow::Export, false) => true,

@@ -18,12 +18,16 @@ mod build;
 mod compute;
 mod figures;
 mod flows;
+mod span;
 mod window;
 
 pub use compute::*;
 pub use figures::*;
 pub use flows::*;
+pub use span::*;
 pub use window::*;
 
+#[cfg(test)]
+mod span_tests;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,350 @@
+//! The indicators from more rows than one trade matrix can be built from (a whole BACI
+//! release: 270 million rows, where a matrix of every (year, pair, product) would need
+//! some 30 GB).
+//!
+//! The figures of a focus country `i` and a partner `j` read three things of the matrix:
+//! the totals of every pair and year (shares, intensity, growth, concentration across
+//! markets), the world's sums by product in each year (RCA), and the products of the pairs
+//! in which `i` or `j` trades (RCA, complementarity, potential, concentration across
+//! products). The first two do not depend on who is looked at: [`Span::of`] sums them once,
+//! a batch of years at a time, each batch through a whole matrix that is then dropped. The
+//! third is built for each focus from the rows where `i` or `j` appears, read through the
+//! tables' country index ([`focused_levels`]). [`Span::flows`] puts them together as
+//! [`Flows`] from which every indicator gives what it gives on the whole matrix, over every
+//! year.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::{ControlFlow, RangeInclusive};
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::model::dataset::TradeTable;
+use crate::model::document::Document;
+
+use super::build::{Builder, touching};
+use super::flows::{Flows, PairKey, Reported, YearSums, document_refs, undirected_of_document};
+use super::window::rows_by_year;
+
+/// No year: the years to build the flows of countries from whose own rows of the year
+/// looked at are too many ([`focused_levels`] then holds no products).
+pub const NO_YEARS: RangeInclusive<i32> = RangeInclusive::new(1, 0);
+
+/// What the figures of any focus country need that does not depend on it, for every year.
+#[derive(Debug, Default)]
+pub struct Span {
+    totals: Arc<HashMap<PairKey, Reported>>,
+    undirected: HashMap<PairKey, f64>,
+    years: BTreeSet<i32>,
+    /// The levels summed, in the order of `world`.
+    levels: Vec<usize>,
+    /// For each level, the world's sums of each year summed so far.
+    world: Vec<BTreeMap<i32, YearSums>>,
+    /// Linked rows by year.
+    rows_by_year: BTreeMap<i32, usize>,
+    /// Years whose rows were more than a matrix holds: their totals are summed, their
+    /// product figures are not.
+    too_large: BTreeSet<i32>,
+    /// The years of the batches summed so far.
+    summed: BTreeSet<i32>,
+    /// Every year of the rows and records.
+    all: BTreeSet<i32>,
+}
+
+/// One batch of years summed: its totals and each level's world sums.
+struct Batch {
+    years: Vec<i32>,
+    totals: HashMap<PairKey, Reported>,
+    with_totals: BTreeSet<i32>,
+    world: Vec<BTreeMap<i32, YearSums>>,
+    too_large: bool,
+}
+
+/// Rows a batch of years holds at most, of the budget a year may hold alone: two batches
+/// are summed at once (one per core here), each through a whole matrix at every level.
+const BATCH_SHARE: usize = 4;
+
+impl Span {
+    /// Sums the totals and the world's product sums at each of `levels` of every year of
+    /// `docs` and `tables`, in batches of years of about a quarter of `budget` linked
+    /// rows, two at a time: first `first` with the year before it (so that its figures
+    /// and its growth can be shown early), then the others in order. After each batch
+    /// `after` sees the span summed so far and may stop the work (`None` is returned then).
+    /// A year holding more than `budget` rows alone gets its totals only.
+    pub fn of<'a>(
+        docs: impl IntoIterator<Item = &'a Document> + Clone,
+        tables: &[&'a TradeTable],
+        first: Option<i32>,
+        budget: usize,
+        levels: &[usize],
+        mut after: impl FnMut(&Span) -> ControlFlow<()>,
+    ) -> Option<Span> {
+        let docs: Vec<&Document> = docs.into_iter().collect();
+        let mut span = Span {
+            levels: levels.to_vec(),
+            world: vec![BTreeMap::new(); levels.len()],
+            rows_by_year: rows_by_year(tables.iter().copied()),
+            ..Span::default()
+        };
+        let mut undirected = Flows::default();
+        undirected.add_undirected(docs.iter().flat_map(|d| undirected_of_document(d)));
+        span.undirected = undirected.undirected;
+        span.years = undirected.years;
+        let mut years: BTreeMap<i32, usize> = span.rows_by_year.clone();
+        for doc in &docs {
+            document_refs(doc, false).for_each(|r| {
+                years.entry(r.year).or_insert(0);
+            });
+        }
+        span.all = years.keys().copied().collect();
+        let batches = batches(&years, first, (budget / BATCH_SHARE).max(1), budget);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let stopped = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel::<Batch>();
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (docs, batches, years, next, stop) = (&docs, &batches, &years, &next, &stop);
+                scope.spawn(move || {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    while !stop.load(Relaxed) {
+                        let Some(batch) = batches.get(next.fetch_add(1, Relaxed)) else {
+                            return;
+                        };
+                        let rows: usize = batch.iter().map(|y| years[y]).sum();
+                        let summed = sum_batch(docs, tables, batch, rows > budget, levels);
+                        if tx.send(summed).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for batch in rx {
+                span.add(batch);
+                if after(&span).is_break() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return true;
+                }
+            }
+            false
+        });
+        (!stopped).then_some(span)
+    }
+
+    fn add(&mut self, batch: Batch) {
+        Arc::make_mut(&mut self.totals).extend(batch.totals);
+        self.years.extend(batch.with_totals);
+        for (kept, world) in self.world.iter_mut().zip(batch.world) {
+            kept.extend(world);
+        }
+        if batch.too_large {
+            self.too_large.extend(batch.years.iter().copied());
+        }
+        self.summed.extend(batch.years);
+    }
+
+    /// Every year with figures summed so far.
+    pub fn years(&self) -> &BTreeSet<i32> {
+        &self.years
+    }
+
+    /// The years summed so far, of [`Span::all`].
+    pub fn summed(&self) -> &BTreeSet<i32> {
+        &self.summed
+    }
+
+    /// Every year of the rows and document records.
+    pub fn all(&self) -> &BTreeSet<i32> {
+        &self.all
+    }
+
+    /// Whether every year is summed.
+    pub fn complete(&self) -> bool {
+        self.summed.len() == self.all.len()
+    }
+
+    /// Linked rows by year.
+    pub fn rows_by_year(&self) -> &BTreeMap<i32, usize> {
+        &self.rows_by_year
+    }
+
+    /// Years with more rows than a matrix holds: no product figures for them.
+    pub fn too_large(&self) -> &BTreeSet<i32> {
+        &self.too_large
+    }
+
+    /// Whether `year`'s totals and product sums are summed.
+    pub fn has(&self, year: i32) -> bool {
+        !self.too_large.contains(&year) && self.world.first().is_some_and(|w| w.contains_key(&year))
+    }
+
+    /// The flows the figures of the countries `focused` was built for ([`focused_levels`])
+    /// are computed from: this span's totals and world sums at the focused flows' level,
+    /// the focused flows' products. Figures by product of other countries are not in them
+    /// (their product sums would count only their trade with those countries).
+    pub fn flows(&self, focused: &Flows) -> Flows {
+        let world = self
+            .levels
+            .iter()
+            .position(|l| *l == focused.level)
+            .and_then(|at| self.world.get(at))
+            .cloned()
+            .unwrap_or_default();
+        Flows {
+            level: focused.level,
+            totals: Arc::clone(&self.totals),
+            products: Arc::clone(&focused.products),
+            codes: focused.codes.clone(),
+            years: self.years.clone(),
+            undirected: self.undirected.clone(),
+            per_year: OnceLock::from(world),
+        }
+    }
+}
+
+/// The totals and world sums of one batch of years (totals only, and the world's exports
+/// from them, when `too_large`).
+fn sum_batch(
+    docs: &[&Document],
+    tables: &[&TradeTable],
+    years: &[i32],
+    too_large: bool,
+    levels: &[usize],
+) -> Batch {
+    let mut builder = Builder::default();
+    for doc in docs {
+        document_refs(doc, false)
+            .filter(|r| years.contains(&r.year))
+            .for_each(|r| builder.add(r));
+    }
+    let range = years[0]..=years[years.len() - 1];
+    for table in tables {
+        builder.add_table(table, &range);
+    }
+    let grouped = builder.group();
+    let mut batch = Batch {
+        years: years.to_vec(),
+        totals: HashMap::default(),
+        with_totals: BTreeSet::new(),
+        world: Vec::new(),
+        too_large,
+    };
+    let owned = |flows: Flows| Arc::try_unwrap(flows.totals).unwrap_or_else(|a| (*a).clone());
+    if too_large {
+        let (totals, with_totals) = grouped.totals();
+        let flows = Flows {
+            totals: Arc::new(totals),
+            ..Flows::default()
+        };
+        // The world's exports and exporters still, from the totals.
+        let sums = flows.year_sums();
+        batch.world = vec![sums; levels.len()];
+        batch.totals = owned(flows);
+        batch.with_totals = with_totals;
+        return batch;
+    }
+    for (at, &level) in levels.iter().enumerate() {
+        let flows = grouped.finish(level);
+        batch.world.push(flows.year_sums());
+        if at == 0 {
+            batch.with_totals = flows.years.clone();
+            batch.totals = owned(flows);
+        }
+    }
+    batch
+}
+
+/// The years in batches of at most `budget` rows (a year holding more alone): `first` and
+/// the year before it first (together when they hold at most `pair` rows), then the rest
+/// in order.
+pub(super) fn batches(
+    years: &BTreeMap<i32, usize>,
+    first: Option<i32>,
+    budget: usize,
+    pair: usize,
+) -> Vec<Vec<i32>> {
+    let mut out: Vec<Vec<i32>> = Vec::new();
+    let mut done: BTreeSet<i32> = BTreeSet::new();
+    if let Some(t) = first.filter(|t| years.contains_key(t)) {
+        let mut batch = vec![t];
+        if let Some(&rows) = years.get(&(t - 1))
+            && rows + years[&t] <= pair
+        {
+            batch.insert(0, t - 1);
+        }
+        done.extend(batch.iter().copied());
+        out.push(batch);
+    }
+    let mut batch: Vec<i32> = Vec::new();
+    let mut rows = 0;
+    for (&year, &n) in years.iter().filter(|(y, _)| !done.contains(y)) {
+        // A batch is a range of years: one interrupted by a year done first is closed.
+        let adjacent = batch.last().is_none_or(|&last| year == last + 1);
+        if !batch.is_empty() && (rows + n > budget || !adjacent) {
+            out.push(std::mem::take(&mut batch));
+            rows = 0;
+        }
+        batch.push(year);
+        rows += n;
+    }
+    if !batch.is_empty() {
+        out.push(batch);
+    }
+    out
+}
+
+/// Rows of `tables` by year in which one of `countries` (codes) is the reporter or the
+/// partner: what [`focused_levels`] builds from, to fit to the memory budget first
+/// ([`super::year_window`]).
+pub fn rows_touching<'a>(
+    tables: impl IntoIterator<Item = &'a TradeTable>,
+    countries: &[&str],
+) -> BTreeMap<i32, usize> {
+    let mut counts = vec![0usize; usize::from(u16::MAX) + 1];
+    for table in tables {
+        let (wanted, ranges) = touching(table, countries);
+        let touches = |c: Option<&u16>| c.is_some_and(|c| wanted.contains(c));
+        for i in ranges.into_iter().flatten() {
+            if touches(table.reporter.get(i)) || touches(table.partner.get(i)) {
+                counts[usize::from(table.year[i])] += 1;
+            }
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(year, n)| (year as i32, *n))
+        .collect()
+}
+
+/// The flows at each of `levels` (in that order, handed to `done`, which may stop) of
+/// `years`, from the document records and the rows of `tables` in which one of
+/// `countries` trades: the products of every pair one of them is in, for [`Span::flows`].
+/// Their totals and world sums are those of these rows only.
+pub fn focused_levels<'a>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    tables: &[&'a TradeTable],
+    countries: &[&str],
+    years: &RangeInclusive<i32>,
+    levels: &[usize],
+    mut done: impl FnMut(Flows) -> ControlFlow<()>,
+) {
+    let mut builder = Builder::default();
+    for doc in docs {
+        document_refs(doc, false)
+            .filter(|r| years.contains(&r.year))
+            .for_each(|r| builder.add(r));
+    }
+    for table in tables {
+        builder.add_table_touching(table, countries, years);
+    }
+    let grouped = builder.group();
+    for &level in levels {
+        if done(grouped.finish(level)).is_break() {
+            return;
+        }
+    }
+}

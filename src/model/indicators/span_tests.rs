@@ -1,0 +1,260 @@
+//! The figures from a [`Span`] against figures computed by hand, and against those of the
+//! whole matrix on random tables.
+
+use std::ops::ControlFlow;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::model::dataset::{DatasetCountry, DatasetProduct, DatasetRow, RowFlow, TradeTable};
+
+/// A table of `countries` and `products` (codes) holding `rows`: (year, reporter index,
+/// partner index, flow, product index, value). A country named `WLD` is World.
+fn table(
+    countries: &[&str],
+    products: &[&str],
+    rows: &[(u16, u16, u16, RowFlow, u32, f64)],
+) -> TradeTable {
+    let mut t = TradeTable {
+        countries: countries
+            .iter()
+            .map(|c| DatasetCountry {
+                code: (*c).into(),
+                name: (*c).into(),
+                world: *c == "WLD",
+                unknown: false,
+            })
+            .collect(),
+        products: products
+            .iter()
+            .map(|p| DatasetProduct {
+                code: (*p).into(),
+                name: String::new(),
+            })
+            .collect(),
+        ..TradeTable::default()
+    };
+    for &(year, reporter, partner, flow, product, value) in rows {
+        t.push(DatasetRow {
+            year,
+            reporter,
+            partner,
+            flow,
+            product,
+            value,
+            quantity: None,
+        });
+    }
+    t.compute_flags();
+    t
+}
+
+/// The flows for `i` and `j` at `level` through a span summed `budget` rows at a time.
+fn span_flows(t: &TradeTable, i: &str, j: &str, level: usize, budget: usize) -> (Span, Flows) {
+    let span = Span::of(std::iter::empty(), &[t], None, budget, &[2, 4, 6], |_| {
+        ControlFlow::Continue(())
+    });
+    let span = span.unwrap_or_default();
+    let mut focused = Flows::default();
+    focused_levels(
+        std::iter::empty(),
+        &[t],
+        &[i, j],
+        &(i32::MIN..=i32::MAX),
+        &[level],
+        |f| {
+            focused = f;
+            ControlFlow::Break(())
+        },
+    );
+    let flows = span.flows(&focused);
+    (span, flows)
+}
+
+/// `world()` of the hand-computed tests as a linked table, with 2020 added:
+/// 2022: A→B 01: 10, 02: 30; A→C 01: 20; B→A 02: 50; C→B 01: 40, 02: 10; B reports
+/// importing 12 of 01 from A. 2021: A→B 01: 20. 2020: A→B 01: 10.
+fn hand_table() -> TradeTable {
+    use RowFlow::{Export, Import};
+    let (a, b, c) = (0, 1, 2);
+    table(
+        &["A", "B", "C"],
+        &["01", "02"],
+        &[
+            (2020, a, b, Export, 0, 10.0),
+            (2021, a, b, Export, 0, 20.0),
+            (2022, a, b, Export, 0, 10.0),
+            (2022, a, b, Export, 1, 30.0),
+            (2022, a, c, Export, 0, 20.0),
+            (2022, b, a, Export, 1, 50.0),
+            (2022, c, b, Export, 0, 40.0),
+            (2022, c, b, Export, 1, 10.0),
+            (2022, b, a, Import, 0, 12.0),
+        ],
+    )
+}
+
+#[test]
+fn figures_over_every_year_from_a_span_summed_a_year_at_a_time() {
+    // Room for the 7 rows of 2022 only: 2022 alone, then 2020 and 2021 together.
+    let t = hand_table();
+    let (span, f) = span_flows(&t, "A", "B", 2, 7);
+    assert_eq!(
+        span.years().iter().copied().collect::<Vec<_>>(),
+        [2020, 2021, 2022]
+    );
+    assert!(span.too_large().is_empty());
+    // Totals: A–B 10, 20, then 40 + 50 = 90.
+    assert_eq!(pair_total(&f, 2020, "A", "B"), Some(10.0));
+    assert_eq!(pair_total(&f, 2022, "A", "B"), Some(90.0));
+    assert_eq!(growth_yoy(&f, 2022, "A", "B"), Some(90.0 / 20.0 - 1.0));
+    // (90 / 10)^(1/2) − 1 = 2.
+    assert!((cagr(&f, "A", "B").unwrap_or(f64::NAN) - 2.0).abs() < 1e-12);
+    // X_A = 60, X_w = 160; x_A01 = 30 of x_w01 = 70; x_A02 = 30 of x_w02 = 90.
+    assert_eq!(world_exports(&f, 2022), 160.0);
+    let rca = rca(&f, 2022, "A");
+    assert!((rca["01"] - (30.0 / 60.0) / (70.0 / 160.0)).abs() < 1e-12);
+    assert!((rca["02"] - (30.0 / 60.0) / (90.0 / 160.0)).abs() < 1e-12);
+    // B's import shares 5/9 and 4/9 against A's 1/2 and 1/2.
+    let c = complementarity(&f, 2022, "A", "B").unwrap_or(f64::NAN);
+    assert!((c - 100.0 * 17.0 / 18.0).abs() < 1e-9, "{c}");
+    // B buys 50 of 01 (A 10, C 40), 10 of it from A: a gap of 40.
+    assert_eq!(potential(&f, 2022, "A", "B"), vec![("01".to_owned(), 40.0)]);
+    // A's markets 40 and 20: (5/9 − 1/2) / (1/2) = 1/9.
+    assert!((hhi_markets(&f, 2022, "A").unwrap_or(f64::NAN) - 1.0 / 9.0).abs() < 1e-12);
+    assert_eq!(mirror_ratio(&f, 2022, "A", "B"), Some(40.0 / 12.0));
+    assert!(
+        figures(&f, "A", Some("B"), 2022)[0]
+            .universe
+            .starts_with("world = 3 exporters in the data, 2022")
+    );
+}
+
+#[test]
+fn a_year_over_the_budget_gets_its_totals_but_no_product_figures() {
+    let t = hand_table();
+    let (span, f) = span_flows(&t, "A", "B", 2, 6);
+    assert_eq!(span.too_large().iter().copied().collect::<Vec<_>>(), [2022]);
+    assert!(!span.has(2022) && span.has(2021));
+    // The totals of 2022 and the world's (160) are there; no product sums, so no RCA.
+    assert_eq!(pair_total(&f, 2022, "A", "B"), Some(90.0));
+    assert_eq!(world_exports(&f, 2022), 160.0);
+    assert!(rca(&f, 2022, "A").is_empty());
+    assert!(rca(&f, 2021, "A").contains_key("01"));
+}
+
+#[test]
+fn the_year_asked_for_is_summed_first_with_the_year_before() {
+    let years: std::collections::BTreeMap<i32, usize> =
+        [(2019, 3), (2020, 3), (2021, 3), (2022, 3), (2023, 9)].into();
+    let order = |first, budget| super::span::batches(&years, first, budget, budget);
+    assert_eq!(
+        order(Some(2021), 6),
+        vec![vec![2020, 2021], vec![2019], vec![2022], vec![2023]]
+    );
+    assert_eq!(
+        order(None, 6),
+        vec![vec![2019, 2020], vec![2021, 2022], vec![2023]]
+    );
+    // 2023 alone is over the budget: alone, and first when asked for.
+    assert_eq!(order(Some(2023), 8)[0], vec![2023]);
+    // The year asked for and the one before together within the pair's budget, the
+    // others in smaller batches.
+    let order = super::span::batches(&years, Some(2022), 3, 6);
+    assert_eq!(order, vec![vec![2021, 2022], vec![2019], vec![2020], vec![2023]]);
+}
+
+/// Random tables of four countries and World, codes of several levels (the aggregation
+/// rule at work), exports, imports and re-exports, integer values (sums exact in any
+/// order).
+fn rows() -> impl Strategy<Value = Vec<(u16, u16, u16, RowFlow, u32, f64)>> {
+    let flow = prop_oneof![
+        Just(RowFlow::Export),
+        Just(RowFlow::Import),
+        Just(RowFlow::ReExport)
+    ];
+    let row = (2019u16..=2023, 0u16..5, 0u16..5, flow, 0u32..7, 0u32..1000)
+        .prop_map(|(y, r, p, f, k, v)| (y, r, p, f, k, f64::from(v)));
+    proptest::collection::vec(row, 0..120)
+}
+
+const COUNTRIES: [&str; 5] = ["A", "B", "C", "D", "WLD"];
+const PRODUCTS: [&str; 7] = ["01", "0101", "010101", "010102", "02", "0201", "TOTAL"];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Every figure of every pair, year and level from a span summed in small batches is
+    /// the figure of the whole matrix.
+    #[test]
+    fn a_span_gives_the_whole_matrix_figures(rows in rows(), budget in 1usize..60) {
+        let t = table(&COUNTRIES, &PRODUCTS, &rows);
+        let whole = combined_levels(std::iter::empty(), [&t], &[2, 4, 6]);
+        for (i, j) in [("A", "B"), ("B", "A"), ("C", "D"), ("A", "D")] {
+            for level in [2, 4, 6] {
+                let (span, f) = span_flows(&t, i, j, level, budget);
+                let w = whole.iter().find(|w| w.level == level).cloned().unwrap_or_default();
+                prop_assert_eq!(&f.years, &w.years);
+                prop_assert_eq!(cagr(&f, i, j), cagr(&w, i, j));
+                prop_assert_eq!(hhi_markets_by_year(&f, i), hhi_markets_by_year(&w, i));
+                for &year in &w.years {
+                    let mut expected = figures(&w, i, Some(j), year);
+                    if !span.has(year) {
+                        // Summed as totals only: the product figures are left out.
+                        expected.retain(|x| x.product.is_none() && !matches!(x.indicator,
+                            "rca_count" | "complementarity" | "hhi_products"));
+                    }
+                    let got: Vec<Figure> = figures(&f, i, Some(j), year)
+                        .into_iter()
+                        .filter(|x| expected.iter().any(|e| e.indicator == x.indicator && e.product == x.product))
+                        .collect();
+                    prop_assert_eq!(got, expected, "{} {} {} HS{}", i, j, year, level);
+                }
+            }
+        }
+    }
+}
+
+/// Rows over several blocks of the country index (4,096 rows each), sorted as BACI sorts
+/// them: the focused flows read only the blocks of the two countries and still hold every
+/// row of their pairs.
+#[test]
+fn focused_flows_read_through_the_index_hold_every_row_of_the_pairs() {
+    let codes: Vec<String> = (0..30).map(|c| format!("C{c:02}")).collect();
+    let countries: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let mut rows = Vec::new();
+    for year in [2021u16, 2022] {
+        for e in 0..30u16 {
+            for m in (0..30u16).filter(|m| *m != e) {
+                for k in 0..6u32 {
+                    let v = f64::from(
+                        (u32::from(year) * 7 + u32::from(e) * 31 + u32::from(m) * 17 + k * 5) % 997,
+                    );
+                    rows.push((year, e, m, RowFlow::Export, k, v));
+                }
+            }
+        }
+    }
+    let products = ["010101", "010102", "020110", "850110", "850120", "940360"];
+    let t = table(&countries, &products, &rows);
+    assert!(t.len() > 2 * crate::model::dataset::BLOCK_ROWS);
+    let whole = combined(std::iter::empty(), [&t], 6);
+    let (_, f) = span_flows(&t, "C07", "C21", 6, 6000);
+    for year in [2021, 2022] {
+        assert_eq!(
+            figures(&f, "C07", Some("C21"), year),
+            figures(&whole, "C07", Some("C21"), year)
+        );
+    }
+    assert_eq!(cagr(&f, "C07", "C21"), cagr(&whole, "C07", "C21"));
+}
+
+#[test]
+fn rows_touching_two_countries_are_counted_by_year() {
+    // A–B: 2020 1, 2021 1, 2022 3 (A→B twice, B→A), plus A→C and C→B (each touches one).
+    let t = hand_table();
+    let counts = rows_touching([&t], &["A", "B"]);
+    assert_eq!(counts, [(2020, 1), (2021, 1), (2022, 7)].into());
+    assert_eq!(rows_touching([&t], &["C"]), [(2022, 3)].into());
+    assert!(rows_touching([&t], &["ZZZ"]).is_empty());
+}
