@@ -110,7 +110,6 @@ impl SpanJob {
         let span = match span {
             Some(span) => span,
             None => {
-                let mut first = true;
                 let summed = Span::of(
                     std::iter::once(&self.doc),
                     &tables,
@@ -122,9 +121,10 @@ impl SpanJob {
                             return ControlFlow::Break(());
                         }
                         // The year asked for is summed first: its figures as soon as it
-                        // is, the rest when every year is.
+                        // is, then again as each batch of the other years comes in (the
+                        // charts over the years fill in).
                         let ready = around.is_none_or(|t| partial.summed().contains(&t));
-                        if ready && !partial.complete() && std::mem::take(&mut first) {
+                        if ready && !partial.complete() {
                             send(Analysed::Figures(Box::new(figures(partial))));
                         }
                         ControlFlow::Continue(())
@@ -214,15 +214,16 @@ impl Scope<'_> {
         if span.complete() {
             return None;
         }
-        let summed = span_of(span.summed());
+        let (summed, all) = (span.summed().len(), span.all().len());
         if !data.universe.is_empty() {
             data.universe
-                .push_str(&format!("; years {summed} only (the others being summed)"));
+                .push_str(&format!("; {summed} of {all} years summed so far"));
         }
+        let first = data.year.map_or(String::new(), |t| format!(", {t} first"));
         Some(format!(
-            "Summed so far: {summed} of the {} years of the {} linked rows. Growth over \
-             the years and the charts over the years fill in when every year is summed.",
-            span.all().len(),
+            "Summing the {} linked rows year by year: {summed} of {all} years so far{first}. \
+             Growth over the years and the charts over the years fill in as the others are \
+             summed.",
             group_thousands(span.rows_by_year().values().sum::<usize>() as u64),
         ))
     }

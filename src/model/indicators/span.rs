@@ -67,8 +67,8 @@ const BATCH_SHARE: usize = 4;
 impl Span {
     /// Sums the totals and the world's product sums at each of `levels` of every year of
     /// `docs` and `tables`, in batches of years of about a quarter of `budget` linked
-    /// rows, two at a time: first `first` with the year before it (so that its figures
-    /// and its growth can be shown early), then the others in order. After each batch
+    /// rows, two at a time: first `first` and the year before it (so that its figures and
+    /// its growth can be shown early), then the others in order. After each batch
     /// `after` sees the span summed so far and may stop the work (`None` is returned then).
     /// A year holding more than `budget` rows alone gets its totals only.
     pub fn of<'a>(
@@ -97,7 +97,7 @@ impl Span {
             });
         }
         span.all = years.keys().copied().collect();
-        let batches = batches(&years, first, (budget / BATCH_SHARE).max(1), budget);
+        let batches = batches(&years, first, (budget / BATCH_SHARE).max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let stop = std::sync::atomic::AtomicBool::new(false);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
@@ -256,26 +256,21 @@ fn sum_batch(
     batch
 }
 
-/// The years in batches of at most `budget` rows (a year holding more alone): `first` and
-/// the year before it first (together when they hold at most `pair` rows), then the rest
-/// in order.
+/// The years in batches of at most `budget` rows (a year holding more alone): `first`
+/// alone, then the year before it alone (the two are summed at once, its figures and its
+/// growth come first), then the rest in order.
 pub(super) fn batches(
     years: &BTreeMap<i32, usize>,
     first: Option<i32>,
     budget: usize,
-    pair: usize,
 ) -> Vec<Vec<i32>> {
     let mut out: Vec<Vec<i32>> = Vec::new();
     let mut done: BTreeSet<i32> = BTreeSet::new();
     if let Some(t) = first.filter(|t| years.contains_key(t)) {
-        let mut batch = vec![t];
-        if let Some(&rows) = years.get(&(t - 1))
-            && rows + years[&t] <= pair
-        {
-            batch.insert(0, t - 1);
+        for year in [t, t - 1].into_iter().filter(|y| years.contains_key(y)) {
+            done.insert(year);
+            out.push(vec![year]);
         }
-        done.extend(batch.iter().copied());
-        out.push(batch);
     }
     let mut batch: Vec<i32> = Vec::new();
     let mut rows = 0;
