@@ -225,27 +225,22 @@ fn flows_within_memory(
     let around = args.year.or_else(|| by_year.keys().next_back().copied());
     let mut scope = String::new();
     let say = |what: String| eprintln!("trade-explorer indicators: {what} (--matrix-rows {max})");
-    let years = match indicators::year_window(&counts, around, max) {
-        Some(years) if counts.keys().all(|y| years.contains(y)) => i32::MIN..=i32::MAX,
-        Some(years) => {
-            let span = format!("{}–{}", years.start(), years.end());
-            say(format!(
-                "figures by product from {span} only: the reporter's and partner's rows of \
-                 every year are more than the trade matrix is built from in memory"
-            ));
-            scope.push_str(&format!("; products from {span} only"));
-            years
-        }
-        None => {
-            say(
-                "no figures by product: the reporter's and partner's rows of the year alone \
-                 are more than the trade matrix is built from in memory"
-                    .to_owned(),
-            );
-            scope.push_str("; no figures by product (too many rows)");
-            indicators::NO_YEARS
-        }
-    };
+    let years = indicators::focused_years(&counts, around, max);
+    if years.is_empty() {
+        say(
+            "no figures by product: the reporter's and partner's rows of the year alone \
+             are more than the trade matrix is built from in memory"
+                .to_owned(),
+        );
+        scope.push_str("; no figures by product (too many rows)");
+    } else if years != indicators::ALL_YEARS {
+        let span = format!("{}–{}", years.start(), years.end());
+        say(format!(
+            "figures by product from {span} only: the reporter's and partner's rows of \
+             every year are more than the trade matrix is built from in memory"
+        ));
+        scope.push_str(&format!("; products from {span} only"));
+    }
     let levels = [args.level];
     let docs = docs.iter();
     let span = indicators::Span::of(docs.clone(), &tables, around, max, &levels, |_| {

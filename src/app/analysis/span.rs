@@ -156,13 +156,7 @@ impl SpanJob {
         around: Option<i32>,
         send: &mut dyn FnMut(Analysed),
     ) -> (RangeInclusive<i32>, Vec<Arc<Flows>>) {
-        let years = match indicators::year_window(counts, around, self.max) {
-            Some(years) if counts.keys().all(|y| years.contains(y)) => i32::MIN..=i32::MAX,
-            Some(years) => years,
-            // The year's own rows are too many: no products (an empty range).
-            None if !counts.is_empty() => indicators::NO_YEARS,
-            None => i32::MIN..=i32::MAX,
-        };
+        let years = indicators::focused_years(counts, around, self.max);
         let mut levels = vec![self.key.level];
         levels.extend(LEVELS.iter().filter(|l| **l != self.key.level));
         let mut built = Vec::new();
@@ -256,7 +250,7 @@ impl Scope<'_> {
                 group_thousands(rows as u64),
             ));
         }
-        if self.counts.keys().all(|y| self.years.contains(y)) {
+        if *self.years == indicators::ALL_YEARS {
             return None;
         }
         let within: usize = (self.counts.iter())

@@ -278,7 +278,7 @@ pub fn each_level<'a>(
     levels: &[usize],
     mut done: impl FnMut(Flows),
 ) {
-    let every = i32::MIN..=i32::MAX;
+    let every = super::ALL_YEARS;
     let mut builder = Builder::default();
     for doc in docs.clone() {
         document_refs(doc, false).for_each(|r| builder.add(r));

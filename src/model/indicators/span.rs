@@ -30,6 +30,25 @@ use super::window::rows_by_year;
 /// looked at are too many ([`focused_levels`] then holds no products).
 pub const NO_YEARS: RangeInclusive<i32> = RangeInclusive::new(1, 0);
 
+/// Every year: the years to build the flows of countries from when all their rows fit.
+pub const ALL_YEARS: RangeInclusive<i32> = RangeInclusive::new(i32::MIN, i32::MAX);
+
+/// The years to build the flows of countries from whose rows by year are `counts`, within
+/// `budget` rows: [`ALL_YEARS`] when all fit, else the years around `around` that fit
+/// ([`super::year_window`]), [`NO_YEARS`] when that year's alone do not.
+pub fn focused_years(
+    counts: &BTreeMap<i32, usize>,
+    around: Option<i32>,
+    budget: usize,
+) -> RangeInclusive<i32> {
+    match super::year_window(counts, around, budget) {
+        Some(years) if counts.keys().all(|y| years.contains(y)) => ALL_YEARS,
+        Some(years) => years,
+        None if !counts.is_empty() => NO_YEARS,
+        None => ALL_YEARS,
+    }
+}
+
 /// What the figures of any focus country need that does not depend on it, for every year.
 #[derive(Debug, Default)]
 pub struct Span {

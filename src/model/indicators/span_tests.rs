@@ -60,7 +60,7 @@ fn span_flows(t: &TradeTable, i: &str, j: &str, level: usize, budget: usize) -> 
         std::iter::empty(),
         &[t],
         &[i, j],
-        &(i32::MIN..=i32::MAX),
+        &ALL_YEARS,
         &[level],
         |f| {
             focused = f;
@@ -258,4 +258,16 @@ fn rows_touching_two_countries_are_counted_by_year() {
     assert_eq!(counts, [(2020, 1), (2021, 1), (2022, 7)].into());
     assert_eq!(rows_touching([&t], &["C"]), [(2022, 3)].into());
     assert!(rows_touching([&t], &["ZZZ"]).is_empty());
+}
+
+#[test]
+fn a_focus_gets_every_year_the_years_that_fit_or_none() {
+    let counts: std::collections::BTreeMap<i32, usize> = [(2021, 1), (2022, 6)].into();
+    assert_eq!(focused_years(&counts, Some(2022), 7), ALL_YEARS);
+    assert_eq!(focused_years(&counts, Some(2022), 6), 2022..=2022);
+    assert_eq!(focused_years(&counts, Some(2021), 6), 2021..=2021);
+    assert_eq!(focused_years(&counts, None, 5), NO_YEARS);
+    assert!(NO_YEARS.is_empty());
+    // No rows of theirs at all: every year (the document's records, if any).
+    assert_eq!(focused_years(&Default::default(), None, 5), ALL_YEARS);
 }
