@@ -224,15 +224,7 @@ impl<'a> Grouped<'_, 'a> {
         for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
             let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
             let total = b.group_total(rows, &prefix, &mut level_codes, &mut summed, level);
-            let (reporter, partner) = (
-                b.countries.names[reporter as usize],
-                b.countries.names[partner as usize],
-            );
-            let key = if exports {
-                (year, reporter.to_owned(), partner.to_owned())
-            } else {
-                (year, partner.to_owned(), reporter.to_owned())
-            };
+            let key = b.pair_key((year, reporter, partner, exports));
             flows.years.insert(year);
             totals.entry(key.clone()).or_default().add(exports, total);
             let slot = products.entry(key).or_default();
@@ -272,15 +264,7 @@ impl<'a> Grouped<'_, 'a> {
         let mut years = BTreeSet::new();
         for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
             let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
-            let (reporter, partner) = (
-                b.countries.names[reporter as usize],
-                b.countries.names[partner as usize],
-            );
-            let key = if exports {
-                (year, reporter.to_owned(), partner.to_owned())
-            } else {
-                (year, partner.to_owned(), reporter.to_owned())
-            };
+            let key = b.pair_key((year, reporter, partner, exports));
             years.insert(year);
             totals
                 .entry(key)
@@ -346,6 +330,20 @@ impl<'a> Builder<'a> {
             }
         }
         total
+    }
+
+    /// The (year, exporter, importer) of a group: its reporter's exports, or its
+    /// partner's exports to the reporter.
+    fn pair_key(&self, (year, reporter, partner, exports): GroupKey) -> PairKey {
+        let (reporter, partner) = (
+            self.countries.names[reporter as usize],
+            self.countries.names[partner as usize],
+        );
+        if exports {
+            (year, reporter.to_owned(), partner.to_owned())
+        } else {
+            (year, partner.to_owned(), reporter.to_owned())
+        }
     }
 
     /// The group's total by the aggregation rule, products aside: the sum of its values

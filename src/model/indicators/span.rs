@@ -24,7 +24,7 @@ use crate::model::document::Document;
 
 use super::build::{Builder, touching};
 use super::flows::{Flows, PairKey, Reported, YearSums, document_refs, undirected_of_document};
-use super::window::rows_by_year;
+use super::window::{rows_by_year, years_with_rows};
 
 /// No year: the years to build the flows of countries from whose own rows of the year
 /// looked at are too many ([`focused_levels`] then holds no products).
@@ -326,12 +326,7 @@ pub fn rows_touching<'a>(
             }
         }
     }
-    counts
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(year, n)| (year as i32, *n))
-        .collect()
+    years_with_rows(&counts)
 }
 
 /// The flows at each of `levels` (in that order, handed to `done`, which may stop) of

@@ -27,6 +27,11 @@ pub fn rows_by_year<'a>(tables: impl IntoIterator<Item = &'a TradeTable>) -> BTr
             counts[usize::from(year)] += 1;
         }
     }
+    years_with_rows(&counts)
+}
+
+/// The years (indices) of `counts` with rows, and their rows.
+pub(super) fn years_with_rows(counts: &[usize]) -> BTreeMap<i32, usize> {
     counts
         .iter()
         .enumerate()
