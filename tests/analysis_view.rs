@@ -369,3 +369,60 @@ fn a_year_too_large_alone_gets_its_totals_and_a_message() {
     assert_eq!(data.rca_counts, (0, 0));
     assert_eq!(data.years, [2021, 2022], "another year can be chosen");
 }
+
+/// An edit of the document that leaves its trade records as they are (the title) keeps the
+/// matrices, or the span of more rows than they hold: the figures are recomputed from them,
+/// not rebuilt (half a minute on a whole release). A new trade record rebuilds them.
+#[test]
+fn only_an_edit_of_trade_records_rebuilds_the_matrices() {
+    use trade_explorer::model::document::{Flow, TradeVolume};
+    use trade_explorer::model::{Edit, Record};
+    // Room for 6 of the 7 rows: the span; room for 100: the whole matrix.
+    for room in [6, 100] {
+        let mut harness = analysis_with_room_for(room);
+        let builds = harness.state().analysis_builds();
+        assert_eq!(
+            builds, 1,
+            "one build for the first figures (room for {room})"
+        );
+        // A frame starts the job (the view recomputes for the new revision), then its
+        // figures are taken in.
+        let wait = |harness: &mut Harness<'_, TradeApp>| {
+            harness.step();
+            step_until(harness, "the analysis never answered", |app| {
+                !app.analysing()
+            });
+            harness.run();
+        };
+        harness.state_mut().apply(Command::Edit {
+            edit: Edit::SetTitle("Another title".to_owned()),
+            coalesce: None,
+        });
+        wait(&mut harness);
+        assert_eq!(harness.state().analysis_builds(), builds, "room for {room}");
+        assert_eq!(card(&harness, "total"), Some(Ok("$30.0M".to_owned())));
+        let record = TradeVolume {
+            id: 1,
+            year: Some(2020),
+            reporter: "CHN".to_owned(),
+            partner: "KAZ".to_owned(),
+            flow: Flow::Export,
+            category: None,
+            value_usd: Some(1e6),
+            quantity: None,
+            source: None,
+            note: String::new(),
+        };
+        harness.state_mut().apply(Command::Edit {
+            edit: Edit::Insert(vec![(0, Record::Trade(record))]),
+            coalesce: None,
+        });
+        wait(&mut harness);
+        assert_eq!(
+            harness.state().analysis_builds(),
+            builds + 1,
+            "room for {room}"
+        );
+        assert_eq!(harness.state().analysis().years, [2020, 2021, 2022]);
+    }
+}

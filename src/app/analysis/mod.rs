@@ -26,7 +26,10 @@ use crate::state::{
 use super::TradeApp;
 use super::jobs::Jobs;
 
-/// (datasets generation, document revision): what the matrices were built from.
+/// (datasets generation, fingerprint of the document's trade records): what the matrices
+/// were built from. Not the document's revision: an edit of anything else (a note, an
+/// investment) leaves the matrices as they are, where rebuilding them could take half a
+/// minute on a whole release.
 type DataKey = (u64, u64);
 
 /// The HS levels the view offers; all are built together, the one asked for first.
@@ -82,6 +85,11 @@ pub(super) struct Analysis {
     /// Set when the span being summed is no longer wanted (the data changed): the job
     /// stops after the batch of years it is summing.
     superseded: Arc<AtomicBool>,
+    /// The document revision the fingerprint of its trade records was taken at, and the
+    /// fingerprint.
+    fingerprint: (u64, u64),
+    /// Jobs started that build matrices or sum a span (tests count them).
+    builds: usize,
 }
 
 impl TradeApp {
@@ -90,6 +98,13 @@ impl TradeApp {
     #[doc(hidden)]
     pub fn set_analysis_max_rows(&mut self, rows: usize) {
         self.analysis.max_rows = rows;
+    }
+
+    /// How many analysis jobs started building matrices or summing a span (tests check
+    /// that an edit of anything but trade records keeps them).
+    #[doc(hidden)]
+    pub fn analysis_builds(&self) -> usize {
+        self.analysis.builds
     }
 }
 
@@ -106,6 +121,8 @@ impl Default for Analysis {
             summing: None,
             data: AnalysisData::default(),
             superseded: Arc::default(),
+            fingerprint: (u64::MAX, 0),
+            builds: 0,
         }
     }
 }
@@ -182,10 +199,20 @@ impl TradeApp {
         }
     }
 
+    /// What the matrices of the data now are built from (the document's trade records
+    /// fingerprinted once per revision).
+    fn analysis_data(&mut self) -> DataKey {
+        if self.analysis.fingerprint.0 != self.revision {
+            let print = indicators::trade_fingerprint(&self.doc);
+            self.analysis.fingerprint = (self.revision, print);
+        }
+        (self.datasets.generation(), self.analysis.fingerprint.1)
+    }
+
     /// Takes finished figures in, and starts computing when the Analysis view shows
     /// figures for something else than what is chosen.
     pub(super) fn refresh_analysis(&mut self) {
-        let current = (self.datasets.generation(), self.revision);
+        let current = self.analysis_data();
         let messages: Vec<Analysed> = self.analysis.jobs.drain().collect();
         if !messages.is_empty() {
             messages
@@ -218,17 +245,22 @@ impl TradeApp {
             .collect();
         let rows: usize = tables.iter().map(|t| t.len()).sum();
         if rows > self.analysis.max_rows {
-            self.spawn_span_job(key, tables);
+            self.spawn_span_job(key, current, tables);
         } else {
-            self.spawn_matrix_job(key, tables);
+            self.spawn_matrix_job(key, current, tables);
         }
     }
 
     /// Figures from the whole matrix (built first, unless kept).
-    fn spawn_matrix_job(&mut self, key: AnalysisKey, tables: Vec<Arc<TradeTable>>) {
+    fn spawn_matrix_job(
+        &mut self,
+        key: AnalysisKey,
+        data_key: DataKey,
+        tables: Vec<Arc<TradeTable>>,
+    ) {
         let names = self.analysis_names();
-        let data_key = (key.generation, key.revision);
         let kept = self.analysis.kept(data_key, key.level);
+        self.analysis.builds += usize::from(kept.is_none());
         let doc = self.doc.clone();
         let spawned = self
             .analysis

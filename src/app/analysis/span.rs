@@ -19,15 +19,20 @@ use super::{Analysed, DataKey, FocusKey, Focused, LEVELS, TradeApp, document_sou
 impl TradeApp {
     /// Figures from the span of the data and the flows of the focus and partner, each
     /// kept or built.
-    pub(super) fn spawn_span_job(&mut self, key: AnalysisKey, tables: Vec<Arc<TradeTable>>) {
+    pub(super) fn spawn_span_job(
+        &mut self,
+        key: AnalysisKey,
+        data: DataKey,
+        tables: Vec<Arc<TradeTable>>,
+    ) {
         let names = self.analysis_names();
-        let data = (key.generation, key.revision);
         let span = self.analysis.span.as_ref().filter(|(k, _)| *k == data);
         let span = span.map(|(_, s)| Arc::clone(s));
         let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
         let focus = FocusKey { data, countries };
         let focused = self.analysis.kept_focused(&focus, key.year);
         if span.is_none() {
+            self.analysis.builds += 1;
             self.analysis.summing = Some(data);
             self.analysis.superseded = Arc::new(AtomicBool::new(false));
         }

@@ -297,6 +297,21 @@ pub fn each_level<'a>(
     }
 }
 
+/// A fingerprint of what the trade matrices take from `doc`: its trade records' years,
+/// countries, flows, categories and values, in order. Two documents with the same
+/// fingerprint give the same matrices (anything else in them, notes or investments, does
+/// not enter them).
+pub fn trade_fingerprint(doc: &Document) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for t in &doc.trade {
+        (t.year, &t.reporter, &t.partner, t.flow, &t.category).hash(&mut hasher);
+        t.value_usd.map(f64::to_bits).hash(&mut hasher);
+    }
+    doc.trade.len().hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The key of [`Flows::undirected`]: the two codes in order.
 pub fn undirected_key(year: i32, a: &str, b: &str) -> PairKey {
     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };

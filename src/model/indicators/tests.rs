@@ -204,3 +204,21 @@ fn the_same_rows_give_the_same_figures_to_the_last_bit() {
     };
     assert_eq!(bits(&first), bits(&second));
 }
+
+#[test]
+fn the_trade_fingerprint_follows_the_trade_records_only() {
+    let doc = crate::io::bundled_document();
+    let print = trade_fingerprint(&doc);
+    let mut retitled = doc.clone();
+    retitled.title.push_str(" (edited)");
+    retitled.notes.push_str(" More notes.");
+    assert_eq!(trade_fingerprint(&retitled), print);
+    let mut revalued = doc.clone();
+    if let Some(t) = revalued.trade.iter_mut().find(|t| t.value_usd.is_some()) {
+        t.value_usd = t.value_usd.map(|v| v + 1.0);
+    }
+    assert_ne!(trade_fingerprint(&revalued), print);
+    let mut fewer = doc.clone();
+    fewer.trade.truncate(doc.trade.len().saturating_sub(1));
+    assert_ne!(trade_fingerprint(&fewer), print);
+}
