@@ -48,6 +48,41 @@ pub(super) struct Builder<'a> {
     rows: Vec<(u32, u32, f64)>,
 }
 
+/// A group's products at a level, summed: the sum of each code met (by code number), the
+/// codes met in order, then `summed`.
+#[derive(Default)]
+struct Scratch {
+    sums: Vec<f64>,
+    seen: Vec<bool>,
+    met: Vec<u32>,
+    summed: Vec<(u32, f64)>,
+}
+
+impl Scratch {
+    fn add(&mut self, code: u32, value: f64) {
+        let at = code as usize;
+        if at >= self.sums.len() {
+            self.sums.resize(at + 1, 0.0);
+            self.seen.resize(at + 1, false);
+        }
+        if self.seen[at] {
+            self.sums[at] += value;
+        } else {
+            self.seen[at] = true;
+            self.sums[at] = value;
+            self.met.push(code);
+        }
+    }
+
+    /// Moves the sums of the codes met into `summed`, leaving the arrays as they were.
+    fn drain(&mut self) {
+        for code in self.met.drain(..) {
+            self.seen[code as usize] = false;
+            self.summed.push((code, self.sums[code as usize]));
+        }
+    }
+}
+
 /// The rows sorted by group: group `g` is `rows[offsets[g]..offsets[g + 1]]`.
 pub(super) struct Grouped<'b, 'a> {
     builder: &'b Builder<'a>,
@@ -218,12 +253,13 @@ impl<'a> Grouped<'_, 'a> {
                     .then(|| level_codes.id(&code[..level]))
             })
             .collect();
-        let mut summed: Vec<(u32, f64)> = Vec::new();
+        let mut scratch = Scratch::default();
         let mut totals: HashMap<PairKey, Reported> = HashMap::default();
         let mut products: HashMap<PairKey, Vec<(u32, Reported)>> = HashMap::default();
         for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
             let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
-            let total = b.group_total(rows, &prefix, &mut level_codes, &mut summed, level);
+            let total = b.group_total(rows, &prefix, &mut level_codes, &mut scratch, level);
+            let summed = &scratch.summed;
             let key = b.pair_key((year, reporter, partner, exports));
             flows.years.insert(year);
             totals.entry(key.clone()).or_default().add(exports, total);
@@ -238,7 +274,7 @@ impl<'a> Grouped<'_, 'a> {
                 }));
                 continue;
             }
-            for &(code, value) in &summed {
+            for &(code, value) in summed {
                 match slot.iter_mut().find(|(c, _)| *c == code) {
                     Some((_, r)) => r.add(exports, value),
                     None => {
@@ -276,19 +312,19 @@ impl<'a> Grouped<'_, 'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// The group's total by the aggregation rule; its products at the level in `summed`.
-    /// Codes all of one HS length at or below the level (a BACI file, a Comtrade extract
-    /// at HS6) have no ancestors among them: their sum is the total and their prefixes the
-    /// products, without the general rule's bookkeeping.
+    /// The group's total by the aggregation rule; its products at the level in
+    /// `scratch.summed`. Codes all of one HS length at or below the level (a BACI file, a
+    /// Comtrade extract at HS6) have no ancestors among them: their sum is the total and
+    /// their prefixes the products, without the general rule's bookkeeping.
     fn group_total(
         &self,
         rows: &[(u32, f64)],
         prefix: &[Option<u32>],
         level_codes: &mut Interner<'a>,
-        summed: &mut Vec<(u32, f64)>,
+        scratch: &mut Scratch,
         level: usize,
     ) -> f64 {
-        summed.clear();
+        scratch.summed.clear();
         let names = &self.products.names;
         let hs_leaves = |c: &u32| prefix[*c as usize].is_some();
         let first_len = rows.first().map(|(c, _)| names[*c as usize].len());
@@ -296,23 +332,19 @@ impl<'a> Builder<'a> {
             .iter()
             .all(|(c, _)| hs_leaves(c) && Some(names[*c as usize].len()) == first_len);
         if uniform {
+            // Summed by code in an array (no sort: a group holds hundreds of rows, and
+            // sorting them was a quarter of building a matrix), codes in the order met.
             let mut total = 0.0;
             for &(code, value) in rows {
                 total += value;
                 if let Some(p) = prefix[code as usize] {
-                    summed.push((p, value));
+                    scratch.add(p, value);
                 }
             }
-            summed.sort_unstable_by_key(|(c, _)| *c);
-            summed.dedup_by(|next, kept| {
-                let same = next.0 == kept.0;
-                if same {
-                    kept.1 += next.1;
-                }
-                same
-            });
+            scratch.drain();
             return total;
         }
+        let summed = &mut scratch.summed;
         let codes = rows.iter().map(|(c, _)| names[*c as usize]);
         let total = self.counted_sum(rows);
         let breakdown = hierarchy::breakdown(codes.zip(rows.iter().map(|(_, v)| *v)), None, level);

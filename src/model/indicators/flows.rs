@@ -222,16 +222,25 @@ impl Flows {
         for (y, _) in exporters {
             out.entry(y).or_default().exporters += 1;
         }
+        // Summed by code number first: a lookup by code text for each (pair, product) was
+        // the costliest part of these sums.
+        let mut by_code: BTreeMap<i32, Vec<Option<f64>>> = BTreeMap::new();
         for ((y, _, _), products) in self.products.iter() {
-            let sums = &mut out.entry(*y).or_default().products;
+            let sums = by_code
+                .entry(*y)
+                .or_insert_with(|| vec![None; self.codes.len()]);
             for (id, r) in products {
-                let Some(v) = r.best() else { continue };
-                let code = self.code(*id);
-                match sums.get_mut(code) {
-                    Some(sum) => *sum += v,
-                    None => {
-                        sums.insert(code.to_owned(), v);
-                    }
+                let (Some(v), Some(sum)) = (r.best(), sums.get_mut(*id as usize)) else {
+                    continue;
+                };
+                *sum = Some(sum.map_or(v, |s| s + v));
+            }
+        }
+        for (y, sums) in by_code {
+            let products = &mut out.entry(y).or_default().products;
+            for (id, sum) in sums.into_iter().enumerate() {
+                if let Some(sum) = sum {
+                    products.insert(self.code(id as u32).to_owned(), sum);
                 }
             }
         }
