@@ -46,6 +46,9 @@ pub(super) struct Builder<'a> {
     keys: Vec<GroupKey>,
     /// Each row's group, product and value.
     rows: Vec<(u32, u32, f64)>,
+    /// The group of the last row added: files come sorted by year and pair, so most rows
+    /// belong to the group of the row before and need no lookup.
+    last: Option<(GroupKey, u32)>,
 }
 
 /// A group's products at a level, summed: the sum of each code met (by code number), the
@@ -95,16 +98,29 @@ impl<'a> Builder<'a> {
         if key.1 == key.2 || !value.is_finite() {
             return;
         }
-        let next = self.keys.len() as u32;
-        let group = *self.index.entry(key).or_insert(next);
-        if group == next {
-            self.keys.push(key);
-        }
+        let group = match self.last {
+            Some((last, group)) if last == key => group,
+            _ => {
+                let next = self.keys.len() as u32;
+                let group = *self.index.entry(key).or_insert(next);
+                if group == next {
+                    self.keys.push(key);
+                }
+                self.last = Some((key, group));
+                group
+            }
+        };
         self.rows.push((group, code, value));
     }
 
     /// The rows sorted by group (a counting sort: two passes, no allocation per group).
     pub(super) fn group(&self) -> Grouped<'_, 'a> {
+        self.group_in(Vec::new())
+    }
+
+    /// [`Builder::group`] into `rows`' memory (a buffer of an earlier batch: memory
+    /// reused is not zeroed again by the system).
+    pub(super) fn group_in(&self, mut rows: Vec<(u32, f64)>) -> Grouped<'_, 'a> {
         let mut offsets = vec![0usize; self.keys.len() + 1];
         for &(g, _, _) in &self.rows {
             offsets[g as usize + 1] += 1;
@@ -113,7 +129,8 @@ impl<'a> Builder<'a> {
             offsets[g] += offsets[g - 1];
         }
         let mut next = offsets.clone();
-        let mut rows = vec![(0u32, 0.0f64); self.rows.len()];
+        rows.clear();
+        rows.resize(self.rows.len(), (0, 0.0));
         for &(g, code, value) in &self.rows {
             let at = &mut next[g as usize];
             rows[*at] = (code, value);
@@ -124,6 +141,20 @@ impl<'a> Builder<'a> {
             offsets,
             rows,
         }
+    }
+
+    /// A builder whose rows go into `rows`' memory (see [`Builder::group_in`]).
+    pub(super) fn reusing(mut rows: Vec<(u32, u32, f64)>) -> Self {
+        rows.clear();
+        Builder {
+            rows,
+            ..Builder::default()
+        }
+    }
+
+    /// The memory of the rows, to reuse.
+    pub(super) fn into_rows(self) -> Vec<(u32, u32, f64)> {
+        self.rows
     }
 
     /// Adds one row (a document record, a test row).
@@ -235,6 +266,11 @@ pub(super) fn touching(
 }
 
 impl<'a> Grouped<'_, 'a> {
+    /// The memory of the grouped rows, to reuse.
+    pub(super) fn into_rows(self) -> Vec<(u32, f64)> {
+        self.rows
+    }
+
     /// The flows at `level` digits.
     pub(super) fn finish(&self, level: usize) -> Flows {
         let b = self.builder;

@@ -127,12 +127,14 @@ impl Span {
                 let (docs, batches, years, next, stop) = (&docs, &batches, &years, &next, &stop);
                 scope.spawn(move || {
                     use std::sync::atomic::Ordering::Relaxed;
+                    let mut memory = Memory::default();
                     while !stop.load(Relaxed) {
                         let Some(batch) = batches.get(next.fetch_add(1, Relaxed)) else {
                             return;
                         };
                         let rows: usize = batch.iter().map(|y| years[y]).sum();
-                        let summed = sum_batch(docs, tables, batch, rows > budget, levels);
+                        let too_large = rows > budget;
+                        let summed = sum_batch(docs, tables, batch, too_large, levels, &mut memory);
                         if tx.send(summed).is_err() {
                             return;
                         }
@@ -231,8 +233,9 @@ fn sum_batch(
     years: &[i32],
     too_large: bool,
     levels: &[usize],
+    memory: &mut Memory,
 ) -> Batch {
-    let mut builder = Builder::default();
+    let mut builder = Builder::reusing(std::mem::take(&mut memory.0));
     for doc in docs {
         document_refs(doc, false)
             .filter(|r| years.contains(&r.year))
@@ -242,7 +245,7 @@ fn sum_batch(
     for table in tables {
         builder.add_table(table, &range);
     }
-    let grouped = builder.group();
+    let grouped = builder.group_in(std::mem::take(&mut memory.1));
     let mut batch = Batch {
         years: years.to_vec(),
         totals: HashMap::default(),
@@ -262,18 +265,24 @@ fn sum_batch(
         batch.world = vec![sums; levels.len()];
         batch.totals = owned(flows);
         batch.with_totals = with_totals;
-        return batch;
-    }
-    for (at, &level) in levels.iter().enumerate() {
-        let flows = grouped.finish(level);
-        batch.world.push(flows.year_sums());
-        if at == 0 {
-            batch.with_totals = flows.years.clone();
-            batch.totals = owned(flows);
+    } else {
+        for (at, &level) in levels.iter().enumerate() {
+            let flows = grouped.finish(level);
+            batch.world.push(flows.year_sums());
+            if at == 0 {
+                batch.with_totals = flows.years.clone();
+                batch.totals = owned(flows);
+            }
         }
     }
+    memory.1 = grouped.into_rows();
+    memory.0 = builder.into_rows();
     batch
 }
+
+/// The two largest buffers of a batch (its rows as added and as grouped), kept by a
+/// worker from batch to batch.
+type Memory = (Vec<(u32, u32, f64)>, Vec<(u32, f64)>);
 
 /// The years in batches of at most `budget` rows (a year holding more alone): `first`
 /// alone, then the year before it alone (the two are summed at once, its figures and its
