@@ -130,8 +130,9 @@ pub struct AnalysisData {
     pub universe: String,
     /// Why figures are missing, said once above the cards.
     pub message: Option<String>,
-    /// Which years the figures are computed from, when not from all of them (more linked
-    /// rows than the trade matrices are built from).
+    /// What the figures are computed from when not from every row at once (more linked
+    /// rows than one trade matrix holds): years still being summed, a year or a focus
+    /// whose rows alone are too many.
     pub scope: Option<String>,
     /// Headline figures.
     pub cards: Vec<Card>,
