@@ -88,6 +88,8 @@ fn the_cards_show_the_figures_computed_by_hand() {
         ("Kazakhstan's share of Pakistan's exports", "25.00%"),
         ("Kazakhstan's share of Pakistan's imports", "25.00%"),
         ("Growth on 2021", "+500.0%"),
+        // 5M in 2021 to 30M in 2022: one year, +500%; the title names the years.
+        ("Annual growth 2021–2022", "+500.0%"),
         ("Intensity of Pakistan's exports to Kazakhstan", "0.525"),
         (
             "Complementarity of Pakistan's exports with Kazakhstan's imports",

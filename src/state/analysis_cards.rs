@@ -255,7 +255,12 @@ fn growth_cards(m: &Maker<'_>, i: &str, j: &str) -> [Card; 2] {
         ),
         m.card(
             "cagr",
-            "Annual growth over the years".to_owned(),
+            // The years in the title: a document's record of a later year, or a dataset
+            // of earlier years, moves them, and the rate with them.
+            match pair_total_span(flows, i, j) {
+                Some(((first, _), (last, _))) => format!("Annual growth {first}–{last}"),
+                None => "Annual growth over the years".to_owned(),
+            },
             Shown::Growth,
             "(T_last / T_first)^(1 / (last - first)) - 1",
             cagr_inputs(flows, i, j),
@@ -264,17 +269,24 @@ fn growth_cards(m: &Maker<'_>, i: &str, j: &str) -> [Card; 2] {
     ]
 }
 
-fn cagr_inputs(flows: &Flows, i: &str, j: &str) -> Vec<(String, String)> {
-    let totals: Vec<(i32, f64)> = flows
+/// The pair's total trade in the first and the last year with one, when they differ: what
+/// the annual growth is computed from.
+fn pair_total_span(flows: &Flows, i: &str, j: &str) -> Option<((i32, f64), (i32, f64))> {
+    let mut totals = flows
         .years
         .iter()
-        .filter_map(|&y| Some((y, indicators::pair_total(flows, y, i, j)?)))
-        .collect();
-    match (totals.first(), totals.last()) {
-        (Some(&(first, a)), Some(&(last, b))) if last > first => vec![
+        .filter_map(|&y| Some((y, indicators::pair_total(flows, y, i, j)?)));
+    let first = totals.next()?;
+    let last = totals.last()?;
+    Some((first, last))
+}
+
+fn cagr_inputs(flows: &Flows, i: &str, j: &str) -> Vec<(String, String)> {
+    match pair_total_span(flows, i, j) {
+        Some(((first, a), (last, b))) => vec![
             (format!("T_first ({first})"), money(a)),
             (format!("T_last ({last})"), money(b)),
         ],
-        _ => Vec::new(),
+        None => Vec::new(),
     }
 }
