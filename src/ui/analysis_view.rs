@@ -92,7 +92,7 @@ fn controls(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
                  potential",
             );
         if view.analysing {
-            ui.spinner();
+            super::busy::spinner(ui);
             ui.weak("Computing…");
         }
     });

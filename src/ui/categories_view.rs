@@ -41,7 +41,7 @@ pub fn show(
                 ui.add_space(8.0);
             } else if has_datasets && view.datasets.working() {
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    super::busy::spinner(ui);
                     ui.label("Summing the linked datasets by product…");
                 });
             }

@@ -56,14 +56,14 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
     });
     let Some(table) = view.datasets.table(open.dataset) else {
         ui.horizontal(|ui| {
-            ui.spinner();
+            super::busy::spinner(ui);
             ui.label("The dataset is being read…");
         });
         return;
     };
     let Some(list) = view.datasets.row_list() else {
         ui.horizontal(|ui| {
-            ui.spinner();
+            super::busy::spinner(ui);
             ui.label("Filtering…");
         });
         return;

@@ -63,7 +63,7 @@ pub fn show(
     if let Some(busy) = view.busy {
         egui::Modal::new(egui::Id::unique("busy_modal")).show(ctx, |ui| {
             ui.horizontal(|ui| {
-                ui.spinner();
+                super::busy::spinner(ui);
                 ui.label(busy);
             });
         });

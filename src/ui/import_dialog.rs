@@ -220,7 +220,7 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
         ui.add_space(8.0);
         if running.cancelling {
             ui.horizontal(|ui| {
-                ui.spinner();
+                super::busy::spinner(ui);
                 ui.label("Cancelling…");
             });
             false

@@ -4,6 +4,7 @@
 //! document itself.
 
 mod analysis_view;
+mod busy;
 mod categories_view;
 mod chart;
 mod dataset_rows;

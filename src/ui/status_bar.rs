@@ -13,7 +13,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         if let Some(busy) = view.busy {
             segment(ui, busy, 320.0);
-            ui.spinner();
+            super::busy::spinner(ui);
         } else if let Some((toast, _)) = &state.toast {
             segment(ui, toast, 240.0);
         }
@@ -156,12 +156,12 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
             .all(|e| matches!(e.status, DatasetStatus::Ready(_)))
     {
         ui.separator();
-        ui.spinner();
+        super::busy::spinner(ui);
         ui.label("Summing datasets…");
     }
     if view.preparing {
         ui.separator();
-        ui.spinner();
+        super::busy::spinner(ui);
         ui.label("Updating…").on_hover_text(
             "The figures, charts, problems and table of this large document are being brought up to date with the last change",
         );

@@ -1,0 +1,41 @@
+//! A spinner that turns ten times a second instead of every frame.
+//!
+//! egui's spinner asks for a new frame at once, every frame, for as long as it is shown:
+//! on a window drawn in software (virtual machines, remote desktops, Xvfb) that is most
+//! of a core taken from the work it waits for. Steps of a tenth of a second still read
+//! as motion.
+
+use std::time::Duration;
+
+use eframe::egui::{self, Pos2, Response, Sense, Shape, Stroke, Ui, emath::lerp, vec2};
+
+/// Time between two drawings of the spinner.
+const STEP: Duration = Duration::from_millis(100);
+
+/// Shows the spinner (a progress indicator to screen readers).
+pub fn spinner(ui: &mut Ui) -> Response {
+    let size = ui.style().spacing.interact_size.y;
+    let (rect, response) = ui.allocate_exact_size(vec2(size, size), Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::new(egui::Role::ProgressIndicator));
+    if !ui.is_rect_visible(rect) {
+        return response;
+    }
+    ui.ctx().request_repaint_after(STEP);
+    let step = STEP.as_secs_f64();
+    let time = (ui.input(|i| i.time) / step).floor() * step;
+    let color = ui.visuals().strong_text_color();
+    let radius = rect.height().min(rect.width()) * 0.5 - 2.0;
+    let n_points = (radius.round() as u32).clamp(8, 128);
+    let start = time * std::f64::consts::TAU;
+    let end = start + 240f64.to_radians() * time.sin();
+    let points: Vec<Pos2> = (0..n_points)
+        .map(|i| {
+            let angle = lerp(start..=end, f64::from(i) / f64::from(n_points));
+            let (sin, cos) = angle.sin_cos();
+            rect.center() + radius * vec2(cos as f32, sin as f32)
+        })
+        .collect();
+    ui.painter()
+        .add(Shape::line(points, Stroke::new(3.0, color)));
+    response
+}
