@@ -102,9 +102,14 @@ impl SpanJob {
             Some((_, years, flows)) => (years, flows),
             None => self.build_focused(&tables, &countries, &counts, around, send),
         };
-        let Some(flows) = focused.iter().find(|f| f.level == self.key.level) else {
-            return;
-        };
+        // Built at every level the view offers; a level it does not (none in practice)
+        // gets no figures by product rather than no answer, which would leave the view
+        // waiting.
+        let mut none = Flows::default();
+        none.level = self.key.level;
+        let flows = (focused.iter())
+            .find(|f| f.level == self.key.level)
+            .map_or(&none, |f| &**f);
         let scope = Scope {
             job: &self,
             names: &names,
