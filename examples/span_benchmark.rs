@@ -55,12 +55,14 @@ fn main() {
         peak_mib()
     );
     let tables = [table];
-    let latest = indicators::rows_by_year(tables).keys().next_back().copied();
+    let by_year = indicators::rows_by_year(tables);
+    let latest = by_year.keys().next_back().copied();
     let started = Instant::now();
     let mut first = None;
     let span = Span::of(
         std::iter::empty(),
         &tables,
+        by_year,
         latest,
         MATRIX_MAX_ROWS,
         &[2, 4, 6],

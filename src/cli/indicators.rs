@@ -243,7 +243,7 @@ fn flows_within_memory(
     }
     let levels = [args.level];
     let docs = docs.iter();
-    let span = indicators::Span::of(docs.clone(), &tables, around, max, &levels, |_| {
+    let span = indicators::Span::of(docs.clone(), &tables, by_year, around, max, &levels, |_| {
         std::ops::ControlFlow::Continue(())
     })
     .unwrap_or_default();
@@ -251,7 +251,7 @@ fn flows_within_memory(
         say(format!(
             "no figures by product in {t}: the year alone holds {} rows, more than the trade \
              matrix is built from in memory",
-            by_year.get(&t).copied().unwrap_or(0)
+            span.rows_by_year().get(&t).copied().unwrap_or(0)
         ));
         if !scope.contains("no figures by product") {
             scope.push_str(&format!("; no figures by product in {t} (too many rows)"));

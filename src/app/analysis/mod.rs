@@ -136,9 +136,10 @@ impl Analysis {
 
     /// The flows of `key`'s countries at every level, when built over years holding `year`.
     fn kept_focused(&self, key: &FocusKey, year: Option<i32>) -> Option<Focused> {
-        let (k, years, flows) = self.focused.as_ref()?;
+        let kept = self.focused.as_ref()?;
+        let (k, years, flows) = kept;
         let covers = year.is_none_or(|y| years.contains(&y));
-        (k == key && covers && flows.len() == LEVELS.len()).then(|| self.focused.clone())?
+        (k == key && covers && flows.len() == LEVELS.len()).then(|| kept.clone())
     }
 
     /// Takes a message in; what was built from data that is not `current` is dropped.

@@ -94,10 +94,14 @@ impl SpanJob {
         let tables: Vec<&TradeTable> = self.tables.iter().map(|t| &**t).collect();
         let countries: Vec<&str> = self.focus.countries.iter().map(String::as_str).collect();
         let counts = indicators::rows_touching(tables.iter().copied(), &countries);
-        let around = self.key.year.or_else(|| {
-            let by_year = indicators::rows_by_year(tables.iter().copied());
-            by_year.keys().next_back().copied()
-        });
+        // The rows by year (a pass over every row): the kept span's, else counted once for
+        // the span about to be summed.
+        let counted = span
+            .is_none()
+            .then(|| indicators::rows_by_year(tables.iter().copied()));
+        let by_year = span.as_deref().map(Span::rows_by_year).or(counted.as_ref());
+        let latest = by_year.and_then(|b| b.keys().next_back().copied());
+        let around = self.key.year.or(latest);
         let (years, focused) = match focused {
             Some((_, years, flows)) => (years, flows),
             None => self.build_focused(&tables, &countries, &counts, around, send),
@@ -123,6 +127,7 @@ impl SpanJob {
                 let summed = Span::of(
                     std::iter::once(&self.doc),
                     &tables,
+                    counted.unwrap_or_default(),
                     around,
                     self.max,
                     &LEVELS,
@@ -268,7 +273,7 @@ impl Scope<'_> {
             .map(|(_, n)| n)
             .sum();
         let total: usize = self.counts.values().sum();
-        let span = span_of(&self.years.clone().collect());
+        let span = span_of(self.years);
         if !data.universe.is_empty() {
             data.universe
                 .push_str(&format!("; products from {span} only"));
@@ -283,11 +288,13 @@ impl Scope<'_> {
     }
 }
 
-/// "2019–2023", or "2023" for one year, of a set of years.
-fn span_of(years: &BTreeSet<i32>) -> String {
-    match (years.first(), years.last()) {
-        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
-        (Some(a), _) => format!("{a}"),
-        _ => String::new(),
+/// "2019–2023", or "2023" for one year (read from the bounds: the years of
+/// [`indicators::ALL_YEARS`] are never listed one by one).
+fn span_of(years: &RangeInclusive<i32>) -> String {
+    let (first, last) = (years.start(), years.end());
+    if first == last {
+        format!("{first}")
+    } else {
+        format!("{first}–{last}")
     }
 }

@@ -24,7 +24,7 @@ use crate::model::document::Document;
 
 use super::build::{Builder, touching};
 use super::flows::{Flows, PairKey, Reported, YearSums, document_refs, undirected_of_document};
-use super::window::{rows_by_year, years_with_rows};
+use super::window::years_with_rows;
 
 /// No year: the years to build the flows of countries from whose own rows of the year
 /// looked at are too many ([`focused_levels`] then holds no products).
@@ -89,10 +89,13 @@ impl Span {
     /// rows, two at a time: first `first` and the year before it (so that its figures and
     /// its growth can be shown early), then the others in order. After each batch
     /// `after` sees the span summed so far and may stop the work (`None` is returned then).
-    /// A year holding more than `budget` rows alone gets its totals only.
+    /// A year holding more than `budget` rows alone gets its totals only. `by_year` is
+    /// [`super::rows_by_year`] of `tables`, which callers have counted already to choose `first`
+    /// (a count is a pass over every row).
     pub fn of<'a>(
         docs: impl IntoIterator<Item = &'a Document> + Clone,
         tables: &[&'a TradeTable],
+        by_year: BTreeMap<i32, usize>,
         first: Option<i32>,
         budget: usize,
         levels: &[usize],
@@ -102,7 +105,7 @@ impl Span {
         let mut span = Span {
             levels: levels.to_vec(),
             world: vec![BTreeMap::new(); levels.len()],
-            rows_by_year: rows_by_year(tables.iter().copied()),
+            rows_by_year: by_year,
             ..Span::default()
         };
         let mut undirected = Flows::default();
@@ -197,7 +200,8 @@ impl Span {
     }
 
     /// Whether `year`'s totals and product sums are summed.
-    pub fn has(&self, year: i32) -> bool {
+    #[cfg(test)]
+    pub(super) fn has(&self, year: i32) -> bool {
         !self.too_large.contains(&year) && self.world.first().is_some_and(|w| w.contains_key(&year))
     }
 

@@ -51,9 +51,16 @@ fn table(
 
 /// The flows for `i` and `j` at `level` through a span summed `budget` rows at a time.
 fn span_flows(t: &TradeTable, i: &str, j: &str, level: usize, budget: usize) -> (Span, Flows) {
-    let span = Span::of(std::iter::empty(), &[t], None, budget, &[2, 4, 6], |_| {
-        ControlFlow::Continue(())
-    });
+    let by_year = rows_by_year([t]);
+    let span = Span::of(
+        std::iter::empty(),
+        &[t],
+        by_year,
+        None,
+        budget,
+        &[2, 4, 6],
+        |_| ControlFlow::Continue(()),
+    );
     let span = span.unwrap_or_default();
     let mut focused = Flows::default();
     focused_levels(

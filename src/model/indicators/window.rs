@@ -75,7 +75,7 @@ pub fn year_window(
 /// The year a window is built around: `around`, else the latest year of `counts`. A year
 /// asked for without linked rows (one only the document gives) is still the year looked
 /// at.
-pub fn window_year(counts: &BTreeMap<i32, usize>, around: Option<i32>) -> Option<i32> {
+fn window_year(counts: &BTreeMap<i32, usize>, around: Option<i32>) -> Option<i32> {
     around.or_else(|| counts.keys().next_back().copied())
 }
 
