@@ -110,6 +110,45 @@ impl Plan {
         })
     }
 
+    /// The field at `at` when it is 1 to `most` digits and nothing else: its number and
+    /// where its delimiter or newline is. Read in the same pass that finds its end, which
+    /// is how nearly every field of a BACI record is written; `None` leaves the field to
+    /// [`Plan::field`] (spaces, a `\r`, a quote, too many digits, the buffer's end).
+    #[inline]
+    fn digits_at(&self, buf: &[u8], at: usize, most: usize) -> Option<(u32, usize)> {
+        let mut n = 0u32;
+        let mut end = at;
+        loop {
+            let b = *buf.get(end)?;
+            let d = b.wrapping_sub(b'0');
+            if d >= 10 {
+                let ends = b == self.delim || b == b'\n';
+                return (ends && end > at).then_some((n, end));
+            }
+            if end - at == most {
+                return None;
+            }
+            n = n * 10 + u32::from(d);
+            end += 1;
+        }
+    }
+
+    /// The number of 1 to `most` digits at `at` (spaces around it trimmed, as the general
+    /// reader trims), its text and where its delimiter or newline is.
+    #[inline]
+    fn number_field<'a>(
+        &self,
+        buf: &'a [u8],
+        at: usize,
+        most: usize,
+    ) -> Option<(Option<u32>, &'a [u8], usize)> {
+        if let Some((n, end)) = self.digits_at(buf, at, most) {
+            return Some((Some(n), &buf[at..end], end));
+        }
+        let (field, end) = self.field(buf, at)?;
+        Some((digits(field, most), field, end))
+    }
+
     /// The field at `at`, and where its delimiter or newline is; `None` at a quote or at
     /// the end of the buffer.
     fn field<'a>(&self, buf: &'a [u8], at: usize) -> Option<(&'a [u8], usize)> {
@@ -146,34 +185,40 @@ impl Plan {
         let mut at = start;
         let mut newline = false;
         for (column, role) in self.roles.iter().enumerate() {
-            let (field, end) = self.field(buf, at)?;
-            newline = buf[end] == b'\n';
-            if newline && column + 1 < self.roles.len() {
-                return None;
-            }
-            match role {
-                Role::Skip => {}
+            let end = match role {
                 Role::Year => {
-                    let year = digits(field, 4).filter(|_| field.len() == 4)?;
+                    let (year, field, end) = self.number_field(buf, at, 4)?;
+                    let year = year.filter(|_| field.len() == 4)?;
                     row.year = u16::try_from(year)
                         .ok()
                         .filter(|y| (1900..=2100).contains(y))?;
+                    end
                 }
-                Role::Reporter => row.reporter = known.country(digits(field, 4)?)?,
-                Role::Partner => row.partner = known.country(digits(field, 4)?)?,
-                Role::Product => {
-                    digits(field, 7)?;
-                    row.product = *products.get(&short_key(field, PRODUCT_TAG)?)?;
-                }
-                Role::Value => {
-                    row.value = fast_decimal(field)? * self.scale;
-                    if row.value < 0.0 {
-                        return None;
+                Role::Reporter | Role::Partner => {
+                    let (code, _, end) = self.number_field(buf, at, 4)?;
+                    let country = known.country(code?)?;
+                    if *role == Role::Reporter {
+                        row.reporter = country;
+                    } else {
+                        row.partner = country;
                     }
+                    end
                 }
-                // What the general reader makes of an empty field and of BACI's "NA".
-                Role::Quantity if field.is_empty() || field == b"NA" => row.quantity = None,
-                Role::Quantity => row.quantity = Some(fast_decimal(field)? as f32),
+                Role::Product => {
+                    let (code, field, end) = self.number_field(buf, at, 7)?;
+                    code?;
+                    row.product = *products.get(&short_key(field, PRODUCT_TAG)?)?;
+                    end
+                }
+                Role::Skip | Role::Value | Role::Quantity => {
+                    let (field, end) = self.field(buf, at)?;
+                    self.read_number(*role, field, &mut row)?;
+                    end
+                }
+            };
+            newline = buf[end] == b'\n';
+            if newline && column + 1 < self.roles.len() {
+                return None;
             }
             at = end + 1;
         }
@@ -187,6 +232,25 @@ impl Plan {
             at += len + 1;
         }
         (at - start <= MAX_RECORD_BYTES).then_some((row, at))
+    }
+
+    /// Reads a value or quantity field into `row` (a skipped field is not read);
+    /// `None` leaves the record to the general reader.
+    #[inline]
+    fn read_number(&self, role: Role, field: &[u8], row: &mut DatasetRow) -> Option<()> {
+        match role {
+            Role::Value => {
+                row.value = fast_decimal(field)? * self.scale;
+                if row.value < 0.0 {
+                    return None;
+                }
+            }
+            // What the general reader makes of an empty field and of BACI's "NA".
+            Role::Quantity if field.is_empty() || field == b"NA" => row.quantity = None,
+            Role::Quantity => row.quantity = Some(fast_decimal(field)? as f32),
+            _ => {}
+        }
+        Some(())
     }
 }
 

@@ -153,6 +153,63 @@ mod tests {
         assert_eq!(pair_totals(&t), vec![((0, 1), 140.0)]);
     }
 
+    /// Rows of two products between PAK (0), KAZ (1) and World (2), whole dollars so that
+    /// any order of summing gives the same figures.
+    fn two_way(rows: &[(u16, u16, RowFlow, u32, f64)]) -> TradeTable {
+        let mut t = TradeTable {
+            countries: vec![
+                country("PAK", false),
+                country("KAZ", false),
+                country("W00", true),
+            ],
+            products: vec![product("01"), product("02")],
+            ..TradeTable::default()
+        };
+        for &(reporter, partner, flow, prod, value) in rows {
+            t.year.push(2024);
+            t.reporter.push(reporter);
+            t.partner.push(partner);
+            t.flow.push(flow as u8);
+            t.product.push(prod);
+            t.value.push(value);
+            t.quantity.push(f32::NAN);
+        }
+        t.compute_flags();
+        t
+    }
+
+    #[test]
+    fn pair_totals_are_the_same_in_any_number_of_parts_grid_or_map() {
+        use RowFlow::{Export, Import};
+        let t = two_way(&[
+            (0, 1, Export, 0, 10.0),
+            (0, 1, Export, 1, 20.0),
+            (1, 0, Export, 0, 5.0),
+            (0, 2, Export, 0, 1000.0),
+            (1, 0, Import, 1, 7.0),
+            (0, 1, Import, 0, 3.0),
+            (1, 0, Export, 1, 2.0),
+        ]);
+        // By hand: PAK-KAZ 10 + 20 + 3, KAZ-PAK 5 + 7 + 2; World left out.
+        let expected = vec![((0, 1), 33.0), ((1, 0), 14.0)];
+        for parts in 1..=8 {
+            for dense in [0, 1024] {
+                let sums = queries::pair_totals_in(&t, parts, dense);
+                assert_eq!(sums, expected, "{parts} parts, grid up to {dense}");
+            }
+        }
+        // Equal totals come out in the grid's order (reporter, then partner) either way.
+        let tied = two_way(&[(1, 0, Export, 0, 9.0), (0, 1, Export, 1, 9.0)]);
+        for dense in [0, 1024] {
+            let sums = queries::pair_totals_in(&tied, 2, dense);
+            assert_eq!(
+                sums,
+                vec![((0, 1), 9.0), ((1, 0), 9.0)],
+                "grid up to {dense}"
+            );
+        }
+    }
+
     #[test]
     fn appending_merges_dictionaries() {
         let mut a = mixed();

@@ -8,25 +8,154 @@ use crate::model::hierarchy;
 
 /// Total trade (rows that count in totals) of every (reporter, partner) pair over all
 /// years, as ((reporter, partner), US dollars), largest first.
+///
+/// A large table is summed in [`PAIR_TOTAL_PARTS`] consecutive parts at once, whose sums
+/// are then added in order: the same parts and the same order on any machine, so that
+/// the figures do not depend on how many cores summed them.
 pub fn pair_totals(table: &TradeTable) -> Vec<((u16, u16), f64)> {
+    let parts = if table.len() < PAIR_TOTAL_PART_MIN_ROWS {
+        1
+    } else {
+        PAIR_TOTAL_PARTS
+    };
+    pair_totals_in(table, parts, DENSE_PAIR_COUNTRIES)
+}
+
+/// [`pair_totals`] summed in `parts` parts, in a grid up to `dense` countries.
+pub(super) fn pair_totals_in(
+    table: &TradeTable,
+    parts: usize,
+    dense: usize,
+) -> Vec<((u16, u16), f64)> {
     let n = table.countries.len();
-    // Dense: countries² cells is small (200² = 40,000) and beats hashing every row.
-    let mut cells = vec![0.0f64; n * n];
-    let mut used = vec![false; n * n];
-    for i in 0..table.len() {
-        if table.flow[i] & FLAG_IN_TOTALS == 0 {
-            continue;
-        }
-        let cell = usize::from(table.reporter[i]) * n + usize::from(table.partner[i]);
-        cells[cell] += table.value[i];
-        used[cell] = true;
+    let rows = table.len();
+    let dense = n <= dense;
+    let bounds: Vec<usize> = (0..=parts).map(|p| rows * p / parts).collect();
+    let sums: Vec<PairCells> = if parts == 1 {
+        vec![PairCells::of(table, 0..rows, dense)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let range = w[0]..w[1];
+                    scope.spawn(move || PairCells::of(table, range, dense))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut whole = PairCells::new(n, dense);
+    for part in &sums {
+        whole.add(part);
     }
-    let mut out: Vec<((u16, u16), f64)> = (0..n * n)
-        .filter(|&c| used[c])
-        .map(|c| (((c / n) as u16, (c % n) as u16), cells[c]))
-        .collect();
+    let mut out = whole.pairs(n);
     out.sort_by(|a, b| b.1.total_cmp(&a.1));
     out
+}
+
+/// Parts a large table's pair totals are summed in (two per core on a four-core machine;
+/// more parts than cores cost only a few more sums).
+const PAIR_TOTAL_PARTS: usize = 4;
+/// Below this many rows a table's pair totals are summed in one part.
+const PAIR_TOTAL_PART_MIN_ROWS: usize = 1 << 22;
+/// Countries up to which pairs are summed in a dense grid (1024² cells, 9 MiB): beyond,
+/// a map, so that a file with tens of thousands of distinct codes cannot ask for
+/// gigabytes.
+const DENSE_PAIR_COUNTRIES: usize = 1024;
+
+/// Sums of the pairs of some rows.
+enum PairCells {
+    /// Dense: countries² cells beat hashing every row (200² = 40,000).
+    Dense {
+        cells: Vec<f64>,
+        used: Vec<bool>,
+    },
+    Sparse(HashMap<(u16, u16), f64>),
+}
+
+impl PairCells {
+    fn new(n: usize, dense: bool) -> Self {
+        if dense {
+            PairCells::Dense {
+                cells: vec![0.0; n * n],
+                used: vec![false; n * n],
+            }
+        } else {
+            PairCells::Sparse(HashMap::new())
+        }
+    }
+
+    /// The sums of the rows in `range` that count in totals.
+    fn of(table: &TradeTable, range: std::ops::Range<usize>, dense: bool) -> Self {
+        let n = table.countries.len();
+        let mut sums = Self::new(n, dense);
+        let (flow, reporter, partner, value) = (
+            &table.flow[range.clone()],
+            &table.reporter[range.clone()],
+            &table.partner[range.clone()],
+            &table.value[range],
+        );
+        match &mut sums {
+            PairCells::Dense { cells, used } => {
+                for i in 0..flow.len() {
+                    if flow[i] & FLAG_IN_TOTALS == 0 {
+                        continue;
+                    }
+                    let cell = usize::from(reporter[i]) * n + usize::from(partner[i]);
+                    cells[cell] += value[i];
+                    used[cell] = true;
+                }
+            }
+            PairCells::Sparse(map) => {
+                for i in 0..flow.len() {
+                    if flow[i] & FLAG_IN_TOTALS != 0 {
+                        *map.entry((reporter[i], partner[i])).or_insert(0.0) += value[i];
+                    }
+                }
+            }
+        }
+        sums
+    }
+
+    /// Adds another part's sums (of the same table).
+    fn add(&mut self, other: &PairCells) {
+        match (self, other) {
+            (PairCells::Dense { cells, used }, PairCells::Dense { cells: c, used: u }) => {
+                for i in 0..cells.len() {
+                    if u[i] {
+                        cells[i] += c[i];
+                        used[i] = true;
+                    }
+                }
+            }
+            (PairCells::Sparse(map), PairCells::Sparse(other)) => {
+                for (pair, v) in other {
+                    *map.entry(*pair).or_insert(0.0) += v;
+                }
+            }
+            // Both are made for the same number of countries.
+            _ => {}
+        }
+    }
+
+    fn pairs(self, n: usize) -> Vec<((u16, u16), f64)> {
+        match self {
+            PairCells::Dense { cells, used } => (0..n * n)
+                .filter(|&c| used[c])
+                .map(|c| (((c / n) as u16, (c % n) as u16), cells[c]))
+                .collect(),
+            PairCells::Sparse(map) => {
+                let mut pairs: Vec<_> = map.into_iter().collect();
+                // Equal totals then come out in the same order as from the grid.
+                pairs.sort_by_key(|(pair, _)| *pair);
+                pairs
+            }
+        }
+    }
 }
 
 /// The country with the most trade in the rows (World left out): where a view of the
