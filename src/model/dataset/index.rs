@@ -16,6 +16,46 @@ use super::TradeTable;
 /// Rows per block.
 pub const BLOCK_ROWS: usize = 4096;
 
+/// Words of the index below which one thread builds it all (64 words: 16.7 million rows).
+const PARALLEL_MIN_WORDS: usize = 64;
+
+/// A piece of the index: its words for every country, and the years of its rows.
+type Marked = (Vec<u64>, Option<(u16, u16)>);
+
+/// The index's words `words` (each 64 blocks of rows) for every country, `words.len()`
+/// per country, and the years of those rows.
+fn mark(table: &TradeTable, words: Range<usize>) -> Marked {
+    let rows = table.len();
+    let width = words.len();
+    let mut bits = vec![0u64; width * table.countries.len()];
+    let mut years: Option<(u16, u16)> = None;
+    let first = words.start * 64;
+    let blocks = (words.end * 64).min(rows.div_ceil(BLOCK_ROWS));
+    for block in first..blocks {
+        let range = block * BLOCK_ROWS..((block + 1) * BLOCK_ROWS).min(rows);
+        let (word, bit) = (block / 64 - words.start, 1u64 << (block % 64));
+        // Runs of one country are the rule in sorted files: mark each run once.
+        let mut last = (u16::MAX, u16::MAX);
+        for i in range.clone() {
+            let (r, p) = (table.reporter[i], table.partner[i]);
+            if (r, p) == last {
+                continue;
+            }
+            last = (r, p);
+            for c in [r, p] {
+                if let Some(w) = bits.get_mut(usize::from(c) * width + word) {
+                    *w |= bit;
+                }
+            }
+        }
+        let year = &table.year[range];
+        if let (Some(lo), Some(hi)) = (year.iter().min(), year.iter().max()) {
+            years = Some(years.map_or((*lo, *hi), |(a, b)| (a.min(*lo), b.max(*hi))));
+        }
+    }
+    (bits, years)
+}
+
 /// Where each country appears, by block of rows, and the years the rows span.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CountryBlocks {
@@ -29,33 +69,47 @@ pub struct CountryBlocks {
 }
 
 impl CountryBlocks {
-    /// Builds the index in one pass over the country columns.
+    /// Builds the index in one pass over the country columns; a large table's passes run
+    /// on every core, each over its own range of words (the same index either way).
     pub fn of(table: &TradeTable) -> CountryBlocks {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        Self::of_in(table, threads, PARALLEL_MIN_WORDS)
+    }
+
+    /// [`CountryBlocks::of`] on `threads` threads, each given at least `min_words` words.
+    fn of_in(table: &TradeTable, threads: usize, min_words: usize) -> CountryBlocks {
         let rows = table.len();
-        let blocks = rows.div_ceil(BLOCK_ROWS);
-        let words = blocks.div_ceil(64);
-        let mut bits = vec![0u64; words * table.countries.len()];
+        let words = rows.div_ceil(BLOCK_ROWS).div_ceil(64);
+        let countries = table.countries.len();
+        let per = words.div_ceil(threads.max(1)).max(min_words);
+        let ranges: Vec<Range<usize>> = (0..words)
+            .step_by(per.max(1))
+            .map(|w| w..(w + per).min(words))
+            .collect();
+        let pieces: Vec<Marked> = if ranges.len() <= 1 {
+            vec![mark(table, 0..words)]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = ranges
+                    .iter()
+                    .map(|r| scope.spawn(|| mark(table, r.clone())))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        let mut bits = vec![0u64; words * countries];
         let mut years: Option<(u16, u16)> = None;
-        for block in 0..blocks {
-            let range = block * BLOCK_ROWS..((block + 1) * BLOCK_ROWS).min(rows);
-            let (word, bit) = (block / 64, 1u64 << (block % 64));
-            // Runs of one country are the rule in sorted files: mark each run once.
-            let mut last = (u16::MAX, u16::MAX);
-            for i in range.clone() {
-                let (r, p) = (table.reporter[i], table.partner[i]);
-                if (r, p) == last {
-                    continue;
-                }
-                last = (r, p);
-                for c in [r, p] {
-                    if let Some(w) = bits.get_mut(usize::from(c) * words + word) {
-                        *w |= bit;
-                    }
-                }
+        for (range, (piece, span)) in ranges.iter().zip(&pieces) {
+            let width = range.len();
+            for c in 0..countries {
+                let to = c * words + range.start;
+                bits[to..to + width].copy_from_slice(&piece[c * width..(c + 1) * width]);
             }
-            let year = &table.year[range];
-            if let (Some(lo), Some(hi)) = (year.iter().min(), year.iter().max()) {
-                years = Some(years.map_or((*lo, *hi), |(a, b)| (a.min(*lo), b.max(*hi))));
+            if let Some((lo, hi)) = *span {
+                years = Some(years.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
             }
         }
         CountryBlocks {
@@ -153,6 +207,37 @@ mod tests {
             name: String::new(),
         }];
         t
+    }
+
+    #[test]
+    fn an_index_built_on_several_threads_marks_the_same_blocks() {
+        // Block b (4,096 rows) is all C(b % 7) -> C(7 + b % 3), of year 2000 + b % 3; 200
+        // blocks make 4 words per country, split into pieces of one or two words.
+        let blocks = 200;
+        let pairs: Vec<(u16, u16)> = (0..blocks * BLOCK_ROWS)
+            .map(|i| {
+                let b = i / BLOCK_ROWS;
+                ((b % 7) as u16, (7 + b % 3) as u16)
+            })
+            .collect();
+        let mut t = table(&pairs, 11);
+        for (i, year) in t.year.iter_mut().enumerate() {
+            *year = 2000 + (i / BLOCK_ROWS % 3) as u16;
+        }
+        for (threads, min_words) in [(1, 64), (2, 1), (4, 1), (3, 1)] {
+            let index = CountryBlocks::of_in(&t, threads, min_words);
+            assert_eq!(index.years, Some((2000, 2002)));
+            for c in 0..11usize {
+                for b in 0..blocks {
+                    let marked = index.bits()[c * 4 + b / 64] >> (b % 64) & 1 == 1;
+                    let expected = c == b % 7 || c == 7 + b % 3;
+                    assert_eq!(
+                        marked, expected,
+                        "country {c}, block {b}, {threads} threads"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
