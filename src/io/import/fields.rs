@@ -146,41 +146,84 @@ pub(super) fn fast_decimal(bytes: &[u8]) -> Option<f64> {
         Some(b'+') => (false, &bytes[1..]),
         _ => (false, bytes),
     };
-    if digits.is_empty() || digits.len() > 19 {
+    if digits.is_empty() || digits.len() > Decimal::MAX_BYTES {
         return None;
     }
-    let mut mantissa: u64 = 0;
-    let mut significant = 0;
-    let mut decimals: i32 = -1;
+    let mut decimal = Decimal::new();
     for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                if mantissa > 0 {
-                    significant += 1;
-                }
-                if decimals >= 0 {
-                    decimals += 1;
-                }
-            }
-            b'.' if decimals < 0 => decimals = 0,
-            _ => return None,
+        if !decimal.push(b) {
+            return None;
         }
     }
-    // Exact only while the mantissa and the power of ten are exact doubles.
-    if significant > 15 || decimals > 22 || digits == b"." {
-        return None;
-    }
-    let mut value = mantissa as f64;
-    if decimals > 0 {
-        // Powers of ten up to 1e22 are exact doubles; a table avoids `powi` per value.
-        const POW10: [f64; 23] = [
-            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-        ];
-        value /= POW10[decimals as usize];
-    }
+    let value = decimal.value()?;
     Some(if negative { -value } else { value })
+}
+
+/// The digits and point of a plain decimal as [`fast_decimal`] reads them, a byte at a
+/// time, so that a reader finding a field's end can read its number in the same pass.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decimal {
+    mantissa: u64,
+    significant: u32,
+    /// Digits after the point; -1 before a point.
+    decimals: i32,
+    bytes: usize,
+}
+
+impl Decimal {
+    /// Most bytes (digits and point) of a plain decimal: 19 digits always fit in a `u64`.
+    pub(super) const MAX_BYTES: usize = 19;
+
+    pub(super) fn new() -> Self {
+        Decimal {
+            mantissa: 0,
+            significant: 0,
+            decimals: -1,
+            bytes: 0,
+        }
+    }
+
+    /// Takes the next byte; false when it is neither a digit nor the first point (the
+    /// caller keeps to [`Decimal::MAX_BYTES`] bytes).
+    #[inline]
+    pub(super) fn push(&mut self, b: u8) -> bool {
+        match b {
+            b'0'..=b'9' => {
+                self.mantissa = self.mantissa * 10 + u64::from(b - b'0');
+                if self.mantissa > 0 {
+                    self.significant += 1;
+                }
+                if self.decimals >= 0 {
+                    self.decimals += 1;
+                }
+            }
+            b'.' if self.decimals < 0 => self.decimals = 0,
+            _ => return false,
+        }
+        self.bytes += 1;
+        true
+    }
+
+    /// The value of the bytes taken, when it is exact (see [`fast_decimal`]).
+    #[inline]
+    pub(super) fn value(&self) -> Option<f64> {
+        // Exact only while the mantissa and the power of ten are exact doubles; a point
+        // alone is no number.
+        let point_alone = self.bytes == 1 && self.decimals == 0;
+        if self.bytes == 0 || self.significant > 15 || self.decimals > 22 || point_alone {
+            return None;
+        }
+        let mut value = self.mantissa as f64;
+        if self.decimals > 0 {
+            // Powers of ten up to 1e22 are exact doubles; a table avoids `powi` per value.
+            const POW10: [f64; 23] = [
+                1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+            ];
+            value /= POW10[self.decimals as usize];
+        }
+        Some(value)
+    }
 }
 
 /// Text as UTF-8, or ISO-8859-1 when it is not UTF-8.

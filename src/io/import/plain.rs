@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::fields::{Fields, fast_decimal, trim};
+use super::fields::{Decimal, Fields, fast_decimal, trim};
 use super::formats::ColumnMap;
 use super::parse::{MAX_RECORD_BYTES, short_key};
 use crate::model::dataset::{DatasetRow, RowFlow};
@@ -133,6 +133,27 @@ impl Plan {
         }
     }
 
+    /// The plain decimal at `at` when its field is only digits and a point (as nearly
+    /// every BACI value and quantity is), read as [`fast_decimal`] reads it in the pass
+    /// that finds its end: its value (`None` when not exact) and where its delimiter or
+    /// newline is. `None` leaves the field to [`Plan::field`].
+    #[inline]
+    fn decimal_at(&self, buf: &[u8], at: usize) -> Option<(Option<f64>, usize)> {
+        let mut decimal = Decimal::new();
+        let mut end = at;
+        loop {
+            let b = *buf.get(end)?;
+            if b == self.delim || b == b'\n' {
+                break;
+            }
+            if end - at == Decimal::MAX_BYTES || !decimal.push(b) {
+                return None;
+            }
+            end += 1;
+        }
+        (end > at).then(|| (decimal.value(), end))
+    }
+
     /// The number of 1 to `most` digits at `at` (spaces around it trimmed, as the general
     /// reader trims), its text and where its delimiter or newline is.
     #[inline]
@@ -208,6 +229,19 @@ impl Plan {
                     let (code, field, end) = self.number_field(buf, at, 7)?;
                     code?;
                     row.product = *products.get(&short_key(field, PRODUCT_TAG)?)?;
+                    end
+                }
+                Role::Value | Role::Quantity
+                    if let Some((value, end)) = self.decimal_at(buf, at) =>
+                {
+                    if *role == Role::Value {
+                        row.value = value? * self.scale;
+                        if row.value < 0.0 {
+                            return None;
+                        }
+                    } else {
+                        row.quantity = Some(value? as f32);
+                    }
                     end
                 }
                 Role::Skip | Role::Value | Role::Quantity => {
