@@ -48,30 +48,38 @@ mod tests {
     /// PAK reports to KAZ in 2024: TOTAL 100 (X), chapter 08 60 (X), heading 0805 60 (X),
     /// re-exports 10 (RX), imports 40 (M, chapter 07); World 500 (X).
     fn mixed() -> TradeTable {
-        let mut t = TradeTable {
-            countries: vec![
-                country("PAK", false),
-                country("KAZ", false),
-                country("W00", true),
-            ],
-            products: vec![
-                product("TOTAL"),
-                product("08"),
-                product("0805"),
-                product("07"),
-            ],
-            ..TradeTable::default()
-        };
-        for (partner, flow, prod, value) in [
+        let countries = vec![
+            country("PAK", false),
+            country("KAZ", false),
+            country("W00", true),
+        ];
+        let products = ["TOTAL", "08", "0805", "07"].map(product).to_vec();
+        let rows = [
             (1u16, RowFlow::Export, 0u32, 100.0),
             (1, RowFlow::Export, 1, 60.0),
             (1, RowFlow::Export, 2, 60.0),
             (1, RowFlow::ReExport, 0, 10.0),
             (1, RowFlow::Import, 3, 40.0),
             (2, RowFlow::Export, 0, 500.0),
-        ] {
+        ]
+        .map(|(partner, flow, prod, value)| (0, partner, flow, prod, value));
+        table_of(countries, products, &rows)
+    }
+
+    /// A table of 2024 rows (reporter, partner, flow, product, value), flags set.
+    fn table_of(
+        countries: Vec<DatasetCountry>,
+        products: Vec<DatasetProduct>,
+        rows: &[(u16, u16, RowFlow, u32, f64)],
+    ) -> TradeTable {
+        let mut t = TradeTable {
+            countries,
+            products,
+            ..TradeTable::default()
+        };
+        for &(reporter, partner, flow, prod, value) in rows {
             t.year.push(2024);
-            t.reporter.push(0);
+            t.reporter.push(reporter);
             t.partner.push(partner);
             t.flow.push(flow as u8);
             t.product.push(prod);
@@ -156,26 +164,12 @@ mod tests {
     /// Rows of two products between PAK (0), KAZ (1) and World (2), whole dollars so that
     /// any order of summing gives the same figures.
     fn two_way(rows: &[(u16, u16, RowFlow, u32, f64)]) -> TradeTable {
-        let mut t = TradeTable {
-            countries: vec![
-                country("PAK", false),
-                country("KAZ", false),
-                country("W00", true),
-            ],
-            products: vec![product("01"), product("02")],
-            ..TradeTable::default()
-        };
-        for &(reporter, partner, flow, prod, value) in rows {
-            t.year.push(2024);
-            t.reporter.push(reporter);
-            t.partner.push(partner);
-            t.flow.push(flow as u8);
-            t.product.push(prod);
-            t.value.push(value);
-            t.quantity.push(f32::NAN);
-        }
-        t.compute_flags();
-        t
+        let countries = vec![
+            country("PAK", false),
+            country("KAZ", false),
+            country("W00", true),
+        ];
+        table_of(countries, vec![product("01"), product("02")], rows)
     }
 
     #[test]
