@@ -86,8 +86,8 @@ pub(super) struct Analysis {
     /// stops after the batch of years it is summing.
     superseded: Arc<AtomicBool>,
     /// The document revision the fingerprint of its trade records was taken at, and the
-    /// fingerprint.
-    fingerprint: (u64, u64),
+    /// fingerprint; none taken yet.
+    fingerprint: Option<(u64, u64)>,
     /// Jobs started that build matrices or sum a span (tests count them).
     builds: usize,
 }
@@ -121,7 +121,7 @@ impl Default for Analysis {
             summing: None,
             data: AnalysisData::default(),
             superseded: Arc::default(),
-            fingerprint: (u64::MAX, 0),
+            fingerprint: None,
             builds: 0,
         }
     }
@@ -203,11 +203,15 @@ impl TradeApp {
     /// What the matrices of the data now are built from (the document's trade records
     /// fingerprinted once per revision).
     fn analysis_data(&mut self) -> DataKey {
-        if self.analysis.fingerprint.0 != self.revision {
-            let print = indicators::trade_fingerprint(&self.doc);
-            self.analysis.fingerprint = (self.revision, print);
-        }
-        (self.datasets.generation(), self.analysis.fingerprint.1)
+        let print = match self.analysis.fingerprint {
+            Some((revision, print)) if revision == self.revision => print,
+            _ => {
+                let print = indicators::trade_fingerprint(&self.doc);
+                self.analysis.fingerprint = Some((self.revision, print));
+                print
+            }
+        };
+        (self.datasets.generation(), print)
     }
 
     /// Takes finished figures in, and starts computing when the Analysis view shows

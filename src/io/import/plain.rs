@@ -170,6 +170,22 @@ impl Plan {
         Some((digits(field, most), field, end))
     }
 
+    /// The plain decimal at `at` (spaces around it trimmed, as the general reader trims):
+    /// its value as [`fast_decimal`] gives it, its text and where its delimiter or
+    /// newline is.
+    #[inline]
+    fn decimal_field<'a>(
+        &self,
+        buf: &'a [u8],
+        at: usize,
+    ) -> Option<(Option<f64>, &'a [u8], usize)> {
+        if let Some((value, end)) = self.decimal_at(buf, at) {
+            return Some((value, &buf[at..end], end));
+        }
+        let (field, end) = self.field(buf, at)?;
+        Some((fast_decimal(field), field, end))
+    }
+
     /// The field at `at`, and where its delimiter or newline is; `None` at a quote or at
     /// the end of the buffer.
     fn field<'a>(&self, buf: &'a [u8], at: usize) -> Option<(&'a [u8], usize)> {
@@ -231,24 +247,23 @@ impl Plan {
                     row.product = *products.get(&short_key(field, PRODUCT_TAG)?)?;
                     end
                 }
-                Role::Value | Role::Quantity
-                    if let Some((value, end)) = self.decimal_at(buf, at) =>
-                {
-                    if *role == Role::Value {
-                        row.value = value? * self.scale;
-                        if row.value < 0.0 {
-                            return None;
-                        }
-                    } else {
+                Role::Value => {
+                    let (value, _, end) = self.decimal_field(buf, at)?;
+                    row.value = value? * self.scale;
+                    if row.value < 0.0 {
+                        return None;
+                    }
+                    end
+                }
+                Role::Quantity => {
+                    let (value, field, end) = self.decimal_field(buf, at)?;
+                    // What the general reader makes of an empty field and of BACI's "NA".
+                    if !(field.is_empty() || field == b"NA") {
                         row.quantity = Some(value? as f32);
                     }
                     end
                 }
-                Role::Skip | Role::Value | Role::Quantity => {
-                    let (field, end) = self.field(buf, at)?;
-                    self.read_number(*role, field, &mut row)?;
-                    end
-                }
+                Role::Skip => self.field(buf, at)?.1,
             };
             newline = buf[end] == b'\n';
             if newline && column + 1 < self.roles.len() {
@@ -266,25 +281,6 @@ impl Plan {
             at += len + 1;
         }
         (at - start <= MAX_RECORD_BYTES).then_some((row, at))
-    }
-
-    /// Reads a value or quantity field into `row` (a skipped field is not read);
-    /// `None` leaves the record to the general reader.
-    #[inline]
-    fn read_number(&self, role: Role, field: &[u8], row: &mut DatasetRow) -> Option<()> {
-        match role {
-            Role::Value => {
-                row.value = fast_decimal(field)? * self.scale;
-                if row.value < 0.0 {
-                    return None;
-                }
-            }
-            // What the general reader makes of an empty field and of BACI's "NA".
-            Role::Quantity if field.is_empty() || field == b"NA" => row.quantity = None,
-            Role::Quantity => row.quantity = Some(fast_decimal(field)? as f32),
-            _ => {}
-        }
-        Some(())
     }
 }
 

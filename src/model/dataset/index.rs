@@ -19,12 +19,9 @@ pub const BLOCK_ROWS: usize = 4096;
 /// Words of the index below which one thread builds it all (64 words: 16.7 million rows).
 const PARALLEL_MIN_WORDS: usize = 64;
 
-/// A piece of the index: its words for every country, and the years of its rows.
-type Marked = (Vec<u64>, Option<(u16, u16)>);
-
 /// The index's words `words` (each 64 blocks of rows) for every country, `words.len()`
 /// per country, and the years of those rows.
-fn mark(table: &TradeTable, words: Range<usize>) -> Marked {
+fn mark(table: &TradeTable, words: Range<usize>) -> (Vec<u64>, Option<(u16, u16)>) {
     let rows = table.len();
     let width = words.len();
     let mut bits = vec![0u64; width * table.countries.len()];
@@ -49,11 +46,16 @@ fn mark(table: &TradeTable, words: Range<usize>) -> Marked {
             }
         }
         let year = &table.year[range];
-        if let (Some(lo), Some(hi)) = (year.iter().min(), year.iter().max()) {
-            years = Some(years.map_or((*lo, *hi), |(a, b)| (a.min(*lo), b.max(*hi))));
+        if let (Some(&lo), Some(&hi)) = (year.iter().min(), year.iter().max()) {
+            years = Some(widen(years, lo, hi));
         }
     }
     (bits, years)
+}
+
+/// The span of years `years` widened to hold `lo..=hi`.
+fn widen(years: Option<(u16, u16)>, lo: u16, hi: u16) -> (u16, u16) {
+    years.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi)))
 }
 
 /// Where each country appears, by block of rows, and the years the rows span.
@@ -81,25 +83,9 @@ impl CountryBlocks {
         let rows = table.len();
         let words = rows.div_ceil(BLOCK_ROWS).div_ceil(64);
         let countries = table.countries.len();
-        let per = words.div_ceil(threads.max(1)).max(min_words);
-        let ranges: Vec<Range<usize>> = (0..words)
-            .step_by(per.max(1))
-            .map(|w| w..(w + per).min(words))
-            .collect();
-        let pieces: Vec<Marked> = if ranges.len() <= 1 {
-            vec![mark(table, 0..words)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = ranges
-                    .iter()
-                    .map(|r| scope.spawn(|| mark(table, r.clone())))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
-        };
+        let parts = threads.min(words / min_words.max(1)).max(1);
+        let ranges = super::ranges::split(words, parts);
+        let pieces = super::ranges::map_ranges(&ranges, |words| mark(table, words));
         let mut bits = vec![0u64; words * countries];
         let mut years: Option<(u16, u16)> = None;
         for (range, (piece, span)) in ranges.iter().zip(&pieces) {
@@ -109,7 +95,7 @@ impl CountryBlocks {
                 bits[to..to + width].copy_from_slice(&piece[c * width..(c + 1) * width]);
             }
             if let Some((lo, hi)) = *span {
-                years = Some(years.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+                years = Some(widen(years, lo, hi));
             }
         }
         CountryBlocks {

@@ -10,12 +10,14 @@
 //! - `queries`: sums and filters over the rows.
 //! - `index`: which blocks of rows hold each country, so one country's sums skip the rest.
 //! - `copy`: small datasets copied into the document as records.
+//! - `ranges`: work over consecutive ranges of rows on every core.
 
 mod column;
 mod copy;
 mod index;
 mod link;
 mod queries;
+mod ranges;
 mod table;
 
 pub use column::{Column, SharedBytes};

@@ -28,26 +28,9 @@ pub(super) fn pair_totals_in(
     dense: usize,
 ) -> Vec<((u16, u16), f64)> {
     let n = table.countries.len();
-    let rows = table.len();
     let dense = n <= dense;
-    let bounds: Vec<usize> = (0..=parts).map(|p| rows * p / parts).collect();
-    let sums: Vec<PairCells> = if parts == 1 {
-        vec![PairCells::of(table, 0..rows, dense)]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .map(|w| {
-                    let range = w[0]..w[1];
-                    scope.spawn(move || PairCells::of(table, range, dense))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+    let ranges = super::ranges::split(table.len(), parts);
+    let sums = super::ranges::map_ranges(&ranges, |range| PairCells::of(table, range, dense));
     let mut whole = PairCells::new(n, dense);
     for part in &sums {
         whole.add(part);
@@ -57,8 +40,8 @@ pub(super) fn pair_totals_in(
     out
 }
 
-/// Parts a large table's pair totals are summed in (two per core on a four-core machine;
-/// more parts than cores cost only a few more sums).
+/// Parts a large table's pair totals are summed in, whatever the number of cores (one per
+/// core on four; on fewer, more parts than cores cost only a few more sums).
 const PAIR_TOTAL_PARTS: usize = 4;
 /// Below this many rows a table's pair totals are summed in one part.
 const PAIR_TOTAL_PART_MIN_ROWS: usize = 1 << 22;
