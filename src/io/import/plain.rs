@@ -173,7 +173,9 @@ impl Plan {
     /// The plain decimal at `at` (spaces around it trimmed, as the general reader trims):
     /// its value as [`fast_decimal`] gives it, its text and where its delimiter or
     /// newline is.
-    #[inline]
+    // Always inlined: as a call returning the triple, a BACI year imported ~9% slower
+    // (medians of six alternated runs, 1.00 s against 0.92 s).
+    #[inline(always)]
     fn decimal_field<'a>(
         &self,
         buf: &'a [u8],
