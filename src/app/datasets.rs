@@ -246,7 +246,7 @@ impl Datasets {
             let progress = reply.clone();
             let progress_key = key.clone();
             let mut report = super::jobs::throttled(|p: &Progress| {
-                progress.send(LoadMessage::Progress(progress_key.clone(), *p));
+                progress.post(LoadMessage::Progress(progress_key.clone(), *p));
             });
             let opened = import::open_dataset_then_cache(
                 &path,

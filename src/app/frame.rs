@@ -31,6 +31,7 @@ impl TradeApp {
             let code = code.to_owned();
             self.apply(Command::SetFocus(code));
         }
+        // Data taken in here is drawn by this frame's pass, which follows.
         self.refresh_explore();
         self.refresh_analysis();
         self.tick_autosave();
@@ -76,15 +77,15 @@ impl TradeApp {
             self.apply(command);
         }
         // Filters typed into the UI state change what is prepared, commands or not.
-        self.refresh_explore();
-        self.refresh_analysis();
-        if changed {
-            if let Some(selected) = &self.nav.selected
-                && crate::model::describe::describe(&self.doc, selected).is_none()
-            {
-                self.nav.selected = None;
-            }
-            // Draw once more with what the commands changed.
+        let fresh = self.refresh_explore() | self.refresh_analysis();
+        if changed
+            && let Some(selected) = &self.nav.selected
+            && crate::model::describe::describe(&self.doc, selected).is_none()
+        {
+            self.nav.selected = None;
+        }
+        if changed || fresh {
+            // Draw once more with what the commands or the new data changed.
             self.ctx.request_repaint();
         }
         self.update_window_title();

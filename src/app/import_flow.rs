@@ -136,7 +136,7 @@ impl TradeApp {
         let spawned = jobs.spawn("import", &self.ctx, move |reply| {
             let progress = reply.clone();
             let mut report =
-                super::jobs::throttled(|p: &Progress| progress.send(ImportMessage::Progress(*p)));
+                super::jobs::throttled(|p: &Progress| progress.post(ImportMessage::Progress(*p)));
             let scale = thread_mapping.as_ref().map(|m| m.value_scale);
             let opened = import::open_dataset_then_cache(
                 &thread_path,

@@ -40,9 +40,11 @@ impl Preparing {
 impl TradeApp {
     /// Recomputes the views' data if the document, the navigation or the datasets' sums
     /// changed; asks for new sums (computed off the UI thread) when they are out of date.
-    pub(super) fn refresh_explore(&mut self) {
+    /// True when the views' data changed (which a pass that has drawn already shows only
+    /// in the next frame).
+    pub(super) fn refresh_explore(&mut self) -> bool {
         self.request_dataset_work();
-        self.take_prepared();
+        let took = self.take_prepared();
         let key = ExploreKey {
             revision: self.revision,
             focus: self.nav.page.focus.clone(),
@@ -57,7 +59,7 @@ impl TradeApp {
         let explore_current = self.explore.summary.is_some() && self.explore.key == key;
         let table_current = self.table_cache.is_current(self.revision, kind, &query);
         if explore_current && table_current {
-            return;
+            return took;
         }
         if self.doc.record_count() <= INLINE_RECORDS {
             self.explore.update(
@@ -68,10 +70,10 @@ impl TradeApp {
             );
             self.table_cache
                 .update(&self.doc, self.revision, kind, query);
-            return;
+            return true;
         }
         if self.preparing.running {
-            return; // its result comes back soon; the next pass starts the newer one
+            return took; // its result comes back soon; the next pass starts the newer one
         }
         let doc = self.doc.clone();
         let mut explore = self.explore.clone();
@@ -91,18 +93,19 @@ impl TradeApp {
             Ok(()) => self.preparing.running = true,
             Err(err) => log::warn!("{err}"),
         }
+        took
     }
 
     /// Takes a finished preparation; one for an older state still replaces older data, and
-    /// the next pass prepares the current state.
-    fn take_prepared(&mut self) {
+    /// the next pass prepares the current state. True when one was taken.
+    fn take_prepared(&mut self) -> bool {
         let Some(prepared) = self.preparing.jobs.drain().last() else {
-            return;
+            return false;
         };
         self.preparing.running = false;
         self.explore = prepared.explore;
         self.table_cache = prepared.table;
-        self.ctx.request_repaint();
+        true
     }
 
     /// Follows the document's list of datasets and asks for the sums and rows the page

@@ -12,6 +12,12 @@ use eframe::egui::{self, Pos2, Response, Sense, Shape, Stroke, Ui, emath::lerp, 
 /// Time between two drawings of the spinner.
 const STEP: Duration = Duration::from_millis(100);
 
+/// Time between two drawings of a progress display (the import dialog, a dataset being
+/// read): reports reach it without asking for a frame, so this is how often it shows the
+/// latest. Once a second keeps a stopwatch and a progress bar honest at a small cost in
+/// frames, which under software rendering take time from the work they report on.
+pub const PROGRESS_STEP: Duration = Duration::from_secs(1);
+
 /// Shows the spinner (a progress indicator to screen readers).
 pub fn spinner(ui: &mut Ui) -> Response {
     let size = ui.style().spacing.interact_size.y;

@@ -203,17 +203,14 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
                     )
                 };
                 ui.label(format!(
-                    "{} rows per second · {:.1} s so far · {left}",
+                    "{} rows per second · {} s so far · {left}",
                     format::group_thousands(p.rows_per_second().round() as u64),
-                    elapsed.as_secs_f64()
+                    elapsed.as_secs()
                 ));
             }
             None => {
-                ui.add(
-                    egui::ProgressBar::new(0.0)
-                        .animate(true)
-                        .desired_width(460.0),
-                );
+                // Not animated: an animated bar asks for every frame until the first report.
+                ui.add(egui::ProgressBar::new(0.0).desired_width(460.0));
                 ui.label("Starting…");
             }
         }
@@ -230,9 +227,8 @@ fn progress(ctx: &egui::Context, running: &ImportRunning, commands: &mut Vec<Com
                 .clicked()
         }
     });
-    // Keep the time figures moving between progress reports (which come four times a
-    // second at most), without drawing more often than they change.
-    ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    // Reports arrive without asking for a frame: this is the dialog's clock.
+    ctx.request_repaint_after(super::busy::PROGRESS_STEP);
     let escape = response.is_top_modal
         && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
     if (response.inner || escape) && !running.cancelling {

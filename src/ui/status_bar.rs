@@ -107,6 +107,8 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                         .show_percentage(),
                 );
                 segment(ui, format!("Reading dataset {}", entry.name), 260.0);
+                // Reports arrive without asking for a frame: this is the bar's clock.
+                ui.ctx().request_repaint_after(super::busy::PROGRESS_STEP);
             }
             DatasetStatus::Failed(why) => {
                 ui.separator();

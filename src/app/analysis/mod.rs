@@ -215,29 +215,28 @@ impl TradeApp {
     }
 
     /// Takes finished figures in, and starts computing when the Analysis view shows
-    /// figures for something else than what is chosen.
-    pub(super) fn refresh_analysis(&mut self) {
+    /// figures for something else than what is chosen. True when it took figures in
+    /// (which a pass that has drawn already shows only in the next frame).
+    pub(super) fn refresh_analysis(&mut self) -> bool {
         let current = self.analysis_data();
         let messages: Vec<Analysed> = self.analysis.jobs.drain().collect();
-        if !messages.is_empty() {
-            messages
-                .into_iter()
-                .for_each(|m| self.analysis.take(m, current));
-            self.ctx.request_repaint();
-        }
+        let took = !messages.is_empty();
+        messages
+            .into_iter()
+            .for_each(|m| self.analysis.take(m, current));
         if let Some(summing) = self.analysis.summing {
             // Wait for the span being summed; stop it when its data is gone.
             if summing != current {
                 self.analysis.superseded.store(true, Ordering::Relaxed);
             }
-            return;
+            return took;
         }
         if self.nav.page.view != View::Analysis || self.analysis.running {
-            return;
+            return took;
         }
         let key = self.analysis_key();
         if self.analysis.data.key.as_ref() == Some(&key) {
-            return;
+            return took;
         }
         let tables: Vec<Arc<TradeTable>> = self
             .datasets
@@ -254,6 +253,7 @@ impl TradeApp {
         } else {
             self.spawn_matrix_job(key, current, tables);
         }
+        took
     }
 
     /// Figures from the whole matrix (built first, unless kept).
