@@ -252,7 +252,8 @@ fn actions(
     datasets_linked: usize,
     commands: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
+    // Wrapped: in a narrow window the hint goes to a line of its own instead of past the edge.
+    ui.horizontal_wrapped(|ui| {
         let datasets = kind == RecordKind::Dataset;
         if datasets {
             // A dataset is added by reading its file.
