@@ -342,6 +342,8 @@ pub fn display(doc: &Document, view: RecView<'_>, field: usize) -> String {
     match value(view, field) {
         None => String::new(),
         Some(Value::Money(v)) => v.map(format::usd_full).unwrap_or_default(),
+        // Shown grouped (270,000,005); edited and copied plain, as `edit_text` gives it.
+        Some(Value::Count(n)) => format::group_thousands(n),
         Some(Value::Country(code)) => country(code),
         Some(Value::OptCountry(code)) => code.map(country).unwrap_or_default(),
         Some(Value::Countries(codes)) => codes
@@ -539,6 +541,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_datasets_row_count_is_shown_grouped_and_edited_plain() {
+        let link = crate::model::dataset::DatasetLink {
+            id: 1,
+            name: "rel29".into(),
+            path: "/tmp/rel29".into(),
+            layout: crate::model::dataset::Layout::Baci,
+            mapping: None,
+            rows: 270_000_005,
+            size: 0,
+            modified_ns: 0,
+            fingerprint: String::new(),
+            note: String::new(),
+        };
+        let record = Record::Dataset(link);
+        let rows = field_index(RecordKind::Dataset, "rows").unwrap();
+        let doc = Document::new();
+        assert_eq!(display(&doc, record.view(), rows), "270,000,005");
+        assert_eq!(edit_text(record.view(), rows), "270000005");
+        // Pasting what was copied leaves the count as it is; another count is refused.
+        let back = with_text(record.view(), rows, "270000005").unwrap();
+        assert_eq!(back, record);
+        assert!(with_text(record.view(), rows, "5").is_err());
+        assert!(row_contains(&doc, record.view(), "270,000"));
     }
 
     #[test]
