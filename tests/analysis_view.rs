@@ -426,5 +426,9 @@ fn only_an_edit_of_trade_records_rebuilds_the_matrices() {
             "room for {room}"
         );
         assert_eq!(harness.state().analysis().years, [2020, 2021, 2022]);
+        // With the span, 2021 and 2022 were kept (only 2020 was summed again) and their
+        // figures are those computed by hand.
+        assert_eq!(card(&harness, "total"), Some(Ok("$30.0M".to_owned())));
+        assert_eq!(card(&harness, "growth_yoy"), Some(Ok("+500.0%".to_owned())));
     }
 }

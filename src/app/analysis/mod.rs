@@ -6,8 +6,9 @@
 //!   (datasets, document revision) at every level and kept; a change of focus, partner,
 //!   year or level recomputes the figures from it.
 //! - More rows (a whole BACI release): a [`Span`] — every pair's totals and the world's
-//!   product sums of every year, summed once per data — and the flows of the focus and
-//!   partner, built from their own rows for each focus ([`span`]).
+//!   product sums of every year, summed once per data (after an edit of the document's
+//!   trade records, only the years it changed) — and the flows of the focus and partner,
+//!   built from their own rows for each focus ([`span`]).
 //!
 //! Nothing is computed while the Analysis view is not shown.
 

@@ -31,6 +31,10 @@ impl TradeApp {
         let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
         let focus = FocusKey { data, countries };
         let focused = self.analysis.kept_focused(&focus, key.year);
+        // The span of the same rows with the document before an edit: only the years the
+        // edit changed are summed again.
+        let base = self.analysis.span.as_ref().filter(|(k, _)| k.0 == data.0);
+        let base = base.filter(|_| span.is_none()).map(|(_, s)| Arc::clone(s));
         if span.is_none() {
             self.analysis.builds += 1;
             self.analysis.summing = Some(data);
@@ -41,6 +45,7 @@ impl TradeApp {
             tables,
             key,
             focus,
+            base,
             max: self.analysis.max_rows,
             superseded: Arc::clone(&self.analysis.superseded),
         };
@@ -63,6 +68,8 @@ struct SpanJob {
     tables: Vec<Arc<TradeTable>>,
     key: AnalysisKey,
     focus: FocusKey,
+    /// The span of the same tables summed with the document before an edit.
+    base: Option<Arc<Span>>,
     max: usize,
     /// Set when the span being summed is no longer wanted.
     superseded: Arc<AtomicBool>,
@@ -96,9 +103,10 @@ impl SpanJob {
         let counts = indicators::rows_touching(tables.iter().copied(), &countries);
         // The rows by year (a pass over every row): the kept span's, else counted once for
         // the span about to be summed.
-        let counted = span
-            .is_none()
-            .then(|| indicators::rows_by_year(tables.iter().copied()));
+        let counted = span.is_none().then(|| match &self.base {
+            Some(base) => base.rows_by_year().clone(),
+            None => indicators::rows_by_year(tables.iter().copied()),
+        });
         let by_year = span.as_deref().map(Span::rows_by_year).or(counted.as_ref());
         let latest = by_year.and_then(|b| b.keys().next_back().copied());
         let around = self.key.year.or(latest);
@@ -124,27 +132,27 @@ impl SpanJob {
         let span = match span {
             Some(span) => span,
             None => {
-                let summed = Span::of(
-                    std::iter::once(&self.doc),
-                    &tables,
-                    counted.unwrap_or_default(),
-                    around,
-                    self.max,
-                    &LEVELS,
-                    |partial| {
-                        if self.superseded.load(Ordering::Relaxed) {
-                            return ControlFlow::Break(());
-                        }
-                        // The year asked for is summed first: its figures as soon as it
-                        // is, then again as each batch of the other years comes in (the
-                        // charts over the years fill in).
-                        let ready = around.is_none_or(|t| partial.summed().contains(&t));
-                        if ready && !partial.complete() {
-                            send(Analysed::Figures(Box::new(figures(partial))));
-                        }
-                        ControlFlow::Continue(())
-                    },
-                );
+                let after = |partial: &Span| {
+                    if self.superseded.load(Ordering::Relaxed) {
+                        return ControlFlow::Break(());
+                    }
+                    // The year asked for is summed first: its figures as soon as it is,
+                    // then again as each batch of the other years comes in (the charts
+                    // over the years fill in).
+                    let ready = around.is_none_or(|t| partial.summed().contains(&t));
+                    if ready && !partial.complete() {
+                        send(Analysed::Figures(Box::new(figures(partial))));
+                    }
+                    ControlFlow::Continue(())
+                };
+                let docs = std::iter::once(&self.doc);
+                let summed = match &self.base {
+                    Some(base) => base.resummed(docs, &tables, around, self.max, after),
+                    None => {
+                        let by_year = counted.unwrap_or_default();
+                        Span::of(docs, &tables, by_year, around, self.max, &LEVELS, after)
+                    }
+                };
                 let Some(summed) = summed else {
                     // Stopped: the data changed, and the view computes for the new data.
                     send(Analysed::Figures(Box::default()));

@@ -68,6 +68,8 @@ pub struct Span {
     summed: BTreeSet<i32>,
     /// Every year of the rows and records.
     all: BTreeSet<i32>,
+    /// Fingerprints of the documents' trade records by year: which years an edit changed.
+    prints: BTreeMap<i32, u64>,
 }
 
 /// One batch of years summed: its totals and each level's world sums.
@@ -99,7 +101,7 @@ impl Span {
         first: Option<i32>,
         budget: usize,
         levels: &[usize],
-        mut after: impl FnMut(&Span) -> ControlFlow<()>,
+        after: impl FnMut(&Span) -> ControlFlow<()>,
     ) -> Option<Span> {
         let docs: Vec<&Document> = docs.into_iter().collect();
         let mut span = Span {
@@ -108,18 +110,86 @@ impl Span {
             rows_by_year: by_year,
             ..Span::default()
         };
+        let years = span.take_documents(&docs);
+        span.sum(&docs, tables, &years, first, budget, after)
+            .then_some(span)
+    }
+
+    /// This span for `docs` in place of the documents it was summed with, the same
+    /// `tables` (same rows: the years are not counted again): only the years whose trade
+    /// records differ are summed again, as [`Span::of`] sums them (`first` first, `after`
+    /// after each batch); the others are kept. An edit of one record of a whole release
+    /// then costs its year, not the 29.
+    pub fn resummed<'a>(
+        &self,
+        docs: impl IntoIterator<Item = &'a Document>,
+        tables: &[&'a TradeTable],
+        first: Option<i32>,
+        budget: usize,
+        after: impl FnMut(&Span) -> ControlFlow<()>,
+    ) -> Option<Span> {
+        let docs: Vec<&Document> = docs.into_iter().collect();
+        let mut span = Span {
+            totals: Arc::clone(&self.totals),
+            levels: self.levels.clone(),
+            world: self.world.clone(),
+            rows_by_year: self.rows_by_year.clone(),
+            too_large: self.too_large.clone(),
+            summed: self.summed.clone(),
+            ..Span::default()
+        };
+        let years = span.take_documents(&docs);
+        let old = &self.prints;
+        let changed: BTreeSet<i32> = (old.keys().chain(span.prints.keys()))
+            .filter(|y| old.get(y) != span.prints.get(y))
+            .copied()
+            .collect();
+        let kept = |year: &i32| !changed.contains(year);
+        if !changed.is_empty() {
+            Arc::make_mut(&mut span.totals).retain(|key, _| kept(&key.0));
+        }
+        span.world.iter_mut().for_each(|w| w.retain(|y, _| kept(y)));
+        span.too_large.retain(kept);
+        let all = &span.all;
+        span.summed.retain(|y| kept(y) && all.contains(y));
+        span.years.extend(self.years.iter().copied().filter(kept));
+        let todo: BTreeMap<i32, usize> = years.into_iter().filter(|(y, _)| !kept(y)).collect();
+        span.sum(&docs, tables, &todo, first, budget, after)
+            .then_some(span)
+    }
+
+    /// Takes in what the span holds of `docs` alone (their undirected totals, their years,
+    /// the fingerprints of their trade records by year); the rows by year of the tables and
+    /// of the documents, to sum.
+    fn take_documents(&mut self, docs: &[&Document]) -> BTreeMap<i32, usize> {
         let mut undirected = Flows::default();
         undirected.add_undirected(docs.iter().flat_map(|d| undirected_of_document(d)));
-        span.undirected = undirected.undirected;
-        span.years = undirected.years;
-        let mut years: BTreeMap<i32, usize> = span.rows_by_year.clone();
-        for doc in &docs {
+        self.undirected = undirected.undirected;
+        self.years = undirected.years;
+        let mut years: BTreeMap<i32, usize> = self.rows_by_year.clone();
+        for doc in docs {
             document_refs(doc, false).for_each(|r| {
                 years.entry(r.year).or_insert(0);
             });
         }
-        span.all = years.keys().copied().collect();
-        let batches = batches(&years, first, (budget / BATCH_SHARE).max(1));
+        self.all = years.keys().copied().collect();
+        self.prints = trade_prints(docs);
+        years
+    }
+
+    /// Sums `years` (rows by year) into this span at its levels; false when `after`
+    /// stopped it.
+    fn sum(
+        &mut self,
+        docs: &[&Document],
+        tables: &[&TradeTable],
+        years: &BTreeMap<i32, usize>,
+        first: Option<i32>,
+        budget: usize,
+        mut after: impl FnMut(&Span) -> ControlFlow<()>,
+    ) -> bool {
+        let levels = &self.levels.clone();
+        let batches = batches(years, first, (budget / BATCH_SHARE).max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let stop = std::sync::atomic::AtomicBool::new(false);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
@@ -127,7 +197,7 @@ impl Span {
             let (tx, rx) = std::sync::mpsc::channel::<Batch>();
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (docs, batches, years, next, stop) = (&docs, &batches, &years, &next, &stop);
+                let (batches, next, stop) = (&batches, &next, &stop);
                 scope.spawn(move || {
                     use std::sync::atomic::Ordering::Relaxed;
                     let mut memory = Memory::default();
@@ -146,15 +216,15 @@ impl Span {
             }
             drop(tx);
             for batch in rx {
-                span.add(batch);
-                if after(&span).is_break() {
+                self.add(batch);
+                if after(self).is_break() {
                     stop.store(true, std::sync::atomic::Ordering::Relaxed);
                     return true;
                 }
             }
             false
         });
-        (!stopped).then_some(span)
+        !stopped
     }
 
     fn add(&mut self, batch: Batch) {
@@ -282,6 +352,24 @@ fn sum_batch(
     memory.1 = grouped.into_rows();
     memory.0 = builder.into_rows();
     batch
+}
+
+/// A fingerprint of each year's trade records of `docs`: what of them the sums read
+/// (records without a year or a value are in none).
+fn trade_prints(docs: &[&Document]) -> BTreeMap<i32, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hashers: BTreeMap<i32, std::hash::DefaultHasher> = BTreeMap::new();
+    for doc in docs {
+        for t in &doc.trade {
+            let (Some(year), Some(value)) = (t.year, t.value_usd) else {
+                continue;
+            };
+            let hasher = hashers.entry(year).or_default();
+            (&t.reporter, &t.partner, t.flow, &t.category).hash(hasher);
+            value.to_bits().hash(hasher);
+        }
+    }
+    hashers.into_iter().map(|(y, h)| (y, h.finish())).collect()
 }
 
 /// The two largest buffers of a batch (its rows as added and as grouped), kept by a

@@ -278,3 +278,95 @@ fn a_focus_gets_every_year_the_years_that_fit_or_none() {
     // No rows of theirs at all: every year (the document's records, if any).
     assert_eq!(focused_years(&Default::default(), None, 5), ALL_YEARS);
 }
+
+/// A span summed again for an edited document sums only the years whose trade records
+/// changed, keeps the others, and holds what a span summed from scratch holds.
+#[test]
+fn an_edit_sums_again_only_the_years_it_changed() {
+    use crate::model::document::{Document, Flow, TradeVolume};
+    let record = |id, year, reporter: &str, partner: &str, flow, value| TradeVolume {
+        id,
+        year: Some(year),
+        reporter: reporter.to_owned(),
+        partner: partner.to_owned(),
+        flow,
+        category: Some("0101".to_owned()),
+        value_usd: Some(value),
+        quantity: None,
+        source: None,
+        note: String::new(),
+    };
+    let t = hand_table();
+    let mut before = Document::new();
+    before
+        .trade
+        .push(record(1, 2020, "A", "C", Flow::Export, 5.0));
+    before
+        .trade
+        .push(record(2, 2021, "C", "A", Flow::Export, 7.0));
+    before
+        .trade
+        .push(record(3, 2022, "A", "B", Flow::Total, 30.0));
+    let mut after = before.clone();
+    if let Some(edited) = after.trade.get_mut(1) {
+        edited.value_usd = Some(8.0);
+    }
+    // A year of the document alone, after the rows' years.
+    after
+        .trade
+        .push(record(4, 2030, "B", "C", Flow::Import, 1.0));
+    // Room for 4 rows: every year a batch of its own, 2022 (7 rows) its totals only.
+    let of = |doc: &Document| {
+        let by_year = rows_by_year([&t]);
+        Span::of([doc], &[&t], by_year, None, 4, &[2, 4, 6], |_| {
+            ControlFlow::Continue(())
+        })
+    };
+    let Some(old) = of(&before) else {
+        panic!("nothing stops the first sums");
+    };
+    let mut batches = Vec::new();
+    let new = old.resummed([&after], &[&t], None, 4, |partial| {
+        batches.push(partial.summed().clone());
+        ControlFlow::Continue(())
+    });
+    let (Some(new), Some(scratch)) = (new, of(&after)) else {
+        panic!("nothing stops the sums");
+    };
+    // 2020 and 2022 kept from the first sums; 2021 and 2030 summed, one batch each.
+    assert_eq!(batches.len(), 2, "{batches:?}");
+    assert!(batches[0].contains(&2020) && batches[0].contains(&2022));
+    assert!(new.complete());
+    assert_eq!(new.summed(), scratch.summed());
+    assert_eq!(new.all(), scratch.all());
+    assert_eq!(new.years(), scratch.years());
+    assert_eq!(new.too_large(), scratch.too_large());
+    assert_eq!(new.too_large().iter().copied().collect::<Vec<_>>(), [2022]);
+    for level in [2, 4, 6] {
+        let focused = Flows {
+            level,
+            ..Flows::default()
+        };
+        let (a, b) = (new.flows(&focused), scratch.flows(&focused));
+        assert_eq!(a.totals, b.totals, "level {level}");
+        assert_eq!(a.undirected, b.undirected, "level {level}");
+        assert_eq!(a.per_year.get(), b.per_year.get(), "level {level}");
+    }
+    // The edit is in the sums: C → A in 2021 is 8, not 7; B reports importing 1 from C
+    // in 2030.
+    let focused = Flows {
+        level: 2,
+        ..Flows::default()
+    };
+    let f = new.flows(&focused);
+    assert_eq!(pair_total(&f, 2021, "C", "A"), Some(8.0));
+    assert_eq!(pair_total(&f, 2030, "C", "B"), Some(1.0));
+    // An unchanged document sums nothing again.
+    let mut none = 0;
+    let same = new.resummed([&after], &[&t], None, 4, |_| {
+        none += 1;
+        ControlFlow::Continue(())
+    });
+    assert_eq!(none, 0);
+    assert!(same.is_some_and(|s| s.complete() && s.summed() == scratch.summed()));
+}
