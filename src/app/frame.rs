@@ -77,6 +77,7 @@ impl TradeApp {
             self.apply(command);
         }
         // Filters typed into the UI state change what is prepared, commands or not.
+        // Both run (`|`, not `||`): each keeps its own data current.
         let fresh = self.refresh_explore() | self.refresh_analysis();
         if changed
             && let Some(selected) = &self.nav.selected

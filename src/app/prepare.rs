@@ -45,6 +45,13 @@ impl TradeApp {
     pub(super) fn refresh_explore(&mut self) -> bool {
         self.request_dataset_work();
         let took = self.take_prepared();
+        let updated = self.prepare();
+        took || updated
+    }
+
+    /// Brings the views' data up to date: at once for a small document (true then), else
+    /// off the UI thread, unless a preparation is running already.
+    fn prepare(&mut self) -> bool {
         let key = ExploreKey {
             revision: self.revision,
             focus: self.nav.page.focus.clone(),
@@ -59,7 +66,7 @@ impl TradeApp {
         let explore_current = self.explore.summary.is_some() && self.explore.key == key;
         let table_current = self.table_cache.is_current(self.revision, kind, &query);
         if explore_current && table_current {
-            return took;
+            return false;
         }
         if self.doc.record_count() <= INLINE_RECORDS {
             self.explore.update(
@@ -73,7 +80,7 @@ impl TradeApp {
             return true;
         }
         if self.preparing.running {
-            return took; // its result comes back soon; the next pass starts the newer one
+            return false; // its result comes back soon; the next pass starts the newer one
         }
         let doc = self.doc.clone();
         let mut explore = self.explore.clone();
@@ -93,7 +100,7 @@ impl TradeApp {
             Ok(()) => self.preparing.running = true,
             Err(err) => log::warn!("{err}"),
         }
-        took
+        false
     }
 
     /// Takes a finished preparation; one for an older state still replaces older data, and

@@ -225,19 +225,25 @@ impl TradeApp {
         messages
             .into_iter()
             .for_each(|m| self.analysis.take(m, current));
+        self.start_analysis(current);
+        took
+    }
+
+    /// Starts computing the figures chosen when they are not shown, nor being computed.
+    fn start_analysis(&mut self, current: DataKey) {
         if let Some(summing) = self.analysis.summing {
             // Wait for the span being summed; stop it when its data is gone.
             if summing != current {
                 self.analysis.superseded.store(true, Ordering::Relaxed);
             }
-            return took;
+            return;
         }
         if self.nav.page.view != View::Analysis || self.analysis.running {
-            return took;
+            return;
         }
         let key = self.analysis_key();
         if self.analysis.data.key.as_ref() == Some(&key) {
-            return took;
+            return;
         }
         let tables: Vec<Arc<TradeTable>> = self
             .datasets
@@ -254,7 +260,6 @@ impl TradeApp {
         } else {
             self.spawn_matrix_job(key, current, tables);
         }
-        took
     }
 
     /// Figures from the whole matrix (built first, unless kept).

@@ -101,13 +101,13 @@ impl SpanJob {
         let tables: Vec<&TradeTable> = self.tables.iter().map(|t| &**t).collect();
         let countries: Vec<&str> = self.focus.countries.iter().map(String::as_str).collect();
         let counts = indicators::rows_touching(tables.iter().copied(), &countries);
-        // The rows by year (a pass over every row): the kept span's, else counted once for
-        // the span about to be summed.
-        let counted = span.is_none().then(|| match &self.base {
-            Some(base) => base.rows_by_year().clone(),
-            None => indicators::rows_by_year(tables.iter().copied()),
-        });
-        let by_year = span.as_deref().map(Span::rows_by_year).or(counted.as_ref());
+        // The rows by year (a pass over every row): a kept span's (of the same tables), else
+        // counted once for the span about to be summed.
+        let known = span.as_deref().or(self.base.as_deref());
+        let counted = known
+            .is_none()
+            .then(|| indicators::rows_by_year(tables.iter().copied()));
+        let by_year = known.map(Span::rows_by_year).or(counted.as_ref());
         let latest = by_year.and_then(|b| b.keys().next_back().copied());
         let around = self.key.year.or(latest);
         let (years, focused) = match focused {

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::model::dataset::TradeTable;
-use crate::model::document::{Document, Flow};
+use crate::model::document::{Document, Flow, TradeVolume};
 use crate::model::hierarchy;
 
 use super::build::Builder;
@@ -311,14 +311,32 @@ pub fn each_level<'a>(
 /// fingerprint give the same matrices (anything else in them, notes or investments, does
 /// not enter them).
 pub fn trade_fingerprint(doc: &Document) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let mut hasher = std::hash::DefaultHasher::new();
-    for t in &doc.trade {
-        (t.year, &t.reporter, &t.partner, t.flow, &t.category).hash(&mut hasher);
-        t.value_usd.map(f64::to_bits).hash(&mut hasher);
-    }
-    doc.trade.len().hash(&mut hasher);
+    doc.trade.iter().for_each(|t| hash_trade(t, &mut hasher));
+    std::hash::Hash::hash(&doc.trade.len(), &mut hasher);
     hasher.finish()
+}
+
+/// A fingerprint of each year's trade records of `docs` that the sums read (those with a
+/// year and a value): which years an edit changed ([`super::Span::resummed`]).
+pub(super) fn trade_prints(docs: &[&Document]) -> BTreeMap<i32, u64> {
+    use std::hash::Hasher;
+    let mut hashers: BTreeMap<i32, std::hash::DefaultHasher> = BTreeMap::new();
+    for t in docs.iter().flat_map(|d| d.trade.iter()) {
+        if let (Some(year), Some(_)) = (t.year, t.value_usd) {
+            hash_trade(t, hashers.entry(year).or_default());
+        }
+    }
+    hashers.into_iter().map(|(y, h)| (y, h.finish())).collect()
+}
+
+/// Feeds what of a trade record enters the matrices to `hasher`: both fingerprints above
+/// read a record the same way.
+fn hash_trade(t: &TradeVolume, hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    (t.year, &t.reporter, &t.partner, t.flow, &t.category).hash(hasher);
+    t.value_usd.map(f64::to_bits).hash(hasher);
 }
 
 /// The key of [`Flows::undirected`]: the two codes in order.

@@ -23,7 +23,9 @@ use crate::model::dataset::TradeTable;
 use crate::model::document::Document;
 
 use super::build::{Builder, touching};
-use super::flows::{Flows, PairKey, Reported, YearSums, document_refs, undirected_of_document};
+use super::flows::{
+    Flows, PairKey, Reported, YearSums, document_refs, trade_prints, undirected_of_document,
+};
 use super::window::years_with_rows;
 
 /// No year: the years to build the flows of countries from whose own rows of the year
@@ -50,7 +52,7 @@ pub fn focused_years(
 }
 
 /// What the figures of any focus country need that does not depend on it, for every year.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Span {
     totals: Arc<HashMap<PairKey, Reported>>,
     undirected: HashMap<PairKey, f64>,
@@ -129,15 +131,8 @@ impl Span {
         after: impl FnMut(&Span) -> ControlFlow<()>,
     ) -> Option<Span> {
         let docs: Vec<&Document> = docs.into_iter().collect();
-        let mut span = Span {
-            totals: Arc::clone(&self.totals),
-            levels: self.levels.clone(),
-            world: self.world.clone(),
-            rows_by_year: self.rows_by_year.clone(),
-            too_large: self.too_large.clone(),
-            summed: self.summed.clone(),
-            ..Span::default()
-        };
+        // The totals are shared, not copied, until a changed year is taken out of them.
+        let mut span = self.clone();
         let years = span.take_documents(&docs);
         let old = &self.prints;
         let changed: BTreeSet<i32> = (old.keys().chain(span.prints.keys()))
@@ -150,8 +145,8 @@ impl Span {
         }
         span.world.iter_mut().for_each(|w| w.retain(|y, _| kept(y)));
         span.too_large.retain(kept);
-        let all = &span.all;
-        span.summed.retain(|y| kept(y) && all.contains(y));
+        // A year no longer in the data had records, now gone: it is among the changed.
+        span.summed.retain(kept);
         span.years.extend(self.years.iter().copied().filter(kept));
         let todo: BTreeMap<i32, usize> = years.into_iter().filter(|(y, _)| !kept(y)).collect();
         span.sum(&docs, tables, &todo, first, budget, after)
@@ -352,24 +347,6 @@ fn sum_batch(
     memory.1 = grouped.into_rows();
     memory.0 = builder.into_rows();
     batch
-}
-
-/// A fingerprint of each year's trade records of `docs`: what of them the sums read
-/// (records without a year or a value are in none).
-fn trade_prints(docs: &[&Document]) -> BTreeMap<i32, u64> {
-    use std::hash::{Hash, Hasher};
-    let mut hashers: BTreeMap<i32, std::hash::DefaultHasher> = BTreeMap::new();
-    for doc in docs {
-        for t in &doc.trade {
-            let (Some(year), Some(value)) = (t.year, t.value_usd) else {
-                continue;
-            };
-            let hasher = hashers.entry(year).or_default();
-            (&t.reporter, &t.partner, t.flow, &t.category).hash(hasher);
-            value.to_bits().hash(hasher);
-        }
-    }
-    hashers.into_iter().map(|(y, h)| (y, h.finish())).collect()
 }
 
 /// The two largest buffers of a batch (its rows as added and as grouped), kept by a
