@@ -432,3 +432,88 @@ fn only_an_edit_of_trade_records_rebuilds_the_matrices() {
         assert_eq!(card(&harness, "growth_yoy"), Some(Ok("+500.0%".to_owned())));
     }
 }
+
+/// The table of [`dataset`] with two earlier years: 2019 PAK → KAZ 2M of 080510, 2020
+/// PAK → CHN 15M of 520100.
+///
+/// By hand, PAK–CHN: 15M in 2020, nothing in 2021, 30 + 60 = 90M in 2022; annual growth
+/// 2020–2022 = (90 / 15)^(1/2) − 1 = 1.4495 → +144.9%; balance 2022 = 30 − 60 = −30M.
+fn dataset_over_four_years() -> (DatasetLink, TradeTable) {
+    common::baci_like(
+        "baci-like-4.csv",
+        &["PAK", "KAZ", "CHN"],
+        &["080510", "300490", "520100"],
+        &[
+            (2019, PAK, KAZ, 0, 2e6),
+            (2020, PAK, CHN, 2, 15e6),
+            (2021, PAK, KAZ, 0, 5e6),
+            (2022, PAK, KAZ, 0, 10e6),
+            (2022, PAK, CHN, 2, 30e6),
+            (2022, KAZ, PAK, 2, 20e6),
+            (2022, CHN, KAZ, 0, 40e6),
+            (2022, CHN, KAZ, 1, 50e6),
+            (2022, CHN, PAK, 1, 60e6),
+        ],
+    )
+}
+
+/// A whole release takes half a minute to sum: a partner chosen meanwhile is followed
+/// after the batch of years being summed, not after all of them. Here the summing job is
+/// held after each batch (room for 6 rows: one year per batch, 2022 and 2021 first), so
+/// the view is looked at with two of the four years summed.
+#[test]
+fn a_partner_chosen_while_the_years_are_summed_is_followed_before_they_all_are() {
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 1000.0])
+        .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
+    let (link, table) = dataset_over_four_years();
+    harness.state_mut().set_analysis_max_rows(6);
+    let gate = harness.state_mut().hold_analysis_batches();
+    harness.state_mut().link_dataset(link, Arc::new(table));
+    wait_for_jobs(&mut harness);
+    common::open_pak_kaz(&mut harness);
+    harness.state_mut().apply(Command::ShowView(View::Analysis));
+    step_until(&mut harness, "the first batch was never summed", |_| {
+        gate.waiting() == 1
+    });
+    harness.get_by_label("China").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    // The figures shown are still Kazakhstan's: the view says it is computing.
+    harness.get_by_label("Computing…");
+    gate.allow(1);
+    step_until(
+        &mut harness,
+        "China was not followed after a batch",
+        |app| {
+            let data = app.analysis();
+            data.key.as_ref().and_then(|k| k.partner.as_deref()) == Some("CHN")
+        },
+    );
+    harness.step();
+    let data = harness.state().analysis();
+    let scope = data.scope.clone().unwrap_or_default();
+    assert!(scope.contains("2 of 4 years so far, 2022 first"), "{scope}");
+    assert_eq!(card(&harness, "balance"), Some(Ok("-$30.0M".to_owned())));
+    assert_eq!(gate.waiting(), 1, "the other years are still to be summed");
+    harness.get_by_label("Analysis: Pakistan and China");
+    gate.open();
+    step_until(&mut harness, "the years were never all summed", |app| {
+        !app.analysing()
+    });
+    harness.run();
+    let data = harness.state().analysis();
+    assert_eq!(data.years, [2019, 2020, 2021, 2022]);
+    assert!(
+        data.scope.as_deref().is_some_and(|s| !s.contains("so far")),
+        "{:?}",
+        data.scope
+    );
+    let cagr = data.cards.iter().find(|c| c.indicator == "cagr");
+    assert_eq!(
+        cagr.map(|c| (c.title.as_str(), c.value.clone())),
+        Some(("Annual growth 2020–2022", Ok("+144.9%".to_owned())))
+    );
+    assert_eq!(card(&harness, "balance"), Some(Ok("-$30.0M".to_owned())));
+}

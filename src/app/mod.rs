@@ -37,6 +37,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+pub use analysis::BatchGate;
 pub use autosave::{Autosave, AutosavePolicy, RecoveryOffer};
 pub use datasets::Datasets;
 pub use history::{History, UNDO_LIMIT};

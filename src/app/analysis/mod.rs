@@ -10,9 +10,14 @@
 //!   trade records, only the years it changed) — and the flows of the focus and partner,
 //!   built from their own rows for each focus ([`span`]).
 //!
-//! Nothing is computed while the Analysis view is not shown.
+//! Nothing is computed while the Analysis view is not shown. While a span is summed, a
+//! new focus, partner, year or level is followed by the summing job after its current
+//! batch of years, not after all of them.
 
 mod span;
+
+pub use span::BatchGate;
+use span::{Wanted, lock};
 
 use std::ops::RangeInclusive;
 use std::sync::Arc;
@@ -86,6 +91,13 @@ pub(super) struct Analysis {
     /// Set when the span being summed is no longer wanted (the data changed): the job
     /// stops after the batch of years it is summing.
     superseded: Arc<AtomicBool>,
+    /// What the view asks for while a span is summed, read by the summing job.
+    wanted: Wanted,
+    /// The view shows figures for other choices than the current ones, which the summing
+    /// job will compute after its batch of years.
+    waiting: bool,
+    /// Holds summing jobs after each batch (tests).
+    gate: Option<Arc<BatchGate>>,
     /// The document revision the fingerprint of its trade records was taken at, and the
     /// fingerprint; none taken yet.
     fingerprint: Option<(u64, u64)>,
@@ -107,6 +119,15 @@ impl TradeApp {
     pub fn analysis_builds(&self) -> usize {
         self.analysis.builds
     }
+
+    /// Holds the jobs that sum a span after each batch of years until the gate returned
+    /// lets them through (tests look at the view while a span is partly summed).
+    #[doc(hidden)]
+    pub fn hold_analysis_batches(&mut self) -> Arc<BatchGate> {
+        let gate = Arc::new(BatchGate::default());
+        self.analysis.gate = Some(Arc::clone(&gate));
+        gate
+    }
 }
 
 impl Default for Analysis {
@@ -122,6 +143,9 @@ impl Default for Analysis {
             summing: None,
             data: AnalysisData::default(),
             superseded: Arc::default(),
+            wanted: Wanted::default(),
+            waiting: false,
+            gate: None,
             fingerprint: None,
             builds: 0,
         }
@@ -153,6 +177,7 @@ impl Analysis {
             Analysed::Finished => self.building = self.building.saturating_sub(1),
             Analysed::Summed(key, span) => {
                 self.summing = None;
+                self.waiting = false;
                 if let Some(span) = span.filter(|_| key == current) {
                     self.span = Some((key, span));
                 }
@@ -178,9 +203,10 @@ impl Analysis {
         }
     }
 
-    /// Whether figures are being computed.
+    /// Whether figures are being computed, or the summing job is yet to follow the
+    /// choices made.
     pub(super) fn running(&self) -> bool {
-        self.running
+        self.running || self.waiting
     }
 
     /// Whether any analysis work runs, the other levels' matrices included.
@@ -232,9 +258,12 @@ impl TradeApp {
     /// Starts computing the figures chosen when they are not shown, nor being computed.
     fn start_analysis(&mut self, current: DataKey) {
         if let Some(summing) = self.analysis.summing {
-            // Wait for the span being summed; stop it when its data is gone.
+            // Wait for the span being summed; stop it when its data is gone, else have
+            // it follow the choices made.
             if summing != current {
                 self.analysis.superseded.store(true, Ordering::Relaxed);
+            } else {
+                self.follow_while_summing();
             }
             return;
         }
@@ -259,6 +288,20 @@ impl TradeApp {
             self.spawn_span_job(key, current, tables);
         } else {
             self.spawn_matrix_job(key, current, tables);
+        }
+    }
+
+    /// Asks the summing job for the figures now chosen when the view shows others.
+    fn follow_while_summing(&mut self) {
+        let key = self.analysis_key();
+        let shown = self.analysis.data.key.as_ref() == Some(&key);
+        self.analysis.waiting = self.nav.page.view == View::Analysis && !shown;
+        if !self.analysis.waiting {
+            return;
+        }
+        let mut wanted = lock(&self.analysis.wanted);
+        if wanted.as_ref().is_none_or(|(asked, _)| *asked != key) {
+            *wanted = Some((key, self.analysis_names()));
         }
     }
 

@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{ControlFlow, RangeInclusive};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::model::Document;
 use crate::model::dataset::TradeTable;
@@ -29,8 +29,7 @@ impl TradeApp {
         let span = self.analysis.span.as_ref().filter(|(k, _)| *k == data);
         let span = span.map(|(_, s)| Arc::clone(s));
         let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
-        let focus = FocusKey { data, countries };
-        let focused = self.analysis.kept_focused(&focus, key.year);
+        let focused = (self.analysis).kept_focused(&FocusKey { data, countries }, key.year);
         // The span of the same rows with the document before an edit: only the years the
         // edit changed are summed again.
         let base = self.analysis.span.as_ref().filter(|(k, _)| k.0 == data.0);
@@ -39,21 +38,23 @@ impl TradeApp {
             self.analysis.builds += 1;
             self.analysis.summing = Some(data);
             self.analysis.superseded = Arc::new(AtomicBool::new(false));
+            self.analysis.wanted = Wanted::default();
         }
         let job = SpanJob {
             doc: self.doc.clone(),
             tables,
-            key,
-            focus,
+            data,
             base,
             max: self.analysis.max_rows,
             superseded: Arc::clone(&self.analysis.superseded),
+            wanted: Arc::clone(&self.analysis.wanted),
+            gate: self.analysis.gate.clone(),
         };
         let spawned = self
             .analysis
             .jobs
             .spawn("analysis", &self.ctx, move |reply| {
-                job.run(names, span, focused, &mut |m| reply.send(m));
+                job.run(key, names, span, focused, &mut |m| reply.send(m));
                 reply.send(Analysed::Finished);
             });
         if spawned.is_err() {
@@ -63,44 +64,106 @@ impl TradeApp {
     }
 }
 
+/// The figures the view asks for while a span is being summed, when other than those the
+/// job was started for (another focus, partner, year or level): the job follows them
+/// after the batch of years it is summing, rather than after all of them.
+pub(super) type Wanted = Arc<Mutex<Option<(AnalysisKey, AnalysisNames)>>>;
+
+/// Holds a summing job after each batch of years until it is let through, so that tests
+/// can look at the view while a span is only partly summed (a real one takes half a
+/// minute; a test's takes microseconds).
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct BatchGate {
+    /// (batches that may pass, jobs waiting to).
+    state: Mutex<(usize, usize)>,
+    changed: Condvar,
+}
+
+impl BatchGate {
+    /// Lets `batches` more batches through.
+    pub fn allow(&self, batches: usize) {
+        let mut state = lock(&self.state);
+        state.0 = state.0.saturating_add(batches);
+        self.changed.notify_all();
+    }
+
+    /// Lets every batch through from now on.
+    pub fn open(&self) {
+        self.allow(usize::MAX);
+    }
+
+    /// How many jobs wait at the gate.
+    pub fn waiting(&self) -> usize {
+        lock(&self.state).1
+    }
+
+    fn pass(&self) {
+        let mut state = lock(&self.state);
+        state.1 += 1;
+        while state.0 == 0 {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.0 -= 1;
+        state.1 -= 1;
+    }
+}
+
+/// A lock that a panic elsewhere does not make unusable: what it guards is replaced
+/// whole, never left half-written.
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 struct SpanJob {
     doc: Document,
     tables: Vec<Arc<TradeTable>>,
-    key: AnalysisKey,
-    focus: FocusKey,
+    data: DataKey,
     /// The span of the same tables summed with the document before an edit.
     base: Option<Arc<Span>>,
     max: usize,
     /// Set when the span being summed is no longer wanted.
     superseded: Arc<AtomicBool>,
+    wanted: Wanted,
+    gate: Option<Arc<BatchGate>>,
+}
+
+/// What figures are computed for: the key and names, and the flows of its focus and
+/// partner built from their own rows.
+struct Target {
+    key: AnalysisKey,
+    names: AnalysisNames,
+    countries: Vec<String>,
+    /// The focus and partner's rows by year.
+    counts: BTreeMap<i32, usize>,
+    /// The years their flows were built from.
+    years: RangeInclusive<i32>,
+    /// Their flows, one per level.
+    focused: Vec<Arc<Flows>>,
 }
 
 impl SpanJob {
-    fn data(&self) -> DataKey {
-        self.focus.data
-    }
-
     fn run(
         self,
+        key: AnalysisKey,
         names: AnalysisNames,
         span: Option<Arc<Span>>,
         focused: Option<Focused>,
         send: &mut dyn FnMut(Analysed),
     ) {
-        let mut names = names;
-        names.sources.extend(document_source(&self.doc));
         let summing = span.is_none();
-        if self.key.focus.is_none() {
-            let data = compute_analysis(&Flows::default(), &self.key, names);
+        if key.focus.is_none() {
+            let data = compute_analysis(&Flows::default(), &key, self.named(names));
             send(Analysed::Figures(Box::new(data)));
             if summing {
-                send(Analysed::Summed(self.data(), None));
+                send(Analysed::Summed(self.data, None));
             }
             return;
         }
         let tables: Vec<&TradeTable> = self.tables.iter().map(|t| &**t).collect();
-        let countries: Vec<&str> = self.focus.countries.iter().map(String::as_str).collect();
-        let counts = indicators::rows_touching(tables.iter().copied(), &countries);
         // The rows by year (a pass over every row): a kept span's (of the same tables), else
         // counted once for the span about to be summed.
         let known = span.as_deref().or(self.base.as_deref());
@@ -109,26 +172,8 @@ impl SpanJob {
             .then(|| indicators::rows_by_year(tables.iter().copied()));
         let by_year = known.map(Span::rows_by_year).or(counted.as_ref());
         let latest = by_year.and_then(|b| b.keys().next_back().copied());
-        let around = self.key.year.or(latest);
-        let (years, focused) = match focused {
-            Some((_, years, flows)) => (years, flows),
-            None => self.build_focused(&tables, &countries, &counts, around, send),
-        };
-        // Built at every level the view offers; a level it does not (none in practice)
-        // gets no figures by product rather than no answer, which would leave the view
-        // waiting.
-        let mut none = Flows::default();
-        none.level = self.key.level;
-        let flows = (focused.iter())
-            .find(|f| f.level == self.key.level)
-            .map_or(&none, |f| &**f);
-        let scope = Scope {
-            job: &self,
-            names: &names,
-            counts: &counts,
-            years: &years,
-        };
-        let figures = |span: &Span| scope.figures(span, flows);
+        let around = key.year.or(latest);
+        let mut target = self.target(key, names, focused, &tables, latest, send);
         let span = match span {
             Some(span) => span,
             None => {
@@ -136,12 +181,17 @@ impl SpanJob {
                     if self.superseded.load(Ordering::Relaxed) {
                         return ControlFlow::Break(());
                     }
+                    self.follow(&mut target, &tables, latest, send);
                     // The year asked for is summed first: its figures as soon as it is,
                     // then again as each batch of the other years comes in (the charts
                     // over the years fill in).
-                    let ready = around.is_none_or(|t| partial.summed().contains(&t));
+                    let year = target.key.year.or(latest);
+                    let ready = year.is_none_or(|t| partial.summed().contains(&t));
                     if ready && !partial.complete() {
-                        send(Analysed::Figures(Box::new(figures(partial))));
+                        send(Analysed::Figures(Box::new(self.figures(&target, partial))));
+                    }
+                    if let Some(gate) = &self.gate {
+                        gate.pass();
                     }
                     ControlFlow::Continue(())
                 };
@@ -156,38 +206,117 @@ impl SpanJob {
                 let Some(summed) = summed else {
                     // Stopped: the data changed, and the view computes for the new data.
                     send(Analysed::Figures(Box::default()));
-                    send(Analysed::Summed(self.data(), None));
+                    send(Analysed::Summed(self.data, None));
                     return;
                 };
                 Arc::new(summed)
             }
         };
-        send(Analysed::Figures(Box::new(figures(&span))));
         if summing {
-            send(Analysed::Summed(self.data(), Some(span)));
+            self.follow(&mut target, &tables, latest, send);
+        }
+        send(Analysed::Figures(Box::new(self.figures(&target, &span))));
+        if summing {
+            send(Analysed::Summed(self.data, Some(span)));
         }
     }
 
-    /// The flows of the focus and partner at every level (the one asked for first) over
-    /// the years around `around` whose rows fit; none of the year's own when they alone
-    /// are too many. Each is sent to be kept.
+    /// `names` with the document among the sources.
+    fn named(&self, names: AnalysisNames) -> AnalysisNames {
+        let mut names = names;
+        names.sources.extend(document_source(&self.doc));
+        names
+    }
+
+    /// The target of `key`, its countries' flows `kept` or built from their rows of the
+    /// years around the year asked for (else `latest`).
+    fn target(
+        &self,
+        key: AnalysisKey,
+        names: AnalysisNames,
+        kept: Option<Focused>,
+        tables: &[&TradeTable],
+        latest: Option<i32>,
+        send: &mut dyn FnMut(Analysed),
+    ) -> Target {
+        let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
+        let codes: Vec<&str> = countries.iter().map(String::as_str).collect();
+        let counts = match key.focus {
+            Some(_) => indicators::rows_touching(tables.iter().copied(), &codes),
+            None => BTreeMap::new(),
+        };
+        let (years, focused) = match kept {
+            Some((_, years, flows)) => (years, flows),
+            None if key.focus.is_none() => (indicators::NO_YEARS, Vec::new()),
+            None => {
+                let around = key.year.or(latest);
+                self.build_focused(tables, &codes, &counts, around, key.level, send)
+            }
+        };
+        Target {
+            names: self.named(names),
+            key,
+            countries,
+            counts,
+            years,
+            focused,
+        }
+    }
+
+    /// Takes the figures the view now asks for as the target, when they differ: the flows
+    /// of other countries are built, of the same ones kept.
+    fn follow(
+        &self,
+        target: &mut Target,
+        tables: &[&TradeTable],
+        latest: Option<i32>,
+        send: &mut dyn FnMut(Analysed),
+    ) {
+        let wanted = lock(&self.wanted).clone();
+        // Figures for other data are not asked of this job (it is stopped instead).
+        let Some((key, names)) =
+            wanted.filter(|(k, _)| *k != target.key && k.generation == target.key.generation)
+        else {
+            return;
+        };
+        let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
+        let covers = key
+            .year
+            .or(latest)
+            .is_none_or(|y| target.years.contains(&y));
+        if countries == target.countries && covers {
+            target.key = key;
+            target.names = self.named(names);
+            return;
+        }
+        *target = self.target(key, names, None, tables, latest, send);
+    }
+
+    /// The flows of the focus and partner at every level (`level` first) over the years
+    /// around `around` whose rows fit; none of the year's own when they alone are too
+    /// many. Each is sent to be kept.
     fn build_focused(
         &self,
         tables: &[&TradeTable],
         countries: &[&str],
         counts: &BTreeMap<i32, usize>,
         around: Option<i32>,
+        level: usize,
         send: &mut dyn FnMut(Analysed),
     ) -> (RangeInclusive<i32>, Vec<Arc<Flows>>) {
         let years = indicators::focused_years(counts, around, self.max);
-        let mut levels = vec![self.key.level];
-        levels.extend(LEVELS.iter().filter(|l| **l != self.key.level));
+        let mut levels = vec![level];
+        levels.extend(LEVELS.iter().filter(|l| **l != level));
         let mut built = Vec::new();
+        let focus = FocusKey {
+            data: self.data,
+            countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+        };
         let docs = std::iter::once(&self.doc);
         indicators::focused_levels(docs, tables, countries, &years, &levels, |flows| {
             let flows = Arc::new(flows);
             send(Analysed::Focused(
-                self.focus.clone(),
+                focus.clone(),
                 years.clone(),
                 Arc::clone(&flows),
             ));
@@ -196,29 +325,33 @@ impl SpanJob {
         });
         (years, built)
     }
-}
 
-/// What the figures say about where they come from, when not from every row.
-struct Scope<'a> {
-    job: &'a SpanJob,
-    names: &'a AnalysisNames,
-    /// The focus and partner's rows by year.
-    counts: &'a BTreeMap<i32, usize>,
-    /// The years their flows were built from.
-    years: &'a RangeInclusive<i32>,
-}
-
-impl Scope<'_> {
-    fn figures(&self, span: &Span, focused: &Flows) -> AnalysisData {
+    /// The figures of `target` from `span`, with what they come from when not every row.
+    fn figures(&self, target: &Target, span: &Span) -> AnalysisData {
+        if target.key.focus.is_none() {
+            return compute_analysis(&Flows::default(), &target.key, target.names.clone());
+        }
+        // Built at every level the view offers; a level it does not (none in practice)
+        // gets no figures by product rather than no answer, which would leave the view
+        // waiting.
+        let mut none = Flows::default();
+        none.level = target.key.level;
+        let focused = (target.focused.iter())
+            .find(|f| f.level == target.key.level)
+            .map_or(&none, |f| &**f);
         let flows = span.flows(focused);
-        let mut data = compute_analysis(&flows, &self.job.key, self.names.clone());
+        let mut data = compute_analysis(&flows, &target.key, target.names.clone());
         let mut years: BTreeSet<i32> = span.all().clone();
         years.extend(data.years.iter().copied());
         data.years = years.into_iter().collect();
+        let scope = Scope {
+            target,
+            max: self.max,
+        };
         let notes: Vec<String> = [
-            self.summing(span, &mut data),
-            data.year.and_then(|t| self.too_large(span, t)),
-            data.year.and_then(|t| self.products(t, &mut data)),
+            scope.summing(span, &mut data),
+            data.year.and_then(|t| scope.too_large(span, t)),
+            data.year.and_then(|t| scope.products(t, &mut data)),
         ]
         .into_iter()
         .flatten()
@@ -226,7 +359,16 @@ impl Scope<'_> {
         data.scope = (!notes.is_empty()).then(|| notes.join(" "));
         data
     }
+}
 
+/// What the figures say about where they come from, when not from every row.
+struct Scope<'a> {
+    target: &'a Target,
+    /// Rows the matrices are built from at most.
+    max: usize,
+}
+
+impl Scope<'_> {
     fn summing(&self, span: &Span, data: &mut AnalysisData) -> Option<String> {
         if span.complete() {
             return None;
@@ -253,19 +395,19 @@ impl Scope<'_> {
                  built from in memory (at most {}): its totals and shares are shown, not \
                  its figures by product.",
                 group_thousands(rows as u64),
-                group_thousands(self.job.max as u64),
+                group_thousands(self.max as u64),
             )
         })
     }
 
     fn products(&self, t: i32, data: &mut AnalysisData) -> Option<String> {
-        let who = match self.names.partner.as_str() {
-            "" => self.names.focus.clone(),
-            partner => format!("{} and {partner}", self.names.focus),
+        let who = match self.target.names.partner.as_str() {
+            "" => self.target.names.focus.clone(),
+            partner => format!("{} and {partner}", self.target.names.focus),
         };
-        let max = group_thousands(self.job.max as u64);
-        if self.years.is_empty() {
-            let rows = self.counts.get(&t).copied().unwrap_or(0);
+        let max = group_thousands(self.max as u64);
+        if self.target.years.is_empty() {
+            let rows = self.target.counts.get(&t).copied().unwrap_or(0);
             return Some(format!(
                 "{who} trade in {} linked rows in {t} alone, more than the trade matrices \
                  are built from in memory (at most {max}): figures by product are not \
@@ -273,15 +415,15 @@ impl Scope<'_> {
                 group_thousands(rows as u64),
             ));
         }
-        if *self.years == indicators::ALL_YEARS {
+        if self.target.years == indicators::ALL_YEARS {
             return None;
         }
-        let within: usize = (self.counts.iter())
-            .filter(|(y, _)| self.years.contains(y))
+        let within: usize = (self.target.counts.iter())
+            .filter(|(y, _)| self.target.years.contains(y))
             .map(|(_, n)| n)
             .sum();
-        let total: usize = self.counts.values().sum();
-        let span = span_of(self.years);
+        let total: usize = self.target.counts.values().sum();
+        let span = span_of(&self.target.years);
         if !data.universe.is_empty() {
             data.universe
                 .push_str(&format!("; products from {span} only"));
