@@ -254,16 +254,22 @@ fn legend(ui: &mut egui::Ui, values: &MapValues, money: MoneyUnit) {
         let (square, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
         ui.painter()
             .rect_filled(square, 2.0, map_canvas::Palette::of(ui.visuals()).neutral);
-        ui.label("No data");
+        whole(ui, "No data");
         ui.separator();
         let (dot, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
         ui.painter()
             .circle_filled(dot.center(), 6.0, map_canvas::DEAL_COLOR);
-        ui.label("Investments and agreements (count)");
+        whole(ui, "Investments and agreements (count)");
         ui.separator();
-        ui.label("Outlined: the focus country");
+        whole(ui, "Outlined: the focus country");
     });
     ui.add(egui::Label::new(egui::RichText::new(geo::SOURCE).weak().small()).truncate());
+}
+
+/// A legend entry kept on one line: in a narrow window it moves to the next row whole
+/// instead of leaving its last word alone there.
+fn whole(ui: &mut egui::Ui, text: &str) {
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
 }
 
 /// A horizontal colour bar with the scale's ticks under it.
