@@ -363,6 +363,56 @@ fn unknown_header_lists_the_formats() {
     }
 }
 
+/// Files that are not text a CSV reader can read are refused with what they are and what
+/// to do, both when the header is peeked at (the app's first step) and when imported;
+/// before, their first bytes were listed as the "columns" of an unknown header.
+#[test]
+fn binary_utf16_workbook_and_damaged_zip_files_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16: Vec<u8> = "t,i,j,k,v,q\n2022,586,398,0805,1,1\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let utf16 = [&[0xff, 0xfe][..], &utf16].concat();
+    let mut next = xorshift(7);
+    let random: Vec<u8> = (0..4096).map(|_| next() as u8).collect();
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        ("unicode.csv", utf16, "is UTF-16 text"),
+        ("random.csv", random.clone(), "holds binary data, not text"),
+        (
+            "nul.csv",
+            b"t,i,j\0,k,v,q\n".to_vec(),
+            "holds binary data, not text",
+        ),
+        (
+            "sheet.xlsx",
+            b"PK\x03\x04 a workbook".to_vec(),
+            "is a spreadsheet workbook",
+        ),
+        ("release.zip", random, "not a readable zip archive"),
+    ];
+    for (name, bytes, what) in cases {
+        let path = write(dir.path(), name, &bytes);
+        let imported = import(&path).map(|_| ()).unwrap_err().to_string();
+        let peeked = import::peek(&path, 5).map(|_| ()).unwrap_err().to_string();
+        for text in [imported, peeked] {
+            assert!(
+                text.starts_with(&format!("{}: {what}", path.display())),
+                "{text}"
+            );
+            assert!(!text.contains("Its columns are"), "{text}");
+        }
+    }
+    // Text with a form feed or a DOS end-of-file mark (Ctrl+Z) is still text.
+    let dos = write(
+        dir.path(),
+        "dos.csv",
+        b"t,i,j,k,v,q\r\n2022,586,398,0805,1,1\r\n\x1a",
+    );
+    let outcome = import(&dos).unwrap();
+    assert_eq!(outcome.table.len(), 1);
+}
+
 #[test]
 fn empty_header_only_truncated_and_huge_inputs_give_clear_results() {
     let dir = tempfile::tempdir().unwrap();

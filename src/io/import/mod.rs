@@ -71,6 +71,15 @@ pub enum ImportError {
         /// What the decompressor said.
         detail: String,
     },
+    /// Not a text file (binary data, UTF-16 text, a spreadsheet workbook): what it is and
+    /// what to do.
+    #[error("{}: {what}. Trade data is read from CSV or TSV text files (gzipped or not), Parquet files, or a folder or zip archive of them.", .path.display())]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What the file is, and what to do with it.
+        what: &'static str,
+    },
     /// The header matches no known format and no mapping was given.
     #[error("{}: the header matches no known format.\nIts columns are: {columns}\n\n{}", .path.display(), expected_columns())]
     UnknownHeader {
@@ -325,6 +334,7 @@ fn read_block(reader: &mut dyn Read, limit: usize) -> io::Result<Vec<u8>> {
 /// Reads the header and the first `rows` rows (of the first data file, for a folder or a
 /// zip archive).
 pub fn peek(path: &Path, rows: usize) -> Result<Peek, ImportError> {
+    refuse_workbook(path)?;
     match release::kind_of(path) {
         release::SourceKind::File => peek_input(path, open(path)?, rows),
         _ => release::peek_release(path, rows),
@@ -338,6 +348,7 @@ fn peek_input(path: &Path, input: Input, rows: usize) -> Result<Peek, ImportErro
         ..
     } = input;
     let block = read_block(&mut reader, 1 << 20).map_err(|e| io_error(path, compressed, e))?;
+    refuse_binary(path, &block)?;
     let block = block.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&block);
     if block.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::Empty {
@@ -381,6 +392,7 @@ pub fn import_file(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
+    refuse_workbook(path)?;
     match release::kind_of(path) {
         release::SourceKind::File => {
             let input = open(path)?;
@@ -477,6 +489,7 @@ fn import_input(
     let mut first =
         read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
     let mut eof = first.len() < BLOCK_BYTES;
+    refuse_binary(path, &first)?;
     if first.starts_with(b"\xef\xbb\xbf") {
         first.drain(..3);
     }
@@ -603,6 +616,49 @@ pub(super) fn name_products(table: &mut TradeTable) {
             product.name = name.to_owned();
         }
     }
+}
+
+/// Refuses a spreadsheet workbook by its name: a `.xlsx` is a zip of XML files and an
+/// `.xls` binary, and either would otherwise be refused for reasons that do not say what
+/// to do (no data file in the archive, an unreadable header).
+fn refuse_workbook(path: &Path) -> Result<(), ImportError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let workbook = ["xlsx", "xlsm", "xls", "ods", "numbers"]
+        .iter()
+        .any(|w| extension.eq_ignore_ascii_case(w));
+    if workbook {
+        return Err(ImportError::NotText {
+            path: path.to_path_buf(),
+            what: "is a spreadsheet workbook, not a data file; save its sheet as \"CSV UTF-8\" \
+                   in the spreadsheet program and import that",
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a file whose first bytes are not text that a CSV reader can read: UTF-16 (what
+/// spreadsheet programs save as "Unicode text"), or binary data (a NUL byte or other control
+/// characters, which no CSV or TSV file holds). Without this the header of such a file was
+/// shown as a line of garbage "columns".
+fn refuse_binary(path: &Path, first: &[u8]) -> Result<(), ImportError> {
+    let what = if first.starts_with(b"\xff\xfe") || first.starts_with(b"\xfe\xff") {
+        "is UTF-16 text (a spreadsheet program's \"Unicode text\"); save it as \"CSV UTF-8\" \
+         and import that"
+    } else {
+        let head = &first[..first.len().min(8192)];
+        let control = |b: &&u8| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a);
+        if !head.iter().any(|b| control(&b)) {
+            return Ok(());
+        }
+        "holds binary data, not text"
+    };
+    Err(ImportError::NotText {
+        path: path.to_path_buf(),
+        what,
+    })
 }
 
 /// The header line of the first block: where it ends, the delimiter, and its fields.

@@ -37,7 +37,8 @@ pub enum SourceKind {
     Zip,
 }
 
-/// What a path holds: a folder, a zip archive (by its first bytes), or a file.
+/// What a path holds: a folder, a zip archive (by its first bytes, or its name: a damaged
+/// `.zip` is then refused as an archive, not read as text), or a file.
 pub fn kind_of(path: &Path) -> SourceKind {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return SourceKind::Folder,
@@ -50,7 +51,10 @@ pub fn kind_of(path: &Path) -> SourceKind {
         .and_then(|mut f| f.read_exact(&mut magic))
         .is_ok()
         && magic == *b"PK\x03\x04";
-    if is_zip {
+    let named_zip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    if is_zip || named_zip {
         SourceKind::Zip
     } else {
         SourceKind::File
