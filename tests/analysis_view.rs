@@ -41,19 +41,26 @@ const CHN: u16 = 2;
 /// Potential: 08 (RCA > 1, KAZ buys 50M, 10M of it from PAK) gap 40M; 52 has RCA > 1 but
 /// KAZ does not import it.
 fn dataset() -> (DatasetLink, TradeTable) {
+    table_of("baci-like.csv", &ROWS)
+}
+
+/// The rows of [`dataset`]: (year, exporter, importer, product, value).
+const ROWS: [(u16, u16, u16, u32, f64); 7] = [
+    (2021, PAK, KAZ, 0, 5e6),
+    (2022, PAK, KAZ, 0, 10e6),
+    (2022, PAK, CHN, 2, 30e6),
+    (2022, KAZ, PAK, 2, 20e6),
+    (2022, CHN, KAZ, 0, 40e6),
+    (2022, CHN, KAZ, 1, 50e6),
+    (2022, CHN, PAK, 1, 60e6),
+];
+
+fn table_of(name: &str, rows: &[(u16, u16, u16, u32, f64)]) -> (DatasetLink, TradeTable) {
     common::baci_like(
-        "baci-like.csv",
+        name,
         &["PAK", "KAZ", "CHN"],
         &["080510", "300490", "520100"],
-        &[
-            (2021, PAK, KAZ, 0, 5e6),
-            (2022, PAK, KAZ, 0, 10e6),
-            (2022, PAK, CHN, 2, 30e6),
-            (2022, KAZ, PAK, 2, 20e6),
-            (2022, CHN, KAZ, 0, 40e6),
-            (2022, CHN, KAZ, 1, 50e6),
-            (2022, CHN, PAK, 1, 60e6),
-        ],
+        rows,
     )
 }
 
@@ -439,22 +446,8 @@ fn only_an_edit_of_trade_records_rebuilds_the_matrices() {
 /// By hand, PAK–CHN: 15M in 2020, nothing in 2021, 30 + 60 = 90M in 2022; annual growth
 /// 2020–2022 = (90 / 15)^(1/2) − 1 = 1.4495 → +144.9%; balance 2022 = 30 − 60 = −30M.
 fn dataset_over_four_years() -> (DatasetLink, TradeTable) {
-    common::baci_like(
-        "baci-like-4.csv",
-        &["PAK", "KAZ", "CHN"],
-        &["080510", "300490", "520100"],
-        &[
-            (2019, PAK, KAZ, 0, 2e6),
-            (2020, PAK, CHN, 2, 15e6),
-            (2021, PAK, KAZ, 0, 5e6),
-            (2022, PAK, KAZ, 0, 10e6),
-            (2022, PAK, CHN, 2, 30e6),
-            (2022, KAZ, PAK, 2, 20e6),
-            (2022, CHN, KAZ, 0, 40e6),
-            (2022, CHN, KAZ, 1, 50e6),
-            (2022, CHN, PAK, 1, 60e6),
-        ],
-    )
+    let earlier = [(2019, PAK, KAZ, 0, 2e6), (2020, PAK, CHN, 2, 15e6)];
+    table_of("baci-like-4.csv", &[&earlier[..], &ROWS].concat())
 }
 
 /// A whole release takes half a minute to sum: a partner chosen meanwhile is followed
