@@ -340,6 +340,46 @@ fn a_small_import_can_be_copied_as_editable_records() {
     harness.get_by_label("$53.7M");
 }
 
+/// An import whose rows may not fit in the memory free asks first: Cancel leaves the
+/// document as it was, "Import anyway" reads it; with room enough nothing is asked.
+#[test]
+fn an_import_that_may_not_fit_in_memory_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let mut harness = harness_with(Document::new());
+    // The fixture's 12 rows take 300 MiB + 12 × 24 bytes = 314,573,088 bytes by the
+    // rule of thumb (24 bytes a row and 300 MiB), more than 100 MB.
+    harness.state_mut().set_available_memory(100_000_000);
+    import_through_menu(&mut harness, &path);
+    harness.get_by_label("This data may not fit in memory");
+    harness.get_by_label_contains(
+        "pak_kaz.csv holds about 12 rows. Reading them takes about 314.6 MB of memory; \
+         100.0 MB is free on this computer now.",
+    );
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().ui_state().import.is_none());
+    assert!(harness.state().document().datasets.is_empty());
+    assert!(!harness.state().is_dirty());
+
+    import_through_menu(&mut harness, &path);
+    harness.get_by_label("Import anyway").click();
+    wait_for_jobs(&mut harness);
+    harness.get_by_label("Link dataset").click();
+    wait_for_jobs(&mut harness);
+    assert_eq!(harness.state().document().datasets.len(), 1);
+
+    let mut roomy = harness_with(Document::new());
+    roomy.state_mut().set_available_memory(400_000_000);
+    import_through_menu(&mut roomy, &path);
+    assert!(
+        roomy
+            .query_by_label("This data may not fit in memory")
+            .is_none()
+    );
+    roomy.get_by_label("Link dataset");
+}
+
 #[test]
 fn many_bad_rows_ask_before_anything_is_added_and_cancel_keeps_the_document() {
     let dir = tempfile::tempdir().unwrap();

@@ -363,3 +363,85 @@ fn rows_of(
         })
         .collect()
 }
+
+/// `rows` BACI-like rows of `year` after the header, their values of varying width (a
+/// seeded generator: the same text every run).
+fn baci_rows(year: u32, rows: usize, seed: u64) -> String {
+    let mut state = seed;
+    let mut text = String::from("t,i,j,k,v,q\n");
+    for _ in 0..rows {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let (i, j, k) = (
+            state % 900 + 4,
+            (state >> 10) % 900 + 4,
+            (state >> 20) % 999_999,
+        );
+        let value = (state >> 30) % 10_000_000;
+        text.push_str(&format!(
+            "{year},{i},{j},{k:06},{}.{:03},{}\n",
+            value / 1000,
+            value % 1000,
+            (state >> 50) % 5000
+        ));
+    }
+    text
+}
+
+/// Whether `estimate` is within `share` of `rows`.
+fn near(estimate: Option<u64>, rows: usize, share: f64) -> bool {
+    estimate.is_some_and(|e| (e as f64 - rows as f64).abs() <= share * rows as f64)
+}
+
+/// Before an import the app tells whether the rows will fit in memory: the peek says about
+/// how many there are. The counts here are those the files were written with.
+#[test]
+fn the_rows_are_estimated_before_importing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sizes = [(2021, 60_000), (2022, 80_000), (2023, 100_000)];
+    let folder = dir.path().join("release");
+    std::fs::create_dir(&folder).unwrap();
+    let mut texts = Vec::new();
+    for (n, (year, rows)) in sizes.into_iter().enumerate() {
+        let text = baci_rows(year, rows, 7 + n as u64);
+        let name = format!("BACI_HS92_Y{year}_V202401b.csv");
+        std::fs::write(folder.join(&name), &text).unwrap();
+        texts.push((name, text));
+    }
+    let all: usize = sizes.iter().map(|(_, r)| r).sum();
+    let estimate = |path: &Path| import::peek(path, 5).unwrap().rows_estimate;
+    // A file shorter than the bytes peeked at: its rows counted.
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, baci_rows(2020, 1000, 3)).unwrap();
+    assert_eq!(estimate(&small), Some(1000));
+    // A longer one (2.7 MB): from its first MiB's rows per byte.
+    let last = folder.join(&texts[2].0);
+    assert!(
+        near(estimate(&last), 100_000, 0.02),
+        "{:?}",
+        estimate(&last)
+    );
+    // Gzipped: as much larger as the first MiB inflated.
+    let gz = dir.path().join("Y2023.csv.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(texts[2].1.as_bytes()).unwrap();
+    std::fs::write(&gz, encoder.finish().unwrap()).unwrap();
+    assert!(near(estimate(&gz), 100_000, 0.05), "{:?}", estimate(&gz));
+    // A folder and a zip: the first file's rows per byte over all the files' bytes.
+    assert!(
+        near(estimate(&folder), all, 0.03),
+        "{:?}",
+        estimate(&folder)
+    );
+    let zip = dir.path().join("release.zip");
+    let entries: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    write_zip(&zip, &entries);
+    assert!(near(estimate(&zip), all, 0.03), "{:?}", estimate(&zip));
+    // Parquet: the file's own count (6,000 rows written by tests/fixtures/make_parquet_fixtures.py).
+    let parquet = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mixed.parquet");
+    assert_eq!(estimate(&parquet), Some(6000));
+}

@@ -74,6 +74,7 @@ impl TradeApp {
             Command::ImportPath(path) => self.begin_import(path),
             Command::StartMappedImport => self.start_mapped_import(),
             Command::CancelImport => self.cancel_import(),
+            Command::ImportAnyway => self.import_anyway(),
             Command::FinishImport { copy_rows } => self.finish_import(copy_rows),
             Command::DrillProduct(code) => self.drill_product(code),
             Command::SetProductYear(year) => self.nav.product_year = year,

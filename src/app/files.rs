@@ -43,6 +43,8 @@ pub(super) enum JobResult {
     Peeked {
         path: PathBuf,
         result: Result<crate::io::import::Peek, crate::io::import::ImportError>,
+        /// Bytes of memory free when it was read.
+        available: Option<u64>,
     },
     Exported {
         path: PathBuf,
@@ -435,7 +437,11 @@ impl TradeApp {
                     result,
                     then,
                 } => self.saved(path, state, result, then),
-                JobResult::Peeked { path, result } => self.peeked(path, result),
+                JobResult::Peeked {
+                    path,
+                    result,
+                    available,
+                } => self.peeked(path, result, available),
                 JobResult::Exported { path, rows, result } => match result {
                     Ok(()) => self.ui_state.toast(format!(
                         "Exported {} to {}",

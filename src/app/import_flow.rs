@@ -13,7 +13,9 @@ use crate::io::import::{
 };
 use crate::model::dataset::{self, ColumnMap, DatasetLink, TradeTable};
 use crate::model::{Edit, Record, RecordKind, format};
-use crate::state::{Command, ImportDialog, ImportReview, ImportRunning, MappingDialog};
+use crate::state::{
+    Command, ImportDialog, ImportReview, ImportRunning, MappingDialog, MemoryWarning,
+};
 
 use super::TradeApp;
 use super::files::JobResult;
@@ -56,6 +58,13 @@ pub(super) struct PendingImport {
 }
 
 impl TradeApp {
+    /// Tells the app how many bytes of memory are free instead of asking the system (tests
+    /// of the warning before an import that may not fit).
+    #[doc(hidden)]
+    pub fn set_available_memory(&mut self, bytes: u64) {
+        self.memory_available = Some(bytes);
+    }
+
     /// Starts importing `path`: first a look at its header, on a background thread.
     pub(super) fn begin_import(&mut self, path: PathBuf) {
         if self.import.is_some() || self.ui_state.import.is_some() {
@@ -66,14 +75,26 @@ impl TradeApp {
             return;
         }
         let busy = format!("Reading {}…", path.display());
+        let told = self.memory_available;
         self.spawn(busy, move || {
             let result = import::peek(&path, PREVIEW_ROWS);
-            JobResult::Peeked { path, result }
+            let available = told.or_else(available_memory);
+            JobResult::Peeked {
+                path,
+                result,
+                available,
+            }
         });
     }
 
-    /// The header was read: import a known layout at once, else ask for the columns.
-    pub(super) fn peeked(&mut self, path: PathBuf, result: Result<Peek, ImportError>) {
+    /// The header was read: import a known layout at once, else ask for the columns; first
+    /// ask whether to go on when the rows may not fit in the `available` memory.
+    pub(super) fn peeked(
+        &mut self,
+        path: PathBuf,
+        result: Result<Peek, ImportError>,
+        available: Option<u64>,
+    ) {
         let peek = match result {
             Ok(peek) => peek,
             Err(err) => {
@@ -92,6 +113,32 @@ impl TradeApp {
             );
             return;
         }
+        let needed = peek.rows_estimate.map(import::memory_needed);
+        if let (Some(rows), Some(needed), Some(available)) = (peek.rows_estimate, needed, available)
+            && needed > available
+        {
+            self.ui_state.import = Some(ImportDialog::Memory(MemoryWarning {
+                path: path.clone(),
+                rows,
+                needed,
+                available,
+            }));
+            self.unconfirmed = Some((path, peek));
+            return;
+        }
+        self.go_on_importing(path, peek);
+    }
+
+    /// The memory warning was answered with "Import anyway".
+    pub(super) fn import_anyway(&mut self) {
+        if let Some((path, peek)) = self.unconfirmed.take() {
+            self.ui_state.import = None;
+            self.go_on_importing(path, peek);
+        }
+    }
+
+    /// Imports a known layout at once, else asks for the columns.
+    fn go_on_importing(&mut self, path: PathBuf, peek: Peek) {
         if peek.detected.is_some() {
             self.start_import(path, None);
             return;
@@ -196,6 +243,7 @@ impl TradeApp {
             return;
         }
         self.pending_import = None;
+        self.unconfirmed = None;
         self.ui_state.import = None;
     }
 
@@ -359,4 +407,26 @@ fn import_scope(table: &crate::model::dataset::TradeTable, scale: f64) -> String
         "{years}; values read as {unit}; total trade {}",
         crate::model::format::usd_short(table.total_usd())
     )
+}
+
+/// Memory free for new data now: what the system can give without swapping, within the
+/// limit of the app's control group when it has one (a container, a systemd slice with a
+/// memory maximum, a sandboxed package). None when the system does not say.
+fn available_memory() -> Option<u64> {
+    use sysinfo::{ProcessesToUpdate, System, get_current_pid};
+    let mut system = System::new().ok()?;
+    system.refresh_memory();
+    let available = system.available_memory();
+    let pid = get_current_pid().ok();
+    if let Some(pid) = pid {
+        system.refresh_processes(ProcessesToUpdate::Some(&[pid]), false);
+    }
+    let limits = (pid.and_then(|pid| system.process(pid)))
+        .and_then(|process| process.cgroup_limits())
+        .or_else(|| system.cgroup_limits());
+    let available = match limits {
+        Some(limits) => available.min(limits.free_memory),
+        None => available,
+    };
+    (available > 0).then_some(available)
 }

@@ -94,6 +94,10 @@ pub struct TradeApp {
     import: Option<import_flow::RunningImport>,
     /// An import read, waiting for the review dialog's answer.
     pending_import: Option<import_flow::PendingImport>,
+    /// A file looked at whose rows may not fit in memory, waiting for "Import anyway".
+    unconfirmed: Option<(PathBuf, crate::io::import::Peek)>,
+    /// Bytes of memory free, as tests tell it (else asked of the system at each import).
+    memory_available: Option<u64>,
     /// Recovery copies of unsaved work.
     autosave: Autosave,
     /// The document's file as it was when opened or last saved.
@@ -136,6 +140,8 @@ impl TradeApp {
             datasets_synced: None,
             import: None,
             pending_import: None,
+            unconfirmed: None,
+            memory_available: None,
             autosave: Autosave::default(),
             disk: None,
             watcher: watcher::FileWatcher::new(&cc.egui_ctx),

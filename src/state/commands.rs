@@ -230,6 +230,8 @@ pub enum Command {
     StartMappedImport,
     /// Cancel the import dialog shown (stops a running import).
     CancelImport,
+    /// Import although the memory warning said the rows may not fit.
+    ImportAnyway,
     /// Add the import read: copied as editable records, or linked as a dataset.
     FinishImport {
         /// Copy the rows into the document instead of linking the file.

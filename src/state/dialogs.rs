@@ -166,6 +166,21 @@ pub enum ImportDialog {
     Running(ImportRunning),
     /// Read: what was refused, and how to add it.
     Review(ImportReview),
+    /// Asked before reading: the rows may not fit in the memory free now.
+    Memory(MemoryWarning),
+}
+
+/// What the memory warning before an import says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryWarning {
+    /// The file, folder or archive.
+    pub path: PathBuf,
+    /// About how many rows it holds.
+    pub rows: u64,
+    /// About how many bytes of memory reading them takes.
+    pub needed: u64,
+    /// Bytes of memory free now.
+    pub available: u64,
 }
 
 /// The column-mapping dialog.

@@ -43,8 +43,8 @@ pub use context::AppView;
 pub(crate) use datasets::LinkKey;
 pub use datasets::{AggregateKey, Aggregates, DatasetStatus, DatasetsView, LoadedDataset, RowList};
 pub use dialogs::{
-    ChangedOnDisk, ImportDialog, ImportReview, ImportRunning, MappingDialog, Message, PathPrompt,
-    PendingDelete, RecoveryDescription,
+    ChangedOnDisk, ImportDialog, ImportReview, ImportRunning, MappingDialog, MemoryWarning,
+    Message, PathPrompt, PendingDelete, RecoveryDescription,
 };
 pub use explore::{ExploreData, ExploreKey};
 pub use navigation::{Navigation, Page, View};

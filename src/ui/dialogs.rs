@@ -85,7 +85,7 @@ pub fn show(
 
 /// One button of a question: its label, what it does (hover text, may be empty), the
 /// answer it gives, and whether it can be clicked.
-struct Choice<'a, T> {
+pub(super) struct Choice<'a, T> {
     label: &'a str,
     hover: &'a str,
     value: T,
@@ -95,7 +95,7 @@ struct Choice<'a, T> {
 }
 
 impl<'a, T> Choice<'a, T> {
-    fn new(label: &'a str, hover: &'a str, value: T) -> Self {
+    pub(super) fn new(label: &'a str, hover: &'a str, value: T) -> Self {
         Self {
             label,
             hover,
@@ -106,7 +106,7 @@ impl<'a, T> Choice<'a, T> {
     }
 
     /// The answer Enter gives.
-    fn default(label: &'a str, hover: &'a str, value: T) -> Self {
+    pub(super) fn default(label: &'a str, hover: &'a str, value: T) -> Self {
         Self {
             default: true,
             ..Self::new(label, hover, value)
@@ -132,7 +132,7 @@ pub(super) fn enter_pressed<T>(ctx: &egui::Context, response: &egui::ModalRespon
 }
 
 /// A row of answer buttons; the answer clicked, if any.
-fn choices<T: Copy>(ui: &mut egui::Ui, buttons: &[Choice<'_, T>]) -> Option<T> {
+pub(super) fn choices<T: Copy>(ui: &mut egui::Ui, buttons: &[Choice<'_, T>]) -> Option<T> {
     let mut answer = None;
     ui.horizontal(|ui| {
         for button in buttons {
@@ -155,7 +155,7 @@ fn choices<T: Copy>(ui: &mut egui::Ui, buttons: &[Choice<'_, T>]) -> Option<T> {
 /// The answer of a question modal: the button clicked, else `on_escape` when Escape is
 /// pressed while the modal is on top. Clicking outside answers nothing: a question that
 /// guards the user's work must be answered on purpose.
-fn modal_answer<T: Copy>(
+pub(super) fn modal_answer<T: Copy>(
     ctx: &egui::Context,
     response: egui::ModalResponse<Option<T>>,
     on_escape: T,

@@ -5,7 +5,11 @@ use eframe::egui;
 
 use crate::io::import::MappingRoles;
 use crate::model::{dataset, format};
-use crate::state::{Command, ImportDialog, ImportReview, ImportRunning, MappingDialog, UiState};
+use crate::state::{
+    Command, ImportDialog, ImportReview, ImportRunning, MappingDialog, MemoryWarning, UiState,
+};
+
+use super::dialogs::{Choice, choices, modal_answer};
 
 /// Draws the import dialog shown, if any.
 pub fn show(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Command>) {
@@ -13,6 +17,7 @@ pub fn show(ctx: &egui::Context, state: &mut UiState, commands: &mut Vec<Command
         Some(ImportDialog::Mapping(dialog)) => mapping(ctx, dialog, commands),
         Some(ImportDialog::Running(running)) => progress(ctx, running, commands),
         Some(ImportDialog::Review(review)) => review_dialog(ctx, review, commands),
+        Some(ImportDialog::Memory(warning)) => memory_warning(ctx, warning, commands),
         None => {}
     }
 }
@@ -381,5 +386,56 @@ fn answer(
         None if enter => commands.push(on_enter),
         None if response.should_close() => commands.push(Command::CancelImport),
         None => {}
+    }
+}
+
+/// Asked before reading a file, folder or archive whose rows may not fit in the memory
+/// free now. Cancel is what Enter and Escape give: the safe answer.
+fn memory_warning(ctx: &egui::Context, warning: &MemoryWarning, commands: &mut Vec<Command>) {
+    let buttons = [
+        Choice::default("Cancel", "Do not import it", false),
+        Choice::new(
+            "Import anyway",
+            "Read it although it may not fit: save your work first",
+            true,
+        ),
+    ];
+    let response = egui::Modal::new(egui::Id::unique("import_memory_modal")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("This data may not fit in memory");
+        ui.add_space(4.0);
+        ui.label(format!(
+            "{} holds about {} rows. Reading them takes about {} of memory; {} is free on \
+             this computer now.",
+            file_name(&warning.path),
+            about(warning.rows),
+            format::bytes(warning.needed),
+            format::bytes(warning.available),
+        ));
+        ui.add_space(4.0);
+        ui.label(
+            "Importing anyway may slow the whole computer down while it swaps, or the \
+             system may stop Trade Explorer: changes made since the last recovery copy \
+             would be lost. Close other programs first, or import fewer files (some years \
+             of a release).",
+        );
+        ui.add_space(8.0);
+        choices(ui, &buttons)
+    });
+    match modal_answer(ctx, response, false, &buttons) {
+        Some(true) => commands.push(Command::ImportAnyway),
+        Some(false) => commands.push(Command::CancelImport),
+        None => {}
+    }
+}
+
+/// A count estimated from a sample, without digits it does not have: "286 million",
+/// "2.9 million", "12,300".
+fn about(n: u64) -> String {
+    match n {
+        10_000_000.. => format!("{:.0} million", n as f64 / 1e6),
+        1_000_000.. => format!("{:.1} million", n as f64 / 1e6),
+        10_000.. => format::group_thousands((n + 50) / 100 * 100),
+        _ => format::group_thousands(n),
     }
 }

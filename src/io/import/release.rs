@@ -420,6 +420,12 @@ pub fn peek_release(path: &Path, rows: usize) -> Result<Peek, ImportError> {
     let first = &release.data[0];
     let mut peek = peek_input(&label(&release, first), open_member(&release, first)?, rows)?;
     peek.source = Some(describe(&release));
+    // The other files are taken to hold as many rows per byte as the first.
+    let sizes: u64 = release.data.iter().map(|m| m.size).sum();
+    peek.rows_estimate = peek
+        .rows_estimate
+        .filter(|_| first.size > 0)
+        .map(|rows| (rows as f64 * sizes as f64 / first.size as f64).round() as u64);
     Ok(peek)
 }
 
