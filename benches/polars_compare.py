@@ -8,6 +8,9 @@
         BACI_*_Y*.csv in it, or every *.parquet below it with hive partitions, scanned
         lazily with the streaming engine: a whole release does not fit in memory as a
         polars frame)
+    python3 benches/polars_compare.py --layout baci --collect FOLDER   (the same files
+        read into one frame first, as the app keeps its table, then the same work on it;
+        for parts of a release that fit in memory)
 
 Load the file, then: total trade per (reporter, partner) pair, and the top products of
 one pair (the first row's) in one year (the first row's), as load_benchmark does. Prints the wall time and the peak memory of this process (ru_maxrss).
@@ -25,12 +28,13 @@ import polars as pl
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--layout", choices=["baci", "comtradr"], required=True)
+    parser.add_argument("--collect", action="store_true")
     parser.add_argument("file")
     args = parser.parse_args()
 
     start = time.perf_counter()
     if os.path.isdir(args.file):
-        return scan_release(args.file, start)
+        return scan_release(args.file, start, args.collect)
     code_column = "k" if args.layout == "baci" else "cmd_code"
     if args.file.endswith(".parquet"):
         df = pl.read_parquet(args.file)
@@ -76,7 +80,7 @@ def main():
     )
 
 
-def scan_release(folder, start):
+def scan_release(folder, start, collect):
     parquet = glob.glob(os.path.join(folder, "**", "*.parquet"), recursive=True)
     if parquet:
         lf = pl.scan_parquet(os.path.join(folder, "**", "*.parquet"), hive_partitioning=True)
@@ -84,6 +88,9 @@ def scan_release(folder, start):
         lf = pl.scan_csv(
             os.path.join(folder, "BACI_*_Y*.csv"), schema_overrides={"k": pl.Utf8}
         )
+    if collect:
+        # One frame in memory, then the same work on it (lazy over the frame).
+        lf = lf.collect().lazy()
     pairs = lf.group_by(["i", "j"]).agg(pl.col("v").sum() * 1000).collect(engine="streaming")
     first = lf.head(1).collect().row(0, named=True)
     top = (
@@ -102,7 +109,8 @@ def scan_release(folder, start):
     elapsed = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
-        f"polars {pl.__version__} (scan): {len(pairs):,} pairs, top product {top.row(0)[0]}; "
+        f"polars {pl.__version__} ({'frame' if collect else 'scan'}): {len(pairs):,} pairs, "
+        f"top product {top.row(0)[0]}; "
         f"{elapsed:.2f} s, peak {peak_kib / 1024:.0f} MiB"
     )
 
