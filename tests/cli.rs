@@ -622,3 +622,33 @@ fn indicators_read_a_file_of_any_columns_through_map() {
         assert!(stdout(&out).contains("--map") || stdout(&out).contains("its columns"));
     }
 }
+
+/// A data file whose rows may not fit in the memory free is still checked, with a warning
+/// on stderr (stdout stays one JSON object); the memory free is told through
+/// TRADE_EXPLORER_FREE_MEMORY. The fixture's 6,000 rows take 300 MiB + 6,000 × 24 bytes
+/// = 314,716,800 bytes.
+#[test]
+fn check_warns_when_the_rows_may_not_fit_in_memory() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mixed.parquet");
+    let run_with = |free: &str| {
+        let home = tempfile::tempdir().unwrap();
+        Command::new(env!("CARGO_BIN_EXE_trade-explorer"))
+            .args(["check", "--json", file.to_str().unwrap()])
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("TRADE_EXPLORER_FREE_MEMORY", free)
+            .output()
+            .unwrap()
+    };
+    let short = run_with("314716799");
+    let warning = String::from_utf8(short.stderr.clone()).unwrap();
+    assert!(
+        warning.contains("mixed.parquet holds about 6,000 rows, which take about 314.7 MB of memory; 314.7 MB is free"),
+        "{warning}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&short.stdout).unwrap();
+    assert_eq!(report["rows_read"], 6000);
+    let enough = run_with("314716800");
+    assert!(!String::from_utf8_lossy(&enough.stderr).contains("warning"));
+    assert_eq!(enough.stdout, short.stdout);
+}

@@ -445,3 +445,49 @@ fn the_rows_are_estimated_before_importing() {
     let parquet = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mixed.parquet");
     assert_eq!(estimate(&parquet), Some(6000));
 }
+
+/// The warning before an import: asked only when the estimated rows take more memory than
+/// is free (24 bytes a row and 300 MiB), and not for a source whose cache holds its rows
+/// (memory-mapped, not read into memory). The release of [`FILES`] has 5 rows; the
+/// estimate from its first file's rows per byte is 4 (its 1 row in 39 bytes, of 169).
+#[test]
+fn the_memory_warning_is_for_rows_that_do_not_fit_and_are_not_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let release = dir.path().join("release");
+    std::fs::create_dir(&release).unwrap();
+    write_release(&release);
+    let peek = import::peek(&release, 0).unwrap();
+    assert_eq!(peek.rows_estimate, Some(4));
+    // 300 MiB = 314,572,800 bytes, and 4 rows of 24.
+    let needed = 314_572_800 + 4 * 24;
+    assert_eq!(import::memory_needed(4), needed);
+    let short = import::shortfall(&release, &peek, Some(needed - 1), None);
+    assert_eq!(
+        short,
+        Some(import::Shortfall {
+            rows: 4,
+            needed,
+            available: needed - 1,
+        })
+    );
+    assert_eq!(import::shortfall(&release, &peek, Some(needed), None), None);
+    assert_eq!(import::shortfall(&release, &peek, None, None), None);
+    // Once read, its cache holds the rows: nothing to warn of.
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    let opened = import::open_dataset(
+        &release,
+        None,
+        Some(&cache),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    );
+    assert!(!opened.unwrap().from_cache);
+    assert_eq!(
+        import::shortfall(&release, &peek, Some(1), Some(&cache)),
+        None
+    );
+    // A changed source is not what the cache holds.
+    std::fs::write(release.join("BACI_HS92_Y2024_V202401b.csv"), FILES[0].1).unwrap();
+    assert!(import::shortfall(&release, &peek, Some(1), Some(&cache)).is_some());
+}

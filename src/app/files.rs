@@ -42,9 +42,9 @@ pub(super) enum JobResult {
     },
     Peeked {
         path: PathBuf,
-        result: Result<crate::io::import::Peek, crate::io::import::ImportError>,
-        /// Bytes of memory free when it was read.
-        available: Option<u64>,
+        result: Box<Result<crate::io::import::Peek, crate::io::import::ImportError>>,
+        /// What reading it would take beyond the memory free.
+        shortfall: Option<crate::io::import::Shortfall>,
     },
     Exported {
         path: PathBuf,
@@ -440,8 +440,8 @@ impl TradeApp {
                 JobResult::Peeked {
                     path,
                     result,
-                    available,
-                } => self.peeked(path, result, available),
+                    shortfall,
+                } => self.peeked(path, *result, shortfall),
                 JobResult::Exported { path, rows, result } => match result {
                     Ok(()) => self.ui_state.toast(format!(
                         "Exported {} to {}",

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::io::import::{
-    self, ImportError, MappingRoles, OpenedDataset, Peek, Progress, header_key,
+    self, ImportError, MappingRoles, OpenedDataset, Peek, Progress, Shortfall, header_key,
 };
 use crate::model::dataset::{self, ColumnMap, DatasetLink, TradeTable};
 use crate::model::{Edit, Record, RecordKind, format};
@@ -76,24 +76,28 @@ impl TradeApp {
         }
         let busy = format!("Reading {}…", path.display());
         let told = self.memory_available;
+        let cache = self.cache_folder.clone();
         self.spawn(busy, move || {
             let result = import::peek(&path, PREVIEW_ROWS);
-            let available = told.or_else(available_memory);
+            let shortfall = result.as_ref().ok().and_then(|peek| {
+                let available = told.or_else(import::available_memory);
+                import::shortfall(&path, peek, available, cache.as_deref())
+            });
             JobResult::Peeked {
                 path,
-                result,
-                available,
+                result: Box::new(result),
+                shortfall,
             }
         });
     }
 
     /// The header was read: import a known layout at once, else ask for the columns; first
-    /// ask whether to go on when the rows may not fit in the `available` memory.
+    /// ask whether to go on when the rows may not fit in the memory free (`shortfall`).
     pub(super) fn peeked(
         &mut self,
         path: PathBuf,
         result: Result<Peek, ImportError>,
-        available: Option<u64>,
+        shortfall: Option<Shortfall>,
     ) {
         let peek = match result {
             Ok(peek) => peek,
@@ -113,9 +117,11 @@ impl TradeApp {
             );
             return;
         }
-        let needed = peek.rows_estimate.map(import::memory_needed);
-        if let (Some(rows), Some(needed), Some(available)) = (peek.rows_estimate, needed, available)
-            && needed > available
+        if let Some(Shortfall {
+            rows,
+            needed,
+            available,
+        }) = shortfall
         {
             self.ui_state.import = Some(ImportDialog::Memory(MemoryWarning {
                 path: path.clone(),
@@ -407,26 +413,4 @@ fn import_scope(table: &crate::model::dataset::TradeTable, scale: f64) -> String
         "{years}; values read as {unit}; total trade {}",
         crate::model::format::usd_short(table.total_usd())
     )
-}
-
-/// Memory free for new data now: what the system can give without swapping, within the
-/// limit of the app's control group when it has one (a container, a systemd slice with a
-/// memory maximum, a sandboxed package). None when the system does not say.
-fn available_memory() -> Option<u64> {
-    use sysinfo::{ProcessesToUpdate, System, get_current_pid};
-    let mut system = System::new().ok()?;
-    system.refresh_memory();
-    let available = system.available_memory();
-    let pid = get_current_pid().ok();
-    if let Some(pid) = pid {
-        system.refresh_processes(ProcessesToUpdate::Some(&[pid]), false);
-    }
-    let limits = (pid.and_then(|pid| system.process(pid)))
-        .and_then(|process| process.cgroup_limits())
-        .or_else(|| system.cgroup_limits());
-    let available = match limits {
-        Some(limits) => available.min(limits.free_memory),
-        None => available,
-    };
-    (available > 0).then_some(available)
 }

@@ -117,6 +117,7 @@ fn mapping_roles(spec: &str, header: &[String], scale: f64) -> Result<MappingRol
 
 /// Reads a data file, with the `--map` columns when given.
 fn read_table(path: &Path, args: &IndicatorArgs) -> Result<TradeTable, (i32, String)> {
+    super::warn_if_short(path, None);
     let cancel = AtomicBool::new(false);
     let map = match &args.map {
         Some(spec) => {

@@ -142,6 +142,7 @@ impl CheckReport {
     }
 
     fn of_import(path: &Path) -> CheckReport {
+        warn_if_short(path, None);
         let file = path.display().to_string();
         let cancel = std::sync::atomic::AtomicBool::new(false);
         match import::import_file(path, None, &mut |_| {}, &cancel) {
@@ -385,14 +386,37 @@ pub fn run_convert(
 
 /// Reads a data file, folder or zip (through the cache, as the app does).
 fn open_data(input: &Path) -> Result<import::OpenedDataset, String> {
+    let cache = import::cache::cache_folder();
+    warn_if_short(input, cache.as_deref());
     import::open_dataset(
         input,
         None,
-        import::cache::cache_folder().as_deref(),
+        cache.as_deref(),
         &mut |_| {},
         &AtomicBool::new(false),
     )
     .map_err(|e| e.to_string())
+}
+
+/// Says on stderr when the rows of `path` may not fit in the memory free (and are not in
+/// a cache in `cache`), before they are read; the command goes on, as asked. Errors of the
+/// file are left to the import, which reports them.
+pub(crate) fn warn_if_short(path: &Path, cache: Option<&Path>) {
+    let Ok(peek) = import::peek(path, 0) else {
+        return;
+    };
+    let available = import::available_memory();
+    if let Some(short) = import::shortfall(path, &peek, available, cache) {
+        eprintln!(
+            "trade-explorer: warning: {} holds about {} rows, which take about {} of memory; \
+             {} is free. The system may stop this command: free memory, or read fewer files \
+             (some years of a release).",
+            path.display(),
+            format::rounded_count(short.rows),
+            format::bytes(short.needed),
+            format::bytes(short.available),
+        );
+    }
 }
 
 /// Writes a data source's rows or pair totals as Parquet.

@@ -108,6 +108,17 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A count estimated from a sample, without digits it does not have: "286 million",
+/// "2.9 million", "12,300", "12".
+pub fn rounded_count(n: u64) -> String {
+    match n {
+        10_000_000.. => format!("{:.0} million", n as f64 / 1e6),
+        1_000_000.. => format!("{:.1} million", n as f64 / 1e6),
+        10_000.. => group_thousands((n + 50) / 100 * 100),
+        _ => group_thousands(n),
+    }
+}
+
 /// `1234567` → `1,234,567`.
 pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -124,6 +135,21 @@ pub fn group_thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_counts_keep_the_digits_an_estimate_has() {
+        for (n, shown) in [
+            (286_418_247, "286 million"),
+            (9_881_151, "9.9 million"),
+            (1_000_000, "1.0 million"),
+            (99_623, "99,600"),
+            (12_349, "12,300"),
+            (9_999, "9,999"),
+            (12, "12"),
+        ] {
+            assert_eq!(rounded_count(n), shown, "{n}");
+        }
+    }
 
     #[test]
     fn short_forms_match_headlines() {

@@ -408,7 +408,7 @@ fn memory_warning(ctx: &egui::Context, warning: &MemoryWarning, commands: &mut V
             "{} holds about {} rows. Reading them takes about {} of memory; {} is free on \
              this computer now.",
             file_name(&warning.path),
-            about(warning.rows),
+            format::rounded_count(warning.rows),
             format::bytes(warning.needed),
             format::bytes(warning.available),
         ));
@@ -426,16 +426,5 @@ fn memory_warning(ctx: &egui::Context, warning: &MemoryWarning, commands: &mut V
         Some(true) => commands.push(Command::ImportAnyway),
         Some(false) => commands.push(Command::CancelImport),
         None => {}
-    }
-}
-
-/// A count estimated from a sample, without digits it does not have: "286 million",
-/// "2.9 million", "12,300".
-fn about(n: u64) -> String {
-    match n {
-        10_000_000.. => format!("{:.0} million", n as f64 / 1e6),
-        1_000_000.. => format!("{:.1} million", n as f64 / 1e6),
-        10_000.. => format::group_thousands((n + 50) / 100 * 100),
-        _ => format::group_thousands(n),
     }
 }

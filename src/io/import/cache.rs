@@ -312,6 +312,31 @@ pub(super) fn store_rows(
     Ok(())
 }
 
+/// Whether the cache file holds the rows of the source with `fingerprint`, by its header
+/// alone (the columns are not looked at: a cache that fails [`load`]'s checks is read
+/// again from the source, which this cannot tell). Cheap: for asking, before an import,
+/// whether the rows will come memory-mapped from the cache or be read into memory.
+pub fn holds(cache_file: &Path, fingerprint: &Fingerprint) -> bool {
+    let read_meta = || -> io::Result<Option<Meta>> {
+        let mut file = File::open(cache_file)?;
+        let mut head = [0u8; 16];
+        file.read_exact(&mut head)?;
+        if &head[..8] != MAGIC {
+            return Ok(None);
+        }
+        let len = u64::from_le_bytes(head[8..16].try_into().unwrap_or([0xff; 8]));
+        // A header longer than any real one (its dictionaries of countries and products)
+        // is not read.
+        if len > 64 << 20 {
+            return Ok(None);
+        }
+        let mut meta = Vec::new();
+        file.take(len).read_to_end(&mut meta)?;
+        Ok(serde_json::from_slice::<Meta>(&meta).ok())
+    };
+    matches!(read_meta(), Ok(Some(meta)) if &meta.fingerprint == fingerprint)
+}
+
 /// Opens the cache if it exists and matches `fingerprint`; `Ok(None)` when it does not
 /// (another source, another version, cut short, or with indices out of its dictionaries).
 /// The columns are memory-mapped, not read: the pages are read from disk when first

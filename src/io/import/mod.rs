@@ -10,6 +10,7 @@ pub mod codes;
 mod fields;
 pub mod formats;
 mod input;
+mod memory;
 mod merged;
 mod opening;
 pub mod parquet;
@@ -27,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
+pub use memory::{FREE_MEMORY_VARIABLE, Shortfall, available_memory, memory_needed, shortfall};
 pub use opening::{OpenedDataset, PendingCache, link_for, open_dataset, open_dataset_then_cache};
 
 use crate::model::dataset::TradeTable;
@@ -404,14 +406,6 @@ fn peek_input(path: &Path, input: Input, rows: usize) -> Result<Peek, ImportErro
         source: None,
         rows_estimate,
     })
-}
-
-/// Bytes of memory an import of `rows` rows takes at its peak, about: 24 a row (the
-/// table's 23, `TradeTable::row_bytes`, with the country index and the parts of the last
-/// files still alive at the end; the 270 million rows of a whole BACI release peaked at
-/// 6.3–6.5 GB) and 300 MiB for the rest (dictionaries, buffers, the app itself).
-pub fn memory_needed(rows: u64) -> u64 {
-    rows.saturating_mul(24).saturating_add(300 << 20)
 }
 
 /// Bytes of an input read to peek at it.

@@ -1,0 +1,83 @@
+//! Whether the rows of a data source fit in the memory free, asked before they are read:
+//! a whole BACI release takes about 6.5 GB, and a machine with less free would swap to a
+//! crawl or stop the program.
+
+use std::path::Path;
+
+use super::{Peek, cache};
+
+/// Bytes of memory an import of `rows` rows takes at its peak, about: 24 a row (the
+/// table's 23, `TradeTable::row_bytes`, with the country index and the parts of the last
+/// files still alive at the end; the 270 million rows of a whole BACI release peaked at
+/// 6.3–6.5 GB) and 300 MiB for the rest (dictionaries, buffers, the program itself).
+pub fn memory_needed(rows: u64) -> u64 {
+    rows.saturating_mul(24).saturating_add(300 << 20)
+}
+
+/// The environment variable that, set to a number of bytes, is taken as the memory free
+/// instead of asking the system (to be warned earlier, or in tests).
+pub const FREE_MEMORY_VARIABLE: &str = "TRADE_EXPLORER_FREE_MEMORY";
+
+/// Memory free for new data now: [`FREE_MEMORY_VARIABLE`] when set, else what the system
+/// can give without swapping, within the limit of this process's control group when it
+/// has one (a container, a systemd slice with a memory maximum, a sandboxed package).
+/// None when the system does not say.
+pub fn available_memory() -> Option<u64> {
+    use sysinfo::{ProcessesToUpdate, System, get_current_pid};
+    if let Some(told) = std::env::var_os(FREE_MEMORY_VARIABLE) {
+        match told.to_str().and_then(|t| t.trim().parse::<u64>().ok()) {
+            Some(bytes) => return Some(bytes),
+            None => log::warn!("{FREE_MEMORY_VARIABLE} is not a number of bytes: {told:?}"),
+        }
+    }
+    let mut system = System::new().ok()?;
+    system.refresh_memory();
+    let available = system.available_memory();
+    let pid = get_current_pid().ok();
+    if let Some(pid) = pid {
+        system.refresh_processes(ProcessesToUpdate::Some(&[pid]), false);
+    }
+    let limits = (pid.and_then(|pid| system.process(pid)))
+        .and_then(|process| process.cgroup_limits())
+        .or_else(|| system.cgroup_limits());
+    let available = match limits {
+        Some(limits) => available.min(limits.free_memory),
+        None => available,
+    };
+    (available > 0).then_some(available)
+}
+
+/// Rows about to be read that may not fit in the memory free.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortfall {
+    /// About how many rows the source holds ([`Peek::rows_estimate`]).
+    pub rows: u64,
+    /// About how many bytes of memory reading them takes ([`memory_needed`]).
+    pub needed: u64,
+    /// Bytes of memory free.
+    pub available: u64,
+}
+
+/// What reading `path` (peeked as `peek`) would take beyond the `available` bytes free.
+/// None when its rows fit, when their number or the memory free is not known, or when a
+/// cache in `cache_folder` holds them: a cache's columns are memory-mapped, read from disk
+/// as they are used, and the system can drop those pages again.
+pub fn shortfall(
+    path: &Path,
+    peek: &Peek,
+    available: Option<u64>,
+    cache_folder: Option<&Path>,
+) -> Option<Shortfall> {
+    let rows = peek.rows_estimate?;
+    let needed = memory_needed(rows);
+    let available = available.filter(|a| needed > *a)?;
+    let cached = cache_folder.is_some_and(|folder| {
+        cache::Fingerprint::of(path)
+            .is_ok_and(|print| cache::holds(&cache::cache_path(folder, path), &print))
+    });
+    (!cached).then_some(Shortfall {
+        rows,
+        needed,
+        available,
+    })
+}
