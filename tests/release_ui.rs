@@ -216,6 +216,8 @@ fn datasets_combine_into_one_series_and_the_higher_one_wins() {
         .table(trade_explorer::model::RecordKind::Dataset)
         .selected = std::iter::once(0).collect();
     harness.run();
+    // A link cannot be duplicated: no button offers it.
+    assert!(harness.query_by_label("Duplicate").is_none());
     harness.get_by_label("Move down").click();
     wait_for_jobs(&mut harness);
     assert_eq!(harness.state().document().datasets[0].name, "b.csv");

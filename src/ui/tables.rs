@@ -285,10 +285,12 @@ fn actions(
             commands.push(Command::AddRow(kind));
         }
         let any = !table.selected.is_empty();
-        if ui
-            .add_enabled(any && !datasets, egui::Button::new("Duplicate"))
-            .on_hover_text("Copy the selected rows, with new ids, right after them")
-            .clicked()
+        // A dataset is a link to a file: a copy would be the same file linked twice.
+        if !datasets
+            && ui
+                .add_enabled(any, egui::Button::new("Duplicate"))
+                .on_hover_text("Copy the selected rows, with new ids, right after them")
+                .clicked()
         {
             commands.push(Command::DuplicateRows(kind));
         }
