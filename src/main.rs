@@ -40,8 +40,8 @@ fn run_window(file: Option<std::path::PathBuf>) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Trade Explorer")
         .with_app_id(trade_explorer::app::APP_ID)
-        .with_inner_size([1200.0, 780.0])
-        .with_min_inner_size([640.0, 420.0])
+        .with_inner_size(trade_explorer::app::DEFAULT_WINDOW)
+        .with_min_inner_size(trade_explorer::app::MIN_WINDOW)
         .with_drag_and_drop(true);
     match eframe::icon_data::from_png_bytes(ICON_PNG) {
         Ok(icon) => viewport = viewport.with_icon(icon),

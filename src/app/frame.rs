@@ -11,12 +11,24 @@ use crate::io::is_document_path;
 use crate::io::recovery::RecoveryMeta;
 use crate::state::{AppView, Command, Origin, consume_shortcuts};
 
-use super::TradeApp;
+use super::{MIN_WINDOW, TradeApp};
 
 /// How long a toast stays in the status bar.
 const TOAST_TIME: Duration = Duration::from_secs(3);
 
 impl TradeApp {
+    /// On a first start, sizes the window to most of the screen, centred, once the
+    /// screen's size is known (later starts restore the size the user left it at).
+    fn fit_window_to_screen(&mut self, ctx: &egui::Context) {
+        let Some(monitor) = ctx.input(|i| i.viewport().monitor_size) else {
+            return;
+        };
+        self.fit_window = false;
+        let (size, position) = first_window(monitor, MIN_WINDOW.into());
+        ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+        ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(position));
+    }
+
     /// Takes in background results, keeps the prepared data current, times autosave and
     /// expires toasts. Never draws.
     pub(super) fn logic_step(&mut self) {
@@ -41,6 +53,9 @@ impl TradeApp {
     /// The drawing pass: the whole window, then the commands it produced.
     pub(super) fn draw(&mut self, ui: &mut egui::Ui) {
         self.handle_close_request(ui);
+        if self.fit_window {
+            self.fit_window_to_screen(ui.ctx());
+        }
         let mut commands = Vec::new();
         self.handle_dropped_files(ui, &mut commands);
         let view = AppView {
@@ -159,6 +174,45 @@ impl TradeApp {
             if self.ui_state.confirm.is_none() {
                 self.ui_state.confirm = Some(crate::state::Guarded::Quit);
             }
+        }
+    }
+}
+
+/// The window's size and place on a first start on a screen of `monitor` points: 85% of
+/// the screen each way (no less than `min`), centred a title bar's height above the
+/// middle: large on a large screen, and within a small one (the default of 1200 × 780
+/// is taller than a 1366 × 768 laptop screen).
+fn first_window(monitor: egui::Vec2, min: egui::Vec2) -> (egui::Vec2, egui::Pos2) {
+    let size = (monitor * 0.85).floor().max(min);
+    let corner = ((monitor - size) / 2.0 - egui::vec2(0.0, 15.0)).max(egui::Vec2::ZERO);
+    (size, corner.to_pos2().floor())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_window;
+    use eframe::egui::{pos2, vec2};
+
+    #[test]
+    fn a_first_window_takes_most_of_the_screen() {
+        let min = vec2(640.0, 420.0);
+        for (screen, size, corner) in [
+            // 1920 × 0.85 = 1632, 1080 × 0.85 = 918; (1920 − 1632) / 2 = 144,
+            // (1080 − 918) / 2 − 15 = 66.
+            ((1920.0, 1080.0), (1632.0, 918.0), (144.0, 66.0)),
+            ((2560.0, 1440.0), (2176.0, 1224.0), (192.0, 93.0)),
+            // 1161.1 and 652.8 floored; (1366 − 1161) / 2 = 102.5 floored, (768 − 652) / 2
+            // − 15 = 43.
+            ((1366.0, 768.0), (1161.0, 652.0), (102.0, 43.0)),
+            // 544 × 408 would be under the minimum: 640 × 420 at (0, 15).
+            ((640.0, 480.0), (640.0, 420.0), (0.0, 15.0)),
+        ] {
+            let (w, h) = screen;
+            assert_eq!(
+                first_window(vec2(w, h), min),
+                (vec2(size.0, size.1), pos2(corner.0, corner.1)),
+                "{screen:?}"
+            );
         }
     }
 }

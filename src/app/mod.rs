@@ -62,6 +62,13 @@ use table_edit::TableCache;
 /// The app id: window class, and the name of the settings and data folders.
 pub const APP_ID: &str = "trade-explorer";
 
+/// The window's size (points) until the screen's is known; on a first start the window is
+/// then sized to most of the screen (`frame.rs`), later starts restore the size left.
+pub const DEFAULT_WINDOW: [f32; 2] = [1200.0, 780.0];
+
+/// The smallest window the views are laid out for.
+pub const MIN_WINDOW: [f32; 2] = [640.0, 420.0];
+
 /// The Trade Explorer app.
 pub struct TradeApp {
     ctx: egui::Context,
@@ -111,6 +118,9 @@ pub struct TradeApp {
     preparing: prepare::Preparing,
     /// The Analysis view's figures and the work that keeps them current.
     analysis: analysis::Analysis,
+    /// A first start (no saved settings, so no saved window either): the window is sized
+    /// to the screen once the screen's size is known.
+    fit_window: bool,
 }
 
 impl TradeApp {
@@ -130,6 +140,7 @@ impl TradeApp {
             table_cache: TableCache::default(),
             ui_state: UiState::default(),
             analysis: analysis::Analysis::default(),
+            fit_window: false,
             jobs: Jobs::default(),
             busy: None,
             pending_jobs: 0,
@@ -159,10 +170,11 @@ impl TradeApp {
         app.persist = true;
         app.native_dialogs = true;
         app.set_cache_folder(io::import::cache::cache_folder());
-        if let Some(storage) = cc.storage
-            && let Some(settings) = eframe::get_value::<Settings>(storage, eframe::APP_KEY)
-        {
-            app.settings = settings;
+        if let Some(storage) = cc.storage {
+            match eframe::get_value::<Settings>(storage, eframe::APP_KEY) {
+                Some(settings) => app.settings = settings,
+                None => app.fit_window = true,
+            }
         }
         cc.egui_ctx.set_theme(app.settings.theme.preference());
         if let Some(folder) = eframe::storage_dir(APP_ID) {
