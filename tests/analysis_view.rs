@@ -10,7 +10,7 @@ use common::{step_until, wait_for_jobs};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use trade_explorer::TradeApp;
-use trade_explorer::app::{Command, View};
+use trade_explorer::app::{BatchGate, Command, View};
 use trade_explorer::model::Document;
 use trade_explorer::model::RecordKind;
 use trade_explorer::model::dataset::{DatasetLink, TradeTable};
@@ -450,12 +450,11 @@ fn dataset_over_four_years() -> (DatasetLink, TradeTable) {
     table_of("baci-like-4.csv", &[&earlier[..], &ROWS].concat())
 }
 
-/// A whole release takes half a minute to sum: a partner chosen meanwhile is followed
-/// after the batch of years being summed, not after all of them. Here the summing job is
-/// held after each batch (room for 6 rows: one year per batch, 2022 and 2021 first), so
-/// the view is looked at with two of the four years summed.
-#[test]
-fn a_partner_chosen_while_the_years_are_summed_is_followed_before_they_all_are() {
+/// The app on [`dataset_over_four_years`] with room for 6 rows in the matrices (one year
+/// per batch: 2022, then 2021, 2019 and 2020), Pakistan and Kazakhstan in the Analysis
+/// view, its summing job held after the first batch (a real release takes half a minute
+/// to sum; this one microseconds), with the figures of 2022 shown.
+fn held_after_the_first_batch() -> (Harness<'static, TradeApp>, Arc<BatchGate>) {
     let mut harness = Harness::builder()
         .with_size([1400.0, 1000.0])
         .build_eframe(|cc| TradeApp::with_document(cc, Document::new()));
@@ -466,9 +465,20 @@ fn a_partner_chosen_while_the_years_are_summed_is_followed_before_they_all_are()
     wait_for_jobs(&mut harness);
     common::open_pak_kaz(&mut harness);
     harness.state_mut().apply(Command::ShowView(View::Analysis));
-    step_until(&mut harness, "the first batch was never summed", |_| {
-        gate.waiting() == 1
+    step_until(&mut harness, "the first batch was never summed", |app| {
+        gate.waiting() == 1 && app.analysis().key.is_some()
     });
+    harness.step();
+    let scope = harness.state().analysis().scope.clone().unwrap_or_default();
+    assert!(scope.contains("1 of 4 years so far, 2022 first"), "{scope}");
+    (harness, gate)
+}
+
+/// A partner chosen while the years are summed is followed after the batch being summed,
+/// not after all of them: its figures come with two of the four years summed.
+#[test]
+fn a_partner_chosen_while_the_years_are_summed_is_followed_before_they_all_are() {
+    let (mut harness, gate) = held_after_the_first_batch();
     harness.get_by_label("China").click();
     for _ in 0..4 {
         harness.step();
@@ -509,4 +519,46 @@ fn a_partner_chosen_while_the_years_are_summed_is_followed_before_they_all_are()
         Some(("Annual growth 2020–2022", Ok("+144.9%".to_owned())))
     );
     assert_eq!(card(&harness, "balance"), Some(Ok("-$30.0M".to_owned())));
+}
+
+/// A year chosen while the years are summed waits for its batch (2019, the third); until
+/// then the figures shown go on filling in (their count of years summed moves on) and the
+/// view says it is computing.
+#[test]
+fn a_year_chosen_while_the_years_are_summed_waits_for_its_batch() {
+    let (mut harness, gate) = held_after_the_first_batch();
+    harness.get_by_label("Year").click();
+    harness.run();
+    harness.get_by_label("2019").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    gate.allow(1);
+    step_until(&mut harness, "the count of years did not move on", |app| {
+        let scope = app.analysis().scope.clone().unwrap_or_default();
+        scope.contains("2 of 4 years so far, 2022 first")
+    });
+    harness.step();
+    let data = harness.state().analysis();
+    assert_eq!(
+        data.key.as_ref().map(|k| k.year),
+        Some(None),
+        "still Latest's"
+    );
+    assert_eq!(data.year, Some(2022));
+    harness.get_by_label("Computing…");
+    gate.allow(1);
+    step_until(&mut harness, "2019 was not shown once summed", |app| {
+        let scope = app.analysis().scope.clone().unwrap_or_default();
+        app.analysis().year == Some(2019) && scope.contains("3 of 4 years so far")
+    });
+    gate.open();
+    step_until(&mut harness, "the years were never all summed", |app| {
+        !app.analysing()
+    });
+    harness.run();
+    // PAK → KAZ 2M in 2019, nothing the other way.
+    assert_eq!(harness.state().analysis().year, Some(2019));
+    assert_eq!(card(&harness, "total"), Some(Ok("$2.0M".to_owned())));
+    assert_eq!(harness.state().analysis().years, [2019, 2020, 2021, 2022]);
 }

@@ -133,6 +133,7 @@ struct SpanJob {
 
 /// What figures are computed for: the key and names, and the flows of its focus and
 /// partner built from their own rows.
+#[derive(Clone)]
 struct Target {
     key: AnalysisKey,
     names: AnalysisNames,
@@ -174,6 +175,9 @@ impl SpanJob {
         let latest = by_year.and_then(|b| b.keys().next_back().copied());
         let around = key.year.or(latest);
         let mut target = self.target(key, names, focused, &tables, latest, send);
+        // The target whose figures the view shows, while the year of a new one waits for
+        // its batch.
+        let mut shown: Option<Target> = None;
         let span = match span {
             Some(span) => span,
             None => {
@@ -187,8 +191,19 @@ impl SpanJob {
                     // over the years fill in).
                     let year = target.key.year.or(latest);
                     let ready = year.is_none_or(|t| partial.summed().contains(&t));
-                    if ready && !partial.complete() {
-                        send(Analysed::Figures(Box::new(self.figures(&target, partial))));
+                    if partial.complete() {
+                        // The figures from the whole span are sent below.
+                    } else if ready {
+                        let figures = self.figures(&target, partial, around);
+                        send(Analysed::Figures(Box::new(figures)));
+                        if shown.as_ref().is_none_or(|s| s.key != target.key) {
+                            shown = Some(target.clone());
+                        }
+                    } else if let Some(shown) = &shown {
+                        // The figures shown, with this batch's years in them: their count
+                        // goes on while the year now asked for waits for its batch.
+                        let figures = self.figures(shown, partial, around);
+                        send(Analysed::Figures(Box::new(figures)));
                     }
                     if let Some(gate) = &self.gate {
                         gate.pass();
@@ -215,7 +230,9 @@ impl SpanJob {
         if summing {
             self.follow(&mut target, &tables, latest, send);
         }
-        send(Analysed::Figures(Box::new(self.figures(&target, &span))));
+        send(Analysed::Figures(Box::new(
+            self.figures(&target, &span, around),
+        )));
         if summing {
             send(Analysed::Summed(self.data, Some(span)));
         }
@@ -326,8 +343,9 @@ impl SpanJob {
         (years, built)
     }
 
-    /// The figures of `target` from `span`, with what they come from when not every row.
-    fn figures(&self, target: &Target, span: &Span) -> AnalysisData {
+    /// The figures of `target` from `span` (whose years are summed `first` first), with
+    /// what they come from when not every row.
+    fn figures(&self, target: &Target, span: &Span, first: Option<i32>) -> AnalysisData {
         if target.key.focus.is_none() {
             return compute_analysis(&Flows::default(), &target.key, target.names.clone());
         }
@@ -347,6 +365,7 @@ impl SpanJob {
         let scope = Scope {
             target,
             max: self.max,
+            first,
         };
         let notes: Vec<String> = [
             scope.summing(span, &mut data),
@@ -366,6 +385,8 @@ struct Scope<'a> {
     target: &'a Target,
     /// Rows the matrices are built from at most.
     max: usize,
+    /// The year summed first.
+    first: Option<i32>,
 }
 
 impl Scope<'_> {
@@ -378,7 +399,7 @@ impl Scope<'_> {
             data.universe
                 .push_str(&format!("; {summed} of {all} years summed so far"));
         }
-        let first = data.year.map_or(String::new(), |t| format!(", {t} first"));
+        let first = self.first.map_or(String::new(), |t| format!(", {t} first"));
         Some(format!(
             "Summing the {} linked rows year by year: {summed} of {all} years so far{first}. \
              Growth over the years and the charts over the years fill in as the others are \

@@ -189,7 +189,7 @@ impl Span {
         let stop = std::sync::atomic::AtomicBool::new(false);
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
         let stopped = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::channel::<Batch>();
+            let (tx, rx) = std::sync::mpsc::channel::<(usize, Batch)>();
             for _ in 0..workers {
                 let tx = tx.clone();
                 let (batches, next, stop) = (&batches, &next, &stop);
@@ -197,24 +197,34 @@ impl Span {
                     use std::sync::atomic::Ordering::Relaxed;
                     let mut memory = Memory::default();
                     while !stop.load(Relaxed) {
-                        let Some(batch) = batches.get(next.fetch_add(1, Relaxed)) else {
+                        let index = next.fetch_add(1, Relaxed);
+                        let Some(batch) = batches.get(index) else {
                             return;
                         };
                         let rows: usize = batch.iter().map(|y| years[y]).sum();
                         let too_large = rows > budget;
                         let summed = sum_batch(docs, tables, batch, too_large, levels, &mut memory);
-                        if tx.send(summed).is_err() {
+                        if tx.send((index, summed)).is_err() {
                             return;
                         }
                     }
                 });
             }
             drop(tx);
-            for batch in rx {
-                self.add(batch);
-                if after(self).is_break() {
-                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                    return true;
+            // Added in the batches' order, whichever thread finishes first: the year asked
+            // for first, then the others in order, the same on every run and machine (a
+            // batch done early waits; it holds sums, not rows).
+            let mut done: BTreeMap<usize, Batch> = BTreeMap::new();
+            let mut added = 0;
+            for (index, batch) in rx {
+                done.insert(index, batch);
+                while let Some(batch) = done.remove(&added) {
+                    added += 1;
+                    self.add(batch);
+                    if after(self).is_break() {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return true;
+                    }
                 }
             }
             false

@@ -172,6 +172,44 @@ fn the_year_asked_for_and_the_year_before_are_summed_first() {
     );
 }
 
+/// The span summed so far grows in the batches' order (the year asked for, the year
+/// before, then the others in order), whichever thread finishes first: what the view shows
+/// while the years are summed is the same on every run. Twenty runs over eight one-row
+/// years, two threads (where the machine has two cores).
+#[test]
+fn the_years_are_added_in_the_batches_order_on_every_run() {
+    let rows: Vec<_> = (2016..2024)
+        .map(|y| (y, 0, 1, RowFlow::Export, 0, 1.0))
+        .collect();
+    let t = table(&["A", "B"], &["01"], &rows);
+    for _ in 0..20 {
+        let mut seen: Vec<Vec<i32>> = Vec::new();
+        Span::of(
+            std::iter::empty(),
+            &[&t],
+            rows_by_year([&t]),
+            Some(2021),
+            4,
+            &[2],
+            |partial| {
+                let summed: Vec<i32> = partial.summed().iter().copied().collect();
+                seen.push(summed);
+                ControlFlow::Continue(())
+            },
+        );
+        let added: Vec<i32> = (seen.iter().enumerate())
+            .flat_map(|(k, now)| {
+                let before = k.checked_sub(1).map_or(&[][..], |b| &seen[b][..]);
+                now.iter()
+                    .filter(|y| !before.contains(y))
+                    .copied()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(added, [2021, 2020, 2016, 2017, 2018, 2019, 2022, 2023]);
+    }
+}
+
 /// Random tables of four countries and World, codes of several levels (the aggregation
 /// rule at work), exports, imports and re-exports, integer values (sums exact in any
 /// order).
