@@ -21,6 +21,7 @@ pub mod parse;
 mod plain;
 mod records;
 pub mod release;
+mod sniff;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ use std::time::{Duration, Instant};
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
 pub use memory::{FREE_MEMORY_VARIABLE, Shortfall, available_memory, memory_needed, shortfall};
 pub use opening::{OpenedDataset, PendingCache, link_for, open_dataset, open_dataset_then_cache};
+pub use sniff::peek;
+use sniff::{peek_input, refuse_binary, refuse_workbook};
 
 use crate::model::dataset::TradeTable;
 use blocks::{Accumulator, BlockReader};
@@ -338,93 +341,6 @@ fn read_block(reader: &mut dyn Read, limit: usize) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Reads the header and the first `rows` rows (of the first data file, for a folder or a
-/// zip archive).
-pub fn peek(path: &Path, rows: usize) -> Result<Peek, ImportError> {
-    refuse_workbook(path)?;
-    match release::kind_of(path) {
-        release::SourceKind::File => peek_input(path, open(path)?, rows),
-        _ => release::peek_release(path, rows),
-    }
-}
-
-fn peek_input(path: &Path, input: Input, rows: usize) -> Result<Peek, ImportError> {
-    let Input {
-        read: mut reader,
-        compressed,
-        size,
-        counter,
-        parquet,
-        ..
-    } = input;
-    let read = read_block(&mut reader, PEEK_BYTES).map_err(|e| io_error(path, compressed, e))?;
-    refuse_binary(path, &read)?;
-    // The text's bytes: the file's, or as many more as the block inflated from the stored
-    // bytes read for it.
-    let stored = counter.load(std::sync::atomic::Ordering::Relaxed);
-    let text_bytes = match compressed {
-        true if stored > 0 => size as f64 * read.len() as f64 / stored as f64,
-        true => 0.0,
-        false => size as f64,
-    };
-    let whole = read.len() < PEEK_BYTES;
-    let block = read.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&read);
-    if block.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    let header_end = memchr::memchr(b'\n', block).unwrap_or(block.len());
-    let mut header_line = &block[..header_end];
-    if header_line.last() == Some(&b'\r') {
-        header_line = &header_line[..header_line.len() - 1];
-    }
-    let delimiter = delimiter_of(header_line);
-    let header = header_fields(header_line, delimiter);
-    let body = block.get(header_end + 1..).unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let rows = reader
-        .byte_records()
-        .take(rows)
-        .filter_map(Result::ok)
-        .map(|r| r.iter().map(|f| decode_text(f).trim().to_owned()).collect())
-        .collect();
-    let rows_estimate = match parquet {
-        Some(info) => Some(info.rows),
-        None => rows_in(body, whole, text_bytes),
-    };
-    Ok(Peek {
-        detected: detect(&header),
-        header,
-        delimiter,
-        rows,
-        compressed,
-        source: None,
-        rows_estimate,
-    })
-}
-
-/// Bytes of an input read to peek at it.
-const PEEK_BYTES: usize = 1 << 20;
-
-/// About how many rows a text of `text_bytes` holds whose rows after the header start
-/// with `body`: the rows of `body` when it is the whole text (`whole`), else its rows per
-/// byte times the text's bytes. None when `body` holds no whole row to measure.
-fn rows_in(body: &[u8], whole: bool, text_bytes: f64) -> Option<u64> {
-    let ended = bytecount::count(body, b'\n') as u64;
-    let unended = u64::from(!body.is_empty() && !body.ends_with(b"\n"));
-    if whole {
-        return Some(ended + unended);
-    }
-    // Up to the last line end: a row cut by the end of the block is not measured.
-    let measured = memchr::memrchr(b'\n', body)? + 1;
-    Some((text_bytes * ended as f64 / measured as f64).round() as u64)
-}
-
 /// Imports a file, or every data file of a folder or zip archive as one dataset.
 /// `mapping` is used when the header is not a known layout (or to override it);
 /// `progress` is called after each block; `cancel` stops the import.
@@ -658,49 +574,6 @@ pub(super) fn name_products(table: &mut TradeTable) {
             product.name = name.to_owned();
         }
     }
-}
-
-/// Refuses a spreadsheet workbook by its name: a `.xlsx` is a zip of XML files and an
-/// `.xls` binary, and either would otherwise be refused for reasons that do not say what
-/// to do (no data file in the archive, an unreadable header).
-fn refuse_workbook(path: &Path) -> Result<(), ImportError> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    let workbook = ["xlsx", "xlsm", "xls", "ods", "numbers"]
-        .iter()
-        .any(|w| extension.eq_ignore_ascii_case(w));
-    if workbook {
-        return Err(ImportError::NotText {
-            path: path.to_path_buf(),
-            what: "is a spreadsheet workbook, not a data file; save its sheet as \"CSV UTF-8\" \
-                   in the spreadsheet program and import that",
-        });
-    }
-    Ok(())
-}
-
-/// Refuses a file whose first bytes are not text that a CSV reader can read: UTF-16 (what
-/// spreadsheet programs save as "Unicode text"), or binary data (a NUL byte or other control
-/// characters, which no CSV or TSV file holds). Without this the header of such a file was
-/// shown as a line of garbage "columns".
-fn refuse_binary(path: &Path, first: &[u8]) -> Result<(), ImportError> {
-    let what = if first.starts_with(b"\xff\xfe") || first.starts_with(b"\xfe\xff") {
-        "is UTF-16 text (a spreadsheet program's \"Unicode text\"); save it as \"CSV UTF-8\" \
-         and import that"
-    } else {
-        let head = &first[..first.len().min(8192)];
-        let control = |b: &&u8| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a);
-        if !head.iter().any(|b| control(&b)) {
-            return Ok(());
-        }
-        "holds binary data, not text"
-    };
-    Err(ImportError::NotText {
-        path: path.to_path_buf(),
-        what,
-    })
 }
 
 /// The header line of the first block: where it ends, the delimiter, and its fields.
