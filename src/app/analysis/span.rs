@@ -29,7 +29,9 @@ impl TradeApp {
         let span = self.analysis.span.as_ref().filter(|(k, _)| *k == data);
         let span = span.map(|(_, s)| Arc::clone(s));
         let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
-        let focused = (self.analysis).kept_focused(&FocusKey { data, countries }, key.year);
+        let focused = self
+            .analysis
+            .kept_focused(&FocusKey { data, countries }, key.year);
         // The span of the same rows with the document before an edit: only the years the
         // edit changed are summed again.
         let base = self.analysis.span.as_ref().filter(|(k, _)| k.0 == data.0);
