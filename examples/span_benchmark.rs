@@ -70,7 +70,7 @@ fn main() {
             if first.is_none() && latest.is_some_and(|t| partial.summed().contains(&t)) {
                 first = Some(started.elapsed());
             }
-            ControlFlow::Continue(())
+            ControlFlow::Continue(None)
         },
     );
     let Some(span) = span else { return };

@@ -245,7 +245,7 @@ fn flows_within_memory(
     let levels = [args.level];
     let docs = docs.iter();
     let span = indicators::Span::of(docs.clone(), &tables, by_year, around, max, &levels, |_| {
-        std::ops::ControlFlow::Continue(())
+        std::ops::ControlFlow::Continue(None)
     })
     .unwrap_or_default();
     if let Some(t) = around.filter(|t| span.too_large().contains(t)) {

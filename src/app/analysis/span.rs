@@ -210,7 +210,8 @@ impl SpanJob {
                     if let Some(gate) = &self.gate {
                         gate.pass();
                     }
-                    ControlFlow::Continue(())
+                    // A year asked for while the others are summed is summed next.
+                    ControlFlow::Continue(year.filter(|_| !ready))
                 };
                 let docs = std::iter::once(&self.doc);
                 let summed = match &self.base {

@@ -83,6 +83,53 @@ struct Batch {
     too_large: bool,
 }
 
+/// Which batches of years are taken, in what order.
+pub(super) struct Order {
+    taken: Vec<bool>,
+    /// Batches taken so far.
+    count: usize,
+    /// A year to sum next, when a batch still to be taken holds it.
+    pub(super) next: Option<i32>,
+}
+
+impl Order {
+    /// None of `batches` batches taken yet.
+    pub(super) fn new(batches: usize) -> Self {
+        Order {
+            taken: vec![false; batches],
+            count: 0,
+            next: None,
+        }
+    }
+
+    /// The batch to sum next (the one holding `next` when there is one, else the first not
+    /// taken) and how many were taken before it; None when every batch is taken.
+    pub(super) fn take(&mut self, batches: &[Vec<i32>]) -> Option<(usize, usize)> {
+        let free = |i: &usize| !self.taken[*i];
+        let wanted = (self.next).and_then(|year| {
+            (0..batches.len())
+                .filter(free)
+                .find(|&i| batches[i].contains(&year))
+        });
+        let index = wanted.or_else(|| (0..batches.len()).find(free))?;
+        self.taken[index] = true;
+        self.count += 1;
+        Some((index, self.count - 1))
+    }
+}
+
+/// A lock that a panic on another thread does not make unusable (the panic is raised
+/// again when the threads are joined).
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What the callback after each batch says: stop (`Break`), or go on, summing the batch
+/// of the year given next when it is still to be summed.
+pub type Next = ControlFlow<(), Option<i32>>;
+
 /// Rows a batch of years holds at most, of the budget a year may hold alone: two batches
 /// are summed at once (one per core here), each through a whole matrix at every level.
 const BATCH_SHARE: usize = 4;
@@ -92,7 +139,8 @@ impl Span {
     /// `docs` and `tables`, in batches of years of about a quarter of `budget` linked
     /// rows, two at a time: first `first` and the year before it (so that its figures and
     /// its growth can be shown early), then the others in order. After each batch
-    /// `after` sees the span summed so far and may stop the work (`None` is returned then).
+    /// `after` sees the span summed so far and may stop the work (`None` is returned then),
+    /// or name a year to sum next ([`Next`]: a year the user has just asked for).
     /// A year holding more than `budget` rows alone gets its totals only. `by_year` is
     /// [`super::rows_by_year`] of `tables`, which callers have counted already to choose `first`
     /// (a count is a pass over every row).
@@ -103,7 +151,7 @@ impl Span {
         first: Option<i32>,
         budget: usize,
         levels: &[usize],
-        after: impl FnMut(&Span) -> ControlFlow<()>,
+        after: impl FnMut(&Span) -> Next,
     ) -> Option<Span> {
         let docs: Vec<&Document> = docs.into_iter().collect();
         let mut span = Span {
@@ -128,7 +176,7 @@ impl Span {
         tables: &[&'a TradeTable],
         first: Option<i32>,
         budget: usize,
-        after: impl FnMut(&Span) -> ControlFlow<()>,
+        after: impl FnMut(&Span) -> Next,
     ) -> Option<Span> {
         let docs: Vec<&Document> = docs.into_iter().collect();
         // The totals are shared, not copied, until a changed year is taken out of them.
@@ -181,49 +229,54 @@ impl Span {
         years: &BTreeMap<i32, usize>,
         first: Option<i32>,
         budget: usize,
-        mut after: impl FnMut(&Span) -> ControlFlow<()>,
+        mut after: impl FnMut(&Span) -> Next,
     ) -> bool {
         let levels = &self.levels.clone();
         let batches = batches(years, first, (budget / BATCH_SHARE).max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
         let stop = std::sync::atomic::AtomicBool::new(false);
+        // The batches taken so far, and the year to take next when one holds it.
+        let order = std::sync::Mutex::new(Order::new(batches.len()));
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
         let stopped = std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::channel::<(usize, Batch)>();
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (batches, next, stop) = (&batches, &next, &stop);
+                let (batches, order, stop) = (&batches, &order, &stop);
                 scope.spawn(move || {
                     use std::sync::atomic::Ordering::Relaxed;
                     let mut memory = Memory::default();
                     while !stop.load(Relaxed) {
-                        let index = next.fetch_add(1, Relaxed);
-                        let Some(batch) = batches.get(index) else {
+                        let Some((index, taken)) = lock(order).take(batches) else {
                             return;
                         };
+                        let batch = &batches[index];
                         let rows: usize = batch.iter().map(|y| years[y]).sum();
                         let too_large = rows > budget;
                         let summed = sum_batch(docs, tables, batch, too_large, levels, &mut memory);
-                        if tx.send((index, summed)).is_err() {
+                        if tx.send((taken, summed)).is_err() {
                             return;
                         }
                     }
                 });
             }
             drop(tx);
-            // Added in the batches' order, whichever thread finishes first: the year asked
-            // for first, then the others in order, the same on every run and machine (a
-            // batch done early waits; it holds sums, not rows).
+            // Added in the order the batches were taken, whichever thread finishes first:
+            // the year asked for first, then the others in order (or a year named by
+            // `after`), the same on every run and machine (a batch done early waits; it
+            // holds sums, not rows).
             let mut done: BTreeMap<usize, Batch> = BTreeMap::new();
             let mut added = 0;
-            for (index, batch) in rx {
-                done.insert(index, batch);
+            for (taken, batch) in rx {
+                done.insert(taken, batch);
                 while let Some(batch) = done.remove(&added) {
                     added += 1;
                     self.add(batch);
-                    if after(self).is_break() {
-                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                        return true;
+                    match after(self) {
+                        ControlFlow::Break(()) => {
+                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                            return true;
+                        }
+                        ControlFlow::Continue(next) => lock(&order).next = next,
                     }
                 }
             }

@@ -59,7 +59,7 @@ fn span_flows(t: &TradeTable, i: &str, j: &str, level: usize, budget: usize) -> 
         None,
         budget,
         &[2, 4, 6],
-        |_| ControlFlow::Continue(()),
+        |_| ControlFlow::Continue(None),
     );
     let span = span.unwrap_or_default();
     let mut focused = Flows::default();
@@ -194,7 +194,7 @@ fn the_years_are_added_in_the_batches_order_on_every_run() {
             |partial| {
                 let summed: Vec<i32> = partial.summed().iter().copied().collect();
                 seen.push(summed);
-                ControlFlow::Continue(())
+                ControlFlow::Continue(None)
             },
         );
         let added: Vec<i32> = (seen.iter().enumerate())
@@ -208,6 +208,38 @@ fn the_years_are_added_in_the_batches_order_on_every_run() {
             .collect();
         assert_eq!(added, [2021, 2020, 2016, 2017, 2018, 2019, 2022, 2023]);
     }
+}
+
+/// A year named by the callback after a batch (one the user has just asked for) is in
+/// the next batch taken, before the years in order; then the order goes on.
+#[test]
+fn a_year_asked_for_while_summing_is_taken_next() {
+    let batches = vec![
+        vec![2021],
+        vec![2020],
+        vec![2016, 2017],
+        vec![2018],
+        vec![2019],
+    ];
+    let mut order = super::span::Order::new(batches.len());
+    let mut taken = Vec::new();
+    for next in [None, Some(2018), Some(2018), Some(2017), None, None] {
+        order.next = next;
+        taken.push(order.take(&batches));
+    }
+    // (batch, how many were taken before it): 2021; 2018 asked for; 2020 (2018 is taken);
+    // 2016–2017 for 2017; 2019; nothing left.
+    assert_eq!(
+        taken,
+        [
+            Some((0, 0)),
+            Some((3, 1)),
+            Some((1, 2)),
+            Some((2, 3)),
+            Some((4, 4)),
+            None
+        ]
+    );
 }
 
 /// Random tables of four countries and World, codes of several levels (the aggregation
@@ -357,7 +389,7 @@ fn an_edit_sums_again_only_the_years_it_changed() {
     let of = |doc: &Document| {
         let by_year = rows_by_year([&t]);
         Span::of([doc], &[&t], by_year, None, 4, &[2, 4, 6], |_| {
-            ControlFlow::Continue(())
+            ControlFlow::Continue(None)
         })
     };
     let Some(old) = of(&before) else {
@@ -366,7 +398,7 @@ fn an_edit_sums_again_only_the_years_it_changed() {
     let mut batches = Vec::new();
     let new = old.resummed([&after], &[&t], None, 4, |partial| {
         batches.push(partial.summed().clone());
-        ControlFlow::Continue(())
+        ControlFlow::Continue(None)
     });
     let (Some(new), Some(scratch)) = (new, of(&after)) else {
         panic!("nothing stops the sums");
@@ -403,7 +435,7 @@ fn an_edit_sums_again_only_the_years_it_changed() {
     let mut none = 0;
     let same = new.resummed([&after], &[&t], None, 4, |_| {
         none += 1;
-        ControlFlow::Continue(())
+        ControlFlow::Continue(None)
     });
     assert_eq!(none, 0);
     assert!(same.is_some_and(|s| s.complete() && s.summed() == scratch.summed()));
