@@ -316,3 +316,46 @@ fn a_long_ranking_is_capped_until_show_all() {
     harness.get_by_label("Afghanistan (AFG)");
     harness.get_by_label("Show the first 15");
 }
+
+/// A total of 2024 beside flows of 2023 gives five cards on the relationship page; in a
+/// narrow window those that do not fit start a new row whole, each label on one line
+/// (squeezed into the room left, "Balance 2023" stood one letter a line). By hand: 2023
+/// total = 30M + 12M = 42M.
+#[test]
+fn the_relationship_cards_wrap_whole_in_a_narrow_window() {
+    let mut doc = Document::new();
+    for (i, (year, flow, value)) in [
+        (2024, Flow::Total, 53.7e6),
+        (2023, Flow::Export, 30e6),
+        (2023, Flow::Import, 12e6),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        doc.trade
+            .push(record(i as u32 + 1, year, "PAK", "KAZ", flow, value));
+    }
+    let mut harness = Harness::builder()
+        .with_size([760.0, 700.0])
+        .build_eframe(move |cc| TradeApp::with_document(cc, doc));
+    harness
+        .state_mut()
+        .apply(trade_explorer::app::Command::SetFocus("PAK".into()));
+    harness.run();
+    harness.get_by_label("Kazakhstan").click();
+    harness.run();
+    let line = harness.get_by_label("Total trade 2024").rect().height();
+    let first = harness.get_by_label("Total trade 2024").rect();
+    for label in [
+        "Total trade 2023",
+        "Exports to Kazakhstan 2023",
+        "Imports from Kazakhstan 2023",
+        "Balance 2023",
+    ] {
+        let rect = harness.get_by_label(label).rect();
+        assert!(rect.height() <= line + 0.5, "{label} on one line: {rect:?}");
+    }
+    let balance = harness.get_by_label("Balance 2023").rect();
+    assert!(balance.top() > first.bottom(), "the balance starts a row");
+    harness.get_by_label("$42.0M");
+}

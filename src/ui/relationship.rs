@@ -37,10 +37,34 @@ pub fn show(
             }
             ui.horizontal_wrapped(|ui| {
                 for headline in &pair.headlines {
+                    let label = egui::WidgetText::from(&headline.label);
+                    let value = egui::WidgetText::from(
+                        egui::RichText::new(&headline.value).size(22.0).strong(),
+                    );
+                    // A card that does not fit beside the others starts a row: left in the
+                    // room left, its words would stand one letter a line.
+                    let width = [&label, &value]
+                        .map(|text| {
+                            text.clone()
+                                .into_galley(
+                                    ui,
+                                    Some(egui::TextWrapMode::Extend),
+                                    f32::INFINITY,
+                                    egui::TextStyle::Body,
+                                )
+                                .size()
+                                .x
+                        })
+                        .into_iter()
+                        .fold(0.0, f32::max);
+                    let margin = egui::Frame::group(ui.style()).total_margin().sum().x;
+                    if ui.available_size_before_wrap().x < width + margin {
+                        ui.end_row();
+                    }
                     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.vertical(|ui| {
-                            ui.label(&headline.label);
-                            ui.label(egui::RichText::new(&headline.value).size(22.0).strong());
+                            ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
+                            ui.add(egui::Label::new(value).wrap_mode(egui::TextWrapMode::Extend));
                         });
                     });
                     let response =

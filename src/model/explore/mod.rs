@@ -257,6 +257,54 @@ mod tests {
         assert_eq!(partner_years(&doc, "PAK"), [2024]);
     }
 
+    /// A total of 2024 beside exports and imports up to 2023 (a document's total and a
+    /// dataset's flows): the 2023 total is a card too, beside that year's flows. By hand:
+    /// 2023 total = 30 + 12 = 42, balance 30 − 12 = 18.
+    #[test]
+    fn a_later_total_keeps_the_total_of_the_flows_year_beside_them() {
+        let doc = doc_with(vec![
+            trade(1, 2024, "KAZ", "PAK", Flow::Total, Some(50.0)),
+            trade(2, 2023, "PAK", "KAZ", Flow::Export, Some(30.0)),
+            trade(3, 2023, "PAK", "KAZ", Flow::Import, Some(12.0)),
+        ]);
+        let cards: Vec<(String, String)> = pair_summary(&doc, "PAK", "KAZ")
+            .headlines
+            .into_iter()
+            .map(|h| (h.label, h.value))
+            .collect();
+        let expected = [
+            ("Total trade 2024", "$50"),
+            ("Total trade 2023", "$42"),
+            ("Exports to Kazakhstan 2023", "$30"),
+            ("Imports from Kazakhstan 2023", "$12"),
+            ("Balance 2023", "$18"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(l, v)| ((*l).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(cards, expected);
+        // Flows and total of the same year: one total card.
+        let same = doc_with(vec![
+            trade(2, 2023, "PAK", "KAZ", Flow::Export, Some(30.0)),
+            trade(3, 2023, "PAK", "KAZ", Flow::Import, Some(12.0)),
+        ]);
+        let labels: Vec<String> = pair_summary(&same, "PAK", "KAZ")
+            .headlines
+            .into_iter()
+            .map(|h| h.label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Total trade 2023",
+                "Exports to Kazakhstan 2023",
+                "Imports from Kazakhstan 2023",
+                "Balance 2023"
+            ]
+        );
+    }
+
     #[test]
     fn bundled_relationship_has_the_headline_and_the_lists() {
         let doc = crate::bundled_document();

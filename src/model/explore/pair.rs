@@ -123,6 +123,35 @@ pub struct PairSummary {
     pub facts: Vec<FactLine>,
 }
 
+/// The card of the pair's total trade in `y`: the total reported, else exports plus
+/// imports. `names` are the focus's and the partner's.
+fn total_card(doc: &Document, y: &PairYear, names: (&str, &str)) -> Headline {
+    let (a_name, b_name) = names;
+    let label = format!("Total trade {}", y.year);
+    let what = format!("Total trade {a_name}–{b_name}, {}", y.year);
+    match y.best_total() {
+        Some(obs) => Headline {
+            value: format::usd_short(obs.value),
+            tooltip: obs_tooltip(doc, &what, obs),
+            record: Some(obs.record()),
+            label,
+        },
+        None => {
+            let value = y.total_value().unwrap_or_default();
+            Headline {
+                value: format::usd_short(value),
+                tooltip: vec![
+                    what,
+                    format!("{} US dollars", format::usd_full(value)),
+                    "Sum of exports and imports; no total was reported".to_owned(),
+                ],
+                record: None,
+                label,
+            }
+        }
+    }
+}
+
 /// Headline figures, deals and facts of the pair (`a` is the focus country).
 pub fn pair_summary(doc: &Document, a: &str, b: &str) -> PairSummary {
     pair_summary_from(doc, a, b, &pair_years(doc, a, b))
@@ -134,33 +163,16 @@ pub fn pair_summary_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) -
     let b_name = display_name(doc, b).to_owned();
     let mut headlines = Vec::new();
 
-    if let Some(y) = years.iter().rev().find(|y| y.total_value().is_some()) {
-        let label = format!("Total trade {}", y.year);
-        match y.best_total() {
-            Some(obs) => headlines.push(Headline {
-                value: format::usd_short(obs.value),
-                tooltip: obs_tooltip(
-                    doc,
-                    &format!("Total trade {a_name}–{b_name}, {}", y.year),
-                    obs,
-                ),
-                record: Some(obs.record()),
-                label,
-            }),
-            None => {
-                let value = y.total_value().unwrap_or_default();
-                headlines.push(Headline {
-                    value: format::usd_short(value),
-                    tooltip: vec![
-                        format!("Total trade {a_name}–{b_name}, {}", y.year),
-                        format!("{} US dollars", format::usd_full(value)),
-                        "Sum of exports and imports; no total was reported".to_owned(),
-                    ],
-                    record: None,
-                    label,
-                });
-            }
-        }
+    let names = (a_name.as_str(), b_name.as_str());
+    let latest_total = years.iter().rev().find(|y| y.total_value().is_some());
+    headlines.extend(latest_total.map(|y| total_card(doc, y, names)));
+    // The year of the latest exports and imports, when the latest total is of another
+    // (a document's total of 2024 beside a dataset's flows up to 2023): its total too, so
+    // that the cards of one year sit together and exports are never read against the
+    // total of another year.
+    let flows_year = years.iter().rev().find(|y| y.balance().is_some());
+    if let Some(y) = flows_year.filter(|y| latest_total.is_some_and(|t| t.year != y.year)) {
+        headlines.push(total_card(doc, y, names));
     }
     type Get = fn(&PairYear) -> Option<&Obs>;
     let flows: [(&str, Get); 2] = [
@@ -178,7 +190,7 @@ pub fn pair_summary_from(doc: &Document, a: &str, b: &str, years: &[PairYear]) -
             });
         }
     }
-    if let Some(y) = years.iter().rev().find(|y| y.balance().is_some()) {
+    if let Some(y) = flows_year {
         let balance = y.balance().unwrap_or_default();
         headlines.push(Headline {
             label: format!("Balance {}", y.year),
