@@ -251,24 +251,51 @@ fn legend(ui: &mut egui::Ui, values: &MapValues, money: MoneyUnit) {
         if let Some(scale) = values.scale {
             gradient(ui, &scale, values.choice.measure, money);
         }
-        let (square, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-        ui.painter()
-            .rect_filled(square, 2.0, map_canvas::Palette::of(ui.visuals()).neutral);
-        whole(ui, "No data");
-        ui.separator();
-        let (dot, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-        ui.painter()
-            .circle_filled(dot.center(), 6.0, map_canvas::DEAL_COLOR);
-        whole(ui, "Investments and agreements (count)");
-        ui.separator();
-        whole(ui, "Outlined: the focus country");
+        let neutral = map_canvas::Palette::of(ui.visuals()).neutral;
+        let square = |p: &egui::Painter, r: egui::Rect| {
+            p.rect_filled(r, 2.0, neutral);
+        };
+        let dot = |p: &egui::Painter, r: egui::Rect| {
+            p.circle_filled(r.center(), 6.0, map_canvas::DEAL_COLOR);
+        };
+        entry(ui, Some(&square), "No data", false);
+        entry(ui, Some(&dot), "Investments and agreements (count)", true);
+        entry(ui, None, "Outlined: the focus country", true);
     });
     ui.add(egui::Label::new(egui::RichText::new(geo::SOURCE).weak().small()).truncate());
 }
 
-/// A legend entry kept on one line: in a narrow window it moves to the next row whole
-/// instead of leaving its last word alone there.
-fn whole(ui: &mut egui::Ui, text: &str) {
+/// Draws a legend entry's swatch in its square.
+type Swatch<'a> = &'a dyn Fn(&egui::Painter, egui::Rect);
+
+/// A legend entry: its swatch (drawn by `swatch` in a 14-point square) and `text`, on one
+/// line, after a separator when `separated` and it stays on the row of the entry before.
+/// In a narrow window it starts the next row whole, swatch and all, instead of leaving
+/// its last word (or its swatch) behind.
+fn entry(ui: &mut egui::Ui, swatch: Option<Swatch<'_>>, text: &str, separated: bool) {
+    let spacing = ui.spacing().item_spacing.x;
+    let galley = egui::WidgetText::from(text).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    let swatch_width = if swatch.is_some() {
+        14.0 + spacing
+    } else {
+        0.0
+    };
+    let separator = if separated { 2.0 * spacing + 1.0 } else { 0.0 };
+    let fits = ui.available_size_before_wrap().x >= separator + swatch_width + galley.size().x;
+    if !fits {
+        ui.end_row();
+    } else if separated {
+        ui.separator();
+    }
+    if let Some(draw) = swatch {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+        draw(ui.painter(), rect);
+    }
     ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
 }
 
