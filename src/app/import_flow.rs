@@ -117,17 +117,10 @@ impl TradeApp {
             );
             return;
         }
-        if let Some(Shortfall {
-            rows,
-            needed,
-            available,
-        }) = shortfall
-        {
+        if let Some(shortfall) = shortfall {
             self.ui_state.import = Some(ImportDialog::Memory(MemoryWarning {
                 path: path.clone(),
-                rows,
-                needed,
-                available,
+                shortfall,
             }));
             self.unconfirmed = Some((path, peek));
             return;

@@ -20,6 +20,7 @@ pub mod list;
 pub mod products;
 pub mod record;
 pub mod summary;
+pub mod sync;
 pub mod table;
 pub mod texts;
 pub mod treemap;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::io::import::{Layout, MappingRoles, Progress};
+use crate::io::import::{Layout, MappingRoles, Progress, Shortfall};
 use crate::model::RecordKind;
 
 use super::commands::{Guarded, PathPurpose};
@@ -175,12 +175,8 @@ pub enum ImportDialog {
 pub struct MemoryWarning {
     /// The file, folder or archive.
     pub path: PathBuf,
-    /// About how many rows it holds.
-    pub rows: u64,
-    /// About how many bytes of memory reading them takes.
-    pub needed: u64,
-    /// Bytes of memory free now.
-    pub available: u64,
+    /// Its rows, the memory they take and the memory free.
+    pub shortfall: Shortfall,
 }
 
 /// The column-mapping dialog.

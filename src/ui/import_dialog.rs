@@ -408,9 +408,9 @@ fn memory_warning(ctx: &egui::Context, warning: &MemoryWarning, commands: &mut V
             "{} holds about {} rows. Reading them takes about {} of memory; {} is free on \
              this computer now.",
             file_name(&warning.path),
-            format::rounded_count(warning.rows),
-            format::bytes(warning.needed),
-            format::bytes(warning.available),
+            format::rounded_count(warning.shortfall.rows),
+            format::bytes(warning.shortfall.needed),
+            format::bytes(warning.shortfall.available),
         ));
         ui.add_space(4.0);
         ui.label(

@@ -4,7 +4,7 @@
 
 use eframe::egui;
 
-use super::map_canvas;
+use super::{map_canvas, rows};
 use crate::model::explore::MapValues;
 use crate::model::geo;
 use crate::model::geo::choropleth::{Measure, Scale};
@@ -274,29 +274,21 @@ type Swatch<'a> = &'a dyn Fn(&egui::Painter, egui::Rect);
 /// its last word (or its swatch) behind.
 fn entry(ui: &mut egui::Ui, swatch: Option<Swatch<'_>>, text: &str, separated: bool) {
     let spacing = ui.spacing().item_spacing.x;
-    let galley = egui::WidgetText::from(text).into_galley(
-        ui,
-        Some(egui::TextWrapMode::Extend),
-        f32::INFINITY,
-        egui::TextStyle::Body,
-    );
     let swatch_width = if swatch.is_some() {
         14.0 + spacing
     } else {
         0.0
     };
     let separator = if separated { 2.0 * spacing + 1.0 } else { 0.0 };
-    let fits = ui.available_size_before_wrap().x >= separator + swatch_width + galley.size().x;
-    if !fits {
-        ui.end_row();
-    } else if separated {
+    let width = separator + swatch_width + rows::one_line_width(ui, text);
+    if rows::stay_if_room(ui, width) && separated {
         ui.separator();
     }
     if let Some(draw) = swatch {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
         draw(ui.painter(), rect);
     }
-    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+    rows::one_line(ui, text);
 }
 
 /// A horizontal colour bar with the scale's ticks under it.

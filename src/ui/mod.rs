@@ -21,6 +21,7 @@ mod overview;
 mod partners_panel;
 mod problems;
 mod relationship;
+mod rows;
 mod status_bar;
 mod table_cells;
 mod table_grid;

@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::{AppView, categories_view, chart, no_partner, treemap};
+use super::{AppView, categories_view, chart, no_partner, rows, treemap};
 use crate::model::RecordKind;
 use crate::model::format;
 use crate::model::table::TableQuery;
@@ -41,30 +41,15 @@ pub fn show(
                     let value = egui::WidgetText::from(
                         egui::RichText::new(&headline.value).size(22.0).strong(),
                     );
-                    // A card that does not fit beside the others starts a row: left in the
-                    // room left, its words would stand one letter a line.
-                    let width = [&label, &value]
-                        .map(|text| {
-                            text.clone()
-                                .into_galley(
-                                    ui,
-                                    Some(egui::TextWrapMode::Extend),
-                                    f32::INFINITY,
-                                    egui::TextStyle::Body,
-                                )
-                                .size()
-                                .x
-                        })
-                        .into_iter()
-                        .fold(0.0, f32::max);
+                    // A card that does not fit beside the others starts a row.
+                    let text = rows::one_line_width(ui, label.clone())
+                        .max(rows::one_line_width(ui, value.clone()));
                     let margin = egui::Frame::group(ui.style()).total_margin().sum().x;
-                    if ui.available_size_before_wrap().x < width + margin {
-                        ui.end_row();
-                    }
+                    rows::stay_if_room(ui, text + margin);
                     let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
                         ui.vertical(|ui| {
-                            ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
-                            ui.add(egui::Label::new(value).wrap_mode(egui::TextWrapMode::Extend));
+                            rows::one_line(ui, label);
+                            rows::one_line(ui, value);
                         });
                     });
                     let response =

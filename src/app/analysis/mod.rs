@@ -17,7 +17,7 @@
 mod span;
 
 pub use span::BatchGate;
-use span::{Wanted, lock};
+use span::Wanted;
 
 use std::ops::RangeInclusive;
 use std::sync::Arc;
@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::dataset::TradeTable;
 use crate::model::indicators::{self, Flows, Span};
+use crate::model::sync::lock;
 use crate::state::{
     AnalysisData, AnalysisKey, AnalysisNames, DatasetStatus, View, compute_analysis,
 };

@@ -6,12 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{ControlFlow, RangeInclusive};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::model::Document;
 use crate::model::dataset::TradeTable;
 use crate::model::format::group_thousands;
 use crate::model::indicators::{self, Flows, Span};
+use crate::model::sync::lock;
 use crate::state::{AnalysisData, AnalysisKey, AnalysisNames, compute_analysis};
 
 use super::{Analysed, DataKey, FocusKey, Focused, LEVELS, TradeApp, document_source};
@@ -28,7 +29,7 @@ impl TradeApp {
         let names = self.analysis_names();
         let span = self.analysis.span.as_ref().filter(|(k, _)| *k == data);
         let span = span.map(|(_, s)| Arc::clone(s));
-        let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
+        let countries = countries_of(&key);
         let focused = self
             .analysis
             .kept_focused(&FocusKey { data, countries }, key.year);
@@ -64,6 +65,11 @@ impl TradeApp {
         }
         self.spawned(spawned);
     }
+}
+
+/// The focus and partner of `key` (codes): whose own rows their flows are built from.
+fn countries_of(key: &AnalysisKey) -> Vec<String> {
+    key.focus.iter().chain(&key.partner).cloned().collect()
 }
 
 /// The figures the view asks for while a span is being summed, when other than those the
@@ -112,12 +118,6 @@ impl BatchGate {
         state.0 -= 1;
         state.1 -= 1;
     }
-}
-
-/// A lock that a panic elsewhere does not make unusable: what it guards is replaced
-/// whole, never left half-written.
-pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 struct SpanJob {
@@ -259,7 +259,7 @@ impl SpanJob {
         latest: Option<i32>,
         send: &mut dyn FnMut(Analysed),
     ) -> Target {
-        let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
+        let countries = countries_of(&key);
         let codes: Vec<&str> = countries.iter().map(String::as_str).collect();
         let counts = match key.focus {
             Some(_) => indicators::rows_touching(tables.iter().copied(), &codes),
@@ -299,7 +299,7 @@ impl SpanJob {
         else {
             return;
         };
-        let countries: Vec<String> = key.focus.iter().chain(&key.partner).cloned().collect();
+        let countries = countries_of(&key);
         let covers = key
             .year
             .or(latest)

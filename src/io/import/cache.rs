@@ -312,6 +312,13 @@ pub(super) fn store_rows(
     Ok(())
 }
 
+/// The length of the metadata that follows a cache's first 16 bytes `head` (its magic, in
+/// this format's version, and the length); None for another file or version.
+fn meta_len(head: &[u8]) -> Option<u64> {
+    let (magic, len) = (head.get(..8)?, head.get(8..16)?);
+    (magic == MAGIC).then(|| u64::from_le_bytes(len.try_into().unwrap_or([0xff; 8])))
+}
+
 /// Whether the cache file holds the rows of the source with `fingerprint`, by its header
 /// alone (the columns are not looked at: a cache that fails [`load`]'s checks is read
 /// again from the source, which this cannot tell). Cheap: for asking, before an import,
@@ -321,15 +328,11 @@ pub fn holds(cache_file: &Path, fingerprint: &Fingerprint) -> bool {
         let mut file = File::open(cache_file)?;
         let mut head = [0u8; 16];
         file.read_exact(&mut head)?;
-        if &head[..8] != MAGIC {
-            return Ok(None);
-        }
-        let len = u64::from_le_bytes(head[8..16].try_into().unwrap_or([0xff; 8]));
         // A header longer than any real one (its dictionaries of countries and products)
         // is not read.
-        if len > 64 << 20 {
+        let Some(len) = meta_len(&head).filter(|len| *len <= 64 << 20) else {
             return Ok(None);
-        }
+        };
         let mut meta = Vec::new();
         file.take(len).read_to_end(&mut meta)?;
         Ok(serde_json::from_slice::<Meta>(&meta).ok())
@@ -354,12 +357,8 @@ pub fn load(cache_file: &Path, fingerprint: &Fingerprint) -> io::Result<Option<C
     // cache replaces the old by rename), so the mapped bytes do not change under it.
     let map = unsafe { memmap2::Mmap::map(&file)? };
     let bytes: &[u8] = &map;
-    if &bytes[..8] != MAGIC {
-        return Ok(None);
-    }
-    let meta_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or([0xff; 8]));
-    let Some(meta_bytes) = usize::try_from(meta_len)
-        .ok()
+    let Some(meta_bytes) = meta_len(bytes)
+        .and_then(|len| usize::try_from(len).ok())
         .and_then(|len| bytes.get(16..16usize.checked_add(len)?))
     else {
         return Ok(None);

@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::dataset::TradeTable;
 use crate::model::document::Document;
+use crate::model::sync::lock;
 
 use super::build::{Builder, touching};
 use super::flows::{
@@ -86,8 +87,6 @@ struct Batch {
 /// Which batches of years are taken, in what order.
 pub(super) struct Order {
     taken: Vec<bool>,
-    /// Batches taken so far.
-    count: usize,
     /// A year to sum next, when a batch still to be taken holds it.
     pub(super) next: Option<i32>,
 }
@@ -97,7 +96,6 @@ impl Order {
     pub(super) fn new(batches: usize) -> Self {
         Order {
             taken: vec![false; batches],
-            count: 0,
             next: None,
         }
     }
@@ -112,18 +110,10 @@ impl Order {
                 .find(|&i| batches[i].contains(&year))
         });
         let index = wanted.or_else(|| (0..batches.len()).find(free))?;
+        let before = self.taken.iter().filter(|t| **t).count();
         self.taken[index] = true;
-        self.count += 1;
-        Some((index, self.count - 1))
+        Some((index, before))
     }
-}
-
-/// A lock that a panic on another thread does not make unusable (the panic is raised
-/// again when the threads are joined).
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What the callback after each batch says: stop (`Break`), or go on, summing the batch
