@@ -491,3 +491,215 @@ fn the_memory_warning_is_for_rows_that_do_not_fit_and_are_not_cached() {
     std::fs::write(release.join("BACI_HS92_Y2024_V202401b.csv"), FILES[0].1).unwrap();
     assert!(import::shortfall(&release, &peek, Some(1), Some(&cache)).is_some());
 }
+
+/// A BACI row: (t, i, j, k, v).
+type BaciRow<'a> = (i32, i32, i32, &'a str, f64);
+
+/// A BACI row owning its product code.
+type OwnedBaciRow = (i32, i32, i32, String, f64);
+
+/// A BACI-layout Parquet file (uncompressed) of the row groups given.
+fn baci_parquet(groups: &[Vec<BaciRow<'_>>]) -> Vec<u8> {
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = parquet::schema::parser::parse_message_type(
+        "message baci { required int32 t; required int32 i; required int32 j; \
+         required binary k (STRING); required double v; }",
+    )
+    .unwrap();
+    let props = std::sync::Arc::new(parquet::file::properties::WriterProperties::default());
+    let mut writer = SerializedFileWriter::new(Vec::new(), schema.into(), props).unwrap();
+    for rows in groups {
+        let mut group = writer.next_row_group().unwrap();
+        let ints = |f: fn(&BaciRow<'_>) -> i32| -> Vec<i32> { rows.iter().map(f).collect() };
+        for c in 0..5 {
+            let mut column = group.next_column().unwrap().unwrap();
+            match c {
+                0..=2 => {
+                    let values = [ints(|r| r.0), ints(|r| r.1), ints(|r| r.2)];
+                    let typed = column.typed::<Int32Type>();
+                    typed.write_batch(&values[c], None, None).unwrap();
+                }
+                3 => {
+                    let k: Vec<ByteArray> = rows.iter().map(|r| ByteArray::from(r.3)).collect();
+                    let typed = column.typed::<ByteArrayType>();
+                    typed.write_batch(&k, None, None).unwrap();
+                }
+                _ => {
+                    let v: Vec<f64> = rows.iter().map(|r| r.4).collect();
+                    let typed = column.typed::<DoubleType>();
+                    typed.write_batch(&v, None, None).unwrap();
+                }
+            }
+            column.close().unwrap();
+        }
+        group.close().unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+/// `bytes` with every byte of row group `group`'s value column (`v`) overwritten: its
+/// page header no longer reads.
+fn damage_group(bytes: &[u8], group: usize) -> Vec<u8> {
+    use parquet::file::reader::FileReader;
+    let reader = parquet::file::serialized_reader::SerializedFileReader::new(bytes::Bytes::from(
+        bytes.to_vec(),
+    ))
+    .unwrap();
+    let chunk = reader.metadata().row_group(group).column(4);
+    let (start, len) = chunk.byte_range();
+    let mut damaged = bytes.to_vec();
+    for b in &mut damaged[start as usize..(start + len) as usize] {
+        *b = 0xff;
+    }
+    damaged
+}
+
+/// A folder of Parquet files is read as one stream of row groups into one table. A file
+/// that fails after some of its row groups were appended is taken out whole: its rows, the
+/// countries and products only it brought, and its refusals. The dataset is then exactly
+/// the other files' (dictionaries included, so the countries list shows no country that
+/// has no rows).
+#[test]
+fn a_parquet_file_failing_part_way_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // a.parquet, first by name: Afghanistan (4) → Albania (8), one row refused (negative
+    // value), then a damaged second row group.
+    let first = vec![
+        (2021, 4, 8, "010121", 7.0),
+        (2021, 4, 8, "020110", -1.0),
+        (2021, 8, 4, "010121", 3.0),
+    ];
+    let second = vec![(2021, 4, 8, "030111", 9.0)];
+    let a = damage_group(&baci_parquet(&[first, second]), 1);
+    std::fs::write(dir.path().join("a.parquet"), a).unwrap();
+    // b.parquet: Pakistan (586) → Kazakhstan (398), in two row groups.
+    let b_groups = vec![
+        vec![
+            (2022, 586, 398, "080510", 10.0),
+            (2022, 586, 398, "300490", 2.5),
+        ],
+        vec![(2022, 398, 586, "100199", 5.5)],
+    ];
+    std::fs::write(dir.path().join("b.parquet"), baci_parquet(&b_groups)).unwrap();
+    let only_b = tempfile::tempdir().unwrap();
+    std::fs::write(only_b.path().join("b.parquet"), baci_parquet(&b_groups)).unwrap();
+
+    let outcome = import(dir.path()).unwrap();
+    assert_eq!(outcome.files, 1);
+    assert_eq!(outcome.failed_files.len(), 1, "{:?}", outcome.failed_files);
+    assert_eq!(outcome.failed_files[0].0, "a.parquet");
+    assert!(!outcome.failed_files[0].1.is_empty());
+    assert_eq!((outcome.rows_read, outcome.rows_rejected), (3, 0));
+    assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+    let alone = import(only_b.path()).unwrap();
+    assert_eq!(outcome.table, alone.table);
+    // By hand: 10.0 + 2.5 + 5.5 thousand dollars.
+    assert_eq!(outcome.table.total_usd(), 18_000.0);
+    let codes: Vec<&str> = outcome
+        .table
+        .countries
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect();
+    assert_eq!(codes, ["PAK", "KAZ"]);
+}
+
+/// Row groups of several Parquet files, read on every thread, end up in file and row
+/// order with each file's own countries and products, and each refusal is listed with its
+/// file and that file's line (row 0 is line 2, as in the CSV the file would be).
+#[test]
+fn parquet_files_stream_into_one_table_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let reporters = [586, 398, 76, 156, 392];
+    let mut expected = Vec::new();
+    for (f, year) in (2018..2023).enumerate() {
+        let product = |g: usize, r: usize| format!("{:06}", 100_000 * f + 10 * g + r);
+        let groups: Vec<Vec<OwnedBaciRow>> = (0..3)
+            .map(|g| {
+                (0..4)
+                    .map(|r| {
+                        // The last row of file 2's middle group is refused.
+                        let value = if (f, g, r) == (2, 1, 3) {
+                            -1.0
+                        } else {
+                            r as f64 + 0.5
+                        };
+                        (year, reporters[f], 4, product(g, r), value)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (g, rows) in groups.iter().enumerate() {
+            for (r, row) in rows.iter().enumerate() {
+                if (f, g, r) != (2, 1, 3) {
+                    let country = |n: i32| match n {
+                        586 => "PAK",
+                        398 => "KAZ",
+                        76 => "BRA",
+                        156 => "CHN",
+                        392 => "JPN",
+                        _ => "AFG",
+                    };
+                    let value = row.4 * 1000.0;
+                    expected.push((
+                        year as u16,
+                        country(row.1).to_owned(),
+                        "AFG".to_owned(),
+                        row.3.clone(),
+                        value,
+                    ));
+                }
+            }
+        }
+        let borrowed: Vec<Vec<BaciRow<'_>>> = groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|r| (r.0, r.1, r.2, r.3.as_str(), r.4))
+                    .collect()
+            })
+            .collect();
+        let name = format!("part-{f}.parquet");
+        std::fs::write(dir.path().join(name), baci_parquet(&borrowed)).unwrap();
+    }
+    let outcome = import(dir.path()).unwrap();
+    assert_eq!(outcome.files, 5);
+    assert_eq!(rows_of(&outcome.table), expected);
+    assert_eq!(outcome.rows_rejected, 1);
+    assert_eq!(outcome.rejected.len(), 1);
+    let (line, why) = &outcome.rejected[0];
+    // Group 1's last row is the file's row 7: line 9.
+    assert_eq!(*line, 9, "{why}");
+    assert!(why.starts_with("part-2.parquet: "), "{why}");
+}
+
+/// Cancel while a folder of Parquet files streams in: the import stops with nothing
+/// linked (the threads, also one waiting for a file being opened, all finish).
+#[test]
+fn cancelling_a_parquet_stream_stops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in 0..6 {
+        let groups: Vec<Vec<BaciRow<'_>>> = (0..4)
+            .map(|_| vec![(2020 + f, 586, 398, "080510", 1.0); 50])
+            .collect();
+        let name = format!("part-{f}.parquet");
+        std::fs::write(dir.path().join(name), baci_parquet(&groups)).unwrap();
+    }
+    let cancel = AtomicBool::new(false);
+    let mut reports = 0;
+    let result = import::import_file(
+        dir.path(),
+        None,
+        &mut |_| {
+            reports += 1;
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        },
+        &cancel,
+    );
+    assert!(matches!(result, Err(ImportError::Cancelled)), "{result:?}");
+    assert!(reports >= 1);
+    // Not cancelled, the same folder reads whole: 6 files × 4 groups × 50 rows.
+    let whole = import(dir.path()).unwrap();
+    assert_eq!((whole.files, whole.table.len()), (6, 1200));
+}

@@ -85,6 +85,15 @@ pub(super) fn unknown_countries(table: &TradeTable) -> Vec<String> {
         .collect()
 }
 
+/// Where an [`Accumulator`] stood when a file's rows started.
+pub(super) struct Mark {
+    rows: usize,
+    countries: usize,
+    products: usize,
+    rejected: usize,
+    rows_rejected: u64,
+}
+
 /// The rows read so far, and the refused ones.
 pub(super) struct Accumulator {
     pub(super) table: TradeTable,
@@ -143,6 +152,35 @@ impl Accumulator {
     /// row groups.
     pub(super) fn add_part(&mut self, part: &parse::Part) {
         self.add(part, &mut Default::default());
+    }
+
+    /// Starts the rows of another file (its lines numbered from its own header): where the
+    /// accumulator stands, to undo the file or name its refusals.
+    pub(super) fn start_file(&mut self) -> Mark {
+        self.line_base = 2;
+        Mark {
+            rows: self.table.len(),
+            countries: self.table.countries.len(),
+            products: self.table.products.len(),
+            rejected: self.rejected.len(),
+            rows_rejected: self.rows_rejected,
+        }
+    }
+
+    /// Removes what was appended since `mark`: rows, dictionary entries and refusals.
+    pub(super) fn undo_file(&mut self, mark: &Mark) {
+        self.table
+            .truncate(mark.rows, mark.countries, mark.products);
+        self.rejected.truncate(mark.rejected);
+        self.rows_rejected = mark.rows_rejected;
+        self.index = crate::model::dataset::DictionaryIndex::of(&self.table);
+    }
+
+    /// Names the file (`name: reason`) in the refusals listed since `mark`.
+    pub(super) fn name_refusals(&mut self, mark: &Mark, name: &str) {
+        for (_, why) in self.rejected.iter_mut().skip(mark.rejected) {
+            *why = format!("{name}: {why}");
+        }
     }
 
     fn add(&mut self, part: &parse::Part, maps: &mut (Vec<usize>, Vec<usize>)) {

@@ -61,14 +61,8 @@ impl Merged {
         let name = member.name.as_str();
         let mut outcome = match result {
             Ok(outcome) => outcome,
-            Err(ImportError::Cancelled) => return None,
             Err(err) => {
-                // The message starts with the file's path, which the name already gives.
-                let text = err.to_string();
-                let why = text
-                    .split_once(&format!("{name}: "))
-                    .map_or_else(|| text.clone(), |(_, why)| why.to_owned());
-                self.failed.push((name.to_owned(), why));
+                self.failed.extend(failure(name, &err));
                 return None;
             }
         };
@@ -103,16 +97,7 @@ impl Merged {
 
     pub(super) fn finish(mut self, release: &Release) -> Result<ImportOutcome, ImportError> {
         let Some(first) = self.first else {
-            let listing = self
-                .failed
-                .iter()
-                .map(|(name, why)| format!("- {name}: {why}"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            return Err(ImportError::AllFilesFailed {
-                path: release.root.clone(),
-                listing,
-            });
+            return Err(all_failed(release, &self.failed));
         };
         // A (year, reporter, partner, flow) group may span files: the aggregation rule is
         // applied once, to the whole (the files' own imports leave it to here).
@@ -129,5 +114,31 @@ impl Merged {
             files: self.files,
             failed_files: self.failed,
         })
+    }
+}
+
+/// A file that failed, as listed (its name, and why), or `None` when it was cancelled.
+pub(super) fn failure(name: &str, err: &ImportError) -> Option<(String, String)> {
+    if matches!(err, ImportError::Cancelled) {
+        return None;
+    }
+    // The message starts with the file's path, which the name already gives.
+    let text = err.to_string();
+    let why = text
+        .split_once(&format!("{name}: "))
+        .map_or_else(|| text.clone(), |(_, why)| why.to_owned());
+    Some((name.to_owned(), why))
+}
+
+/// The error of a release none of whose files could be read, listing each file's reason.
+pub(super) fn all_failed(release: &Release, failed: &[(String, String)]) -> ImportError {
+    let listing = failed
+        .iter()
+        .map(|(name, why)| format!("- {name}: {why}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    ImportError::AllFilesFailed {
+        path: release.root.clone(),
+        listing,
     }
 }

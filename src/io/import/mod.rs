@@ -16,6 +16,7 @@ mod opening;
 pub mod parquet;
 mod parquet_columns;
 mod parquet_pages;
+mod parquet_release;
 mod parquet_rows;
 pub mod parse;
 mod plain;

@@ -21,12 +21,14 @@ use std::sync::mpsc;
 use parquet::column::reader::ColumnReader;
 
 use super::blocks::Accumulator;
+use super::codes::CodeTable;
 use super::parquet::{BATCH_ROWS, ColumnText, ParquetInfo, check_count, decode, invalid};
 use super::parquet_columns::{Plan, add_rows, decode_group};
 use super::parquet_pages::Chunk;
 use super::parse::{Fields, Part, PartContext};
 use super::{
-    ColumnMap, Companions, ImportError, ImportOutcome, MAX_LISTED_REJECTIONS, MAX_ROWS, Progress,
+    ColumnMap, Companions, ImportError, ImportOutcome, Layout, MAX_LISTED_REJECTIONS, MAX_ROWS,
+    Progress,
 };
 
 /// Rows per task: enough that each task's dictionaries cost little beside its rows.
@@ -73,7 +75,7 @@ impl<'a> Batch<'a> {
 }
 
 /// How every batch of a file holds its columns, decided once for the file.
-struct Shape {
+pub(super) struct Shape {
     held: Vec<Held>,
     /// The partition values that are integers written the usual way (`2020`, not `02020`),
     /// which read the same as numbers as they do as text.
@@ -83,7 +85,8 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(info: &ParquetInfo, map: &ColumnMap) -> Self {
+    /// The shape of `info`'s batches under `map`.
+    pub(super) fn of(info: &ParquetInfo, map: &ColumnMap) -> Self {
         let held = held_columns(info, map);
         Self {
             plan: Plan::of(info, map, &held),
@@ -181,14 +184,14 @@ fn canonical_integer(text: &str) -> Option<i64> {
 }
 
 /// Consecutive row groups, and their rows.
-struct Task {
+pub(super) struct Task {
     groups: Range<usize>,
-    rows: u64,
+    pub(super) rows: u64,
 }
 
 /// Consecutive row groups of about a million rows each, or fewer rows so that each of
 /// `threads` threads gets several tasks of a small file.
-fn tasks(info: &ParquetInfo, threads: usize) -> Vec<Task> {
+pub(super) fn tasks(info: &ParquetInfo, threads: usize) -> Vec<Task> {
     let meta = info.file.metadata();
     let target = (info.rows / (4 * threads.max(1)) as u64).clamp(1, TASK_ROWS);
     let mut tasks: Vec<Task> = Vec::new();
@@ -208,6 +211,35 @@ fn tasks(info: &ParquetInfo, threads: usize) -> Vec<Task> {
     tasks
 }
 
+/// A Parquet file's layout, column mapping and code list, resolved before its rows are read.
+pub(super) struct Prepared {
+    pub(super) layout: Layout,
+    pub(super) map: ColumnMap,
+    /// The code list of the layout, when it reads countries by number.
+    pub(super) codes: Option<CodeTable>,
+}
+
+impl Prepared {
+    /// Resolves the layout (or takes `mapping`) and chooses the columns to decode.
+    pub(super) fn of(
+        path: &Path,
+        info: &ParquetInfo,
+        mapping: Option<ColumnMap>,
+        companions: &Companions<'_>,
+    ) -> Result<Self, ImportError> {
+        let (layout, map) = super::resolve_layout(path, mapping, &info.header)?;
+        // Columns are chosen before the first row is decoded.
+        info.select(path, &map)?;
+        let codes = companions.code_table(layout, &map);
+        Ok(Self { layout, map, codes })
+    }
+
+    /// Whether rows are exporter → importer flows (BACI), not each country's report.
+    pub(super) fn reconciled(&self) -> bool {
+        super::is_reconciled(self.layout, &self.map)
+    }
+}
+
 /// Imports a Parquet file: its rows decoded straight into the table on every core.
 pub(super) fn import(
     path: &Path,
@@ -223,10 +255,7 @@ pub(super) fn import(
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
     let started = std::time::Instant::now();
-    let (layout, map) = super::resolve_layout(path, mapping, &info.header)?;
-    // Columns are chosen before the first row is decoded.
-    info.select(path, &map)?;
-    let codes = companions.code_table(layout, &map);
+    let Prepared { layout, map, codes } = Prepared::of(path, info, mapping, companions)?;
     let codes_for_parse = codes.clone().unwrap_or_default();
     let ctx = PartContext {
         delim: b',',
@@ -326,7 +355,7 @@ pub(super) fn read_rows(
 
 /// Reads one task's row groups into a part of its own; rejected rows are numbered as the
 /// lines of the CSV the file would be (row 0 is line 2, after the header).
-fn read_task(
+pub(super) fn read_task(
     info: &ParquetInfo,
     (task, shape): (&Task, &Shape),
     ctx: &PartContext<'_>,

@@ -5,7 +5,9 @@
 //! readme, Spark's `_SUCCESS` and `.crc` files) is left out and listed.
 //!
 //! Files are imported by two workers at once, each with the parallel parser, and their
-//! tables appended in the files' name order, so the result does not depend on timing.
+//! tables appended in the files' name order, so the result does not depend on timing. A
+//! release of Parquet files only is read as one stream of row groups instead
+//! ([`super::parquet_release`]).
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -308,7 +310,7 @@ fn zip_members(path: &Path) -> Result<Vec<Member>, ImportError> {
 /// Opens a member for reading: a folder's file as any file (gzip and Parquet detected), an
 /// archive's entry at its offset, inflated as it is read (a Parquet entry, which is read
 /// from its end first, is inflated into memory).
-fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError> {
+pub(super) fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError> {
     match &member.location {
         Location::File(path) => open(path),
         Location::Zip { .. } if member.name.to_lowercase().ends_with(".parquet") => {
@@ -382,7 +384,7 @@ fn read_member(release: &Release, member: &Member) -> Result<Vec<u8>, ImportErro
 }
 
 /// The path that names a member in messages: `folder/file` or `archive.zip/entry`.
-fn label(release: &Release, member: &Member) -> PathBuf {
+pub(super) fn label(release: &Release, member: &Member) -> PathBuf {
     release.root.join(&member.name)
 }
 
@@ -442,13 +444,18 @@ fn check_layouts(
     for member in &release.data {
         // A file that cannot even be peeked at fails again when imported, and is named
         // among the failures there.
-        let peeked = open_member(release, member).and_then(|input| {
-            let rows = input.parquet.as_ref().map(|info| info.rows);
-            parquet_rows = parquet_rows.zip(rows).map(|(all, rows)| all + rows);
-            peek_input(&label(release, member), input, 0)
-        });
-        let Ok(peek) = peeked else {
-            parquet_rows = None;
+        let input = open_member(release, member);
+        match &input {
+            Ok(input) => {
+                let rows = input.parquet.as_ref().map(|info| info.rows);
+                parquet_rows = parquet_rows.zip(rows).map(|(all, rows)| all + rows);
+            }
+            // A Parquet file whose footer does not read fails in the stream of Parquet
+            // files like one whose pages do not; another file might still be read as text.
+            Err(_) if member.name.to_lowercase().ends_with(".parquet") => {}
+            Err(_) => parquet_rows = None,
+        }
+        let Ok(peek) = input.and_then(|input| peek_input(&label(release, member), input, 0)) else {
             continue;
         };
         let layout = match (mapping, detect(&peek.header)) {
@@ -476,7 +483,7 @@ fn check_layouts(
 }
 
 /// BACI's code lists, read from the release.
-fn companions(release: &Release) -> Companions<'static> {
+pub(super) fn companions(release: &Release) -> Companions<'static> {
     let codes = release
         .country_codes
         .as_ref()
@@ -527,6 +534,9 @@ pub fn import_release(
     let started = Instant::now();
     let release = list(path)?;
     let parquet_rows = check_layouts(&release, mapping.as_ref())?;
+    if let Some(rows) = parquet_rows {
+        return super::parquet_release::import(&release, mapping, rows, progress, cancel);
+    }
     let shared = Shared {
         release: &release,
         mapping: mapping.as_ref(),
@@ -537,14 +547,7 @@ pub fn import_release(
         rows: Default::default(),
         spare: Default::default(),
     };
-    let total_bytes: u64 = release
-        .data
-        .iter()
-        .map(|m| match m.location {
-            Location::Zip { compressed, .. } => compressed,
-            Location::File(_) => m.size,
-        })
-        .sum();
+    let total_bytes = stored_bytes(&release);
     let files = release.data.len();
     let (tx, rx) = std::sync::mpsc::channel();
     let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum(), parquet_rows);
@@ -596,6 +599,18 @@ pub fn import_release(
         return Err(ImportError::Cancelled);
     }
     merged.finish(&release)
+}
+
+/// The bytes of the data files as stored (compressed, in an archive): what is read.
+pub(super) fn stored_bytes(release: &Release) -> u64 {
+    release
+        .data
+        .iter()
+        .map(|m| match m.location {
+            Location::Zip { compressed, .. } => compressed,
+            Location::File(_) => m.size,
+        })
+        .sum()
 }
 
 /// One worker: takes the next file until there is none, sends (index, bytes, result).

@@ -87,6 +87,13 @@ impl<T: bytemuck::Pod> Column<T> {
         }
     }
 
+    /// Keeps the first `len` values.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.len() {
+            self.to_mut().truncate(len);
+        }
+    }
+
     /// Values the column holds room for: its memory, for an owned column; its length, for
     /// a shared one.
     pub fn capacity(&self) -> usize {

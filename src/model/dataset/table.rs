@@ -281,6 +281,22 @@ impl TradeTable {
         self.blocks = BlocksCell::default();
     }
 
+    /// Keeps the first `rows` rows and the first `countries` and `products` entries of the
+    /// dictionaries: undoes the appends made since the table had that many (a file of a
+    /// dataset that failed part-way through).
+    pub fn truncate(&mut self, rows: usize, countries: usize, products: usize) {
+        self.year.truncate(rows);
+        self.reporter.truncate(rows);
+        self.partner.truncate(rows);
+        self.flow.truncate(rows);
+        self.product.truncate(rows);
+        self.value.truncate(rows);
+        self.quantity.truncate(rows);
+        self.countries.truncate(countries);
+        self.products.truncate(products);
+        self.blocks = BlocksCell::default();
+    }
+
     /// The table with no rows and empty dictionaries, its columns keeping their memory:
     /// filling it again touches no fresh pages (which the system must first zero).
     pub fn emptied(mut self) -> Self {
