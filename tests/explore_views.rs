@@ -72,6 +72,36 @@ fn selecting_kazakhstan_shows_the_total_and_every_category() {
     harness.get_by_label_contains("Kazakhstan seeks access to Pakistan's Arabian Sea ports.");
 }
 
+/// The first window on a 1024 × 700 screen is 870 points wide: every view's tab stays on
+/// the toolbar's first row (Back and Forward shown as arrows, still named Back and Forward
+/// for screen readers and working); a wide window shows them in words.
+#[test]
+fn the_view_tabs_stay_on_one_row_in_a_narrow_window() {
+    for (width, words) in [(870.0, false), (1280.0, true)] {
+        let mut harness = Harness::builder()
+            .with_size([width, 600.0])
+            .build_eframe(|cc| TradeApp::with_document(cc, bundled_document()));
+        harness.run();
+        let row = harness.get_by_label("Overview").rect().center().y;
+        for v in View::ALL {
+            let tab = harness.get_by_label(v.label()).rect();
+            assert!(
+                (tab.center().y - row).abs() < 1.0,
+                "{width}: {} on {tab:?}",
+                v.label()
+            );
+            assert!(tab.right() <= width, "{width}: {} at {tab:?}", v.label());
+        }
+        // "‹" is a narrow button, "Back" a wider one.
+        let back = harness.get_by_label("Back").rect().width();
+        assert_eq!(back > 30.0, words, "{width}: Back {back} wide");
+        open_kazakhstan(&mut harness);
+        harness.get_by_label("Back").click();
+        harness.run();
+        assert_eq!(view(&harness), View::Overview, "{width}");
+    }
+}
+
 #[test]
 fn back_and_forward_walk_the_pages() {
     let mut harness = harness();

@@ -12,23 +12,42 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
     // Wrapping: on a narrow window the money unit goes to a second line instead of
     // being drawn over the last tabs.
     ui.horizontal_wrapped(|ui| {
-        let back = ui
-            .add_enabled(nav.can_go_back(), egui::Button::new("Back"))
-            .on_hover_text(format!(
-                "Back to the previous page ({})",
-                Action::Back.shortcut_text(ui.ctx())
-            ));
-        if back.clicked() {
-            commands.push(Command::Back);
-        }
-        let forward = ui
-            .add_enabled(nav.can_go_forward(), egui::Button::new("Forward"))
-            .on_hover_text(format!(
-                "Forward to the next page ({})",
-                Action::Forward.shortcut_text(ui.ctx())
-            ));
-        if forward.clicked() {
-            commands.push(Command::Forward);
+        // On a narrow window (a 1024-pixel screen) Back and Forward become arrows so that
+        // the views stay on one row (the default font has no arrows: "‹" and "›"); their
+        // names stay for tooltips and screen readers.
+        let arrows = !tabs_fit_with_words(ui);
+        let steps = [
+            (
+                Action::Back,
+                "‹",
+                "Back to the previous page",
+                nav.can_go_back(),
+            ),
+            (
+                Action::Forward,
+                "›",
+                "Forward to the next page",
+                nav.can_go_forward(),
+            ),
+        ];
+        for (action, arrow, what, enabled) in steps {
+            let button = if arrows {
+                egui::Button::new(arrow).min_size(egui::vec2(24.0, 0.0))
+            } else {
+                egui::Button::new(action.label())
+            };
+            let tip = format!("{what} ({})", action.shortcut_text(ui.ctx()));
+            let response = ui
+                .add_enabled(enabled, button)
+                .on_hover_text(&tip)
+                .on_disabled_hover_text(tip);
+            named(&response, action.label());
+            if response.clicked() {
+                commands.push(match action {
+                    Action::Back => Command::Back,
+                    _ => Command::Forward,
+                });
+            }
         }
         ui.separator();
         for v in View::ALL {
@@ -68,4 +87,24 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) 
             let _ = combo.labelled_by(label.id);
         });
     });
+}
+
+/// Gives a button its name for screen readers (and tests), whatever it shows.
+fn named(response: &egui::Response, name: &str) {
+    let enabled = response.enabled();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, name));
+}
+
+/// Whether Back, Forward (in words), the separator and every view's tab fit on one row.
+fn tabs_fit_with_words(ui: &egui::Ui) -> bool {
+    let spacing = ui.spacing();
+    let per_item = 2.0 * spacing.button_padding.x + spacing.item_spacing.x;
+    let words = [Action::Back.label(), Action::Forward.label()]
+        .into_iter()
+        .chain(View::ALL.iter().map(|v| v.label()));
+    let width: f32 = words
+        .map(|text| super::rows::one_line_width(ui, text) + per_item)
+        .sum();
+    // The separator: its own spacing on both sides.
+    width + 2.0 * spacing.item_spacing.x + 1.0 <= ui.available_width()
 }
