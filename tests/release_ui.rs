@@ -233,3 +233,83 @@ fn datasets_combine_into_one_series_and_the_higher_one_wins() {
         [(2021.0, 14.0), (2022.0, 25.0), (2023.0, 36.0)]
     );
 }
+
+/// A document whose linked release must be read again (its cache gone) and may not fit in
+/// the memory free is not read at once: the status bar says so, with the figures on hover,
+/// and "Read anyway" reads it. With its cache current, or with room enough, it is read
+/// without a word.
+#[test]
+fn a_linked_release_that_may_not_fit_is_read_only_when_asked() {
+    use trade_explorer::app::DatasetStatus;
+    use trade_explorer::io::import::cache;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("BACI_HS92_V202401b");
+    std::fs::create_dir(&folder).unwrap();
+    write_folder(&folder);
+    std::fs::remove_file(folder.join("BACI_HS92_Y2023_V202401b.csv.gz")).unwrap();
+    let cache_folder = dir.path().join("cache");
+    let with_cache = cache_folder.clone();
+    let mut harness = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(move |cc| {
+            TradeApp::with_document(cc, Document::new()).with_cache_folder(with_cache)
+        });
+    harness
+        .state_mut()
+        .apply(Command::Action(trade_explorer::app::Action::ImportFolder));
+    harness.run();
+    common::type_path_and_press(&mut harness, &folder, "Import");
+    harness.get_by_label("Link dataset").click();
+    wait_for_jobs(&mut harness);
+    let print = cache::Fingerprint::of(&folder).unwrap();
+    common::step_until(&mut harness, "the release was never cached", |_| {
+        cache::holds(&cache::cache_path(&cache_folder, &folder), &print)
+    });
+    let doc_path = dir.path().join("linked.ron");
+    trade_explorer::io::save_document(&doc_path, harness.state().document()).unwrap();
+
+    let open = |free: u64, cache: Option<std::path::PathBuf>| {
+        let mut harness = Harness::builder()
+            .with_size([1200.0, 800.0])
+            .build_eframe(move |cc| match cache {
+                Some(folder) => {
+                    TradeApp::with_document(cc, Document::new()).with_cache_folder(folder)
+                }
+                None => TradeApp::with_document(cc, Document::new()),
+            });
+        harness.state_mut().set_available_memory(free);
+        harness
+            .state_mut()
+            .apply(Command::OpenPath(doc_path.clone()));
+        wait_for_jobs(&mut harness);
+        harness
+    };
+    let status = |h: &Harness<'_, TradeApp>| h.state().datasets().entries()[0].status.clone();
+    // Its cache current: read from it (memory-mapped) although 1 byte is free.
+    let cached = open(1, Some(cache_folder.clone()));
+    assert!(matches!(status(&cached), DatasetStatus::Ready(_)));
+
+    // No cache: its 4 rows take 300 MiB + 4 × 24 bytes = 314,572,896 bytes, over 100 MB.
+    let mut short = open(100_000_000, None);
+    match status(&short) {
+        DatasetStatus::TooBig(s) => {
+            assert_eq!(
+                (s.rows, s.needed, s.available),
+                (4, 314_572_896, 100_000_000)
+            );
+        }
+        other => panic!("read although it may not fit: {other:?}"),
+    }
+    short.get_by_label("Dataset BACI_HS92_V202401b not read: may not fit in memory");
+    short.get_by_label("Read anyway").click();
+    wait_for_jobs(&mut short);
+    assert!(matches!(status(&short), DatasetStatus::Ready(_)));
+    assert!(short.query_by_label("Read anyway").is_none());
+    common::open_pak_kaz(&mut short);
+    let years = short.state().explore().partner_years.clone();
+    assert_eq!(years, [2021, 2022]);
+
+    // Room enough: read at once.
+    let roomy = open(1 << 40, None);
+    assert!(matches!(status(&roomy), DatasetStatus::Ready(_)));
+}

@@ -81,6 +81,10 @@ impl TradeApp {
             Command::MoveDataset { index, up } => self.move_dataset(index, up),
             Command::ExportTableTo(path) => self.export_table(with_default_extension(path, "csv")),
             Command::ShowDatasetRows(index, filter) => self.show_dataset_rows(index, filter),
+            Command::ReadDatasetAnyway(index) => {
+                self.datasets
+                    .read_anyway(index, &self.doc.datasets, &self.ctx);
+            }
         }
     }
 

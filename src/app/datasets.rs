@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use eframe::egui;
 
-use crate::io::import::{self, Progress};
+use crate::io::import::{self, Progress, Shortfall};
 use crate::model::RecordList;
 use crate::model::dataset::{DatasetLink, RowFilter, TradeTable, filter_rows, focus_sums};
 use crate::model::products::pair_products_of;
@@ -29,6 +29,8 @@ struct Loaded {
 enum LoadMessage {
     Progress(LinkKey, Progress),
     Done(LinkKey, Result<Loaded, String>),
+    /// Not read: its rows may not fit in the memory free.
+    TooBig(LinkKey, Shortfall),
 }
 
 /// The linked datasets' rows and their sums.
@@ -49,6 +51,8 @@ pub struct Datasets {
     row_lists: Jobs<RowList>,
     /// Where read datasets are cached (None: nowhere).
     cache_folder: Option<PathBuf>,
+    /// Bytes of memory free, when told instead of asking the system (tests).
+    memory_available: Option<u64>,
 }
 
 impl Default for Datasets {
@@ -67,6 +71,7 @@ impl Default for Datasets {
             rows: None,
             row_lists: Jobs::default(),
             cache_folder: None,
+            memory_available: None,
         }
     }
 }
@@ -191,7 +196,7 @@ impl Datasets {
                     e.name = link.name.clone();
                     e
                 }
-                None => self.start_load(link, key, ctx),
+                None => self.start_load(link, key, ctx, true),
             };
             self.entries.push(entry);
         }
@@ -225,7 +230,39 @@ impl Datasets {
         self.generation += 1;
     }
 
-    fn start_load(&self, link: &DatasetLink, key: LinkKey, ctx: &egui::Context) -> LoadedDataset {
+    /// Takes `bytes` as the memory free instead of asking the system (tests).
+    pub fn set_available_memory(&mut self, bytes: u64) {
+        self.memory_available = Some(bytes);
+    }
+
+    /// Reads dataset `index` of `links`, left unread as it may not fit in the memory free,
+    /// because the user asked to.
+    pub fn read_anyway(
+        &mut self,
+        index: usize,
+        links: &RecordList<DatasetLink>,
+        ctx: &egui::Context,
+    ) {
+        let (Some(link), Some(entry)) = (links.iter().nth(index), self.entries.get(index)) else {
+            return;
+        };
+        let key = LinkKey::of(link);
+        if entry.key != key || !matches!(entry.status, DatasetStatus::TooBig(_)) {
+            return;
+        }
+        self.entries[index] = self.start_load(link, key, ctx, false);
+        self.generation += 1;
+    }
+
+    /// Starts reading a link's rows on another thread; with `check_memory`, first makes
+    /// sure they fit in the memory free unless a cache holds them.
+    fn start_load(
+        &self,
+        link: &DatasetLink,
+        key: LinkKey,
+        ctx: &egui::Context,
+        check_memory: bool,
+    ) -> LoadedDataset {
         let cancel = Arc::new(AtomicBool::new(false));
         let entry = LoadedDataset {
             key: key.clone(),
@@ -242,7 +279,17 @@ impl Datasets {
         let mapping = link.mapping.as_deref().cloned();
         let linked_fingerprint = link.fingerprint.clone();
         let cache = self.cache_folder.clone();
+        let told = self.memory_available;
         let spawned = self.loads.spawn("dataset", ctx, move |reply| {
+            if check_memory {
+                let available = told.or_else(import::available_memory);
+                let short =
+                    import::source_shortfall(&path, mapping.as_ref(), available, cache.as_deref());
+                if let Some(short) = short {
+                    reply.send(LoadMessage::TooBig(key, short));
+                    return;
+                }
+            }
             let progress = reply.clone();
             let progress_key = key.clone();
             let mut report = super::jobs::throttled(|p: &Progress| {
@@ -318,6 +365,13 @@ impl Datasets {
                             }
                             Err(err) => e.status = DatasetStatus::Failed(err),
                         }
+                        self.generation += 1;
+                        changed = true;
+                    }
+                }
+                LoadMessage::TooBig(key, short) => {
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
+                        e.status = DatasetStatus::TooBig(short);
                         self.generation += 1;
                         changed = true;
                     }

@@ -59,10 +59,12 @@ pub(super) struct PendingImport {
 
 impl TradeApp {
     /// Tells the app how many bytes of memory are free instead of asking the system (tests
-    /// of the warning before an import that may not fit).
+    /// of the warning before an import, or before a linked dataset is read again, that may
+    /// not fit).
     #[doc(hidden)]
     pub fn set_available_memory(&mut self, bytes: u64) {
         self.memory_available = Some(bytes);
+        self.datasets.set_available_memory(bytes);
     }
 
     /// Starts importing `path`: first a look at its header, on a background thread.

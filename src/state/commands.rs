@@ -252,4 +252,6 @@ pub enum Command {
     ExportTableTo(PathBuf),
     /// Open the rows table of dataset `index` with this filter.
     ShowDatasetRows(usize, RowFilter),
+    /// Read dataset `index`, left unread as its rows may not fit in the memory free.
+    ReadDatasetAnyway(usize),
 }

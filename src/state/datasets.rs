@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use crate::io::import::Progress;
+use crate::io::import::{Progress, Shortfall};
 use crate::model::dataset::{ColumnMap, DatasetLink, FocusSums, Layout, RowFilter, TradeTable};
 use crate::model::products::PairProducts;
 
@@ -18,6 +18,9 @@ pub enum DatasetStatus {
     Ready(Arc<TradeTable>),
     /// Could not be read: why.
     Failed(String),
+    /// Not read, as its rows may not fit in the memory free (its cache is gone or out of
+    /// date, and reading it again could stop the program); read when the user asks.
+    TooBig(Shortfall),
 }
 
 /// What identifies the rows of a link: the same file read the same way gives the same rows.

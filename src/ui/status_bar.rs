@@ -17,7 +17,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &UiState, commands: &m
         } else if let Some((toast, _)) = &state.toast {
             segment(ui, toast, 240.0);
         }
-        datasets_state(ui, view);
+        datasets_state(ui, view, commands);
         ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
             left_segments(ui, view, commands);
         });
@@ -95,8 +95,8 @@ fn left_segments(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Comma
 }
 
 /// Linked datasets being read, failed, or summed.
-fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
-    for entry in view.datasets.entries() {
+fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Command>) {
+    for (index, entry) in view.datasets.entries().iter().enumerate() {
         match &entry.status {
             DatasetStatus::Loading(progress) => {
                 ui.separator();
@@ -119,6 +119,32 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>) {
                     260.0,
                 )
                 .on_hover_text(format!("{text}: {why}"));
+            }
+            DatasetStatus::TooBig(short) => {
+                ui.separator();
+                // Right to left: the button, then the words to its left.
+                let read = ui.small_button("Read anyway").on_hover_text(
+                    "Read it although it may not fit: the computer may slow down while it \
+                         swaps, or the system may stop Trade Explorer. Save your work first.",
+                );
+                if read.clicked() {
+                    commands.push(Command::ReadDatasetAnyway(index));
+                }
+                let text = format!("Dataset {} not read: may not fit in memory", entry.name);
+                segment(
+                    ui,
+                    egui::RichText::new(&text).color(ui.visuals().warn_fg_color),
+                    320.0,
+                )
+                .on_hover_text(format!(
+                    "{text}. It holds about {} rows, which take about {} of memory; {} is \
+                     free now. Its cache is gone or out of date, so it would be read again \
+                     from the file. Close other programs and use Read anyway, or link fewer \
+                     files (some years of a release).",
+                    format::rounded_count(short.rows),
+                    format::bytes(short.needed),
+                    format::bytes(short.available),
+                ));
             }
             DatasetStatus::Ready(_) if entry.changed_since_link => {
                 ui.separator();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Peek, cache};
+use super::{ColumnMap, Peek, cache};
 
 /// Bytes of memory an import of `rows` rows takes at its peak, about: 24 a row (the
 /// table's 23, `TradeTable::row_bytes`, with the country index and the parts of the last
@@ -68,16 +68,43 @@ pub fn shortfall(
     available: Option<u64>,
     cache_folder: Option<&Path>,
 ) -> Option<Shortfall> {
-    let rows = peek.rows_estimate?;
+    let short = short_of(peek.rows_estimate?, available)?;
+    (!is_cached(path, None, cache_folder)).then_some(short)
+}
+
+/// What reading a linked source `path` again (through `mapping`) would take beyond the
+/// `available` bytes free, as [`shortfall`]: asked before a document's dataset is read
+/// when its cache is gone or out of date. The cache is looked for first, so a dataset
+/// served from it is not even peeked at.
+pub fn source_shortfall(
+    path: &Path,
+    mapping: Option<&ColumnMap>,
+    available: Option<u64>,
+    cache_folder: Option<&Path>,
+) -> Option<Shortfall> {
+    let available = available?;
+    if is_cached(path, mapping, cache_folder) {
+        return None;
+    }
+    let peek = super::peek(path, 0).ok()?;
+    short_of(peek.rows_estimate?, Some(available))
+}
+
+/// `rows` and the memory they take, when that is more than `available`.
+fn short_of(rows: u64, available: Option<u64>) -> Option<Shortfall> {
     let needed = memory_needed(rows);
     let available = available.filter(|a| needed > *a)?;
-    let cached = cache_folder.is_some_and(|folder| {
-        cache::Fingerprint::of(path)
-            .is_ok_and(|print| cache::holds(&cache::cache_path(folder, path), &print))
-    });
-    (!cached).then_some(Shortfall {
+    Some(Shortfall {
         rows,
         needed,
         available,
+    })
+}
+
+/// Whether a cache in `folder` holds `path` read through `mapping`, as it is now.
+fn is_cached(path: &Path, mapping: Option<&ColumnMap>, folder: Option<&Path>) -> bool {
+    folder.is_some_and(|folder| {
+        cache::Fingerprint::of(path)
+            .is_ok_and(|print| cache::holds(&cache::cache_path_for(folder, path, mapping), &print))
     })
 }

@@ -30,7 +30,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, header_key};
-pub use memory::{FREE_MEMORY_VARIABLE, Shortfall, available_memory, memory_needed, shortfall};
+pub use memory::{
+    FREE_MEMORY_VARIABLE, Shortfall, available_memory, memory_needed, shortfall, source_shortfall,
+};
 pub use opening::{OpenedDataset, PendingCache, link_for, open_dataset, open_dataset_then_cache};
 pub use sniff::peek;
 use sniff::{peek_input, refuse_binary, refuse_workbook};
