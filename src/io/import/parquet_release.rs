@@ -89,8 +89,9 @@ struct Shared<'a> {
     queued: Condvar,
     stop: AtomicBool,
     cancel: &'a AtomicBool,
-    /// Parts already appended, given back to be filled again (their memory reused).
-    spare: Mutex<Vec<Part>>,
+    /// Parts already appended, given back to be filled again (their memory reused), with
+    /// the file whose rows they held.
+    spare: Mutex<Vec<(usize, Part)>>,
 }
 
 impl Shared<'_> {
@@ -171,7 +172,15 @@ impl Shared<'_> {
     /// One reading thread: tasks until there are none.
     fn work(&self, tx: &mpsc::SyncSender<Report>) {
         while let Some((file, task)) = self.next_task(tx) {
-            let reused = lock(&self.spare).pop().unwrap_or_default();
+            let reused = match lock(&self.spare).pop() {
+                Some((held, part)) if held == file.index => part,
+                // A part keeps its dictionaries from task to task; not into another file.
+                Some((_, mut part)) => {
+                    part.reset();
+                    part
+                }
+                None => Part::default(),
+            };
             let job = (&file.tasks[task], &file.shape);
             let part = read_task(&file.info, job, &file.ctx(), self.cancel, reused)
                 .map_err(|e| e.to_string().trim_start_matches("Parquet: ").to_owned());
@@ -287,7 +296,7 @@ impl<'a> Appending<'a> {
                 }
                 // A part of a file that failed already is not appended.
                 Report::Read { file, part, .. } if file < self.file => {
-                    lock(&shared.spare).extend(part.ok());
+                    lock(&shared.spare).extend(part.ok().map(|part| (file, part)));
                 }
                 Report::Read { file, task, part } => {
                     self.pending.insert((file, task), *part);
@@ -324,7 +333,7 @@ impl<'a> Appending<'a> {
                 None => return Ok(()),
                 Some(Ok(part)) => {
                     self.acc.add_part(&part);
-                    lock(&shared.spare).push(part);
+                    lock(&shared.spare).push((self.file, part));
                     self.rows_done += file.tasks[self.task].rows;
                     self.task += 1;
                     self.report();

@@ -590,6 +590,17 @@ impl Part {
         self.rejected_count = 0;
         self.lines = 0;
     }
+
+    /// Empties the part whole, its dictionaries too (its columns keep their memory): for
+    /// the rows of another file, which must not bring this one's countries and products
+    /// along (they may have been taken out again, with a file that failed).
+    pub fn reset(&mut self) {
+        let table = std::mem::take(&mut self.table).emptied();
+        *self = Part {
+            table,
+            ..Part::default()
+        };
+    }
 }
 
 /// Parses the complete records of `buf` (which starts at a record boundary).

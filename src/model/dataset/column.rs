@@ -87,10 +87,14 @@ impl<T: bytemuck::Pod> Column<T> {
         }
     }
 
-    /// Keeps the first `len` values.
+    /// Keeps the first `len` values (a shared column copies only those).
     pub fn truncate(&mut self, len: usize) {
-        if len < self.len() {
-            self.to_mut().truncate(len);
+        if len >= self.len() {
+            return;
+        }
+        match &mut self.repr {
+            Repr::Owned(values) => values.truncate(len),
+            Repr::Shared { .. } => self.repr = Repr::Owned(self.deref()[..len].to_vec()),
         }
     }
 
@@ -231,5 +235,23 @@ mod tests {
         assert!(Column::<u32>::shared(Arc::clone(&owner), 4..7).is_none());
         assert!(Column::<u32>::shared(Arc::clone(&owner), 1..5).is_none());
         assert!(Column::<u32>::shared(owner, 4..24).is_none());
+    }
+
+    #[test]
+    fn truncating_keeps_the_first_values_and_copies_only_those() {
+        let owner: SharedBytes = Arc::new(bytemuck::cast_slice::<u32, u8>(&[1, 2, 3, 4]).to_vec());
+        let Some(mut column) = Column::<u32>::shared(owner, 0..16) else {
+            panic!("an aligned, whole range is a column");
+        };
+        column.truncate(9);
+        assert!(column.is_shared(), "nothing to remove: still a view");
+        column.truncate(2);
+        assert!(!column.is_shared());
+        assert_eq!((&column[..], column.capacity()), (&[1, 2][..], 2));
+        let mut owned = Column::from(vec![5u32, 6, 7]);
+        owned.truncate(1);
+        assert_eq!(&owned[..], &[5]);
+        owned.truncate(0);
+        assert!(owned.is_empty());
     }
 }

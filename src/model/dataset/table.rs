@@ -271,14 +271,8 @@ impl TradeTable {
 
     /// Removes every row, keeping the dictionaries and the columns' memory.
     pub fn clear_rows(&mut self) {
-        self.year.clear();
-        self.reporter.clear();
-        self.partner.clear();
-        self.flow.clear();
-        self.product.clear();
-        self.value.clear();
-        self.quantity.clear();
-        self.blocks = BlocksCell::default();
+        let (countries, products) = (self.countries.len(), self.products.len());
+        self.truncate(0, countries, products);
     }
 
     /// Keeps the first `rows` rows and the first `countries` and `products` entries of the
