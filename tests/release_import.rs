@@ -461,7 +461,7 @@ fn the_memory_warning_is_for_rows_that_do_not_fit_and_are_not_cached() {
     // 300 MiB = 314,572,800 bytes, and 4 rows of 24.
     let needed = 314_572_800 + 4 * 24;
     assert_eq!(import::memory_needed(4), needed);
-    let short = import::shortfall(&release, &peek, Some(needed - 1), None);
+    let short = import::shortfall(&release, &peek, None, Some(needed - 1), None);
     assert_eq!(
         short,
         Some(import::Shortfall {
@@ -470,8 +470,11 @@ fn the_memory_warning_is_for_rows_that_do_not_fit_and_are_not_cached() {
             available: needed - 1,
         })
     );
-    assert_eq!(import::shortfall(&release, &peek, Some(needed), None), None);
-    assert_eq!(import::shortfall(&release, &peek, None, None), None);
+    assert_eq!(
+        import::shortfall(&release, &peek, None, Some(needed), None),
+        None
+    );
+    assert_eq!(import::shortfall(&release, &peek, None, None, None), None);
     // Once read, its cache holds the rows: nothing to warn of.
     let cache = dir.path().join("cache");
     std::fs::create_dir(&cache).unwrap();
@@ -484,12 +487,55 @@ fn the_memory_warning_is_for_rows_that_do_not_fit_and_are_not_cached() {
     );
     assert!(!opened.unwrap().from_cache);
     assert_eq!(
-        import::shortfall(&release, &peek, Some(1), Some(&cache)),
+        import::shortfall(&release, &peek, None, Some(1), Some(&cache)),
         None
     );
     // A changed source is not what the cache holds.
     std::fs::write(release.join("BACI_HS92_Y2024_V202401b.csv"), FILES[0].1).unwrap();
-    assert!(import::shortfall(&release, &peek, Some(1), Some(&cache)).is_some());
+    assert!(import::shortfall(&release, &peek, None, Some(1), Some(&cache)).is_some());
+}
+
+/// A file of no known layout is cached under the columns it was read with: the warning
+/// before an import (with the columns remembered for its header) and the check before a
+/// linked dataset is read again (with the link's) look for that cache.
+#[test]
+fn the_memory_warning_finds_the_cache_of_a_file_read_with_chosen_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flows.csv");
+    std::fs::write(
+        &path,
+        "exporter,importer,year,trade\nPAK,KAZ,2022,1.5\nKAZ,PAK,2022,2.5\n",
+    )
+    .unwrap();
+    let map = import::ColumnMap {
+        year: 2,
+        reporter_iso: Some(0),
+        partner_iso: Some(1),
+        value: 3,
+        value_scale: 1.0,
+        ..import::ColumnMap::default()
+    };
+    let cache = dir.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    let opened = import::open_dataset(
+        &path,
+        Some(map.clone()),
+        Some(&cache),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    );
+    assert!(!opened.unwrap().from_cache);
+    let peek = import::peek(&path, 0).unwrap();
+    assert!(peek.detected.is_none());
+    let short = |mapping| import::shortfall(&path, &peek, mapping, Some(1), Some(&cache));
+    assert_eq!(short(Some(&map)), None);
+    assert!(
+        short(None).is_some(),
+        "no cache of the file read without columns chosen"
+    );
+    let again = |mapping| import::source_shortfall(&path, mapping, Some(1), Some(&cache));
+    assert_eq!(again(Some(&map)), None);
+    assert!(again(None).is_some());
 }
 
 /// A BACI row: (t, i, j, k, v).

@@ -79,11 +79,15 @@ impl TradeApp {
         let busy = format!("Reading {}…", path.display());
         let told = self.memory_available;
         let cache = self.cache_folder.clone();
+        // A file of no known layout is read through the columns remembered for its header
+        // (the dialog offers them), and cached under them.
+        let remembered = self.settings.mappings.clone();
         self.spawn(busy, move || {
             let result = import::peek(&path, PREVIEW_ROWS);
             let shortfall = result.as_ref().ok().and_then(|peek| {
                 let available = told.or_else(import::available_memory);
-                import::shortfall(&path, peek, available, cache.as_deref())
+                let mapping = remembered.get(&header_key(&peek.header));
+                import::shortfall(&path, peek, mapping, available, cache.as_deref())
             });
             JobResult::Peeked {
                 path,

@@ -406,7 +406,7 @@ pub(crate) fn warn_if_short(path: &Path, cache: Option<&Path>) {
         return;
     };
     let available = import::available_memory();
-    if let Some(short) = import::shortfall(path, &peek, available, cache) {
+    if let Some(short) = import::shortfall(path, &peek, None, available, cache) {
         eprintln!(
             "trade-explorer: warning: {} holds about {} rows, which take about {} of memory; \
              {} is free. The system may stop this command: free memory, or read fewer files \

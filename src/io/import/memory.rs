@@ -58,18 +58,21 @@ pub struct Shortfall {
     pub available: u64,
 }
 
-/// What reading `path` (peeked as `peek`) would take beyond the `available` bytes free.
-/// None when its rows fit, when their number or the memory free is not known, or when a
-/// cache in `cache_folder` holds them: a cache's columns are memory-mapped, read from disk
-/// as they are used, and the system can drop those pages again.
+/// What reading `path` (peeked as `peek`, to be read through `mapping` when its layout is
+/// not a known one) would take beyond the `available` bytes free. None when its rows fit,
+/// when their number or the memory free is not known, or when a cache in `cache_folder`
+/// holds them: a cache's columns are memory-mapped, read from disk as they are used, and
+/// the system can drop those pages again.
 pub fn shortfall(
     path: &Path,
     peek: &Peek,
+    mapping: Option<&ColumnMap>,
     available: Option<u64>,
     cache_folder: Option<&Path>,
 ) -> Option<Shortfall> {
     let short = short_of(peek.rows_estimate?, available)?;
-    (!is_cached(path, None, cache_folder)).then_some(short)
+    let mapping = mapping.filter(|_| peek.detected.is_none());
+    (!is_cached(path, mapping, cache_folder)).then_some(short)
 }
 
 /// What reading a linked source `path` again (through `mapping`) would take beyond the
