@@ -278,17 +278,7 @@ impl<'a> Grouped<'_, 'a> {
             level,
             ..Flows::default()
         };
-        // Each product's code at the level, numbered in the flows' own code list.
-        let mut level_codes: Interner<'a> = Interner::default();
-        let prefix: Vec<Option<u32>> = b
-            .products
-            .names
-            .iter()
-            .map(|&code| {
-                (hierarchy::is_hs(code) && code.len() >= level)
-                    .then(|| level_codes.id(&code[..level]))
-            })
-            .collect();
+        let (mut level_codes, prefix) = b.level_prefixes(level);
         let mut scratch = Scratch::default();
         let mut totals: HashMap<PairKey, Reported> = HashMap::default();
         let mut products: HashMap<PairKey, Vec<(u32, Reported)>> = HashMap::default();
@@ -325,6 +315,49 @@ impl<'a> Grouped<'_, 'a> {
         flows.totals = Arc::new(totals);
         flows.products = Arc::new(products);
         flows
+    }
+
+    /// Whether every group is a reporter's exports (BACI's reconciled rows): each pair then
+    /// has one report, and the world's sums by product need no pairing of the two sides.
+    pub(super) fn exports_only(&self) -> bool {
+        self.builder.keys.iter().all(|key| key.3)
+    }
+
+    /// The world's exports by product at `level` in each year, summed straight from each
+    /// group's products: what [`Grouped::finish`] then [`Flows::year_sums`] give when
+    /// [`Grouped::exports_only`], without keeping every pair's products (which were most
+    /// of the time of a release's span, at each of three levels).
+    pub(super) fn world_products(
+        &self,
+        level: usize,
+    ) -> std::collections::BTreeMap<i32, HashMap<String, f64>> {
+        let b = self.builder;
+        let (mut level_codes, prefix) = b.level_prefixes(level);
+        let mut scratch = Scratch::default();
+        let mut by_year: std::collections::BTreeMap<i32, Vec<Option<f64>>> = Default::default();
+        for (g, &(year, ..)) in b.keys.iter().enumerate() {
+            let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
+            b.group_total(rows, &prefix, &mut level_codes, &mut scratch, level);
+            let sums = by_year.entry(year).or_default();
+            for &(code, value) in &scratch.summed {
+                let at = code as usize;
+                if at >= sums.len() {
+                    sums.resize(at + 1, None);
+                }
+                sums[at] = Some(sums[at].map_or(value, |sum| sum + value));
+            }
+        }
+        by_year
+            .into_iter()
+            .map(|(year, sums)| {
+                let products = sums
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(id, sum)| Some((level_codes.names[id].to_owned(), sum?)))
+                    .collect();
+                (year, products)
+            })
+            .collect()
     }
 
     /// Every group's total by the aggregation rule, by (year, exporter, importer), with
@@ -398,6 +431,22 @@ impl<'a> Builder<'a> {
             }
         }
         total
+    }
+
+    /// Each product's code at `level` (for the HS codes at least that long), numbered in a
+    /// code list of the level's own.
+    fn level_prefixes(&self, level: usize) -> (Interner<'a>, Vec<Option<u32>>) {
+        let mut level_codes: Interner<'a> = Interner::default();
+        let prefix = self
+            .products
+            .names
+            .iter()
+            .map(|&code| {
+                (hierarchy::is_hs(code) && code.len() >= level)
+                    .then(|| level_codes.id(&code[..level]))
+            })
+            .collect();
+        (level_codes, prefix)
     }
 
     /// The (year, exporter, importer) of a group: its reporter's exports, or its

@@ -387,6 +387,23 @@ fn sum_batch(
         batch.world = vec![sums; levels.len()];
         batch.totals = owned(flows);
         batch.with_totals = with_totals;
+    } else if grouped.exports_only() {
+        // One report a pair: totals, then the world's products summed group by group.
+        let (totals, with_totals) = grouped.totals();
+        let flows = Flows {
+            totals: Arc::new(totals),
+            ..Flows::default()
+        };
+        let sums = flows.year_sums();
+        for &level in levels {
+            let mut world = sums.clone();
+            for (year, products) in grouped.world_products(level) {
+                world.entry(year).or_default().products = products;
+            }
+            batch.world.push(world);
+        }
+        batch.totals = owned(flows);
+        batch.with_totals = with_totals;
     } else {
         for (at, &level) in levels.iter().enumerate() {
             let flows = grouped.finish(level);

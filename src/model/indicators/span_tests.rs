@@ -259,6 +259,16 @@ fn rows() -> impl Strategy<Value = Vec<(u16, u16, u16, RowFlow, u32, f64)>> {
 const COUNTRIES: [&str; 5] = ["A", "B", "C", "D", "WLD"];
 const PRODUCTS: [&str; 7] = ["01", "0101", "010101", "010102", "02", "0201", "TOTAL"];
 
+/// The same tables with exports only, as BACI's reconciled rows are: each pair has one
+/// report, and a span sums the world's products without keeping every pair's.
+fn export_rows() -> impl Strategy<Value = Vec<(u16, u16, u16, RowFlow, u32, f64)>> {
+    rows().prop_map(|rows| {
+        rows.into_iter()
+            .map(|(y, r, p, _, k, v)| (y, r, p, RowFlow::Export, k, v))
+            .collect()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -266,12 +276,35 @@ proptest! {
     /// the figure of the whole matrix.
     #[test]
     fn a_span_gives_the_whole_matrix_figures(rows in rows(), budget in 1usize..60) {
-        let t = table(&COUNTRIES, &PRODUCTS, &rows);
+        same_figures(&rows, budget)?;
+    }
+
+    /// The same with exports only (the span's shorter way to the world's products).
+    #[test]
+    fn a_span_of_exports_only_gives_the_whole_matrix_figures(
+        rows in export_rows(),
+        budget in 1usize..60,
+    ) {
+        same_figures(&rows, budget)?;
+    }
+}
+
+/// Requires every figure of a span of `rows` summed with `budget` to be the whole matrix's.
+fn same_figures(
+    rows: &[(u16, u16, u16, RowFlow, u32, f64)],
+    budget: usize,
+) -> Result<(), TestCaseError> {
+    {
+        let t = table(&COUNTRIES, &PRODUCTS, rows);
         let whole = combined_levels(std::iter::empty(), [&t], &[2, 4, 6]);
         for (i, j) in [("A", "B"), ("B", "A"), ("C", "D"), ("A", "D")] {
             for level in [2, 4, 6] {
                 let (span, f) = span_flows(&t, i, j, level, budget);
-                let w = whole.iter().find(|w| w.level == level).cloned().unwrap_or_default();
+                let w = whole
+                    .iter()
+                    .find(|w| w.level == level)
+                    .cloned()
+                    .unwrap_or_default();
                 prop_assert_eq!(&f.years, &w.years);
                 prop_assert_eq!(cagr(&f, i, j), cagr(&w, i, j));
                 prop_assert_eq!(hhi_markets_by_year(&f, i), hhi_markets_by_year(&w, i));
@@ -279,18 +312,28 @@ proptest! {
                     let mut expected = figures(&w, i, Some(j), year);
                     if !span.has(year) {
                         // Summed as totals only: the product figures are left out.
-                        expected.retain(|x| x.product.is_none() && !matches!(x.indicator,
-                            "rca_count" | "complementarity" | "hhi_products"));
+                        expected.retain(|x| {
+                            x.product.is_none()
+                                && !matches!(
+                                    x.indicator,
+                                    "rca_count" | "complementarity" | "hhi_products"
+                                )
+                        });
                     }
                     let got: Vec<Figure> = figures(&f, i, Some(j), year)
                         .into_iter()
-                        .filter(|x| expected.iter().any(|e| e.indicator == x.indicator && e.product == x.product))
+                        .filter(|x| {
+                            expected
+                                .iter()
+                                .any(|e| e.indicator == x.indicator && e.product == x.product)
+                        })
                         .collect();
                     prop_assert_eq!(got, expected, "{} {} {} HS{}", i, j, year, level);
                 }
             }
         }
     }
+    Ok(())
 }
 
 /// Rows over several blocks of the country index (4,096 rows each), sorted as BACI sorts
