@@ -172,13 +172,28 @@ impl<'a> Builder<'a> {
     /// Adds a dataset's exports and imports of `years` (re-exports and the other
     /// sub-flows are "of which"), World left out.
     pub(super) fn add_table(&mut self, table: &'a TradeTable, years: &RangeInclusive<i32>) {
-        let rows = (0..table.len()).filter(|&i| {
-            // The year column alone first: most rows of a release are outside the years.
-            table
-                .year
-                .get(i)
-                .is_some_and(|y| years.contains(&i32::from(*y)))
-        });
+        // The year column alone first: most rows of a release are outside the years. A
+        // release's rows come year by year, so whole chunks of them are: a chunk's first
+        // and last years are found in one vectorised pass and the chunk skipped, where
+        // looking at each row cost as much as summing a batch's own rows.
+        const CHUNK: usize = 4096;
+        let (first, last) = (*years.start(), *years.end());
+        let rows = table
+            .year
+            .chunks(CHUNK)
+            .enumerate()
+            .filter(move |(_, chunk)| {
+                let low = chunk.iter().copied().min().map_or(i32::MAX, i32::from);
+                let high = chunk.iter().copied().max().map_or(i32::MIN, i32::from);
+                low <= last && high >= first
+            })
+            .flat_map(move |(c, chunk)| {
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, y)| (first..=last).contains(&i32::from(**y)))
+                    .map(move |(i, _)| c * CHUNK + i)
+            });
         self.add_rows(table, rows, |_| true);
     }
 

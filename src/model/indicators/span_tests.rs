@@ -289,6 +289,38 @@ proptest! {
     }
 }
 
+/// Years over many chunks of 4,096 rows, as a release holds them (one year after the
+/// other), with a few rows of 2020 among 2022's and a chunk mixing years: a span summed a
+/// year at a time, which skips the chunks outside each batch's years, gives the whole
+/// matrix's figures.
+#[test]
+fn a_span_over_chunks_of_years_gives_the_whole_matrix_figures() {
+    let mut rows = Vec::new();
+    for (y, year) in (2020u16..=2022).enumerate() {
+        for n in 0..4_500u32 {
+            let (r, p) = ((n % 4) as u16, ((n / 4 + 1 + n % 4) % 4) as u16);
+            let flow = if n % 3 == 0 {
+                RowFlow::Import
+            } else {
+                RowFlow::Export
+            };
+            rows.push((year, r, p, flow, n % 7, f64::from(n % 97 + y as u32)));
+        }
+    }
+    // Stray rows of 2020 inside 2022's chunks.
+    for n in 0..5u32 {
+        rows.insert(
+            10_000 + 700 * n as usize,
+            (2020, 0, 1, RowFlow::Export, 2, 5.0),
+        );
+    }
+    let t = table(&COUNTRIES, &PRODUCTS, &rows);
+    assert!(t.len() > 3 * 4_096);
+    for budget in [4_600, 20_000] {
+        same_figures(&rows, budget).unwrap_or_else(|e| panic!("budget {budget}: {e}"));
+    }
+}
+
 /// Requires every figure of a span of `rows` summed with `budget` to be the whole matrix's.
 fn same_figures(
     rows: &[(u16, u16, u16, RowFlow, u32, f64)],
