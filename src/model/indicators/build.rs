@@ -86,6 +86,45 @@ impl Scratch {
     }
 }
 
+/// The world's exports by product (code at the level) in each year.
+pub(super) type WorldProducts = std::collections::BTreeMap<i32, HashMap<String, f64>>;
+
+/// The world's sums by product at one level, as a batch's groups are read.
+struct LevelSums<'a> {
+    level: usize,
+    codes: Interner<'a>,
+    prefix: Vec<Option<u32>>,
+    scratch: Scratch,
+    /// By year, the sum of each code of the level met (by code number).
+    by_year: std::collections::BTreeMap<i32, Vec<Option<f64>>>,
+}
+
+impl LevelSums<'_> {
+    fn into_products(self) -> WorldProducts {
+        let names = &self.codes.names;
+        self.by_year
+            .into_iter()
+            .map(|(year, sums)| {
+                let products = sums
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(id, sum)| Some((names[id].to_owned(), sum?)))
+                    .collect();
+                (year, products)
+            })
+            .collect()
+    }
+}
+
+/// Adds `value` to the sum of code `code`.
+fn add_to(sums: &mut Vec<Option<f64>>, code: u32, value: f64) {
+    let at = code as usize;
+    if at >= sums.len() {
+        sums.resize(at + 1, None);
+    }
+    sums[at] = Some(sums[at].map_or(value, |sum| sum + value));
+}
+
 /// The rows sorted by group: group `g` is `rows[offsets[g]..offsets[g + 1]]`.
 pub(super) struct Grouped<'b, 'a> {
     builder: &'b Builder<'a>,
@@ -338,41 +377,53 @@ impl<'a> Grouped<'_, 'a> {
         self.builder.keys.iter().all(|key| key.3)
     }
 
-    /// The world's exports by product at `level` in each year, summed straight from each
-    /// group's products: what [`Grouped::finish`] then [`Flows::year_sums`] give when
-    /// [`Grouped::exports_only`], without keeping every pair's products (which were most
-    /// of the time of a release's span, at each of three levels).
-    pub(super) fn world_products(
-        &self,
-        level: usize,
-    ) -> std::collections::BTreeMap<i32, HashMap<String, f64>> {
+    /// The world's exports by product at each of `levels` in each year, summed straight
+    /// from each group's products: what [`Grouped::finish`] then [`Flows::year_sums`] give
+    /// when [`Grouped::exports_only`], without keeping every pair's products (which were
+    /// most of the time of a release's span, at each of three levels). A group of HS codes
+    /// all of one length (a BACI file) is looked at once for all levels, its rows' values
+    /// added to their prefixes' sums as they come.
+    pub(super) fn world_products(&self, levels: &[usize]) -> Vec<WorldProducts> {
         let b = self.builder;
-        let (mut level_codes, prefix) = b.level_prefixes(level);
-        let mut scratch = Scratch::default();
-        let mut by_year: std::collections::BTreeMap<i32, Vec<Option<f64>>> = Default::default();
+        let names = &b.products.names;
+        let hs: Vec<bool> = names.iter().map(|code| hierarchy::is_hs(code)).collect();
+        let mut at: Vec<LevelSums<'a>> = levels
+            .iter()
+            .map(|&level| {
+                let (codes, prefix) = b.level_prefixes(level);
+                LevelSums {
+                    level,
+                    codes,
+                    prefix,
+                    scratch: Scratch::default(),
+                    by_year: Default::default(),
+                }
+            })
+            .collect();
         for (g, &(year, ..)) in b.keys.iter().enumerate() {
             let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
-            b.group_total(rows, &prefix, &mut level_codes, &mut scratch, level);
-            let sums = by_year.entry(year).or_default();
-            for &(code, value) in &scratch.summed {
-                let at = code as usize;
-                if at >= sums.len() {
-                    sums.resize(at + 1, None);
+            let first = rows.first().map(|(c, _)| names[*c as usize].len());
+            let one_length = first.filter(|&len| {
+                rows.iter()
+                    .all(|(c, _)| hs[*c as usize] && names[*c as usize].len() == len)
+            });
+            for l in &mut at {
+                let sums = l.by_year.entry(year).or_default();
+                if one_length.is_some_and(|len| len >= l.level) {
+                    for &(code, value) in rows {
+                        if let Some(p) = l.prefix[code as usize] {
+                            add_to(sums, p, value);
+                        }
+                    }
+                } else {
+                    b.group_total(rows, &l.prefix, &mut l.codes, &mut l.scratch, l.level);
+                    for &(code, value) in &l.scratch.summed {
+                        add_to(sums, code, value);
+                    }
                 }
-                sums[at] = Some(sums[at].map_or(value, |sum| sum + value));
             }
         }
-        by_year
-            .into_iter()
-            .map(|(year, sums)| {
-                let products = sums
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(id, sum)| Some((level_codes.names[id].to_owned(), sum?)))
-                    .collect();
-                (year, products)
-            })
-            .collect()
+        at.into_iter().map(LevelSums::into_products).collect()
     }
 
     /// Every group's total by the aggregation rule, by (year, exporter, importer), with

@@ -395,9 +395,9 @@ fn sum_batch(
             ..Flows::default()
         };
         let sums = flows.year_sums();
-        for &level in levels {
+        for by_year in grouped.world_products(levels) {
             let mut world = sums.clone();
-            for (year, products) in grouped.world_products(level) {
+            for (year, products) in by_year {
                 world.entry(year).or_default().products = products;
             }
             batch.world.push(world);
