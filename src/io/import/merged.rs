@@ -18,28 +18,22 @@ pub(super) struct Merged {
     failed: Vec<(String, String)>,
     /// Bytes of all the data files (uncompressed, in an archive).
     sizes: u64,
-    /// Rows of all the data files, when their format says so up front (Parquet).
-    known_rows: Option<u64>,
 }
 
 impl Merged {
-    /// Nothing appended yet, of files holding `sizes` bytes and, when known, `rows` rows
-    /// in all.
-    pub(super) fn new(sizes: u64, rows: Option<u64>) -> Self {
+    /// Nothing appended yet, of files holding `sizes` bytes in all.
+    pub(super) fn new(sizes: u64) -> Self {
         Self {
             sizes,
-            known_rows: rows,
             ..Self::default()
         }
     }
 
-    /// Rows still to come after the first file's, for reserving the whole at once: the
-    /// files' own count when known, else estimated from the first file's rows per byte
-    /// (2% over, as files' rows per byte differ a little).
+    /// Rows still to come after the first file's, for reserving the whole at once,
+    /// estimated from the first file's rows per byte (2% over, as files' rows per byte
+    /// differ a little). A release of Parquet files, whose footers give the count, is read
+    /// by [`super::parquet_release`] instead.
     fn rows_to_come(&self, first: &Member) -> Option<usize> {
-        if let Some(rows) = self.known_rows {
-            return usize::try_from(rows).ok()?.checked_sub(self.table.len());
-        }
         if first.size == 0 || self.sizes <= first.size {
             return None;
         }

@@ -540,7 +540,7 @@ fn finish_import(
     path: &Path,
     opened: &(std::path::PathBuf, std::fs::Metadata),
     layout: Layout,
-    mut acc: Accumulator,
+    acc: Accumulator,
     companions: &Companions<'_>,
     codes: Option<CodeTable>,
     cancel: &AtomicBool,
@@ -558,12 +558,28 @@ fn finish_import(
             path: path.to_path_buf(),
         });
     }
+    Ok(named_outcome(
+        layout,
+        acc,
+        companions,
+        codes.map(|c| c.origin),
+    ))
+}
+
+/// The rows read as an import's outcome, their products named: BACI's from the release's
+/// product list, then any HS code without a name from HS 2022.
+fn named_outcome(
+    layout: Layout,
+    mut acc: Accumulator,
+    companions: &Companions<'_>,
+    codes_origin: Option<String>,
+) -> ImportOutcome {
     if layout == Layout::Baci {
         companions.name_products(&mut acc.table);
     }
-    let mut outcome = acc.finish(layout, codes.map(|c| c.origin));
+    let mut outcome = acc.finish(layout, codes_origin);
     name_products(&mut outcome.table);
-    Ok(outcome)
+    outcome
 }
 
 /// Gives HS codes the file does not name their HS 2022 name; names from the file (or

@@ -285,7 +285,16 @@ impl ColumnText {
 }
 
 pub(super) fn invalid(err: impl std::fmt::Display) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, format!("Parquet: {err}"))
+    io::Error::new(io::ErrorKind::InvalidData, format!("{DETAIL_PREFIX}{err}"))
+}
+
+/// What starts the message of an [`invalid`] error.
+const DETAIL_PREFIX: &str = "Parquet: ";
+
+/// The reader's message of an error met decoding a file, without [`invalid`]'s prefix:
+/// the detail of an [`super::ImportError::Parquet`].
+pub(super) fn detail(err: &io::Error) -> String {
+    err.to_string().trim_start_matches(DETAIL_PREFIX).to_owned()
 }
 
 impl Read for ParquetText {

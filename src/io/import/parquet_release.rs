@@ -183,7 +183,7 @@ impl Shared<'_> {
             };
             let job = (&file.tasks[task], &file.shape);
             let part = read_task(&file.info, job, &file.ctx(), self.cancel, reused)
-                .map_err(|e| e.to_string().trim_start_matches("Parquet: ").to_owned());
+                .map_err(|e| super::parquet::detail(&e));
             let report = Report::Read {
                 file: file.index,
                 task,
@@ -418,12 +418,7 @@ impl<'a> Appending<'a> {
         let Some((layout, codes_origin)) = self.layout.filter(|_| self.files_read > 0) else {
             return Err(all_failed(self.release, &self.failed));
         };
-        let mut acc = self.acc;
-        if layout == Layout::Baci {
-            companions.name_products(&mut acc.table);
-        }
-        let mut outcome = acc.finish(layout, codes_origin);
-        super::name_products(&mut outcome.table);
+        let mut outcome = super::named_outcome(layout, self.acc, companions, codes_origin);
         outcome.table.compute_flags();
         outcome.files = self.files_read;
         outcome.failed_files = self.failed;

@@ -315,7 +315,7 @@ pub(super) fn read_rows(
                     let reused = spare.lock().ok().and_then(|mut spare| spare.pop());
                     let reused = reused.unwrap_or_default();
                     let part = read_task(info, (task, shape), ctx, cancel, reused)
-                        .map_err(|e| e.to_string().trim_start_matches("Parquet: ").to_owned());
+                        .map_err(|e| super::parquet::detail(&e));
                     if tx.send((t, part)).is_err() {
                         break;
                     }

@@ -93,6 +93,13 @@ pub struct Member {
     pub location: Location,
 }
 
+impl Member {
+    /// Whether the file is named as a Parquet file.
+    fn is_parquet(&self) -> bool {
+        self.name.to_lowercase().ends_with(".parquet")
+    }
+}
+
 /// The files of a folder or archive, sorted by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
@@ -313,7 +320,7 @@ fn zip_members(path: &Path) -> Result<Vec<Member>, ImportError> {
 pub(super) fn open_member(release: &Release, member: &Member) -> Result<Input, ImportError> {
     match &member.location {
         Location::File(path) => open(path),
-        Location::Zip { .. } if member.name.to_lowercase().ends_with(".parquet") => {
+        Location::Zip { .. } if member.is_parquet() => {
             let bytes = read_member(release, member)?;
             let meta = std::fs::metadata(&release.root).map_err(|source| ImportError::Io {
                 path: release.root.clone(),
@@ -452,7 +459,7 @@ fn check_layouts(
             }
             // A Parquet file whose footer does not read fails in the stream of Parquet
             // files like one whose pages do not; another file might still be read as text.
-            Err(_) if member.name.to_lowercase().ends_with(".parquet") => {}
+            Err(_) if member.is_parquet() => {}
             Err(_) => parquet_rows = None,
         }
         let Ok(peek) = input.and_then(|input| peek_input(&label(release, member), input, 0)) else {
@@ -550,7 +557,7 @@ pub fn import_release(
     let total_bytes = stored_bytes(&release);
     let files = release.data.len();
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum(), parquet_rows);
+    let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum());
     std::thread::scope(|scope| {
         for worker in 0..WORKERS.min(files) {
             let tx = tx.clone();

@@ -79,15 +79,8 @@ impl<T: bytemuck::Pod> Column<T> {
         self.to_mut().extend_from_slice(values);
     }
 
-    /// Removes every value (an owned column keeps its memory for reuse).
-    pub fn clear(&mut self) {
-        match &mut self.repr {
-            Repr::Owned(values) => values.clear(),
-            Repr::Shared { .. } => self.repr = Repr::Owned(Vec::new()),
-        }
-    }
-
-    /// Keeps the first `len` values (a shared column copies only those).
+    /// Keeps the first `len` values (an owned column keeps its memory for reuse; a shared
+    /// one copies only the values kept).
     pub fn truncate(&mut self, len: usize) {
         if len >= self.len() {
             return;
