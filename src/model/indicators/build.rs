@@ -130,6 +130,8 @@ pub(super) struct Grouped<'b, 'a> {
     builder: &'b Builder<'a>,
     offsets: Vec<usize>,
     rows: Vec<(u32, f64)>,
+    /// Which of the builder's products are HS codes.
+    hs: Vec<bool>,
 }
 
 impl<'a> Builder<'a> {
@@ -179,6 +181,12 @@ impl<'a> Builder<'a> {
             builder: self,
             offsets,
             rows,
+            hs: self
+                .products
+                .names
+                .iter()
+                .map(|c| hierarchy::is_hs(c))
+                .collect(),
         }
     }
 
@@ -325,6 +333,22 @@ impl<'a> Grouped<'_, 'a> {
         self.rows
     }
 
+    /// The rows of group `g`.
+    fn group_rows(&self, g: usize) -> &[(u32, f64)] {
+        &self.rows[self.offsets[g]..self.offsets[g + 1]]
+    }
+
+    /// The length of a group's codes when they are HS codes all of one length (none is
+    /// then another's ancestor: their sum is the group's total, and their prefixes its
+    /// products at any level up to that length).
+    fn one_length(&self, rows: &[(u32, f64)]) -> Option<usize> {
+        let names = &self.builder.products.names;
+        let len = names[rows.first()?.0 as usize].len();
+        rows.iter()
+            .all(|(c, _)| self.hs[*c as usize] && names[*c as usize].len() == len)
+            .then_some(len)
+    }
+
     /// The flows at `level` digits.
     pub(super) fn finish(&self, level: usize) -> Flows {
         let b = self.builder;
@@ -337,8 +361,15 @@ impl<'a> Grouped<'_, 'a> {
         let mut totals: HashMap<PairKey, Reported> = HashMap::default();
         let mut products: HashMap<PairKey, Vec<(u32, Reported)>> = HashMap::default();
         for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
-            let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
-            let total = b.group_total(rows, &prefix, &mut level_codes, &mut scratch, level);
+            let rows = self.group_rows(g);
+            let shape = self.one_length(rows);
+            let total = b.group_total(
+                (rows, shape),
+                &prefix,
+                &mut level_codes,
+                &mut scratch,
+                level,
+            );
             let summed = &scratch.summed;
             let key = b.pair_key((year, reporter, partner, exports));
             flows.years.insert(year);
@@ -385,8 +416,6 @@ impl<'a> Grouped<'_, 'a> {
     /// added to their prefixes' sums as they come.
     pub(super) fn world_products(&self, levels: &[usize]) -> Vec<WorldProducts> {
         let b = self.builder;
-        let names = &b.products.names;
-        let hs: Vec<bool> = names.iter().map(|code| hierarchy::is_hs(code)).collect();
         let mut at: Vec<LevelSums<'a>> = levels
             .iter()
             .map(|&level| {
@@ -401,12 +430,8 @@ impl<'a> Grouped<'_, 'a> {
             })
             .collect();
         for (g, &(year, ..)) in b.keys.iter().enumerate() {
-            let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
-            let first = rows.first().map(|(c, _)| names[*c as usize].len());
-            let one_length = first.filter(|&len| {
-                rows.iter()
-                    .all(|(c, _)| hs[*c as usize] && names[*c as usize].len() == len)
-            });
+            let rows = self.group_rows(g);
+            let one_length = self.one_length(rows);
             for l in &mut at {
                 let sums = l.by_year.entry(year).or_default();
                 if one_length.is_some_and(|len| len >= l.level) {
@@ -416,7 +441,8 @@ impl<'a> Grouped<'_, 'a> {
                         }
                     }
                 } else {
-                    b.group_total(rows, &l.prefix, &mut l.codes, &mut l.scratch, l.level);
+                    let group = (rows, one_length);
+                    b.group_total(group, &l.prefix, &mut l.codes, &mut l.scratch, l.level);
                     for &(code, value) in &l.scratch.summed {
                         add_to(sums, code, value);
                     }
@@ -434,13 +460,13 @@ impl<'a> Grouped<'_, 'a> {
         let mut totals: HashMap<PairKey, Reported> = HashMap::default();
         let mut years = BTreeSet::new();
         for (g, &(year, reporter, partner, exports)) in b.keys.iter().enumerate() {
-            let rows = &self.rows[self.offsets[g]..self.offsets[g + 1]];
+            let rows = self.group_rows(g);
             let key = b.pair_key((year, reporter, partner, exports));
             years.insert(year);
             totals
                 .entry(key)
                 .or_default()
-                .add(exports, b.group_sum(rows));
+                .add(exports, b.group_sum(rows, self.one_length(rows)));
         }
         (totals, years)
     }
@@ -448,12 +474,13 @@ impl<'a> Grouped<'_, 'a> {
 
 impl<'a> Builder<'a> {
     /// The group's total by the aggregation rule; its products at the level in
-    /// `scratch.summed`. Codes all of one HS length at or below the level (a BACI file, a
-    /// Comtrade extract at HS6) have no ancestors among them: their sum is the total and
-    /// their prefixes the products, without the general rule's bookkeeping.
+    /// `scratch.summed`. Codes all of one HS length at or below the level (`one_length`,
+    /// from [`Grouped::one_length`]: a BACI file, a Comtrade extract at HS6) have no
+    /// ancestors among them: their sum is the total and their prefixes the products,
+    /// without the general rule's bookkeeping.
     fn group_total(
         &self,
-        rows: &[(u32, f64)],
+        (rows, one_length): (&[(u32, f64)], Option<usize>),
         prefix: &[Option<u32>],
         level_codes: &mut Interner<'a>,
         scratch: &mut Scratch,
@@ -461,12 +488,7 @@ impl<'a> Builder<'a> {
     ) -> f64 {
         scratch.summed.clear();
         let names = &self.products.names;
-        let hs_leaves = |c: &u32| prefix[*c as usize].is_some();
-        let first_len = rows.first().map(|(c, _)| names[*c as usize].len());
-        let uniform = rows
-            .iter()
-            .all(|(c, _)| hs_leaves(c) && Some(names[*c as usize].len()) == first_len);
-        if uniform {
+        if one_length.is_some_and(|len| len >= level) {
             // Summed by code in an array (no sort: a group holds hundreds of rows, and
             // sorting them was a quarter of building a matrix), codes in the order met.
             let mut total = 0.0;
@@ -530,16 +552,10 @@ impl<'a> Builder<'a> {
     }
 
     /// The group's total by the aggregation rule, products aside: the sum of its values
-    /// when its codes are HS codes all of one length (none is another's ancestor), else
-    /// the sum of those the rule counts.
-    fn group_sum(&self, rows: &[(u32, f64)]) -> f64 {
-        let names = &self.products.names;
-        let first_len = rows.first().map(|(c, _)| names[*c as usize].len());
-        let uniform = rows.iter().all(|(c, _)| {
-            let code = names[*c as usize];
-            hierarchy::is_hs(code) && Some(code.len()) == first_len
-        });
-        if uniform {
+    /// when its codes are HS codes all of one length (`one_length`), else the sum of those
+    /// the rule counts.
+    fn group_sum(&self, rows: &[(u32, f64)], one_length: Option<usize>) -> f64 {
+        if one_length.is_some() {
             rows.iter().map(|(_, v)| v).sum()
         } else {
             self.counted_sum(rows)
