@@ -752,3 +752,55 @@ fn cancelling_a_parquet_stream_stops_it() {
     let whole = import(dir.path()).unwrap();
     assert_eq!((whole.files, whole.table.len()), (6, 1200));
 }
+
+/// A folder of many files, some failing, read by workers that wait for one of a few tables
+/// to come back rather than take a fresh one each (`table_pool.rs`): every run finishes
+/// (a file that fails gives its table up) with the good files' rows in name order; a
+/// Cancel ends it whatever the workers are waiting for.
+#[test]
+fn a_folder_of_many_files_some_failing_reads_in_a_few_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for (f, year) in (2001..2013).enumerate() {
+        let path = dir.path().join(format!("BACI_HS92_Y{year}_V1.csv"));
+        if f % 4 == 1 {
+            // Damaged gzip: the header reads, the body does not.
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(baci_rows(year, 3_000, f as u64 + 7).as_bytes())
+                .unwrap();
+            let bytes = gz.finish().unwrap();
+            std::fs::write(path.with_extension("csv.gz"), &bytes[..bytes.len() / 2]).unwrap();
+            continue;
+        }
+        std::fs::write(&path, baci_rows(year, 2_000 + 500 * (f % 3), f as u64 + 7)).unwrap();
+        expected.extend(rows_of(&import(&path).unwrap().table));
+    }
+    // On a thread, so that workers left waiting fail the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = dir.path().to_path_buf();
+    std::thread::spawn(move || {
+        for _ in 0..5 {
+            let release = import(&path).unwrap();
+            let _ = tx.send((
+                release.files,
+                release.failed_files.len(),
+                rows_of(&release.table),
+            ));
+        }
+    });
+    for _ in 0..5 {
+        let (files, failed, rows) = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the folder's import did not finish within a minute");
+        assert_eq!((files, failed), (9, 3));
+        assert_eq!(rows, expected);
+    }
+    let cancel = AtomicBool::new(false);
+    let result = import::import_file(
+        dir.path(),
+        None,
+        &mut |_| cancel.store(true, std::sync::atomic::Ordering::Relaxed),
+        &cancel,
+    );
+    assert!(matches!(result, Err(ImportError::Cancelled)), "{result:?}");
+}

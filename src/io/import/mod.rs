@@ -23,6 +23,7 @@ mod plain;
 mod records;
 pub mod release;
 mod sniff;
+mod table_pool;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};

@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 use super::codes::{self, CodeTable};
 use super::input::{Packing, streamed};
 use super::merged::Merged;
+use super::table_pool::TablePool;
 use super::{
     ColumnMap, Companions, ImportError, ImportOutcome, Input, Peek, Progress, detect, import_input,
     open, peek_input,
 };
-use crate::model::dataset::TradeTable;
 
 /// Files imported at once.
 const WORKERS: usize = 2;
@@ -525,10 +525,8 @@ struct Shared<'a> {
     /// Bytes and rows of the files being read, by worker.
     bytes: [AtomicU64; WORKERS],
     rows: [AtomicU64; WORKERS],
-    /// Files' tables already appended to the whole, emptied for the next files: their
-    /// memory is filled again rather than freed and taken fresh from the system (which
-    /// zeroes every page first, a tenth of a release's import).
-    spare: std::sync::Mutex<Vec<TradeTable>>,
+    /// The tables the files are read into, filled again file after file.
+    tables: TablePool,
 }
 
 /// Imports every data file of a folder or archive as one dataset.
@@ -552,7 +550,8 @@ pub fn import_release(
         cancel,
         bytes: Default::default(),
         rows: Default::default(),
-        spare: Default::default(),
+        // One for each worker and one being appended: more only waits for the appending.
+        tables: TablePool::new(WORKERS + 1),
     };
     let total_bytes = stored_bytes(&release);
     let files = release.data.len();
@@ -575,16 +574,19 @@ pub fn import_release(
                     pending.insert(index, result);
                     // Appended in name order, whatever order the workers finish in.
                     while let Some(result) = pending.remove(&next_merge) {
+                        let read = result.is_ok();
                         let used = merged.add(&release.data[next_merge], result);
                         next_merge += 1;
-                        // Kept only for a file still to be started: a table kept beyond
-                        // that would add to the peak at the end.
-                        let to_start = files.saturating_sub(shared.next.load(Ordering::Relaxed));
-                        if let Some(table) = used
-                            && let Ok(mut spare) = shared.spare.lock()
-                            && spare.len() < to_start
-                        {
-                            spare.push(table.emptied());
+                        match used {
+                            // Kept only while files are still to be started: a table kept
+                            // beyond that would add to the peak at the end.
+                            Some(table) => shared
+                                .tables
+                                .give_back(table, shared.next.load(Ordering::Relaxed) < files),
+                            // The first file's table is the whole now; a failed file's
+                            // went with it (given up by its worker).
+                            None if read => shared.tables.gone(),
+                            None => {}
                         }
                     }
                 }
@@ -602,6 +604,11 @@ pub fn import_release(
             });
         }
     });
+    log::debug!(
+        "{}: {files} files read into {} tables",
+        release.root.display(),
+        shared.tables.made()
+    );
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled);
     }
@@ -627,23 +634,23 @@ fn work(
     tx: &std::sync::mpsc::Sender<(usize, u64, Result<ImportOutcome, ImportError>)>,
 ) {
     loop {
+        // The table first, then the file: see `TablePool::take`.
+        let Some(table) = shared.tables.take(shared.cancel) else {
+            return;
+        };
         let index = shared.next.fetch_add(1, Ordering::Relaxed);
         let Some(member) = shared.release.data.get(index) else {
+            shared.tables.gone();
             return;
         };
         if shared.cancel.load(Ordering::Relaxed) {
+            shared.tables.gone();
             return;
         }
         let mut report = |p: &Progress| {
             shared.bytes[worker].store(p.bytes, Ordering::Relaxed);
             shared.rows[worker].store(p.rows, Ordering::Relaxed);
         };
-        let table = shared
-            .spare
-            .lock()
-            .ok()
-            .and_then(|mut spare| spare.pop())
-            .unwrap_or_default();
         let result = open_member(shared.release, member).and_then(|input| {
             let size = input.size;
             import_input(
@@ -660,7 +667,10 @@ fn work(
         shared.rows[worker].store(0, Ordering::Relaxed);
         let (result, size) = match result {
             Ok((outcome, size)) => (Ok(outcome), size),
-            Err(err) => (Err(err), 0),
+            Err(err) => {
+                shared.tables.gone();
+                (Err(err), 0)
+            }
         };
         if tx.send((index, size, result)).is_err() {
             return;
