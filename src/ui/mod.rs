@@ -29,6 +29,7 @@ mod tables;
 mod toolbar;
 mod trade_view;
 mod treemap;
+mod wrap;
 
 use eframe::egui;
 

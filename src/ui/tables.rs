@@ -195,8 +195,15 @@ fn optional_combo<T: Clone + PartialEq>(
     choices: &[T],
     name: impl Fn(&T) -> String,
 ) {
-    let label = ui.label(label);
     let selected = value.as_ref().map_or_else(|| "Any".to_owned(), &name);
+    super::wrap::keep_together(
+        ui,
+        label,
+        super::wrap::Control::Combo {
+            selected: &selected,
+        },
+    );
+    let label = ui.label(label);
     egui::ComboBox::from_id_salt(id)
         .selected_text(selected)
         .height(320.0)
