@@ -562,3 +562,10 @@ fn a_year_chosen_while_the_years_are_summed_waits_for_its_batch() {
     assert_eq!(card(&harness, "total"), Some(Ok("$2.0M".to_owned())));
     assert_eq!(harness.state().analysis().years, [2019, 2020, 2021, 2022]);
 }
+
+/// In a narrow window the controls wrap, each label with its combo box ("Products at" was
+/// left at the end of the first row at 870 points).
+#[test]
+fn the_controls_wrap_with_their_labels() {
+    common::labels_stay_beside_their_combo_boxes(eframe::egui::Key::Num9, &["Year", "Products at"]);
+}

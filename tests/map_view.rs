@@ -231,3 +231,9 @@ fn save_as_png_writes_the_map_with_its_legend() {
     // The map with its legend is most of the window, not a thumbnail.
     assert!(rect.width() > 900.0 && rect.height() > 600.0, "{rect:?}");
 }
+
+/// In a narrow window the controls wrap, each label with its combo box.
+#[test]
+fn the_controls_wrap_with_their_labels() {
+    common::labels_stay_beside_their_combo_boxes(egui::Key::Num0, &["Colour by", "Year"]);
+}

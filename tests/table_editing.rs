@@ -366,36 +366,5 @@ fn the_country_picker_of_a_cell_takes_the_highlighted_match_with_enter() {
 /// never a label at the end of one row with its combo box alone at the start of the next.
 #[test]
 fn a_filter_label_wraps_with_its_combo_box() {
-    use egui_kittest::kittest::{By, Queryable as _};
-    for width in [700.0, 760.0, 820.0, 870.0, 930.0, 1000.0, 1100.0, 1400.0] {
-        let mut harness = Harness::builder()
-            .with_size([width, 700.0])
-            .build_eframe(|cc| TradeApp::with_document(cc, bundled_document()));
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num7);
-        harness.run();
-        for name in ["Year", "Country", "Flow"] {
-            let combo = harness
-                .get_by_role_and_label(egui::accesskit::Role::ComboBox, name)
-                .rect();
-            let labels: Vec<egui::Rect> = harness
-                .get_all(
-                    By::new()
-                        .role(egui::accesskit::Role::Label)
-                        .label(name)
-                        .include_labels(),
-                )
-                .map(|label| label.rect())
-                .collect();
-            let beside = labels.iter().any(|label| {
-                combo.y_range().contains(label.center().y)
-                    && label.right() <= combo.left()
-                    && combo.left() - label.right() < 20.0
-            });
-            assert!(
-                beside,
-                "{width}: {name}'s label is not beside its combo box at {combo:?}: {labels:?}"
-            );
-            assert!(combo.right() <= width, "{width}: {name} at {combo:?}");
-        }
-    }
+    common::labels_stay_beside_their_combo_boxes(egui::Key::Num7, &["Year", "Country", "Flow"]);
 }

@@ -60,12 +60,13 @@ fn controls(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
         };
         ui.heading(title);
         ui.add_space(12.0);
-        let label = ui.label("Year");
         let shown = match (state.analysis.year, data.year) {
             (Some(y), _) => y.to_string(),
             (None, Some(y)) => format!("Latest ({y})"),
             (None, None) => "Latest".to_owned(),
         };
+        super::wrap::keep_together(ui, "Year", super::wrap::Control::Combo { selected: &shown });
+        let label = ui.label("Year");
         egui::ComboBox::from_id_salt("analysis_year")
             .selected_text(shown)
             .show_ui(ui, |ui| {
@@ -77,6 +78,8 @@ fn controls(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
             .response
             .labelled_by(label.id)
             .on_hover_text("The year the figures are for. Latest: the latest year with exports and imports in the data");
+        let level = level_name(state.analysis.level);
+        super::wrap::keep_together(ui, "Products at", super::wrap::Control::Combo { selected: level });
         let label = ui.label("Products at");
         egui::ComboBox::from_id_salt("analysis_level")
             .selected_text(level_name(state.analysis.level))

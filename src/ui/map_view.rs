@@ -117,6 +117,14 @@ pub fn show(
 fn controls(ui: &mut egui::Ui, values: &MapValues, state: &mut UiState) {
     let map = &mut state.map;
     ui.horizontal_wrapped(|ui| {
+        let measure_text = map.choice.measure.label();
+        super::wrap::keep_together(
+            ui,
+            "Colour by",
+            super::wrap::Control::Combo {
+                selected: measure_text,
+            },
+        );
         let label = ui.label("Colour by");
         egui::ComboBox::from_id_salt("map_measure")
             .selected_text(map.choice.measure.label())
@@ -189,8 +197,9 @@ fn year_picker(
     resolved: Option<i32>,
     choice: &mut Option<i32>,
 ) {
-    let label = ui.label(title);
     let shown = resolved.map_or_else(|| "—".to_owned(), |y| y.to_string());
+    super::wrap::keep_together(ui, title, super::wrap::Control::Combo { selected: &shown });
+    let label = ui.label(title);
     egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
         .show_ui(ui, |ui| {

@@ -254,3 +254,39 @@ pub fn save_png_of(harness: &mut Harness<'_, TradeApp>, path: &std::path::Path, 
     assert!((image.width() as f32 - rect.width() * ppp).abs() <= 2.0);
     assert!((image.height() as f32 - rect.height() * ppp).abs() <= 2.0);
 }
+
+/// At widths from 700 to 1,400 points, the view opened with Ctrl+`key` shows each of
+/// `names` as a label directly left of its combo box, on the same row, within the window.
+pub fn labels_stay_beside_their_combo_boxes(key: egui::Key, names: &[&str]) {
+    use egui_kittest::kittest::{By, Queryable as _};
+    let role = egui::accesskit::Role::ComboBox;
+    for width in [700.0, 760.0, 820.0, 870.0, 930.0, 1000.0, 1100.0, 1400.0] {
+        let mut harness = egui_kittest::Harness::builder()
+            .with_size([width, 700.0])
+            .build_eframe(|cc| TradeApp::with_document(cc, trade_explorer::bundled_document()));
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, key);
+        wait_for_jobs(&mut harness);
+        for &name in names {
+            let combo = harness.get_by_role_and_label(role, name).rect();
+            let labels: Vec<egui::Rect> = harness
+                .get_all(
+                    By::new()
+                        .role(egui::accesskit::Role::Label)
+                        .label(name)
+                        .include_labels(),
+                )
+                .map(|label| label.rect())
+                .collect();
+            let beside = labels.iter().any(|label| {
+                combo.y_range().contains(label.center().y)
+                    && label.right() <= combo.left()
+                    && combo.left() - label.right() < 20.0
+            });
+            assert!(
+                beside,
+                "{width}: {name}'s label is not beside its combo box at {combo:?}: {labels:?}"
+            );
+            assert!(combo.right() <= width, "{width}: {name} at {combo:?}");
+        }
+    }
+}
