@@ -65,8 +65,8 @@ fn controls(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
             (None, Some(y)) => format!("Latest ({y})"),
             (None, None) => "Latest".to_owned(),
         };
-        super::wrap::keep_together(ui, "Year", super::wrap::Control::Combo { selected: &shown });
-        let label = ui.label("Year");
+        let label =
+            super::wrap::label_before(ui, "Year", super::wrap::Control::Combo { selected: &shown });
         egui::ComboBox::from_id_salt("analysis_year")
             .selected_text(shown)
             .show_ui(ui, |ui| {
@@ -79,10 +79,13 @@ fn controls(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
             .labelled_by(label.id)
             .on_hover_text("The year the figures are for. Latest: the latest year with exports and imports in the data");
         let level = level_name(state.analysis.level);
-        super::wrap::keep_together(ui, "Products at", super::wrap::Control::Combo { selected: level });
-        let label = ui.label("Products at");
+        let label = super::wrap::label_before(
+            ui,
+            "Products at",
+            super::wrap::Control::Combo { selected: level },
+        );
         egui::ComboBox::from_id_salt("analysis_level")
-            .selected_text(level_name(state.analysis.level))
+            .selected_text(level)
             .show_ui(ui, |ui| {
                 for level in [2, 4, 6] {
                     ui.selectable_value(&mut state.analysis.level, level, level_name(level));

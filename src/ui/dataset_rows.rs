@@ -42,8 +42,7 @@ pub fn show(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState) {
             ("Product code starts with", "0805", &mut open.product, 80.0),
         ];
         for (name, hint, text, width) in fields {
-            super::wrap::keep_together(ui, name, super::wrap::Control::Field { width });
-            let label = ui.label(name);
+            let label = super::wrap::label_before(ui, name, super::wrap::Control::Field { width });
             ui.add(
                 egui::TextEdit::singleline(text)
                     .hint_text(hint)

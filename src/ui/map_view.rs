@@ -117,17 +117,14 @@ pub fn show(
 fn controls(ui: &mut egui::Ui, values: &MapValues, state: &mut UiState) {
     let map = &mut state.map;
     ui.horizontal_wrapped(|ui| {
-        let measure_text = map.choice.measure.label();
-        super::wrap::keep_together(
+        let shown = map.choice.measure.label();
+        let label = super::wrap::label_before(
             ui,
             "Colour by",
-            super::wrap::Control::Combo {
-                selected: measure_text,
-            },
+            super::wrap::Control::Combo { selected: shown },
         );
-        let label = ui.label("Colour by");
         egui::ComboBox::from_id_salt("map_measure")
-            .selected_text(map.choice.measure.label())
+            .selected_text(shown)
             .show_ui(ui, |ui| {
                 for m in Measure::ALL {
                     ui.selectable_value(&mut map.choice.measure, m, m.label())
@@ -198,8 +195,8 @@ fn year_picker(
     choice: &mut Option<i32>,
 ) {
     let shown = resolved.map_or_else(|| "—".to_owned(), |y| y.to_string());
-    super::wrap::keep_together(ui, title, super::wrap::Control::Combo { selected: &shown });
-    let label = ui.label(title);
+    let label =
+        super::wrap::label_before(ui, title, super::wrap::Control::Combo { selected: &shown });
     egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
         .show_ui(ui, |ui| {

@@ -196,14 +196,13 @@ fn optional_combo<T: Clone + PartialEq>(
     name: impl Fn(&T) -> String,
 ) {
     let selected = value.as_ref().map_or_else(|| "Any".to_owned(), &name);
-    super::wrap::keep_together(
+    let label = super::wrap::label_before(
         ui,
         label,
         super::wrap::Control::Combo {
             selected: &selected,
         },
     );
-    let label = ui.label(label);
     egui::ComboBox::from_id_salt(id)
         .selected_text(selected)
         .height(320.0)

@@ -11,9 +11,10 @@ pub(super) enum Control<'a> {
     Field { width: f32 },
 }
 
-/// In a wrapping row, starts the next row unless `label` and its `control` both fit in
-/// what is left of this one (a row that has nothing on it yet is kept as it is).
-pub(super) fn keep_together(ui: &mut egui::Ui, label: &str, control: Control<'_>) {
+/// Adds the label of a control in a wrapping row, first starting the next row unless
+/// `label` and its `control` both fit in what is left of this one (a row that has nothing
+/// on it yet is kept as it is). The label's response is for `labelled_by`.
+pub(super) fn label_before(ui: &mut egui::Ui, label: &str, control: Control<'_>) -> egui::Response {
     let text_width = |text: &str, style: egui::TextStyle| {
         egui::WidgetText::from(text)
             .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, style)
@@ -34,4 +35,5 @@ pub(super) fn keep_together(ui: &mut egui::Ui, label: &str, control: Control<'_>
     if row_started && ui.available_size_before_wrap().x < needed {
         ui.end_row();
     }
+    ui.label(label)
 }
