@@ -81,7 +81,6 @@ impl BlockReader {
     /// next file read on this thread.
     pub(super) fn finish(self) {
         drop(self.rx);
-        drop(self.pool);
         if let Ok(buffers) = self.thread.join() {
             SPARE_BLOCKS.with_borrow_mut(|spare| *spare = buffers);
         }

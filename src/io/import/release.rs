@@ -574,7 +574,6 @@ pub fn import_release(
                     pending.insert(index, result);
                     // Appended in name order, whatever order the workers finish in.
                     while let Some(result) = pending.remove(&next_merge) {
-                        let read = result.is_ok();
                         let used = merged.add(&release.data[next_merge], result);
                         next_merge += 1;
                         match used {
@@ -583,10 +582,9 @@ pub fn import_release(
                             Some(table) => shared
                                 .tables
                                 .give_back(table, shared.next.load(Ordering::Relaxed) < files),
-                            // The first file's table is the whole now; a failed file's
-                            // went with it (given up by its worker).
-                            None if read => shared.tables.gone(),
-                            None => {}
+                            // The first file's table is the whole now, or the file failed
+                            // and its table went with it.
+                            None => shared.tables.gone(),
                         }
                     }
                 }
@@ -667,10 +665,7 @@ fn work(
         shared.rows[worker].store(0, Ordering::Relaxed);
         let (result, size) = match result {
             Ok((outcome, size)) => (Ok(outcome), size),
-            Err(err) => {
-                shared.tables.gone();
-                (Err(err), 0)
-            }
+            Err(err) => (Err(err), 0),
         };
         if tx.send((index, size, result)).is_err() {
             return;
