@@ -323,11 +323,12 @@ fn a_folder_of_parquet_files_is_reserved_from_their_row_counts() {
     assert!(per_row <= 23.0, "{per_row:.1} bytes a row");
 }
 
-/// A folder's files are read into tables that are emptied and filled again by later files
-/// (their memory reused): the release still holds every file's own rows, in name order,
-/// with each file's own countries and products, as each file imported alone gives them.
+/// A folder's files are read into parts that are emptied and filled again by later files
+/// (their memory reused, their dictionaries not): the release still holds every file's
+/// own rows, in name order, with each file's own countries and products, as each file
+/// imported alone gives them.
 #[test]
-fn tables_reused_from_file_to_file_keep_each_files_rows() {
+fn parts_reused_from_file_to_file_keep_each_files_rows() {
     let dir = tempfile::tempdir().unwrap();
     let reporters = [586, 398, 76, 156, 356, 840, 276];
     let mut expected = Vec::new();
@@ -753,12 +754,12 @@ fn cancelling_a_parquet_stream_stops_it() {
     assert_eq!((whole.files, whole.table.len()), (6, 1200));
 }
 
-/// A folder of many files, some failing, read by workers that wait for one of a few tables
-/// to come back rather than take a fresh one each (`table_pool.rs`): every run finishes
-/// (a file that fails gives its table up) with the good files' rows in name order; a
-/// Cancel ends it whatever the workers are waiting for.
+/// A folder of many files, some failing part-way, read as one stream by threads that wait
+/// on each other (`csv_release.rs`): every run finishes with the good files' rows in name
+/// order (a file that fails is taken out again); a Cancel ends it whatever the threads
+/// are waiting for.
 #[test]
-fn a_folder_of_many_files_some_failing_reads_in_a_few_tables() {
+fn a_folder_of_many_files_some_failing_reads_in_order_every_time() {
     let dir = tempfile::tempdir().unwrap();
     let mut expected = Vec::new();
     for (f, year) in (2001..2013).enumerate() {

@@ -14,17 +14,7 @@ use super::{BLOCK_BYTES, ImportError, ImportOutcome, Layout, MAX_LISTED_REJECTIO
 pub(super) struct BlockReader {
     rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
     pool: std::sync::mpsc::Sender<Vec<u8>>,
-    thread: std::thread::JoinHandle<Vec<Vec<u8>>>,
-}
-
-/// Block buffers kept for the next file read on this thread.
-const KEPT_BLOCKS: usize = 4;
-
-thread_local! {
-    /// The buffers of the last file read on this thread: a release's worker reads file
-    /// after file, and a buffer taken fresh from the system has every page zeroed by the
-    /// kernel as it is first filled (300 MB over BACI's 29 files). They go with the thread.
-    static SPARE_BLOCKS: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl BlockReader {
@@ -34,9 +24,6 @@ impl BlockReader {
     ) -> Result<Self, ImportError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<u8>>>(1);
         let (pool, pool_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-        for buf in SPARE_BLOCKS.with_borrow_mut(std::mem::take) {
-            let _ = pool.send(buf);
-        }
         let thread = std::thread::Builder::new()
             .name("import-reader".into())
             .spawn(move || {
@@ -54,7 +41,6 @@ impl BlockReader {
                         break;
                     }
                 }
-                pool_rx.try_iter().take(KEPT_BLOCKS).collect()
             })
             .map_err(|source| ImportError::Io {
                 path: path.to_path_buf(),
@@ -77,13 +63,10 @@ impl BlockReader {
         }
     }
 
-    /// Stops the reader (a block it is reading is dropped) and keeps its buffers for the
-    /// next file read on this thread.
+    /// Stops the reader (a block it is reading is dropped).
     pub(super) fn finish(self) {
         drop(self.rx);
-        if let Ok(buffers) = self.thread.join() {
-            SPARE_BLOCKS.with_borrow_mut(|spare| *spare = buffers);
-        }
+        let _ = self.thread.join();
     }
 }
 

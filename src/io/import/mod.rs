@@ -7,11 +7,11 @@
 mod blocks;
 pub mod cache;
 pub mod codes;
+mod csv_release;
 mod fields;
 pub mod formats;
 mod input;
 mod memory;
-mod merged;
 mod opening;
 pub mod parquet;
 mod parquet_columns;
@@ -20,10 +20,11 @@ mod parquet_release;
 mod parquet_rows;
 pub mod parse;
 mod plain;
+mod prefault;
 mod records;
 pub mod release;
 mod sniff;
-mod table_pool;
+mod stream;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -448,16 +449,14 @@ fn import_input(
         let mapping = (mapping, table);
         return parquet_rows::import(path, &info, input, mapping, companions, progress, cancel);
     }
-    let mut first =
-        read_block(&mut reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
-    let mut eof = first.len() < BLOCK_BYTES;
-    refuse_binary(path, &first)?;
-    if first.starts_with(b"\xef\xbb\xbf") {
-        first.drain(..3);
-    }
-    let (header_end, delim, header) = read_header(path, &first)?;
-    let (layout, map) = resolve_layout(path, mapping, &header)?;
-    let codes = companions.code_table(layout, &map);
+    let TextStart {
+        rest: mut carry,
+        mut eof,
+        delim,
+        layout,
+        map,
+        codes,
+    } = TextStart::read(path, (&mut reader, compressed), mapping, companions)?;
     let codes_for_parse = codes.clone().unwrap_or_default();
     let ctx = PartContext {
         delim,
@@ -467,7 +466,6 @@ fn import_input(
     };
     let threads = threads();
     let mut acc = Accumulator::new(is_reconciled(layout, &map), table);
-    let mut carry: Vec<u8> = first.split_off((header_end + 1).min(first.len()));
     let mut reserved = false;
     let reader = BlockReader::start(reader, path)?;
     loop {
@@ -520,6 +518,50 @@ fn import_input(
     }
     reader.finish();
     finish_import(path, &opened, layout, acc, companions, codes, cancel)
+}
+
+/// The start of a text input: its first block read, its header and layout resolved.
+struct TextStart {
+    /// The first block's bytes after the header line.
+    rest: Vec<u8>,
+    /// Whether the first block was the whole input.
+    eof: bool,
+    delim: u8,
+    layout: Layout,
+    map: ColumnMap,
+    /// Where numeric country codes are looked up, when the layout has them.
+    codes: Option<CodeTable>,
+}
+
+impl TextStart {
+    /// Reads the first block of `reader` (`compressed` for messages about damage): text
+    /// only (no spreadsheet or UTF-16), a byte order mark dropped, a header of a known
+    /// layout unless `mapping` is given.
+    fn read(
+        path: &Path,
+        (reader, compressed): (&mut dyn Read, bool),
+        mapping: Option<ColumnMap>,
+        companions: &Companions<'_>,
+    ) -> Result<Self, ImportError> {
+        let mut first =
+            read_block(reader, BLOCK_BYTES).map_err(|e| io_error(path, compressed, e))?;
+        let eof = first.len() < BLOCK_BYTES;
+        refuse_binary(path, &first)?;
+        if first.starts_with(b"\xef\xbb\xbf") {
+            first.drain(..3);
+        }
+        let (header_end, delim, header) = read_header(path, &first)?;
+        let (layout, map) = resolve_layout(path, mapping, &header)?;
+        let codes = companions.code_table(layout, &map);
+        Ok(Self {
+            rest: first.split_off((header_end + 1).min(first.len())),
+            eof,
+            delim,
+            layout,
+            map,
+            codes,
+        })
+    }
 }
 
 /// Threads that parse one input.

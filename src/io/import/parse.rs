@@ -591,6 +591,20 @@ impl Part {
         self.lines = 0;
     }
 
+    /// A part holding an import's rows and refusals (a file read whole on its own).
+    pub(super) fn of_outcome(outcome: super::ImportOutcome) -> Self {
+        Part {
+            table: outcome.table,
+            // Numbered as an import numbers them, from the line after the header (2); a
+            // part's from its first line (0).
+            rejected: (outcome.rejected.into_iter())
+                .map(|(line, why)| (line.saturating_sub(2), why))
+                .collect(),
+            rejected_count: outcome.rows_rejected,
+            ..Part::default()
+        }
+    }
+
     /// Empties the part whole, its dictionaries too (its columns keep their memory): for
     /// the rows of another file, which must not bring this one's countries and products
     /// along (they may have been taken out again, with a file that failed).

@@ -4,29 +4,22 @@
 //! `country_codes_*` and `product_codes_*`) are used, not imported; anything else (a
 //! readme, Spark's `_SUCCESS` and `.crc` files) is left out and listed.
 //!
-//! Files are imported by two workers at once, each with the parallel parser, and their
-//! tables appended in the files' name order, so the result does not depend on timing. A
-//! release of Parquet files only is read as one stream of row groups instead
+//! The files are read as one stream into one table, in the files' name order, so the
+//! result does not depend on timing: CSV files in runs of whole records
+//! ([`super::csv_release`]), a release of Parquet files only in row groups
 //! ([`super::parquet_release`]).
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicBool;
 
 use super::codes::{self, CodeTable};
 use super::input::{Packing, streamed};
-use super::merged::Merged;
-use super::table_pool::TablePool;
 use super::{
-    ColumnMap, Companions, ImportError, ImportOutcome, Input, Peek, Progress, detect, import_input,
-    open, peek_input,
+    ColumnMap, Companions, ImportError, ImportOutcome, Input, Peek, Progress, detect, open,
+    peek_input,
 };
-
-/// Files imported at once.
-const WORKERS: usize = 2;
 
 /// What a path holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -515,20 +508,6 @@ pub(super) fn companions(release: &Release) -> Companions<'static> {
     }
 }
 
-/// What the workers share.
-struct Shared<'a> {
-    release: &'a Release,
-    mapping: Option<&'a ColumnMap>,
-    companions: Companions<'static>,
-    next: AtomicUsize,
-    cancel: &'a AtomicBool,
-    /// Bytes and rows of the files being read, by worker.
-    bytes: [AtomicU64; WORKERS],
-    rows: [AtomicU64; WORKERS],
-    /// The tables the files are read into, filled again file after file.
-    tables: TablePool,
-}
-
 /// Imports every data file of a folder or archive as one dataset.
 pub fn import_release(
     path: &Path,
@@ -536,81 +515,11 @@ pub fn import_release(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
-    let started = Instant::now();
     let release = list(path)?;
-    let parquet_rows = check_layouts(&release, mapping.as_ref())?;
-    if let Some(rows) = parquet_rows {
-        return super::parquet_release::import(&release, mapping, rows, progress, cancel);
+    match check_layouts(&release, mapping.as_ref())? {
+        Some(rows) => super::parquet_release::import(&release, mapping, rows, progress, cancel),
+        None => super::csv_release::import(&release, mapping, progress, cancel),
     }
-    let shared = Shared {
-        release: &release,
-        mapping: mapping.as_ref(),
-        companions: companions(&release),
-        next: AtomicUsize::new(0),
-        cancel,
-        bytes: Default::default(),
-        rows: Default::default(),
-        // One for each worker and one being appended: more only waits for the appending.
-        tables: TablePool::new(WORKERS + 1),
-    };
-    let total_bytes = stored_bytes(&release);
-    let files = release.data.len();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut merged = Merged::new(release.data.iter().map(|m| m.size).sum());
-    std::thread::scope(|scope| {
-        for worker in 0..WORKERS.min(files) {
-            let tx = tx.clone();
-            let shared = &shared;
-            scope.spawn(move || work(shared, worker, &tx));
-        }
-        drop(tx);
-        let mut done_bytes = 0u64;
-        let mut pending: BTreeMap<usize, Result<ImportOutcome, ImportError>> = BTreeMap::new();
-        let mut next_merge = 0;
-        loop {
-            match rx.recv_timeout(Duration::from_millis(100)) {
-                Ok((index, size, result)) => {
-                    done_bytes += size;
-                    pending.insert(index, result);
-                    // Appended in name order, whatever order the workers finish in.
-                    while let Some(result) = pending.remove(&next_merge) {
-                        let used = merged.add(&release.data[next_merge], result);
-                        next_merge += 1;
-                        match used {
-                            // Kept only while files are still to be started: a table kept
-                            // beyond that would add to the peak at the end.
-                            Some(table) => shared
-                                .tables
-                                .give_back(table, shared.next.load(Ordering::Relaxed) < files),
-                            // The first file's table is the whole now, or the file failed
-                            // and its table went with it.
-                            None => shared.tables.gone(),
-                        }
-                    }
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-            let reading: u64 = shared.bytes.iter().map(|b| b.load(Ordering::Relaxed)).sum();
-            let rows: u64 = shared.rows.iter().map(|r| r.load(Ordering::Relaxed)).sum();
-            progress(&Progress {
-                bytes: done_bytes + reading,
-                total_bytes,
-                rows: merged.rows() + rows,
-                elapsed: started.elapsed(),
-                files: (next_merge, files),
-            });
-        }
-    });
-    log::debug!(
-        "{}: {files} files read into {} tables",
-        release.root.display(),
-        shared.tables.made()
-    );
-    if cancel.load(Ordering::Relaxed) {
-        return Err(ImportError::Cancelled);
-    }
-    merged.finish(&release)
 }
 
 /// The bytes of the data files as stored (compressed, in an archive): what is read.
@@ -623,52 +532,4 @@ pub(super) fn stored_bytes(release: &Release) -> u64 {
             Location::File(_) => m.size,
         })
         .sum()
-}
-
-/// One worker: takes the next file until there is none, sends (index, bytes, result).
-fn work(
-    shared: &Shared<'_>,
-    worker: usize,
-    tx: &std::sync::mpsc::Sender<(usize, u64, Result<ImportOutcome, ImportError>)>,
-) {
-    loop {
-        // The table first, then the file: see `TablePool::take`.
-        let Some(table) = shared.tables.take(shared.cancel) else {
-            return;
-        };
-        let index = shared.next.fetch_add(1, Ordering::Relaxed);
-        let Some(member) = shared.release.data.get(index) else {
-            shared.tables.gone();
-            return;
-        };
-        if shared.cancel.load(Ordering::Relaxed) {
-            shared.tables.gone();
-            return;
-        }
-        let mut report = |p: &Progress| {
-            shared.bytes[worker].store(p.bytes, Ordering::Relaxed);
-            shared.rows[worker].store(p.rows, Ordering::Relaxed);
-        };
-        let result = open_member(shared.release, member).and_then(|input| {
-            let size = input.size;
-            import_input(
-                &label(shared.release, member),
-                input,
-                (shared.mapping.cloned(), table),
-                &shared.companions,
-                &mut report,
-                shared.cancel,
-            )
-            .map(|o| (o, size))
-        });
-        shared.bytes[worker].store(0, Ordering::Relaxed);
-        shared.rows[worker].store(0, Ordering::Relaxed);
-        let (result, size) = match result {
-            Ok((outcome, size)) => (Ok(outcome), size),
-            Err(err) => (Err(err), 0),
-        };
-        if tx.send((index, size, result)).is_err() {
-            return;
-        }
-    }
 }

@@ -67,6 +67,20 @@ impl<T: bytemuck::Pod> Column<T> {
         }
     }
 
+    /// The room reserved beyond the values of an owned column, as (address, values it
+    /// holds, bytes a value); for asking the system to map it ahead of use. Nothing is
+    /// read or written through the address.
+    pub fn spare_room(&self) -> Option<(usize, usize, usize)> {
+        match &self.repr {
+            Repr::Owned(values) => {
+                let size = std::mem::size_of::<T>();
+                let end_of_values = values.as_ptr() as usize + values.len() * size;
+                Some((end_of_values, values.capacity() - values.len(), size))
+            }
+            Repr::Shared { .. } => None,
+        }
+    }
+
     /// Appends a value.
     #[inline]
     pub fn push(&mut self, value: T) {

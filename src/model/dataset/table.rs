@@ -275,6 +275,23 @@ impl TradeTable {
         self.truncate(0, countries, products);
     }
 
+    /// The room reserved beyond the rows of each owned column, as (address, values it
+    /// holds, bytes a value).
+    pub fn spare_room(&self) -> Vec<(usize, usize, usize)> {
+        [
+            self.year.spare_room(),
+            self.reporter.spare_room(),
+            self.partner.spare_room(),
+            self.flow.spare_room(),
+            self.product.spare_room(),
+            self.value.spare_room(),
+            self.quantity.spare_room(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// Keeps the first `rows` rows and the first `countries` and `products` entries of the
     /// dictionaries: undoes the appends made since the table had that many (a file of a
     /// dataset that failed part-way through).
