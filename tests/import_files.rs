@@ -476,6 +476,44 @@ fn bad_rows_are_counted_and_listed_with_their_lines() {
     assert!(outcome.rejected[0].1.contains("not a year"));
 }
 
+/// A quote opened and never closed swallows the rest of the file into one record (as CSV
+/// reads it). Near the end of a file that record is refused with its line and a reason
+/// that says so, the rows before it kept; further from the end the file is refused as
+/// holding a record too long, with the quote named. Either way nothing vanishes unseen
+/// (before, the rest of the file was dropped without a word).
+#[test]
+fn a_quote_never_closed_is_refused_with_its_line_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "t,i,j,k,v,q\n2020,4,8,010121,1.5,2\n2020,4,8,010122,\"2.5,1\n\
+                2020,4,8,010123,3.5,1\n2020,4,8,010124,4.5,1\n";
+    let outcome = import(&write(dir.path(), "stray.csv", text.as_bytes())).unwrap();
+    assert_eq!(outcome.table.len(), 1);
+    assert_eq!((outcome.rows_read, outcome.rows_rejected), (2, 1));
+    let (line, why) = &outcome.rejected[0];
+    assert_eq!(*line, 3);
+    assert!(why.contains("never closed"), "{why}");
+    assert!(why.contains("(3 lines)"), "lines 3 to 5: {why}");
+    // The same at the very end, without a final line break.
+    let last = "t,i,j,k,v,q\n2020,4,8,010121,1.5,2\n\"2020,4,8,010122,2.5,1";
+    let outcome = import(&write(dir.path(), "last.csv", last.as_bytes())).unwrap();
+    assert_eq!((outcome.table.len(), outcome.rows_rejected), (1, 1));
+    assert_eq!(outcome.rejected[0].0, 3);
+    assert!(
+        outcome.rejected[0].1.contains("(1 line)"),
+        "{:?}",
+        outcome.rejected
+    );
+
+    let mut far = b"t,i,j,k,v,q\n2020,4,8,010121,1.5,2\n2020,4,8,\"010122,2.5,1\n".to_vec();
+    // Past the longest record read (16 MiB) well before the end of the file.
+    while far.len() < 40 * 1024 * 1024 {
+        far.extend_from_slice(b"2020,4,8,010123,3.5,1\n");
+    }
+    let err = import(&write(dir.path(), "far.csv", &far)).unwrap_err();
+    assert!(matches!(err, ImportError::LineTooLong { .. }), "{err:?}");
+    assert!(err.to_string().contains("never closed"), "{err}");
+}
+
 /// A straightforward reading of a BACI file, to check the importer's aggregates against.
 fn reference_pair_totals(text: &str) -> HashMap<(String, String), f64> {
     let mut totals = HashMap::new();

@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use super::codes::CodeTable;
-use super::parse::{MAX_RECORD_BYTES, Part, PartContext, parse_part_into, record_boundaries};
+use super::parse::{
+    MAX_RECORD_BYTES, Part, PartContext, parse_part_into, record_boundaries, records_to_cut,
+};
 use super::release::{Release, companions, label, open_member};
 use super::stream::{Appending, FileInfo, Report, spare_part};
 use super::{
@@ -299,12 +301,12 @@ impl FileRuns<'_, '_> {
                 carry.push(b'\n');
             }
             // At most a run's bytes, unless a record is longer.
-            let window = carry.len().min(self.shared.run_bytes);
-            let cut = record_boundaries(&carry[..window], 1).or_else(|| {
-                (window < carry.len())
-                    .then(|| record_boundaries(&carry, 1))
-                    .flatten()
-            });
+            let cut = match carry.get(..self.shared.run_bytes) {
+                Some(window) if window.len() < carry.len() => {
+                    record_boundaries(window, 1).or_else(|| records_to_cut(&carry, 1, eof))
+                }
+                _ => records_to_cut(&carry, 1, eof),
+            };
             let Some((end, _)) = cut else {
                 if carry.len() > MAX_RECORD_BYTES {
                     let path = self.path.to_path_buf();
@@ -502,6 +504,12 @@ mod tests {
             "e_2023.csv",
             comtrade(2023, 400, false).trim_end().as_bytes(),
         );
+        // A quote never closed, a few records before the end.
+        let mut stray = comtrade(2024, 300, false);
+        let near_end = stray.len() - 200;
+        let at = near_end + stray[near_end..].find(",X,").unwrap_or(0);
+        stray.insert(at + 1, '"');
+        write("f_2024.csv", stray.as_bytes());
         let (mut expected, mut refused, mut rejected) = (Vec::new(), Vec::new(), 0);
         let mut failed = Vec::new();
         for path in files(dir.path()) {
@@ -524,12 +532,14 @@ mod tests {
         }
         assert_eq!(failed, ["d_2022.csv.gz"]);
         assert!(rejected > 10, "the files refuse some rows: {rejected}");
+        let never_closed = |(_, why): &(u64, String)| why.starts_with("f_2024.csv: a quote");
+        assert!(refused.iter().any(never_closed), "{refused:?}");
         for run_bytes in [40, 333, 4_096, 1 << 20] {
             let outcome = stream(dir.path(), run_bytes).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(rows(&outcome), expected, "runs of {run_bytes} bytes");
             assert_eq!(outcome.rows_rejected, rejected);
             assert_eq!(outcome.rejected, refused, "runs of {run_bytes} bytes");
-            assert_eq!(outcome.files, 4);
+            assert_eq!(outcome.files, 5);
             let failed: Vec<&str> = outcome
                 .failed_files
                 .iter()

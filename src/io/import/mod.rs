@@ -8,6 +8,7 @@ mod blocks;
 pub mod cache;
 pub mod codes;
 mod csv_release;
+mod cut;
 mod fields;
 pub mod formats;
 mod input;
@@ -43,7 +44,7 @@ use crate::model::dataset::TradeTable;
 use blocks::{Accumulator, BlockReader};
 use codes::CodeTable;
 use input::{Input, open, parquet_input};
-use parse::{MAX_RECORD_BYTES, PartContext, record_boundaries, split_fields};
+use parse::{MAX_RECORD_BYTES, PartContext, records_to_cut, split_fields};
 
 /// Bytes read per block.
 const BLOCK_BYTES: usize = 8 * 1024 * 1024;
@@ -99,7 +100,11 @@ pub enum ImportError {
         columns: String,
     },
     /// A record longer than the limit (probably not a text data file).
-    #[error("{}: a line is longer than 16 MiB; is this a trade data file?", .path.display())]
+    #[error(
+        "{}: a record is longer than 16 MiB: a quote (\") opened and never closed, or not a \
+         trade data file",
+        .path.display()
+    )]
     LineTooLong {
         /// The file.
         path: PathBuf,
@@ -480,7 +485,7 @@ fn import_input(
         if eof && !carry.is_empty() && carry.last() != Some(&b'\n') {
             carry.push(b'\n');
         }
-        let Some((end, splits)) = record_boundaries(&carry, threads) else {
+        let Some((end, splits)) = records_to_cut(&carry, threads, eof) else {
             if carry.len() > MAX_RECORD_BYTES {
                 return Err(ImportError::LineTooLong {
                     path: path.to_path_buf(),
