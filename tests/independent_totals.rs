@@ -37,9 +37,8 @@ fn write_file(path: &Path, seed: u64, groups: usize, baci: bool, header: &str) {
         } else {
             (rng.pick(&alpha[..4]), rng.pick(&alpha))
         };
-        if reporter == partner {
-            continue;
-        }
+        // A country with itself now and then (gravity datasets' domestic trade): kept, in
+        // no total.
         let flow = rng.pick(&flows);
         let n = 1 + rng.next() % 6;
         for _ in 0..n {

@@ -400,16 +400,25 @@ impl TradeApp {
 }
 
 /// The review's summary of what was read: the years, the unit the values were read in,
-/// and the total ("Years 1986–2006; values read as millions of US dollars; total $1.2T").
+/// and the total ("Years 1986–2006; values read as millions of US dollars; total $1.2T"),
+/// and what a country's trade with itself adds outside it.
 fn import_scope(table: &crate::model::dataset::TradeTable, scale: f64) -> String {
+    use crate::model::format::{count, usd_short};
     let unit = crate::model::dataset::scale_name(scale);
     let years = match (table.year.iter().min(), table.year.iter().max()) {
         (Some(a), Some(b)) if a == b => format!("Year {a}"),
         (Some(a), Some(b)) => format!("Years {a}–{b}"),
         _ => "No years".to_owned(),
     };
-    format!(
-        "{years}; values read as {unit}; total trade {}",
-        crate::model::format::usd_short(table.total_usd())
-    )
+    let total = usd_short(table.total_usd());
+    let with_itself = match table.trade_with_itself() {
+        (0, _) => String::new(),
+        (rows, value) => format!(
+            " between countries; {} of a country with itself ({}, domestic trade as \
+             gravity datasets give it) kept but counted in no total",
+            count(rows, "row"),
+            usd_short(value)
+        ),
+    };
+    format!("{years}; values read as {unit}; total trade {total}{with_itself}")
 }

@@ -2,14 +2,15 @@
 """Parquet written and read by DuckDB, to check Trade Explorer against a real engine.
 
     python tests/independent/duckdb_parquet.py write BACI.csv OUTDIR
-        DuckDB reads a BACI CSV (six-digit codes, no World, so every row counts) and
+        DuckDB reads a BACI CSV (six-digit codes, no World, so every row counts but those
+        of a country with itself, domestic trade, which is not trade between countries) and
         writes OUTDIR/one.parquet (zstd, row groups of 2,048 rows), OUTDIR/intk.parquet
         (product codes as integers), OUTDIR/decimal.parquet (value as DECIMAL(18,3), gzip),
         and OUTDIR/hive/ partitioned by t (snappy, t only in the folder names);
         prints DuckDB's own SUM of v in US dollars, the row count and the years as JSON.
     python tests/independent/duckdb_parquet.py sum EXPORT.parquet
-        DuckDB reads a Parquet file the app exported and prints SUM(value_usd), the row
-        count and the sum per year as JSON.
+        DuckDB reads a Parquet file the app exported and prints SUM(value_usd) of the rows
+        between two countries, the row count and the sum per year as JSON.
 """
 import json
 import sys
@@ -42,7 +43,9 @@ def write(csv, out):
         f"COPY (SELECT t, i, j, CAST(k AS BIGINT) AS k, v, q FROM b) "
         f"TO '{out}/intk.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)"
     )
-    total, rows = con.execute("SELECT SUM(v) * 1000, COUNT(*) FROM b").fetchone()
+    total, rows = con.execute(
+        "SELECT SUM(v) FILTER (WHERE i <> j) * 1000, COUNT(*) FROM b"
+    ).fetchone()
     years = [y for (y,) in con.execute("SELECT DISTINCT t FROM b ORDER BY t").fetchall()]
     print(json.dumps({"total_trade_usd": total, "rows": rows, "years": years}))
 
@@ -50,10 +53,14 @@ def write(csv, out):
 def read_sum(path):
     con = duckdb.connect()
     total, rows = con.execute(
-        "SELECT SUM(value_usd), COUNT(*) FROM read_parquet(?)", [path]
+        "SELECT SUM(value_usd) FILTER (WHERE reporter <> partner), COUNT(*) "
+        "FROM read_parquet(?)",
+        [path],
     ).fetchone()
     by_year = con.execute(
-        "SELECT year, SUM(value_usd) FROM read_parquet(?) GROUP BY year ORDER BY year", [path]
+        "SELECT year, SUM(value_usd) FILTER (WHERE reporter <> partner) "
+        "FROM read_parquet(?) GROUP BY year ORDER BY year",
+        [path],
     ).fetchall()
     print(
         json.dumps(

@@ -7,7 +7,8 @@ The rule (README, "How totals are counted"): within each (year, reporter, partne
 group a row counts exactly when no ancestor of its product code is present in the group.
 TOTAL is the ancestor of every code; an all-digit code is the ancestor of the all-digit
 codes it prefixes. Only exports and imports count (re-exports and the other sub-flows are
-"of which" detail), and rows with World as reporter or partner never count.
+"of which" detail), and rows with World as reporter or partner, or a country with itself,
+never count.
 
     python tests/independent/totals.py FILE.csv|FOLDER|ARCHIVE.zip
 """
@@ -74,6 +75,8 @@ def load(path):
 def total(df):
     keys = ["year", "reporter", "partner", "flow"]
     df = df[~df["reporter"].isin(WORLD) & ~df["partner"].isin(WORLD)]
+    # A country's trade with itself (domestic trade) is not trade between countries.
+    df = df[df["reporter"] != df["partner"]]
     df = df[df["flow"].isin(["X", "M"])].reset_index(drop=True)
     df["row"] = df.index
 

@@ -19,8 +19,9 @@ use crate::model::dataset::{
     Column, CountryBlocks, DatasetCountry, DatasetProduct, SharedBytes, TradeTable,
 };
 
-/// The format's name and version: a cache of another version is rebuilt, never read.
-const MAGIC: &[u8; 8] = b"TXCACHE2";
+/// The format's name and version: a cache of another version is rebuilt, never read (3: rows
+/// of a country with itself no longer carry the totals flag).
+const MAGIC: &[u8; 8] = b"TXCACHE3";
 /// Bytes sampled from each end of the source for its fingerprint.
 const SAMPLE: u64 = 64 * 1024;
 

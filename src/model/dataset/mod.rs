@@ -125,6 +125,30 @@ mod tests {
     }
 
     #[test]
+    fn a_country_with_itself_counts_in_no_total() {
+        let countries = vec![country("ARG", false), country("BRA", false)];
+        let products = vec![product("TOTAL")];
+        // (reporter, partner, flow, product, value): ARG→BRA 27, ARG→ARG 61,000 (domestic),
+        // BRA→ARG 5.
+        let rows = [
+            (0u16, 1u16, RowFlow::Export, 0u32, 27.0),
+            (0, 0, RowFlow::Export, 0, 61_000.0),
+            (1, 0, RowFlow::Export, 0, 5.0),
+        ];
+        let t = table_of(countries, products, &rows);
+        assert_eq!(t.total_usd(), 32.0);
+        assert_eq!(t.trade_with_itself(), (1, 61_000.0));
+        assert_eq!(
+            t.flow[1] & (FLAG_IN_TOTALS | FLAG_IN_PRODUCTS),
+            0,
+            "in no sum"
+        );
+        let sums = focus_sums(&t, "ARG");
+        assert!(!sums.contains_key("ARG"), "not its own partner");
+        assert_eq!(sums["BRA"][&2024].exports, Some(27.0));
+    }
+
+    #[test]
     fn product_breakdown_uses_the_finest_level_and_rolls_up() {
         let t = mixed();
         let (exports, imports) = pair_products(&t, "PAK", "KAZ", 2024, 2, None);

@@ -375,7 +375,8 @@ impl TradeTable {
     }
 
     /// Sets [`FLAG_IN_TOTALS`] and [`FLAG_IN_PRODUCTS`] on every row, so that sums never
-    /// count World, sub-flows or an aggregate row together with its detail rows.
+    /// count World, a country's trade with itself, sub-flows or an aggregate row together
+    /// with its detail rows.
     ///
     /// The rule of [`crate::model::hierarchy`]: within each (year, reporter, partner,
     /// flow) group, a row counts towards totals exactly when no ancestor of its product
@@ -501,6 +502,27 @@ impl TradeTable {
             .collect()
     }
 
+    /// Rows of a country's trade with itself (as gravity datasets give domestic trade)
+    /// among exports and imports, and their value: kept, but counted in no total.
+    pub fn trade_with_itself(&self) -> (usize, f64) {
+        let mut found = (0, 0.0);
+        for (i, (reporter, partner)) in self.reporter.iter().zip(&self.partner).enumerate() {
+            if reporter != partner {
+                continue;
+            }
+            let flow = RowFlow::from_bits(self.flow[i] & FLOW_MASK);
+            let world = self
+                .countries
+                .get(usize::from(*reporter))
+                .is_some_and(|c| c.world);
+            if flow.counts_in_totals() && !world {
+                found.0 += 1;
+                found.1 += self.value[i];
+            }
+        }
+        found
+    }
+
     /// Sum of the values of rows that count in totals.
     pub fn total_usd(&self) -> f64 {
         self.value
@@ -550,8 +572,11 @@ impl FlagRule<'_> {
             let i = first + k;
             let bits = *flow & FLOW_MASK;
             let p = rows.product[i];
+            // World, or a country with itself (gravity datasets' domestic trade): not
+            // trade between two countries, so in no sum.
             let is_world = self.world[usize::from(rows.partner[i])]
-                || self.world[usize::from(rows.reporter[i])];
+                || self.world[usize::from(rows.reporter[i])]
+                || rows.partner[i] == rows.reporter[i];
             let hidden = self.ancestors[p as usize]
                 .iter()
                 .any(|&a| self.present.contains(&rows.group(i, bits, a)));
