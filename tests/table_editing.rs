@@ -368,3 +368,27 @@ fn the_country_picker_of_a_cell_takes_the_highlighted_match_with_enter() {
 fn a_filter_label_wraps_with_its_combo_box() {
     common::labels_stay_beside_their_combo_boxes(egui::Key::Num7, &["Year", "Country", "Flow"]);
 }
+
+/// The editing hint beside the table's buttons takes a line of its own in a narrow window
+/// instead of breaking mid-sentence ("Esc" on one line, "cancels" on the next).
+#[test]
+fn the_editing_hint_never_breaks_mid_sentence() {
+    const HINT: &str = "Double-click or Enter edits; Tab moves; Esc cancels; Ctrl+V pastes rows.";
+    let mut heights = Vec::new();
+    for width in [870.0, 1000.0, 1400.0, 1920.0] {
+        let mut harness = Harness::builder()
+            .with_size([width, 700.0])
+            .build_eframe(|cc| TradeApp::with_document(cc, bundled_document()));
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num7);
+        harness.run();
+        let hint = harness.get_by_label(HINT).rect();
+        let button = harness.get_by_label("Add row").rect();
+        heights.push(hint.height());
+        assert!(
+            hint.height() < button.height() * 1.5,
+            "at {width} points the hint is one line: {hint:?}"
+        );
+        assert!(hint.right() <= width, "at {width} points within the window");
+    }
+    assert!(heights.iter().all(|h| *h > 0.0), "{heights:?}");
+}

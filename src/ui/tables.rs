@@ -320,7 +320,17 @@ fn actions(
                 format::count(table.selected.len(), "row")
             ));
         }
-        ui.weak("Double-click or Enter edits; Tab moves; Esc cancels; Ctrl+V pastes rows.");
+        // Not wrapped itself: where it does not fit beside the buttons it takes the next
+        // line whole rather than breaking mid-sentence.
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(
+                    "Double-click or Enter edits; Tab moves; Esc cancels; Ctrl+V pastes rows.",
+                )
+                .weak(),
+            )
+            .wrap_mode(egui::TextWrapMode::Extend),
+        );
     });
 }
 
