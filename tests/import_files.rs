@@ -662,9 +662,30 @@ fn shared_data_file_imports_through_a_mapping() {
     assert_eq!(outcome.rows_read, 99_981);
     assert_eq!(outcome.rows_rejected, 0);
     let t = &outcome.table;
+    // Romania as ROM, its ISO code before 2002: read as ROU, said so, not unknown.
+    assert!(t.country_index("ROM").is_none());
+    let rou = t.country_index("ROU").expect("Romania as ROU");
+    assert!(!t.countries[usize::from(rou)].unknown);
+    assert_eq!(t.countries[usize::from(rou)].name, "Romania");
     assert!(
-        t.countries.iter().any(|c| c.code == "ROM" && c.unknown),
-        "ROM kept as written, reported"
+        outcome.unknown_countries.is_empty(),
+        "{:?}",
+        outcome.unknown_countries
+    );
+    assert_eq!(
+        outcome.recoded_countries,
+        [("ROM".to_owned(), "ROU".to_owned())]
+    );
+    // Its exports to other countries, from pandas:
+    //   d[(d.exporter == 'ROM') & (d.importer != 'ROM')].trade.sum() * 1e6   (1,428 rows)
+    let exports: f64 = (0..t.len())
+        .filter(|&i| t.reporter[i] == rou && t.partner[i] != rou)
+        .map(|i| t.value[i])
+        .sum();
+    let from_pandas = 173_063_519_857.606_63;
+    assert!(
+        (exports - from_pandas).abs() < from_pandas * 1e-12,
+        "{exports}"
     );
     // ARG → AUS 1986 is 27.76 million in the file.
     let arg = t.country_index("ARG").unwrap();

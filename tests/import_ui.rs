@@ -255,7 +255,7 @@ fn an_unknown_header_asks_for_columns_and_remembers_them() {
     std::fs::write(
         &path,
         "year,exporter,importer,trade,note\n2006,PAK,KAZ,12.5,a\n2006,KAZ,PAK,1.25,b\n\
-         2006,PAK,PAK,400,domestic\n",
+         2006,PAK,PAK,400,domestic\n2006,ROM,KAZ,2,Romania before 2002\n",
     )
     .unwrap();
     let mut harness = harness_with(Document::new());
@@ -272,13 +272,14 @@ fn an_unknown_header_asks_for_columns_and_remembers_them() {
     harness.run();
     harness.get_by_label("Import").click();
     wait_for_jobs(&mut harness);
-    // The review repeats the years, the unit and the total: 12.5 + 1.25 million; Pakistan's
+    // The review repeats the years, the unit and the total: 12.5 + 1.25 + 2 million; Pakistan's
     // 400 million with itself is said apart.
     harness.get_by_label(
-        "Year 2006; values read as millions of US dollars; total trade $13.8M between \
+        "Year 2006; values read as millions of US dollars; total trade $15.8M between \
          countries; 1 row of a country with itself ($400M, domestic trade as gravity datasets \
          give it) kept but counted in no total.",
     );
+    harness.get_by_label("Former country codes read as today's: ROM as ROU (Romania)");
     harness.get_by_label("Link dataset").click();
     wait_for_jobs(&mut harness);
 

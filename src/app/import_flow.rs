@@ -308,6 +308,7 @@ impl TradeApp {
             rows_rejected: outcome.rows_rejected,
             rejected: outcome.rejected,
             unknown_countries: outcome.unknown_countries,
+            recoded_countries: outcome.recoded_countries,
             codes_origin: outcome.codes_origin,
             can_copy: table.len() <= COPY_LIMIT,
             copy_rows: false,

@@ -125,6 +125,8 @@ pub struct CheckReport {
     pub rejected: Vec<String>,
     /// For imported files: country codes kept but not recognised.
     pub unknown_countries: Vec<String>,
+    /// For imported files: former ISO codes read as today's, as "ROM → ROU".
+    pub recoded_countries: Vec<String>,
     /// For imported files, folders and archives: data files read.
     pub files: Option<usize>,
     /// For folders and archives: data files that could not be read, as "name: reason".
@@ -192,6 +194,9 @@ impl CheckReport {
                         .map(|(line, reason)| format!("line {line}: {reason}"))
                         .collect(),
                     unknown_countries: outcome.unknown_countries,
+                    recoded_countries: (outcome.recoded_countries.iter())
+                        .map(|(former, now)| format!("{former} → {now}"))
+                        .collect(),
                     files: Some(outcome.files),
                     failed_files: outcome
                         .failed_files
@@ -232,6 +237,7 @@ impl CheckReport {
                     rows_rejected: None,
                     rejected: Vec::new(),
                     unknown_countries: Vec::new(),
+                    recoded_countries: Vec::new(),
                     files: None,
                     failed_files: Vec::new(),
                 }
@@ -263,6 +269,7 @@ impl CheckReport {
             rows_rejected: None,
             rejected: Vec::new(),
             unknown_countries: Vec::new(),
+            recoded_countries: Vec::new(),
             files: None,
             failed_files: Vec::new(),
         }
@@ -321,6 +328,13 @@ impl CheckReport {
                         "{}: country codes kept but not recognised: {}",
                         self.file,
                         self.unknown_countries.join(", ")
+                    ));
+                }
+                if !self.recoded_countries.is_empty() {
+                    lines.push(format!(
+                        "{}: former country codes read as today's: {}",
+                        self.file,
+                        self.recoded_countries.join(", ")
                     ));
                 }
             }

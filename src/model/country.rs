@@ -12,6 +12,26 @@ pub fn iso_name(code: &str) -> Option<&'static str> {
     rust_iso3166::from_alpha3(code).map(|c| c.name)
 }
 
+/// Alpha-3 codes ISO 3166 once gave a country that still exists under another code, as
+/// (former, current): Romania's before 2002 (ISO 3166 newsletter V-5), and the renamed
+/// countries of ISO 3166-3 (Burma, East Timor, Zaire). Older data files use them (the
+/// gravity data of `../shared/data` writes Romania as ROM). Codes of countries that split
+/// or merged (YUG, SUN, CSK, DDR, SCG, ANT) have no single successor and are kept.
+pub const FORMER_CODES: [(&str, &str); 4] = [
+    ("ROM", "ROU"),
+    ("BUR", "MMR"),
+    ("TMP", "TLS"),
+    ("ZAR", "COD"),
+];
+
+/// The current alpha-3 code of a country's former one (see [`FORMER_CODES`]).
+pub fn current_code(former: &str) -> Option<&'static str> {
+    FORMER_CODES
+        .iter()
+        .find(|(old, _)| *old == former)
+        .map(|(_, now)| *now)
+}
+
 /// Numeric codes of UN Comtrade and BACI that differ from ISO 3166-1 numeric, as
 /// (code, alpha-3, name): the ones named in the project's import issue (842 USA, 251
 /// France, 699 India, 757 Switzerland, 490 "Other Asia, n.e.s.") and in a public BACI
@@ -123,6 +143,11 @@ mod tests {
         assert!(!is_iso_alpha3("pak"));
         assert!(!is_iso_alpha3("XXX"));
         assert!(!is_iso_alpha3("ROM"), "ROM was replaced by ROU in 2002");
+        assert_eq!(current_code("ROM"), Some("ROU"));
+        assert_eq!(current_code("YUG"), None, "no single successor");
+        for (old, now) in FORMER_CODES {
+            assert!(!is_iso_alpha3(old) && is_iso_alpha3(now), "{old} → {now}");
+        }
         assert_eq!(iso_name("KAZ"), Some("Kazakhstan"));
     }
 

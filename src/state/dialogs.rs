@@ -226,6 +226,8 @@ pub struct ImportReview {
     pub rejected: Vec<(u64, String)>,
     /// Country codes that are not ISO codes, kept as written.
     pub unknown_countries: Vec<String>,
+    /// Former ISO codes read as their country's current code: (as written, as read).
+    pub recoded_countries: Vec<(String, String)>,
     /// Where numeric country codes were looked up (and where the lists disagree), when the
     /// file has numeric codes.
     pub codes_origin: Option<String>,

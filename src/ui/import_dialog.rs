@@ -295,6 +295,22 @@ fn review_dialog(ctx: &egui::Context, review: &mut ImportReview, commands: &mut 
                 review.unknown_countries.join(", ")
             ));
         }
+        if !review.recoded_countries.is_empty() {
+            let listed: Vec<String> = (review.recoded_countries.iter())
+                .map(|(former, now)| {
+                    let name = crate::model::country::iso_name(now).unwrap_or(now);
+                    format!("{former} as {now} ({name})")
+                })
+                .collect();
+            ui.label(format!(
+                "Former country codes read as today's: {}",
+                listed.join(", ")
+            ))
+            .on_hover_text(
+                "ISO 3166 gave these countries another code since (Romania's ROM became ROU \
+                 in 2002): their rows join the country's other rows.",
+            );
+        }
         if let Some(origin) = &review.codes_origin {
             ui.add(egui::Label::new(format!("Numeric country codes from: {origin}")).wrap())
                 .on_hover_text("Where the numeric codes of the file were looked up");

@@ -107,6 +107,8 @@ pub(super) struct Accumulator {
     /// dictionary entries.
     parts: Vec<parse::Part>,
     part_maps: Vec<(Vec<usize>, Vec<usize>)>,
+    /// Former ISO country codes met, read as the current ones.
+    recoded: Vec<&'static str>,
 }
 
 impl Accumulator {
@@ -124,6 +126,7 @@ impl Accumulator {
             index: Default::default(),
             parts: Vec::new(),
             part_maps: Vec::new(),
+            recoded: Vec::new(),
         }
     }
 
@@ -192,6 +195,11 @@ impl Accumulator {
         }
         self.rows_rejected += part.rejected_count;
         self.line_base += part.lines;
+        for former in part.recoded() {
+            if !self.recoded.contains(former) {
+                self.recoded.push(former);
+            }
+        }
         self.table
             .append_growing(&part.table, maps, &mut self.index);
     }
@@ -203,6 +211,12 @@ impl Accumulator {
         // The flags of the aggregation rule are set by the caller, once for the whole
         // dataset (a folder's files are appended first).
         let unknown_countries = unknown_countries(&self.table);
+        let recoded_countries = (self.recoded.iter())
+            .filter_map(|former| {
+                let now = crate::model::country::current_code(former)?;
+                Some(((*former).to_owned(), now.to_owned()))
+            })
+            .collect();
         ImportOutcome {
             rows_read: self.table.len() as u64 + self.rows_rejected,
             rows_rejected: self.rows_rejected,
@@ -210,9 +224,23 @@ impl Accumulator {
             layout,
             codes_origin,
             unknown_countries,
+            recoded_countries,
             table: self.table,
             files: 1,
             failed_files: Vec::new(),
         }
     }
+}
+
+/// Reserves room for `rows` when the system grants it; the estimate comes from the file's
+/// size, so a refusal only means the columns grow as they are filled.
+pub(super) fn reserve(table: &mut TradeTable, rows: usize) {
+    let _ = table.year.try_reserve(rows).and_then(|()| {
+        table.reporter.try_reserve(rows)?;
+        table.partner.try_reserve(rows)?;
+        table.flow.try_reserve(rows)?;
+        table.product.try_reserve(rows)?;
+        table.value.try_reserve(rows)?;
+        table.quantity.try_reserve(rows)
+    });
 }

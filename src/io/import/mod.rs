@@ -41,7 +41,7 @@ pub use sniff::peek;
 use sniff::{peek_input, refuse_binary, refuse_workbook};
 
 use crate::model::dataset::TradeTable;
-use blocks::{Accumulator, BlockReader};
+use blocks::{Accumulator, BlockReader, reserve};
 use codes::CodeTable;
 use input::{Input, open, parquet_input};
 use parse::{MAX_RECORD_BYTES, PartContext, records_to_cut, split_fields};
@@ -293,6 +293,9 @@ pub struct ImportOutcome {
     pub codes_origin: Option<String>,
     /// Countries whose codes are neither ISO nor World (kept, reported).
     pub unknown_countries: Vec<String>,
+    /// Former ISO codes of countries that still exist, read as their current codes:
+    /// (as written, as read), e.g. (ROM, ROU).
+    pub recoded_countries: Vec<(String, String)>,
     /// Data files read (1 for a single file).
     pub files: usize,
     /// Data files of a folder or archive that could not be read, with the reason; the
@@ -684,17 +687,4 @@ fn changed_since(path: &Path, before: &std::fs::Metadata) -> bool {
         Ok(now) => now.len() != before.len() || now.modified().ok() != before.modified().ok(),
         Err(_) => true,
     }
-}
-
-/// Reserves room for `rows` when the system grants it; the estimate comes from the file's
-/// size, so a refusal only means the columns grow as they are filled.
-fn reserve(table: &mut TradeTable, rows: usize) {
-    let _ = table.year.try_reserve(rows).and_then(|()| {
-        table.reporter.try_reserve(rows)?;
-        table.partner.try_reserve(rows)?;
-        table.flow.try_reserve(rows)?;
-        table.product.try_reserve(rows)?;
-        table.value.try_reserve(rows)?;
-        table.quantity.try_reserve(rows)
-    });
 }

@@ -96,6 +96,8 @@ pub fn open_dataset_then_cache(
                         rejected: cached.rejected,
                         codes_origin: None,
                         unknown_countries,
+                        // Said when the file was imported; the cache keeps the codes read.
+                        recoded_countries: Vec::new(),
                         files: cached.files,
                         failed_files: Vec::new(),
                     },

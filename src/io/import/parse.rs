@@ -223,6 +223,8 @@ struct Interner {
     /// The last (short key, country) of the reporter and of the partner column; a key of
     /// 0 is no code (a short key always holds its length).
     last_country: [(u64, u16); 2],
+    /// Former ISO codes met (ROM), each read as its country's current code.
+    recoded: Vec<&'static str>,
 }
 
 /// Bytes of at most seven, packed with their length (and a tag) into one integer.
@@ -290,7 +292,15 @@ fn country<F: Fields + ?Sized>(
     }
     let name_text = name.map(|i| text(fields.field(i))).unwrap_or_default();
     let entry = if by_iso {
-        let code = text(key).to_uppercase();
+        let mut code = text(key).to_uppercase();
+        if let Some((former, now)) =
+            (crate::model::country::FORMER_CODES.iter()).find(|(former, _)| *former == code)
+        {
+            if !interner.recoded.contains(former) {
+                interner.recoded.push(former);
+            }
+            (*now).clone_into(&mut code);
+        }
         let world = matches!(code.as_str(), "W00" | "WLD" | "WORLD");
         let known = crate::model::country::is_iso_alpha3(&code);
         DatasetCountry {
@@ -540,8 +550,22 @@ impl Part {
                 .map(|(line, why)| (line.saturating_sub(2), why))
                 .collect(),
             rejected_count: outcome.rows_rejected,
+            interner: Interner {
+                recoded: (outcome.recoded_countries.iter())
+                    .filter_map(|(former, _)| {
+                        let known = crate::model::country::FORMER_CODES.iter();
+                        known.map(|(old, _)| *old).find(|old| old == former)
+                    })
+                    .collect(),
+                ..Interner::default()
+            },
             ..Part::default()
         }
+    }
+
+    /// Former ISO country codes its rows had (ROM), read as the current ones (ROU).
+    pub fn recoded(&self) -> &[&'static str] {
+        &self.interner.recoded
     }
 
     /// Empties the part whole, its dictionaries too (its columns keep their memory): for
