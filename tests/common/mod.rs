@@ -265,7 +265,14 @@ pub fn labels_stay_beside_their_combo_boxes(key: egui::Key, names: &[&str]) {
             .with_size([width, 700.0])
             .build_eframe(|cc| TradeApp::with_document(cc, trade_explorer::bundled_document()));
         harness.key_press_modifiers(egui::Modifiers::COMMAND, key);
-        wait_for_jobs(&mut harness);
+        harness.step();
+        // As wait_for_jobs, and the Analysis view's matrices too: they are built on after
+        // its first figures, each level asking for a frame, so the view settles only once
+        // they are all in.
+        step_until(&mut harness, "a background job never finished", |app| {
+            app.pending_jobs() == 0 && !app.analysis_busy()
+        });
+        harness.run();
         for &name in names {
             let combo = harness.get_by_role_and_label(role, name).rect();
             let labels: Vec<egui::Rect> = harness

@@ -121,6 +121,14 @@ impl TradeApp {
         self.analysis.builds
     }
 
+    /// Whether analysis work still runs, the other levels' matrices included: each report
+    /// asks for a frame (tests wait for it before checking a settled layout; it is not in
+    /// [`TradeApp::pending_jobs`], which tests holding a span's batches wait on).
+    #[doc(hidden)]
+    pub fn analysis_busy(&self) -> bool {
+        self.analysis.busy()
+    }
+
     /// Holds the jobs that sum a span after each batch of years until the gate returned
     /// lets them through (tests look at the view while a span is partly summed).
     #[doc(hidden)]
