@@ -24,12 +24,10 @@ pub const FORMER_CODES: [(&str, &str); 4] = [
     ("ZAR", "COD"),
 ];
 
-/// The current alpha-3 code of a country's former one (see [`FORMER_CODES`]).
-pub fn current_code(former: &str) -> Option<&'static str> {
-    FORMER_CODES
-        .iter()
-        .find(|(old, _)| *old == former)
-        .map(|(_, now)| *now)
+/// `code` and its country's current alpha-3 code, when `code` is a former one (see
+/// [`FORMER_CODES`]).
+pub fn former_code(code: &str) -> Option<(&'static str, &'static str)> {
+    FORMER_CODES.iter().find(|(old, _)| *old == code).copied()
 }
 
 /// Numeric codes of UN Comtrade and BACI that differ from ISO 3166-1 numeric, as
@@ -143,8 +141,8 @@ mod tests {
         assert!(!is_iso_alpha3("pak"));
         assert!(!is_iso_alpha3("XXX"));
         assert!(!is_iso_alpha3("ROM"), "ROM was replaced by ROU in 2002");
-        assert_eq!(current_code("ROM"), Some("ROU"));
-        assert_eq!(current_code("YUG"), None, "no single successor");
+        assert_eq!(former_code("ROM"), Some(("ROM", "ROU")));
+        assert_eq!(former_code("YUG"), None, "no single successor");
         for (old, now) in FORMER_CODES {
             assert!(!is_iso_alpha3(old) && is_iso_alpha3(now), "{old} → {now}");
         }

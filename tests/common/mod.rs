@@ -30,10 +30,16 @@ pub fn step_until(
 
 /// Steps frames until background jobs have reported back, then lets the UI settle.
 pub fn wait_for_jobs(harness: &mut Harness<'_, TradeApp>) {
+    settle_after(harness, |_| true);
+}
+
+/// As [`wait_for_jobs`], waiting also until `also` holds (work `pending_jobs` does not
+/// count), then lets the UI settle.
+pub fn settle_after(harness: &mut Harness<'_, TradeApp>, mut also: impl FnMut(&TradeApp) -> bool) {
     // Deliver the queued input first: it is what starts the job.
     harness.step();
     step_until(harness, "a background job never finished", |app| {
-        app.pending_jobs() == 0
+        app.pending_jobs() == 0 && also(app)
     });
     harness.run();
 }
@@ -265,14 +271,9 @@ pub fn labels_stay_beside_their_combo_boxes(key: egui::Key, names: &[&str]) {
             .with_size([width, 700.0])
             .build_eframe(|cc| TradeApp::with_document(cc, trade_explorer::bundled_document()));
         harness.key_press_modifiers(egui::Modifiers::COMMAND, key);
-        harness.step();
-        // As wait_for_jobs, and the Analysis view's matrices too: they are built on after
-        // its first figures, each level asking for a frame, so the view settles only once
-        // they are all in.
-        step_until(&mut harness, "a background job never finished", |app| {
-            app.pending_jobs() == 0 && !app.analysis_busy()
-        });
-        harness.run();
+        // The Analysis view's matrices are built on after its first figures, each level
+        // asking for a frame: the view settles only once they are all in.
+        settle_after(&mut harness, |app| !app.analysis_busy());
         for &name in names {
             let combo = harness.get_by_role_and_label(role, name).rect();
             let labels: Vec<egui::Rect> = harness

@@ -107,8 +107,8 @@ pub(super) struct Accumulator {
     /// dictionary entries.
     parts: Vec<parse::Part>,
     part_maps: Vec<(Vec<usize>, Vec<usize>)>,
-    /// Former ISO country codes met, read as the current ones.
-    recoded: Vec<&'static str>,
+    /// Former ISO country codes met, with the current code each was read as.
+    recoded: Vec<(&'static str, &'static str)>,
 }
 
 impl Accumulator {
@@ -195,9 +195,9 @@ impl Accumulator {
         }
         self.rows_rejected += part.rejected_count;
         self.line_base += part.lines;
-        for former in part.recoded() {
-            if !self.recoded.contains(former) {
-                self.recoded.push(former);
+        for recoded in part.recoded() {
+            if !self.recoded.contains(recoded) {
+                self.recoded.push(*recoded);
             }
         }
         self.table
@@ -212,10 +212,7 @@ impl Accumulator {
         // dataset (a folder's files are appended first).
         let unknown_countries = unknown_countries(&self.table);
         let recoded_countries = (self.recoded.iter())
-            .filter_map(|former| {
-                let now = crate::model::country::current_code(former)?;
-                Some(((*former).to_owned(), now.to_owned()))
-            })
+            .map(|(former, now)| ((*former).to_owned(), (*now).to_owned()))
             .collect();
         ImportOutcome {
             rows_read: self.table.len() as u64 + self.rows_rejected,

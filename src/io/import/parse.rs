@@ -223,8 +223,8 @@ struct Interner {
     /// The last (short key, country) of the reporter and of the partner column; a key of
     /// 0 is no code (a short key always holds its length).
     last_country: [(u64, u16); 2],
-    /// Former ISO codes met (ROM), each read as its country's current code.
-    recoded: Vec<&'static str>,
+    /// Former ISO codes met, with the current code each was read as: (ROM, ROU).
+    recoded: Vec<(&'static str, &'static str)>,
 }
 
 /// Bytes of at most seven, packed with their length (and a tag) into one integer.
@@ -293,13 +293,11 @@ fn country<F: Fields + ?Sized>(
     let name_text = name.map(|i| text(fields.field(i))).unwrap_or_default();
     let entry = if by_iso {
         let mut code = text(key).to_uppercase();
-        if let Some((former, now)) =
-            (crate::model::country::FORMER_CODES.iter()).find(|(former, _)| *former == code)
-        {
-            if !interner.recoded.contains(former) {
-                interner.recoded.push(former);
+        if let Some(recoded) = crate::model::country::former_code(&code) {
+            if !interner.recoded.contains(&recoded) {
+                interner.recoded.push(recoded);
             }
-            (*now).clone_into(&mut code);
+            recoded.1.clone_into(&mut code);
         }
         let world = matches!(code.as_str(), "W00" | "WLD" | "WORLD");
         let known = crate::model::country::is_iso_alpha3(&code);
@@ -552,10 +550,7 @@ impl Part {
             rejected_count: outcome.rows_rejected,
             interner: Interner {
                 recoded: (outcome.recoded_countries.iter())
-                    .filter_map(|(former, _)| {
-                        let known = crate::model::country::FORMER_CODES.iter();
-                        known.map(|(old, _)| *old).find(|old| old == former)
-                    })
+                    .filter_map(|(former, _)| crate::model::country::former_code(former))
                     .collect(),
                 ..Interner::default()
             },
@@ -563,8 +558,9 @@ impl Part {
         }
     }
 
-    /// Former ISO country codes its rows had (ROM), read as the current ones (ROU).
-    pub fn recoded(&self) -> &[&'static str] {
+    /// Former ISO country codes its rows had, with the current code each was read as:
+    /// (ROM, ROU).
+    pub fn recoded(&self) -> &[(&'static str, &'static str)] {
         &self.interner.recoded
     }
 
