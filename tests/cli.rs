@@ -472,6 +472,42 @@ fn indicators_compute_from_a_document_and_explain_bad_input() {
     let text = stdout(&out);
     assert!(text.contains("balance PAK KAZ 2023: 20 "), "{text}");
     assert!(text.contains("total PAK KAZ 2023: 40 "), "{text}");
+    // Romania written with its former code: the file's rows and the argument both read
+    // as ROU (30 exported to KAZ by hand); a code with no trade in the file is refused.
+    let romania = dir.path().join("romania.csv");
+    std::fs::write(
+        &romania,
+        "ref_year,reporter_iso,partner_iso,flow_code,cmd_code,primary_value\n\
+         2023,ROM,KAZ,X,TOTAL,30\n2023,KAZ,PAK,X,TOTAL,10\n",
+    )
+    .unwrap();
+    let args = ["indicators", "--reporter", "rom", "--partner", "KAZ"];
+    let out = run(&[&args[..], &[romania.to_str().unwrap()]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("exports ROU KAZ 2023: 30 "),
+        "{}",
+        stdout(&out)
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("ROM is Romania's former code, read as ROU"),
+        "{said}"
+    );
+    for absent in [["XXX", "KAZ"], ["ROU", "CHN"]] {
+        let args = [
+            "indicators",
+            "--reporter",
+            absent[0],
+            "--partner",
+            absent[1],
+        ];
+        let out = run(&[&args[..], &[romania.to_str().unwrap()]].concat());
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let missing = if absent[0] == "XXX" { "XXX" } else { "CHN" };
+        let expected = format!("{missing} has no trade in these files");
+        assert!(stdout(&out).contains(&expected), "{}", stdout(&out));
+    }
     // Usage errors exit 2; an unreadable file exits 1.
     let out = run(&[
         "indicators",

@@ -135,8 +135,9 @@ fn read_table(path: &Path, args: &IndicatorArgs) -> Result<TradeTable, (i32, Str
         .map_err(|e| (1, e.to_string()))
 }
 
-/// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file, 2 a
-/// `--map` that does not fit the file).
+/// Runs `indicators`; returns the exit status (0 computed, 1 an unreadable file or a
+/// reporter or partner with no trade in the files, 2 a `--map` that does not fit the
+/// file).
 pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
     let mut docs = Vec::new();
     let mut tables = Vec::new();
@@ -153,13 +154,24 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
             return status;
         }
     }
-    let reporter = args.reporter.trim().to_uppercase();
-    let partner = args.partner.as_deref().map(|p| p.trim().to_uppercase());
+    let reporter = current_code(&args.reporter);
+    let partner = args.partner.as_deref().map(current_code);
     let countries: Vec<&str> = std::iter::once(reporter.as_str())
         .chain(partner.as_deref())
         .collect();
     // As in the Analysis view: a figure says what it lacks when the rows were too many.
     let (flows, scope) = flows_within_memory(&docs, &tables, args, &countries);
+    // Figures of a country absent from the files would all be "no exports in the data":
+    // the likely cause, a mistyped code, is said instead.
+    if let Some(absent) = countries.iter().find(|c| !flows.trades(c)) {
+        let _ = writeln!(
+            out,
+            "trade-explorer indicators: {absent} has no trade in these files (an ISO 3166-1 \
+             alpha-3 code of a country in them, e.g. {})",
+            example_country(&flows).unwrap_or("PAK")
+        );
+        return 1;
+    }
     let Some(year) = args.year.or_else(|| indicators::latest_year(&flows)) else {
         let _ = writeln!(
             out,
@@ -199,6 +211,28 @@ pub fn run_indicators(args: &IndicatorArgs, out: &mut dyn Write) -> i32 {
         }
     }
     0
+}
+
+/// A country argument as the data holds it: upper case, and a former ISO code read as
+/// today's (as the importer reads the files), said on standard error.
+fn current_code(arg: &str) -> String {
+    let code = arg.trim().to_uppercase();
+    match crate::model::country::former_code(&code) {
+        Some((former, current)) => {
+            let name = crate::model::country::iso_name(current).unwrap_or(current);
+            eprintln!(
+                "trade-explorer indicators: {former} is {name}'s former code, read as \
+                 {current} (the files' rows are read under today's codes)"
+            );
+            current.to_owned()
+        }
+        None => code,
+    }
+}
+
+/// A country with trade in `flows`, the first by code, to show what a code looks like.
+fn example_country(flows: &Flows) -> Option<&str> {
+    flows.totals.keys().map(|(_, a, _)| a.as_str()).min()
 }
 
 /// The flows of `docs` and `tables`, with what each figure's universe must add. From more

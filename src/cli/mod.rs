@@ -55,7 +55,8 @@ pub enum Command {
     /// concentration, mirror ratio, export potential) from documents and data files,
     /// combined as in the app.
     ///
-    /// Exit status: 0 computed, 1 an unreadable file, 2 a usage error.
+    /// Exit status: 0 computed, 1 an unreadable file or a country with no trade in the
+    /// files, 2 a usage error.
     Indicators(IndicatorArgs),
     /// Turn a document or trade data into a document, or trade data into Parquet; the
     /// output is written atomically.

@@ -247,6 +247,13 @@ impl Flows {
         out
     }
 
+    /// Whether `country` trades in these flows: as exporter or importer of a total, or in
+    /// a total without a direction.
+    pub fn trades(&self, country: &str) -> bool {
+        let touches = |(_, a, b): &PairKey| a == country || b == country;
+        self.totals.keys().any(touches) || self.undirected.keys().any(touches)
+    }
+
     /// Years with a figure of exports or imports (not only totals without a direction).
     pub fn directed_years(&self) -> BTreeSet<i32> {
         self.totals
