@@ -805,3 +805,98 @@ fn a_folder_of_many_files_some_failing_reads_in_order_every_time() {
     );
     assert!(matches!(result, Err(ImportError::Cancelled)), "{result:?}");
 }
+
+/// Files the `parquet` crate panicked on (found by mutating the fixtures; kept under
+/// `fuzz/regressions/import_parquet`): a metadata field it unwraps, a column chunk of
+/// negative length, a length that overflows an allocation.
+fn files_the_reader_panicked_on() -> Vec<(String, Vec<u8>)> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/import_parquet");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 3);
+    files
+}
+
+#[test]
+fn parquet_the_reader_panics_on_is_refused_as_damaged_alone_or_in_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files_the_reader_panicked_on() {
+        let path = dir.path().join(&name);
+        std::fs::write(&path, &bytes).unwrap();
+        let err = import(&path)
+            .expect_err("a damaged file is refused")
+            .to_string();
+        assert!(err.contains("the file looks damaged"), "{name}: {err}");
+    }
+    // Beside a sound file, each is named as a file that failed and the rest is read.
+    let rows = vec![
+        vec![(2022, 586, 398, "080510", 10.0)],
+        vec![(2022, 398, 586, "100199", 5.5)],
+    ];
+    std::fs::write(dir.path().join("sound.parquet"), baci_parquet(&rows)).unwrap();
+    let outcome = import(dir.path()).unwrap();
+    assert_eq!(outcome.files, 1);
+    let mut failed: Vec<&str> = outcome
+        .failed_files
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    failed.sort_unstable();
+    let expected: Vec<String> = files_the_reader_panicked_on()
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(failed, expected);
+    for (name, why) in &outcome.failed_files {
+        assert!(why.contains("looks damaged"), "{name}: {why}");
+    }
+    // By hand: 10.0 + 5.5 thousand dollars.
+    assert_eq!(outcome.table.total_usd(), 15_500.0);
+}
+
+#[test]
+fn a_value_beyond_a_thousand_trillion_dollars_is_refused_not_summed() {
+    // BACI's values are in thousands: 2e12 is two thousand trillion dollars, and 1e306
+    // would be infinite once multiplied (a total of it was shown as 18 quintillion).
+    let rows = vec![vec![
+        (2022, 586, 398, "080510", 10.0),
+        (2022, 586, 398, "080520", 2e12),
+        (2022, 586, 398, "080530", 1e306),
+        (2022, 398, 586, "100199", 5.5),
+    ]];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("values.parquet");
+    std::fs::write(&path, baci_parquet(&rows)).unwrap();
+    let csv = dir.path().join("values.csv");
+    std::fs::write(
+        &csv,
+        "t,i,j,k,v,q\n2022,586,398,080510,10,\n2022,586,398,080520,2e12,\n\
+         2022,586,398,080530,1e306,\n2022,398,586,100199,5.5,\n",
+    )
+    .unwrap();
+    for path in [path, csv] {
+        let outcome = import(&path).unwrap();
+        assert_eq!(
+            (outcome.rows_read, outcome.rows_rejected),
+            (4, 2),
+            "{path:?}"
+        );
+        // By hand: 10.0 + 5.5 thousand dollars.
+        assert_eq!(outcome.table.total_usd(), 15_500.0);
+        for (_, why) in &outcome.rejected {
+            assert!(
+                why.contains("more than a thousand trillion dollars"),
+                "{why}"
+            );
+        }
+    }
+}

@@ -109,14 +109,41 @@ pub(super) fn year_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Res
     })
 }
 
+/// The largest value a row may have, in US dollars: a thousand trillion, far above what
+/// any country trades in a year. A larger one is a wrong unit for the value column or a
+/// damaged file, and a few of them would make a total overflow to infinity.
+pub(super) const MAX_VALUE_USD: f64 = 1e15;
+
+/// Whether a value in dollars may be kept: a number from zero to [`MAX_VALUE_USD`].
+pub(super) fn keepable(value: f64) -> bool {
+    (0.0..=MAX_VALUE_USD).contains(&value)
+}
+
 /// The value of a record in dollars, or why it has none.
 pub(super) fn value_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Result<f64, String> {
     let value = fields
         .number(map.value)
         .ok_or_else(|| format!("'{}' is not a value", text(fields.field(map.value))))?
         * map.value_scale;
+    // Beyond a thousand trillion, written as 1.234e18 rather than in 19 digits.
+    let shown = if value.abs() > MAX_VALUE_USD {
+        format!("{value:.3e}")
+    } else {
+        value.to_string()
+    };
     if value < 0.0 {
-        return Err(format!("negative value {value}"));
+        return Err(format!("negative value {shown}"));
+    }
+    if !keepable(value) {
+        let unit = match map.value_scale {
+            1.0 => String::new(),
+            scale => format!(" (in units of {scale} dollars)"),
+        };
+        return Err(format!(
+            "value '{}'{unit} is more than a thousand trillion dollars: a wrong unit for the \
+             value column, or a damaged file",
+            text(fields.field(map.value))
+        ));
     }
     Ok(value)
 }

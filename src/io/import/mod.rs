@@ -11,6 +11,7 @@ mod csv_release;
 mod cut;
 mod fields;
 pub mod formats;
+mod guard;
 mod input;
 mod memory;
 mod opening;

@@ -192,10 +192,11 @@ pub fn open<R: ChunkReader + 'static>(
     reader: R,
     partitions: Vec<(String, String)>,
 ) -> Result<(ParquetText, ParquetInfo), ImportError> {
-    let file = SerializedFileReader::new(reader).map_err(|e| ImportError::Parquet {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+    let file = super::guard::guarded(|| SerializedFileReader::new(reader).map_err(invalid))
+        .map_err(|e| ImportError::Parquet {
+            path: path.to_path_buf(),
+            detail: detail(&e),
+        })?;
     let meta = file.metadata();
     let columns: Vec<ColumnDescPtr> = meta.file_metadata().schema_descr().columns().to_vec();
     let kinds: Vec<Kind> = columns.iter().map(kind_of).collect();
@@ -302,7 +303,7 @@ impl Read for ParquetText {
         if self.pos == self.out.len() {
             self.out.clear();
             self.pos = 0;
-            self.fill()?;
+            super::guard::guarded(|| self.fill())?;
         }
         let n = buf.len().min(self.out.len() - self.pos);
         buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use parquet::file::reader::RowGroupReader;
 
 use super::ColumnMap;
-use super::fields::{Fields, parse_f64, quantity_field, value_field, year_field};
+use super::fields::{Fields, keepable, parse_f64, quantity_field, value_field, year_field};
 use super::parquet::{ParquetInfo, invalid};
 use super::parquet_pages::{Chunk, Entries, NULL, decode_chunk, readable};
 use super::parquet_rows::{Held, MISSING};
@@ -263,9 +263,7 @@ pub(super) fn add_rows(
             // A number that passes is taken as it is; anything else gets value_field's
             // verdict and message.
             let value = match value_numbers.and_then(|n| n.get(v as usize)) {
-                Some(&raw) if raw.is_finite() && raw * map.value_scale >= 0.0 => {
-                    raw * map.value_scale
-                }
+                Some(&raw) if keepable(raw * map.value_scale) => raw * map.value_scale,
                 _ => value_field(&entry(plan.value, v), map).map_err(Arc::<str>::from)?,
             };
             let i = reporter_at.at(r);

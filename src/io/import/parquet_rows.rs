@@ -357,6 +357,16 @@ pub(super) fn read_rows(
 /// lines of the CSV the file would be (row 0 is line 2, after the header).
 pub(super) fn read_task(
     info: &ParquetInfo,
+    job: (&Task, &Shape),
+    ctx: &PartContext<'_>,
+    cancel: &AtomicBool,
+    part: Part,
+) -> std::io::Result<Part> {
+    super::guard::guarded(|| read_task_pages(info, job, ctx, cancel, part))
+}
+
+fn read_task_pages(
+    info: &ParquetInfo,
     (task, shape): (&Task, &Shape),
     ctx: &PartContext<'_>,
     cancel: &AtomicBool,

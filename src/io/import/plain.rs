@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::fields::{Decimal, Fields, fast_decimal, trim};
+use super::fields::{Decimal, Fields, fast_decimal, keepable, trim};
 use super::formats::ColumnMap;
 use super::parse::{MAX_RECORD_BYTES, short_key};
 use crate::model::dataset::{DatasetRow, RowFlow};
@@ -252,7 +252,8 @@ impl Plan {
                 Role::Value => {
                     let (value, _, end) = self.decimal_field(buf, at)?;
                     row.value = value? * self.scale;
-                    if row.value < 0.0 {
+                    // The general reader refuses it, with its message.
+                    if !keepable(row.value) {
                         return None;
                     }
                     end
