@@ -8,6 +8,7 @@
 //! fixed-length byte arrays) are written out exactly as decimal text. Hive partition folders
 //! (`year=2020/part-0.parquet`) give columns of their own, appended after the file's.
 
+use super::guard::CheckedPages;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -333,7 +334,7 @@ impl ParquetText {
             self.readers.clear();
             for c in 0..self.info.columns.len() {
                 let reader = if self.info.wanted(c) {
-                    Some(group.get_column_reader(c).map_err(invalid)?)
+                    Some(CheckedPages::reader(group.as_ref(), c).map_err(invalid)?)
                 } else {
                     None
                 };

@@ -9,6 +9,7 @@
 //! or its number, not from both or with a name; a product without a name column); other
 //! layouts, and row groups with pages this reader leaves alone, go row by row.
 
+use super::guard::CheckedPages;
 use std::sync::Arc;
 
 use parquet::file::reader::RowGroupReader;
@@ -203,7 +204,7 @@ pub(super) fn decode_group(
         if !info.wanted(c) {
             continue;
         }
-        let mut pages = group.get_column_page_reader(c).map_err(invalid)?;
+        let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
         if !decode_chunk(pages.as_mut(), &info.columns[c], rows, chunk)? {
             return Ok(false);
         }

@@ -12,6 +12,7 @@
 //! them, whatever order the threads finish in. A task's part (its rows and dictionaries)
 //! goes back to the threads once appended, to be filled again.
 
+use super::guard::CheckedPages;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -423,7 +424,7 @@ fn read_group_rows(
     let mut readers: Vec<Option<ColumnReader>> = Vec::with_capacity(info.columns.len());
     for c in 0..info.columns.len() {
         readers.push(if info.wanted(c) {
-            Some(group.get_column_reader(c).map_err(invalid)?)
+            Some(CheckedPages::reader(group, c).map_err(invalid)?)
         } else {
             None
         });
