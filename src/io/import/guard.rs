@@ -54,9 +54,9 @@ pub(super) fn guarded<T>(read: impl FnOnce() -> io::Result<T>) -> io::Result<T> 
 /// made it allocate until the system refused, which ends the process (no panic to catch).
 ///
 /// The delta encodings carry a count of their own at the start of the values, by which
-/// the crate sizes a buffer too: the first such header of a page is checked the same
-/// way. (The second header of `DELTA_BYTE_ARRAY`, after the prefix lengths, can only be
-/// found by decoding them, and is not.)
+/// the crate sizes a buffer too: each such header of a page (two for `DELTA_BYTE_ARRAY`:
+/// the prefix lengths', and the suffixes' after the prefix lengths' blocks) is checked
+/// the same way.
 pub(super) struct CheckedPages {
     inner: Box<dyn PageReader>,
     most: usize,
@@ -99,21 +99,9 @@ impl PageReader for CheckedPages {
         let Some(page) = self.inner.get_next_page()? else {
             return Ok(None);
         };
-        let values = page.num_values() as usize;
-        if values > self.most {
+        if let Some(why) = refusal(&page, self.most, self.levels) {
             return Err(ParquetError::General(format!(
-                "the file looks damaged: a page says it holds {values} values, more than \
-                 its row group's {} rows",
-                self.most
-            )));
-        }
-        if let Some(delta) = delta_header(&page, self.levels)
-            && !(delta.count <= values && delta.block <= MAX_DELTA_BLOCK)
-        {
-            return Err(ParquetError::General(format!(
-                "the file looks damaged: a page of {values} values whose delta encoding \
-                 says {} values in blocks of {}",
-                delta.count, delta.block
+                "the file looks damaged: {why}"
             )));
         }
         Ok(Some(page))
@@ -132,30 +120,71 @@ impl PageReader for CheckedPages {
     }
 }
 
+/// Why `page` must not reach the crate: more values than `most`, or a delta header
+/// counting more values than the page or blocks over [`MAX_DELTA_BLOCK`].
+fn refusal(page: &Page, most: usize, levels: (bool, bool)) -> Option<String> {
+    let values = page.num_values() as usize;
+    if values > most {
+        return Some(format!(
+            "a page says it holds {values} values, more than its row group's {most} rows"
+        ));
+    }
+    let delta = delta_headers(page, levels)
+        .into_iter()
+        .find(|d| !(d.count <= values && d.block <= MAX_DELTA_BLOCK))?;
+    Some(format!(
+        "a page of {values} values whose delta encoding says {} values in blocks of {}",
+        delta.count, delta.block
+    ))
+}
+
 /// The largest block of a delta encoding accepted: writers use 128 (parquet-mr, arrow)
 /// to 2,048 values.
 const MAX_DELTA_BLOCK: u64 = 1 << 20;
 
 /// The start of a delta encoding's header: values in a block, and values in all.
+#[derive(Debug, PartialEq)]
 struct DeltaHeader {
     block: u64,
+    miniblocks: u64,
     count: usize,
 }
 
-/// The header at the start of a delta-encoded data page's values; `None` for any other
-/// page, or levels this check does not skip (the deprecated bit-packed ones).
-fn delta_header(page: &Page, (def, rep): (bool, bool)) -> Option<DeltaHeader> {
+/// The headers of a delta-encoded data page's values: one, or for `DELTA_BYTE_ARRAY` the
+/// prefix lengths' and the suffixes' (found by walking the prefix lengths' blocks, as the
+/// crate does). Empty for any other page, or levels this check does not skip (the
+/// deprecated bit-packed ones); a header cut short is left to the crate to refuse.
+fn delta_headers(page: &Page, levels: (bool, bool)) -> Vec<DeltaHeader> {
     use parquet::basic::Encoding;
+    let encoding = page.encoding();
     let delta = matches!(
-        page.encoding(),
+        encoding,
         Encoding::DELTA_BINARY_PACKED
             | Encoding::DELTA_LENGTH_BYTE_ARRAY
             | Encoding::DELTA_BYTE_ARRAY
     );
-    if !delta {
-        return None;
+    let Some(values) = delta.then(|| values_of(page, levels)).flatten() else {
+        return Vec::new();
+    };
+    let mut bytes = ValueBytes {
+        data: values,
+        at: 0,
+    };
+    let Some(first) = bytes.header() else {
+        return Vec::new();
+    };
+    if encoding != Encoding::DELTA_BYTE_ARRAY || first.count > MAX_PAGE_VALUES {
+        return vec![first];
     }
-    let values: &[u8] = match page {
+    match bytes.skip_blocks(&first).and_then(|()| bytes.header()) {
+        Some(second) => vec![first, second],
+        None => vec![first],
+    }
+}
+
+/// A data page's values, after its levels.
+fn values_of(page: &Page, (def, rep): (bool, bool)) -> Option<&[u8]> {
+    match page {
         Page::DataPage {
             buf,
             def_level_encoding,
@@ -167,44 +196,90 @@ fn delta_header(page: &Page, (def, rep): (bool, bool)) -> Option<DeltaHeader> {
                 if !present {
                     continue;
                 }
-                if *encoding != Encoding::RLE {
+                if *encoding != parquet::basic::Encoding::RLE {
                     return None;
                 }
-                let length = buf.get(at..at + 4)?;
+                let length = buf.get(at..at.checked_add(4)?)?;
                 let length = u32::from_le_bytes(length.try_into().ok()?) as usize;
-                at = at.checked_add(4 + length)?;
+                at = at.checked_add(4)?.checked_add(length)?;
             }
-            buf.get(at..)?
+            buf.get(at..)
         }
         Page::DataPageV2 {
             buf,
             def_levels_byte_len,
             rep_levels_byte_len,
             ..
-        } => buf.get((*def_levels_byte_len as usize + *rep_levels_byte_len as usize)..)?,
-        Page::DictionaryPage { .. } => return None,
-    };
-    let mut at = 0usize;
-    let mut uleb = || -> Option<u64> {
+        } => buf.get((*def_levels_byte_len as usize + *rep_levels_byte_len as usize)..),
+        Page::DictionaryPage { .. } => None,
+    }
+}
+
+/// A read position in a page's values.
+struct ValueBytes<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl ValueBytes<'_> {
+    /// An unsigned LEB128 number (zigzag numbers are read the same way and not decoded).
+    fn uleb(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
-            let byte = *values.get(at)?;
-            at += 1;
+            let byte = *self.data.get(self.at)?;
+            self.at += 1;
             value |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return Some(value);
             }
         }
         Some(u64::MAX)
-    };
-    // Too short to hold a header: the crate refuses it with its own message.
-    let (block, _miniblocks, count) = (uleb()?, uleb()?, uleb()?);
-    Some(DeltaHeader {
-        block,
-        count: usize::try_from(count).unwrap_or(usize::MAX),
-    })
-}
+    }
 
+    /// A delta header: block size, miniblocks per block, count, first value.
+    fn header(&mut self) -> Option<DeltaHeader> {
+        let (block, miniblocks, count, _first) =
+            (self.uleb()?, self.uleb()?, self.uleb()?, self.uleb()?);
+        Some(DeltaHeader {
+            block,
+            miniblocks,
+            count: usize::try_from(count).unwrap_or(usize::MAX),
+        })
+    }
+
+    /// Moves past the blocks of the values `header` counts (its first value is in the
+    /// header): each block is its least delta, one bit width per miniblock, then the
+    /// miniblocks that hold values, packed at their width.
+    fn skip_blocks(&mut self, header: &DeltaHeader) -> Option<()> {
+        let DeltaHeader {
+            block, miniblocks, ..
+        } = *header;
+        if miniblocks == 0 || block % miniblocks != 0 || block > MAX_DELTA_BLOCK {
+            return None;
+        }
+        let per_miniblock = usize::try_from(block / miniblocks).ok()?.max(1);
+        let miniblocks = usize::try_from(miniblocks).ok()?;
+        let mut left = header.count.saturating_sub(1);
+        while left > 0 {
+            self.uleb()?;
+            let widths = self.data.get(self.at..self.at.checked_add(miniblocks)?)?;
+            self.at += miniblocks;
+            for &width in widths {
+                if left == 0 {
+                    break;
+                }
+                self.at = self
+                    .at
+                    .checked_add(usize::from(width) * per_miniblock / 8)?;
+                left = left.saturating_sub(per_miniblock);
+            }
+            if self.at > self.data.len() {
+                return None;
+            }
+        }
+        Some(())
+    }
+}
 fn install_hook() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
@@ -242,5 +317,80 @@ mod tests {
         let outside = panic::catch_unwind(|| panic!("elsewhere"));
         assert!(outside.is_err());
         assert_eq!(DEPTH.with(Cell::get), 0);
+    }
+
+    /// The pages of a column of 3,000 product codes written as version-2
+    /// `DELTA_BYTE_ARRAY` pages of at most 1,000 values by the `parquet` crate.
+    fn delta_byte_array_pages() -> Vec<Page> {
+        use parquet::basic::Encoding;
+        use parquet::data_type::{ByteArray, ByteArrayType};
+        use parquet::file::properties::{WriterProperties, WriterVersion};
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::file::writer::SerializedFileWriter;
+        let schema =
+            parquet::schema::parser::parse_message_type("message m { required binary k; }")
+                .unwrap();
+        let props = WriterProperties::builder()
+            .set_writer_version(WriterVersion::PARQUET_2_0)
+            .set_dictionary_enabled(false)
+            .set_data_page_row_count_limit(1000)
+            .set_encoding(Encoding::DELTA_BYTE_ARRAY)
+            .build();
+        let mut writer =
+            SerializedFileWriter::new(Vec::new(), schema.into(), props.into()).unwrap();
+        let mut group = writer.next_row_group().unwrap();
+        let mut column = group.next_column().unwrap().unwrap();
+        let codes: Vec<ByteArray> = (0..3000)
+            .map(|n| ByteArray::from(format!("{:06}", 10_000 + n * 7).as_str()))
+            .collect();
+        column
+            .typed::<ByteArrayType>()
+            .write_batch(&codes, None, None)
+            .unwrap();
+        column.close().unwrap();
+        group.close().unwrap();
+        let file = bytes::Bytes::from(writer.into_inner().unwrap());
+        let reader = SerializedFileReader::new(file).unwrap();
+        let pages = reader.get_row_group(0).unwrap().get_column_page_reader(0);
+        pages.unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn both_headers_of_a_delta_byte_array_page_are_found_and_checked() {
+        let pages = delta_byte_array_pages();
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        for page in &pages {
+            // The prefix lengths and the suffixes each count every value of the page: a
+            // walk of the prefix lengths' blocks that ended anywhere else would read some
+            // other bytes as the second header.
+            let values = page.num_values() as usize;
+            let headers = delta_headers(page, (false, false));
+            let counts: Vec<usize> = headers.iter().map(|h| h.count).collect();
+            assert_eq!(counts, [values, values]);
+            assert_eq!(refusal(page, 3000, (false, false)), None);
+        }
+        // The suffixes' count made larger than the page (two bytes of LEB128 at the
+        // second header's third number): refused, as the crate would allocate by it.
+        let mut page = pages[0].clone();
+        let Page::DataPageV2 { buf, .. } = &mut page else {
+            panic!("version 2 pages were written");
+        };
+        let mut walk = ValueBytes { data: buf, at: 0 };
+        let first = walk.header().unwrap();
+        walk.skip_blocks(&first).unwrap();
+        let mut bytes = buf.to_vec();
+        let count_at = walk.at + 2 + 1;
+        let values = pages[0].num_values();
+        assert!((128..16384).contains(&values));
+        let leb128 = [(values & 0x7f) as u8 | 0x80, (values >> 7) as u8];
+        assert_eq!(
+            &bytes[count_at..count_at + 2],
+            &leb128,
+            "{values} as LEB128"
+        );
+        bytes[count_at..count_at + 2].copy_from_slice(&[0xff, 0x7f]);
+        *buf = bytes.into();
+        let why = refusal(&page, 3000, (false, false)).unwrap();
+        assert!(why.contains("says 16383 values"), "{why}");
     }
 }
