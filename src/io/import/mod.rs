@@ -10,6 +10,7 @@ pub mod codes;
 mod csv_release;
 mod cut;
 mod fields;
+mod footer;
 pub mod formats;
 mod guard;
 mod input;

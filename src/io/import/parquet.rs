@@ -193,6 +193,12 @@ pub fn open<R: ChunkReader + 'static>(
     reader: R,
     partitions: Vec<(String, String)>,
 ) -> Result<(ParquetText, ParquetInfo), ImportError> {
+    if let Some(why) = footer_refusal(&reader) {
+        return Err(ImportError::Parquet {
+            path: path.to_path_buf(),
+            detail: format!("the file looks damaged: {why}"),
+        });
+    }
     let file = super::guard::guarded(|| SerializedFileReader::new(reader).map_err(invalid))
         .map_err(|e| ImportError::Parquet {
             path: path.to_path_buf(),
@@ -247,6 +253,23 @@ pub fn open<R: ChunkReader + 'static>(
         },
         info,
     ))
+}
+
+/// Why the footer of the file `reader` reads must not reach the crate
+/// ([`super::footer`]); `None` when it may, or when it cannot be found (the crate then
+/// says why).
+fn footer_refusal<R: ChunkReader>(reader: &R) -> Option<String> {
+    let len = reader.len();
+    let tail = reader.get_bytes(len.checked_sub(8)?, 8).ok()?;
+    if tail.get(4..)? != MAGIC {
+        return None;
+    }
+    let footer_len = u64::from(u32::from_le_bytes(tail.get(..4)?.try_into().ok()?));
+    let start = len.checked_sub(8)?.checked_sub(footer_len)?;
+    let footer = reader
+        .get_bytes(start, usize::try_from(footer_len).ok()?)
+        .ok()?;
+    super::footer::refusal(&footer)
 }
 
 /// Appends a field, quoted when it holds a comma, a quote or a line break.
