@@ -11,16 +11,25 @@
 const MAX_DEPTH: usize = 64;
 
 /// Why `footer` (the Thrift bytes of a `FileMetaData`) cannot be handed to the crate, or
-/// `None` when every length in it fits. Bytes it does not understand are left to the
-/// crate, which refuses them with its own message.
+/// `None` when it reads to its end with every length fitting. A footer that does not
+/// read to its end is refused too: the crate's reader, more lenient with a malformed
+/// number, went on past where this walk stopped to a list of billions.
 pub(super) fn refusal(footer: &[u8]) -> Option<String> {
     let mut reader = Skim {
         data: footer,
         at: 0,
         refused: None,
     };
-    reader.skip_struct(0);
-    reader.refused
+    match reader.skip_struct(0) {
+        Some(()) => None,
+        None => Some(reader.refused.unwrap_or_else(|| {
+            format!(
+                "its metadata does not read as Parquet's (byte {} of {})",
+                reader.at,
+                footer.len()
+            )
+        })),
+    }
 }
 
 struct Skim<'a> {
@@ -132,6 +141,11 @@ impl Skim<'_> {
                 }
             }
             12 => self.skip_struct(depth + 1)?,
+            // UUID, in newer versions of the protocol.
+            13 => {
+                let end = self.at.checked_add(16).filter(|&e| e <= self.data.len())?;
+                self.at = end;
+            }
             _ => return None,
         }
         Some(())
@@ -170,8 +184,12 @@ mod tests {
         assert_eq!(refusal(&with_list(1)), None);
         let why = refusal(&with_list(3_000_000_000)).unwrap_or_default();
         assert!(why.contains("a list of 3000000000 entries"), "{why}");
-        // A list of two declared but one written runs out of bytes: left to the crate.
-        assert_eq!(refusal(&with_list(2)), None);
+        // A list of two declared but one written runs out of bytes.
+        let why = refusal(&with_list(2)).unwrap_or_default();
+        assert!(
+            why.contains("does not read as Parquet's (byte 4 of 4)"),
+            "{why}"
+        );
     }
 
     #[test]
