@@ -158,8 +158,21 @@ pub(super) struct PositionalRead {
 }
 
 impl Read for PositionalRead {
+    /// Past the file's end, an error rather than `Ok(0)`: only page headers are read
+    /// through this, never up to the end of the file, and the `parquet` crate skipping a
+    /// damaged header's fields took `Ok(0)` for progress and looped without end (found by
+    /// the fuzz target `import_parquet`).
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = read_at(&self.file, buf, self.at)?;
+        if n == 0 && !buf.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the file looks damaged: a page header runs past its end (byte {})",
+                    self.at
+                ),
+            ));
+        }
         self.at += n as u64;
         Ok(n)
     }
@@ -211,6 +224,56 @@ impl ::parquet::file::reader::ChunkReader for PositionalFile {
     }
 }
 
+/// A Parquet file held in memory (a zip's entry), whose page headers are read as
+/// [`PositionalRead`] reads them: past the end, an error rather than `Ok(0)`.
+pub(super) struct MemoryFile(pub(super) bytes::Bytes);
+
+/// [`MemoryFile`]'s bytes onwards from a position.
+pub(super) struct MemoryRead {
+    bytes: bytes::Bytes,
+    at: usize,
+}
+
+impl Read for MemoryRead {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        if rest.is_empty() && !buf.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the file looks damaged: a page header runs past its end (byte {})",
+                    self.at
+                ),
+            ));
+        }
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl ::parquet::file::reader::Length for MemoryFile {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+}
+
+impl ::parquet::file::reader::ChunkReader for MemoryFile {
+    type T = MemoryRead;
+
+    fn get_read(&self, start: u64) -> ::parquet::errors::Result<Self::T> {
+        Ok(MemoryRead {
+            bytes: self.0.clone(),
+            at: usize::try_from(start).unwrap_or(usize::MAX),
+        })
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> ::parquet::errors::Result<bytes::Bytes> {
+        self.0.get_bytes(start, length)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,14 +288,25 @@ mod tests {
             size: 10,
         };
         assert_eq!(file.get_bytes(2, 3).ok().as_deref(), Some(&b"234"[..]));
-        let mut rest = Vec::new();
-        file.get_read(7)
-            .expect("a reader")
-            .read_to_end(&mut rest)
-            .expect("read");
-        assert_eq!(rest, b"789");
+        let mut rest = [0u8; 3];
+        let mut read = file.get_read(7).expect("a reader");
+        read.read_exact(&mut rest).expect("read");
+        assert_eq!(&rest, b"789");
+        // Past the end a read is an error, not `Ok(0)`, which the crate took for progress.
+        let past = read.read(&mut [0u8; 4]).expect_err("past the end");
+        assert!(
+            past.to_string().contains("past its end (byte 10)"),
+            "{past}"
+        );
         // A chunk claimed past the end (a damaged file) is an error, not an allocation.
         assert!(file.get_bytes(5, usize::MAX / 2).is_err());
         assert!(file.get_bytes(8, 3).is_err());
+        // The same for a file held in memory.
+        let memory = MemoryFile(bytes::Bytes::from_static(b"0123456789"));
+        let mut read = memory.get_read(7).expect("a reader");
+        read.read_exact(&mut rest).expect("read");
+        assert_eq!(&rest, b"789");
+        assert!(read.read(&mut [0u8; 4]).is_err());
+        assert_eq!(memory.get_bytes(2, 3).ok().as_deref(), Some(&b"234"[..]));
     }
 }

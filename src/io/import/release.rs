@@ -321,7 +321,7 @@ pub(super) fn open_member(release: &Release, member: &Member) -> Result<Input, I
             })?;
             super::parquet_input(
                 &label(release, member),
-                bytes::Bytes::from(bytes),
+                super::input::MemoryFile(bytes::Bytes::from(bytes)),
                 super::parquet::partitions_of(&member.name),
                 (release.root.clone(), meta),
             )
