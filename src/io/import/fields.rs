@@ -125,14 +125,12 @@ pub(super) fn value_field<F: Fields + ?Sized>(fields: &F, map: &ColumnMap) -> Re
         .number(map.value)
         .ok_or_else(|| format!("'{}' is not a value", text(fields.field(map.value))))?
         * map.value_scale;
-    // Beyond a thousand trillion, written as 1.234e18 rather than in 19 digits.
-    let shown = if value.abs() > MAX_VALUE_USD {
-        format!("{value:.3e}")
-    } else {
-        value.to_string()
-    };
     if value < 0.0 {
-        return Err(format!("negative value {shown}"));
+        // Beyond a thousand trillion, written as -1.234e18 rather than in 19 digits.
+        return Err(match value < -MAX_VALUE_USD {
+            true => format!("negative value {value:.3e}"),
+            false => format!("negative value {value}"),
+        });
     }
     if !keepable(value) {
         let unit = match map.value_scale {

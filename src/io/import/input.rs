@@ -158,12 +158,25 @@ pub(super) struct PositionalRead {
 }
 
 impl Read for PositionalRead {
-    /// Past the file's end, an error rather than `Ok(0)`: only page headers are read
-    /// through this, never up to the end of the file, and the `parquet` crate skipping a
-    /// damaged header's fields took `Ok(0)` for progress and looped without end (found by
-    /// the fuzz target `import_parquet`).
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = read_at(&self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// A reader the `parquet` crate reads page headers through: past the end, an error
+/// rather than `Ok(0)`. Page headers are never read up to the end of a file, and the
+/// crate skipping a damaged header's fields took `Ok(0)` for progress and looped without
+/// end (found by the fuzz target `import_parquet`).
+pub(super) struct EndChecked<R> {
+    inner: R,
+    at: u64,
+}
+
+impl<R: Read> Read for EndChecked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
         if n == 0 && !buf.is_empty() {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -185,14 +198,18 @@ impl ::parquet::file::reader::Length for PositionalFile {
 }
 
 impl ::parquet::file::reader::ChunkReader for PositionalFile {
-    type T = BufReader<PositionalRead>;
+    type T = BufReader<EndChecked<PositionalRead>>;
 
     fn get_read(&self, start: u64) -> ::parquet::errors::Result<Self::T> {
         // Page headers are read through this: small reads, so a small buffer.
+        let read = PositionalRead {
+            file: Arc::clone(&self.file),
+            at: start,
+        };
         Ok(BufReader::with_capacity(
             8 * 1024,
-            PositionalRead {
-                file: Arc::clone(&self.file),
+            EndChecked {
+                inner: read,
                 at: start,
             },
         ))
@@ -224,34 +241,9 @@ impl ::parquet::file::reader::ChunkReader for PositionalFile {
     }
 }
 
-/// A Parquet file held in memory (a zip's entry), whose page headers are read as
-/// [`PositionalRead`] reads them: past the end, an error rather than `Ok(0)`.
+/// A Parquet file held in memory (a zip's entry), whose page headers are read through
+/// [`EndChecked`] as a file's are.
 pub(super) struct MemoryFile(pub(super) bytes::Bytes);
-
-/// [`MemoryFile`]'s bytes onwards from a position.
-pub(super) struct MemoryRead {
-    bytes: bytes::Bytes,
-    at: usize,
-}
-
-impl Read for MemoryRead {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let rest = self.bytes.get(self.at..).unwrap_or_default();
-        if rest.is_empty() && !buf.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!(
-                    "the file looks damaged: a page header runs past its end (byte {})",
-                    self.at
-                ),
-            ));
-        }
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.at += n;
-        Ok(n)
-    }
-}
 
 impl ::parquet::file::reader::Length for MemoryFile {
     fn len(&self) -> u64 {
@@ -260,12 +252,15 @@ impl ::parquet::file::reader::Length for MemoryFile {
 }
 
 impl ::parquet::file::reader::ChunkReader for MemoryFile {
-    type T = MemoryRead;
+    type T = EndChecked<bytes::buf::Reader<bytes::Bytes>>;
 
     fn get_read(&self, start: u64) -> ::parquet::errors::Result<Self::T> {
-        Ok(MemoryRead {
-            bytes: self.0.clone(),
-            at: usize::try_from(start).unwrap_or(usize::MAX),
+        let from = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .min(self.0.len());
+        Ok(EndChecked {
+            inner: bytes::Buf::reader(self.0.slice(from..)),
+            at: start,
         })
     }
 

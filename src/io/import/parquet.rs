@@ -8,7 +8,6 @@
 //! fixed-length byte arrays) are written out exactly as decimal text. Hive partition folders
 //! (`year=2020/part-0.parquet`) give columns of their own, appended after the file's.
 
-use super::guard::CheckedPages;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -20,6 +19,7 @@ use parquet::file::reader::{ChunkReader, FileReader};
 use parquet::file::serialized_reader::SerializedFileReader;
 use parquet::schema::types::ColumnDescPtr;
 
+use super::guard::CheckedPages;
 use super::{ColumnMap, ImportError};
 
 /// Rows decoded per batch: large enough that per-batch costs vanish, small enough that a

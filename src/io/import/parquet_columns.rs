@@ -9,13 +9,13 @@
 //! or its number, not from both or with a name; a product without a name column); other
 //! layouts, and row groups with pages this reader leaves alone, go row by row.
 
-use super::guard::CheckedPages;
 use std::sync::Arc;
 
 use parquet::file::reader::RowGroupReader;
 
 use super::ColumnMap;
 use super::fields::{Fields, keepable, parse_f64, quantity_field, value_field, year_field};
+use super::guard::CheckedPages;
 use super::parquet::{ParquetInfo, invalid};
 use super::parquet_pages::{Chunk, Entries, NULL, decode_chunk, readable};
 use super::parquet_rows::{Held, MISSING};

@@ -12,7 +12,6 @@
 //! them, whatever order the threads finish in. A task's part (its rows and dictionaries)
 //! goes back to the threads once appended, to be filled again.
 
-use super::guard::CheckedPages;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -23,6 +22,7 @@ use parquet::column::reader::ColumnReader;
 
 use super::blocks::Accumulator;
 use super::codes::CodeTable;
+use super::guard::CheckedPages;
 use super::parquet::{BATCH_ROWS, ColumnText, ParquetInfo, check_count, decode, invalid};
 use super::parquet_columns::{Plan, add_rows, decode_group};
 use super::parquet_pages::Chunk;
