@@ -63,13 +63,52 @@ fn reopen(path: &std::path::Path) {
     );
 }
 
+/// `--totals FOLDER`: what linking a Parquet release shows first: each pair's totals per
+/// year, read without keeping the rows, then every pair's total.
+fn totals(path: &std::path::Path) {
+    let cancel = AtomicBool::new(false);
+    let started = Instant::now();
+    let outcome = match import::release::import_release_totals(path, None, 0, &mut |_| {}, &cancel)
+    {
+        Ok(Some(outcome)) => outcome,
+        Ok(None) => {
+            eprintln!("{} is not a release of Parquet files", path.display());
+            std::process::exit(1);
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            std::process::exit(1);
+        }
+    };
+    let pairs = pair_totals(&outcome.table);
+    let _ = outcome.table.country_blocks();
+    println!(
+        "totals: {:.3} s; {} rows read, {} rows of totals, {} pairs; peak {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        outcome.rows_read,
+        outcome.table.len(),
+        pairs.len(),
+        peak_mib().unwrap_or(f64::NAN),
+    );
+}
+
+/// `--totals FOLDER` or `--reopen FILE`: runs that mode; false for neither.
+fn other_mode(args: &mut std::iter::Peekable<impl Iterator<Item = std::ffi::OsString>>) -> bool {
+    let mode = match args.peek() {
+        Some(a) if a == "--totals" => totals as fn(&std::path::Path),
+        Some(a) if a == "--reopen" => reopen,
+        _ => return false,
+    };
+    match args.nth(1) {
+        Some(path) => mode(std::path::Path::new(&path)),
+        None => eprintln!("usage: load_benchmark [--totals|--reopen] PATH"),
+    }
+    true
+}
+
 fn main() {
     let mut args = std::env::args_os().skip(1).peekable();
-    if args.peek().is_some_and(|a| a == "--reopen") {
-        match args.nth(1) {
-            Some(path) => reopen(std::path::Path::new(&path)),
-            None => eprintln!("usage: load_benchmark --reopen FILE"),
-        }
+    if other_mode(&mut args) {
         return;
     }
     let Some(path) = args.next().map(PathBuf::from) else {

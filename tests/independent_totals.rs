@@ -252,3 +252,68 @@ fn parquet_written_by_duckdb_totals_as_duckdb_sums_and_the_export_reads_back() {
         }
     }
 }
+
+/// A hive folder DuckDB wrote, read as each pair's totals without keeping its rows (as the
+/// app links a large Parquet release first): every (year, exporter, importer) sum and the
+/// row count are DuckDB's own.
+#[test]
+fn parquet_release_totals_read_without_rows_are_duckdbs_sums() {
+    let Some(python) = python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let csv = dir.path().join("BACI_HS92_Y2022_V202401.csv");
+    write_file(&csv, 0x7077, 3_000, true, "t,i,j,k,v,q");
+    duckdb(
+        &python,
+        &["write".as_ref(), csv.as_os_str(), dir.path().as_os_str()],
+    );
+    let hive = dir.path().join("hive");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let outcome = trade_explorer::io::import::release::import_release_totals(
+        &hive,
+        None,
+        0,
+        &mut |_| {},
+        &cancel,
+    )
+    .expect("the folder reads")
+    .expect("its totals, every product being a six-digit code");
+    let table = &outcome.table;
+    let only = table.totals_only.expect("a table of totals");
+    // The codes written_file uses, by number.
+    let numeric = ["586", "398", "276", "156", "490", "842", "380"];
+    let alpha = ["PAK", "KAZ", "DEU", "CHN", "S19", "USA", "ITA"];
+    let code_of = |n: i64| {
+        let i = numeric.iter().position(|c| *c == n.to_string());
+        i.map(|i| alpha[i].to_owned())
+    };
+    let mut app: std::collections::BTreeMap<(u16, String, String), f64> = Default::default();
+    for r in 0..table.len() {
+        let code = |c: u16| table.countries[usize::from(c)].code.clone();
+        let key = (
+            table.year[r],
+            code(table.reporter[r]),
+            code(table.partner[r]),
+        );
+        *app.entry(key).or_default() += table.value[r];
+    }
+    let pairs = duckdb(&python, &["pairs".as_ref(), hive.as_os_str()]);
+    let pairs = pairs.as_array().expect("a list");
+    let mut rows = 0;
+    for pair in pairs {
+        let year = pair[0].as_i64().expect("a year") as u16;
+        let from = code_of(pair[1].as_i64().expect("a code")).expect("a known code");
+        let to = code_of(pair[2].as_i64().expect("a code")).expect("a known code");
+        let sum = pair[3].as_f64().expect("a sum");
+        rows += pair[4].as_u64().expect("a count");
+        let got = app.get(&(year, from.clone(), to.clone())).copied();
+        assert!(
+            got.is_some_and(|g| close(g, sum)),
+            "{year} {from}→{to}: app {got:?} against DuckDB {sum}"
+        );
+    }
+    assert_eq!(pairs.len(), app.len(), "the same pairs and years");
+    assert_eq!(only.rows, rows);
+    assert_eq!(outcome.rows_rejected, 0);
+}

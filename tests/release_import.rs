@@ -2,6 +2,11 @@
 //! in place, companions used and other files left out, mixed layouts refused, a failing
 //! file named while the others are read, and the folder's fingerprint and cache.
 
+#[path = "common/baci_parquet.rs"]
+mod baci_parquet;
+
+use baci_parquet::{BaciRow, OwnedBaciRow, baci_parquet, baci_parquet_with};
+
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -537,63 +542,6 @@ fn the_memory_warning_finds_the_cache_of_a_file_read_with_chosen_columns() {
     let again = |mapping| import::source_shortfall(&path, mapping, Some(1), Some(&cache));
     assert_eq!(again(Some(&map)), None);
     assert!(again(None).is_some());
-}
-
-/// A BACI row: (t, i, j, k, v).
-type BaciRow<'a> = (i32, i32, i32, &'a str, f64);
-
-/// A BACI row owning its product code.
-type OwnedBaciRow = (i32, i32, i32, String, f64);
-
-/// A BACI-layout Parquet file (uncompressed) of the row groups given.
-fn baci_parquet(groups: &[Vec<BaciRow<'_>>]) -> Vec<u8> {
-    baci_parquet_with(
-        groups,
-        parquet::file::properties::WriterProperties::default(),
-    )
-}
-
-/// [`baci_parquet`] written with `props` (encodings, page version).
-fn baci_parquet_with(
-    groups: &[Vec<BaciRow<'_>>],
-    props: parquet::file::properties::WriterProperties,
-) -> Vec<u8> {
-    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
-    use parquet::file::writer::SerializedFileWriter;
-    let schema = parquet::schema::parser::parse_message_type(
-        "message baci { required int32 t; required int32 i; required int32 j; \
-         required binary k (STRING); required double v; }",
-    )
-    .unwrap();
-    let props = std::sync::Arc::new(props);
-    let mut writer = SerializedFileWriter::new(Vec::new(), schema.into(), props).unwrap();
-    for rows in groups {
-        let mut group = writer.next_row_group().unwrap();
-        let ints = |f: fn(&BaciRow<'_>) -> i32| -> Vec<i32> { rows.iter().map(f).collect() };
-        for c in 0..5 {
-            let mut column = group.next_column().unwrap().unwrap();
-            match c {
-                0..=2 => {
-                    let values = [ints(|r| r.0), ints(|r| r.1), ints(|r| r.2)];
-                    let typed = column.typed::<Int32Type>();
-                    typed.write_batch(&values[c], None, None).unwrap();
-                }
-                3 => {
-                    let k: Vec<ByteArray> = rows.iter().map(|r| ByteArray::from(r.3)).collect();
-                    let typed = column.typed::<ByteArrayType>();
-                    typed.write_batch(&k, None, None).unwrap();
-                }
-                _ => {
-                    let v: Vec<f64> = rows.iter().map(|r| r.4).collect();
-                    let typed = column.typed::<DoubleType>();
-                    typed.write_batch(&v, None, None).unwrap();
-                }
-            }
-            column.close().unwrap();
-        }
-        group.close().unwrap();
-    }
-    writer.into_inner().unwrap()
 }
 
 /// `bytes` with every byte of row group `group`'s value column (`v`) overwritten: its

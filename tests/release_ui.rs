@@ -2,6 +2,8 @@
 //! the review names it and offers to link the others, and the linked dataset's years form
 //! one series.
 
+#[path = "common/baci_parquet.rs"]
+mod baci_parquet;
 mod common;
 
 use std::io::Write;
@@ -312,4 +314,70 @@ fn a_linked_release_that_may_not_fit_is_read_only_when_asked() {
     // Room enough: read at once.
     let roomy = open(1 << 40, None);
     assert!(matches!(status(&roomy), DatasetStatus::Ready(_)));
+}
+
+/// A Parquet release at least as large as the app's threshold (lowered here to one row) is
+/// linked with each pair's totals first and its rows read after: the link says so, the
+/// totals are the rows' totals, and once the rows are in, what is traded is there too.
+#[test]
+fn a_large_parquet_release_is_linked_with_its_totals_then_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("BACI_HS92_V202401b");
+    std::fs::create_dir(&folder).unwrap();
+    // Thousands of US dollars: PAK → KAZ 10 in 2021, 20 + 2.5 in 2022; KAZ → PAK 4 and 5.
+    let years = [
+        vec![
+            (2021, 586, 398, "080510", 10.0),
+            (2021, 398, 586, "100199", 4.0),
+        ],
+        vec![
+            (2022, 586, 398, "080510", 20.0),
+            (2022, 586, 398, "100199", 2.5),
+            (2022, 398, 586, "100199", 5.0),
+        ],
+    ];
+    for (n, rows) in years.into_iter().enumerate() {
+        let bytes = baci_parquet::baci_parquet(&[rows]);
+        std::fs::write(folder.join(format!("part-{n}.parquet")), bytes).unwrap();
+    }
+    let mut harness = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(|cc| {
+            let mut app = TradeApp::with_document(cc, Document::new());
+            app.set_totals_first_rows(1);
+            app
+        });
+    harness.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::I,
+    );
+    harness.run();
+    common::type_path_and_press(&mut harness, &folder, "Import");
+    harness.get_by_label_contains("its totals are shown while the rows are read");
+    let doc = harness.state().document();
+    assert_eq!(doc.datasets.len(), 1);
+    assert_eq!(
+        doc.datasets[0].rows, 5,
+        "the release's rows, not its totals"
+    );
+    // The rows were read after the totals, and replaced them.
+    let datasets = harness.state().datasets();
+    assert!(!datasets.entries()[0].reading_rows());
+    let table = datasets.table(0).expect("the rows");
+    assert!(table.totals_only.is_none());
+    assert_eq!(table.len(), 5);
+    common::open_pak_kaz(&mut harness);
+    let explore = harness.state().explore();
+    let chart = explore.trade_chart.as_ref().unwrap();
+    let total = chart
+        .series
+        .iter()
+        .find(|s| s.name == "Total trade")
+        .unwrap();
+    let points: Vec<(f64, f64)> = total.points.iter().map(|p| (p.x, p.value)).collect();
+    assert_eq!(points, [(2021.0, 14_000.0), (2022.0, 27_500.0)]);
+    assert!(
+        explore.product_chart.is_some(),
+        "what is traded, from the rows"
+    );
 }

@@ -28,6 +28,8 @@ struct Loaded {
 
 enum LoadMessage {
     Progress(LinkKey, Progress),
+    /// Each pair's totals, read before the rows of a large release (the rows follow).
+    Totals(LinkKey, Loaded),
     Done(LinkKey, Result<Loaded, String>),
     /// Not read: its rows may not fit in the memory free.
     TooBig(LinkKey, Shortfall),
@@ -53,6 +55,8 @@ pub struct Datasets {
     cache_folder: Option<PathBuf>,
     /// Bytes of memory free, when told instead of asking the system (tests).
     memory_available: Option<u64>,
+    /// Parquet releases of at least this many rows show their totals before their rows.
+    totals_first_rows: u64,
 }
 
 impl Default for Datasets {
@@ -72,6 +76,7 @@ impl Default for Datasets {
             row_lists: Jobs::default(),
             cache_folder: None,
             memory_available: None,
+            totals_first_rows: import::TOTALS_FIRST_ROWS,
         }
     }
 }
@@ -154,10 +159,11 @@ impl Datasets {
                 .is_some_and(|(_, d, _)| self.table(*d).is_some());
         rows_pending
             || self.agg_running
-            || self
-                .entries
-                .iter()
-                .any(|e| matches!(e.status, DatasetStatus::Loading(_)))
+            || self.entries.iter().any(|e| match &e.status {
+                DatasetStatus::Loading(_) => true,
+                DatasetStatus::Ready(t) => t.totals_only.is_some(),
+                _ => false,
+            })
     }
 
     /// The main country of the first ready dataset that has one.
@@ -168,12 +174,29 @@ impl Datasets {
             .find_map(|e| e.main_country.as_deref())
     }
 
-    /// The rows of dataset `index`, when ready.
+    /// The rows of dataset `index`, when ready (not while only its totals are).
     pub fn table(&self, index: usize) -> Option<&Arc<TradeTable>> {
+        self.totals(index).filter(|t| t.totals_only.is_none())
+    }
+
+    /// The rows of dataset `index`, or its totals while its rows are read: what its sums
+    /// by focus country and partner come from.
+    fn totals(&self, index: usize) -> Option<&Arc<TradeTable>> {
         match &self.entries.get(index)?.status {
             DatasetStatus::Ready(t) => Some(t),
             _ => None,
         }
+    }
+
+    /// Parquet releases of at least `rows` rows show their totals before their rows
+    /// (tests lower it to try that on small files).
+    pub fn set_totals_first_rows(&mut self, rows: u64) {
+        self.totals_first_rows = rows;
+    }
+
+    /// The row count from which a Parquet release shows its totals before its rows.
+    pub fn totals_first_rows(&self) -> u64 {
+        self.totals_first_rows
     }
 
     /// Follows the document's list: starts reading new links, keeps what is already read,
@@ -196,7 +219,7 @@ impl Datasets {
                     e.name = link.name.clone();
                     e
                 }
-                None => self.start_load(link, key, ctx, true),
+                None => self.start_load(link, key, ctx, (true, true)),
             };
             self.entries.push(entry);
         }
@@ -206,27 +229,47 @@ impl Datasets {
         self.generation += 1;
     }
 
-    /// Adds rows that were just imported, so that they are not read again.
+    /// Adds rows that were just imported, so that they are not read again; of a release
+    /// whose totals only were read, starts reading its rows.
     pub fn insert_ready(
         &mut self,
         link: &DatasetLink,
-        table: Arc<TradeTable>,
-        main_country: Option<String>,
-        failed_files: Vec<(String, String)>,
+        (table, main_country, failed_files): (
+            Arc<TradeTable>,
+            Option<String>,
+            Vec<(String, String)>,
+        ),
+        ctx: &egui::Context,
     ) {
         let key = LinkKey::of(link);
         self.entries.retain(|e| e.key != key);
-        self.entries.push(LoadedDataset {
-            key,
+        let loaded = LoadedDataset {
+            key: key.clone(),
             name: link.name.clone(),
             countries: countries_of(&table),
             country_names: names_of(&table),
             main_country,
             changed_since_link: false,
             failed_files,
-            status: DatasetStatus::Ready(table),
+            status: DatasetStatus::Ready(table.clone()),
+            rows_progress: None,
             cancel: Arc::new(AtomicBool::new(false)),
-        });
+        };
+        let entry = if table.totals_only.is_some() {
+            // The import asked already whether the rows fit in memory.
+            let reading = self.start_load(link, key, ctx, (false, false));
+            LoadedDataset {
+                cancel: reading.cancel,
+                status: match reading.status {
+                    DatasetStatus::Loading(_) => loaded.status,
+                    other => other,
+                },
+                ..loaded
+            }
+        } else {
+            loaded
+        };
+        self.entries.push(entry);
         self.generation += 1;
     }
 
@@ -250,18 +293,19 @@ impl Datasets {
         if entry.key != key || !matches!(entry.status, DatasetStatus::TooBig(_)) {
             return;
         }
-        self.entries[index] = self.start_load(link, key, ctx, false);
+        self.entries[index] = self.start_load(link, key, ctx, (false, true));
         self.generation += 1;
     }
 
     /// Starts reading a link's rows on another thread; with `check_memory`, first makes
-    /// sure they fit in the memory free unless a cache holds them.
+    /// sure they fit in the memory free unless a cache holds them; with `totals_first`, a
+    /// large Parquet release's totals are read and shown before its rows.
     fn start_load(
         &self,
         link: &DatasetLink,
         key: LinkKey,
         ctx: &egui::Context,
-        check_memory: bool,
+        (check_memory, totals_first): (bool, bool),
     ) -> LoadedDataset {
         let cancel = Arc::new(AtomicBool::new(false));
         let entry = LoadedDataset {
@@ -273,9 +317,11 @@ impl Datasets {
             main_country: None,
             changed_since_link: false,
             failed_files: Vec::new(),
+            rows_progress: None,
             cancel: cancel.clone(),
         };
         let path = PathBuf::from(&link.path);
+        let totals_rows = totals_first.then_some(self.totals_first_rows);
         let mapping = link.mapping.as_deref().cloned();
         let linked_fingerprint = link.fingerprint.clone();
         let cache = self.cache_folder.clone();
@@ -295,6 +341,25 @@ impl Datasets {
             let mut report = super::jobs::throttled(|p: &Progress| {
                 progress.post(LoadMessage::Progress(progress_key.clone(), *p));
             });
+            if let Some(min_rows) = totals_rows {
+                let how = (cache.as_deref(), min_rows);
+                match import::open_totals(&path, mapping.clone(), how, &mut report, &cancel) {
+                    Ok(Some(opened)) => {
+                        let loaded = Loaded {
+                            changed: changed_since(&opened, &linked_fingerprint),
+                            failed_files: opened.outcome.failed_files,
+                            main_country: opened.main_country,
+                            table: Arc::new(opened.outcome.table),
+                        };
+                        reply.send(LoadMessage::Totals(key.clone(), loaded));
+                    }
+                    Ok(None) => {}
+                    Err(err) => {
+                        reply.send(LoadMessage::Done(key, Err(err.to_string())));
+                        return;
+                    }
+                }
+            }
             let opened = import::open_dataset_then_cache(
                 &path,
                 mapping,
@@ -304,11 +369,7 @@ impl Datasets {
             );
             let (result, pending) = match opened {
                 Ok((opened, pending)) => {
-                    let changed = !linked_fingerprint.is_empty()
-                        && opened
-                            .fingerprint
-                            .as_ref()
-                            .is_some_and(|f| f.sample != linked_fingerprint);
+                    let changed = changed_since(&opened, &linked_fingerprint);
                     // Off the UI thread, before the first focus sums (a no-op when the
                     // cache brought the index).
                     opened.outcome.table.country_blocks();
@@ -346,23 +407,29 @@ impl Datasets {
         for message in messages {
             match message {
                 LoadMessage::Progress(key, p) => {
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
+                        match &e.status {
+                            DatasetStatus::Loading(_) => e.status = DatasetStatus::Loading(Some(p)),
+                            DatasetStatus::Ready(t) if t.totals_only.is_some() => {
+                                e.rows_progress = Some(p);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                LoadMessage::Totals(key, loaded) => {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.key == key)
                         && matches!(e.status, DatasetStatus::Loading(_))
                     {
-                        e.status = DatasetStatus::Loading(Some(p));
+                        e.take(loaded);
+                        self.generation += 1;
+                        changed = true;
                     }
                 }
                 LoadMessage::Done(key, result) => {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
                         match result {
-                            Ok(loaded) => {
-                                e.countries = countries_of(&loaded.table);
-                                e.country_names = names_of(&loaded.table);
-                                e.main_country = loaded.main_country;
-                                e.changed_since_link = loaded.changed;
-                                e.failed_files = loaded.failed_files;
-                                e.status = DatasetStatus::Ready(loaded.table);
-                            }
+                            Ok(loaded) => e.take(loaded),
                             Err(err) => e.status = DatasetStatus::Failed(err),
                         }
                         self.generation += 1;
@@ -414,7 +481,7 @@ impl Datasets {
         let ready: Vec<(usize, DatasetLink, Arc<TradeTable>)> = links
             .iter()
             .enumerate()
-            .filter_map(|(i, l)| Some((i, l.clone(), self.table(i)?.clone())))
+            .filter_map(|(i, l)| Some((i, l.clone(), self.totals(i)?.clone())))
             .collect();
         if ready.is_empty() || key.focus.is_none() {
             // Nothing to sum: answer at once, so that stale sums disappear.
@@ -442,6 +509,32 @@ impl Datasets {
             log::warn!("{err}");
             self.agg_running = false;
         }
+    }
+}
+
+/// True when the file read is not the one linked (its fingerprint differs).
+fn changed_since(opened: &import::OpenedDataset, linked_fingerprint: &str) -> bool {
+    !linked_fingerprint.is_empty()
+        && opened
+            .fingerprint
+            .as_ref()
+            .is_some_and(|f| f.sample != linked_fingerprint)
+}
+
+trait TakeLoaded {
+    fn take(&mut self, loaded: Loaded);
+}
+
+impl TakeLoaded for LoadedDataset {
+    /// Shows what was read: the rows, or the totals before them.
+    fn take(&mut self, loaded: Loaded) {
+        self.countries = countries_of(&loaded.table);
+        self.country_names = names_of(&loaded.table);
+        self.main_country = loaded.main_country;
+        self.changed_since_link = loaded.changed;
+        self.failed_files = loaded.failed_files;
+        self.rows_progress = None;
+        self.status = DatasetStatus::Ready(loaded.table);
     }
 }
 
@@ -498,7 +591,9 @@ fn compute(
                 .filter(|wanted| y.contains_key(wanted))
                 .or_else(|| y.keys().next_back().copied())
         });
+        // Totals shown while the rows are read have no products yet.
         if out.products.is_none()
+            && table.totals_only.is_none()
             && let Some(partner) = key.partner.as_deref()
             && let Some(year) = year
             && key

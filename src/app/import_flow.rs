@@ -67,6 +67,13 @@ impl TradeApp {
         self.datasets.set_available_memory(bytes);
     }
 
+    /// Parquet releases of at least `rows` rows are linked with their totals first, their
+    /// rows read after (tests lower it to try that on small files).
+    #[doc(hidden)]
+    pub fn set_totals_first_rows(&mut self, rows: u64) {
+        self.datasets.set_totals_first_rows(rows);
+    }
+
     /// Starts importing `path`: first a look at its header, on a background thread.
     pub(super) fn begin_import(&mut self, path: PathBuf) {
         if self.import.is_some() || self.ui_state.import.is_some() {
@@ -185,18 +192,32 @@ impl TradeApp {
         let thread_path = path.clone();
         let thread_mapping = mapping.clone();
         let cache = self.cache_folder.clone();
+        let totals_rows = self.datasets.totals_first_rows();
         let spawned = jobs.spawn("import", &self.ctx, move |reply| {
             let progress = reply.clone();
             let mut report =
                 super::jobs::throttled(|p: &Progress| progress.post(ImportMessage::Progress(*p)));
             let scale = thread_mapping.as_ref().map(|m| m.value_scale);
-            let opened = import::open_dataset_then_cache(
+            // A large Parquet release is linked with its totals; its rows are read after,
+            // by the linked dataset (which then writes the cache).
+            let how = (cache.as_deref(), totals_rows);
+            let opened = match import::open_totals(
                 &thread_path,
-                thread_mapping,
-                cache.as_deref(),
+                thread_mapping.clone(),
+                how,
                 &mut report,
                 &thread_cancel,
-            );
+            ) {
+                Ok(Some(totals)) => Ok((totals, None)),
+                Ok(None) => import::open_dataset_then_cache(
+                    &thread_path,
+                    thread_mapping,
+                    cache.as_deref(),
+                    &mut report,
+                    &thread_cancel,
+                ),
+                Err(err) => Err(err),
+            };
             let (result, pending) = match opened {
                 Ok((mut opened, pending)) => {
                     let scale = scale.unwrap_or_else(|| opened.outcome.layout.default_scale());
@@ -292,10 +313,12 @@ impl TradeApp {
             scope,
         } = imported;
         let main_country = opened.main_country.clone();
-        // The rows were moved out of `opened` into `table`, shared with the cache writer.
+        // The rows were moved out of `opened` into `table`, shared with the cache writer
+        // (or `table` holds the totals of rows read after).
+        let rows = opened.outcome.rows_read - opened.outcome.rows_rejected;
         let link = import::link_for(
             &path,
-            (&opened, table.len() as u64),
+            (&opened, rows),
             mapping,
             self.doc.next_id(RecordKind::Dataset),
         );
@@ -310,7 +333,7 @@ impl TradeApp {
             unknown_countries: outcome.unknown_countries,
             recoded_countries: outcome.recoded_countries,
             codes_origin: outcome.codes_origin,
-            can_copy: table.len() <= COPY_LIMIT,
+            can_copy: table.len() <= COPY_LIMIT && table.totals_only.is_none(),
             copy_rows: false,
             files: outcome.files,
             failed_files: outcome.failed_files.clone(),
@@ -335,9 +358,9 @@ impl TradeApp {
         let Some(pending) = self.pending_import.take() else {
             return;
         };
-        let rows = pending.table.len();
+        let rows = pending.link.rows as usize;
         let name = pending.link.name.clone();
-        if copy_rows && rows <= COPY_LIMIT {
+        if copy_rows && rows <= COPY_LIMIT && pending.table.totals_only.is_none() {
             self.copy_rows(&pending);
         } else {
             let index = self.doc.datasets.len();
@@ -345,14 +368,17 @@ impl TradeApp {
             if !self.apply_edit(edit) {
                 return;
             }
-            self.datasets.insert_ready(
-                &pending.link,
+            let ready = (
                 pending.table.clone(),
                 pending.main_country.clone(),
                 pending.failed_files.clone(),
             );
-            self.ui_state
-                .toast(format!("Linked {name}: {}", format::count(rows, "row")));
+            self.datasets.insert_ready(&pending.link, ready, &self.ctx);
+            let mut text = format!("Linked {name}: {}", format::count(rows, "row"));
+            if pending.table.totals_only.is_some() {
+                text.push_str("; its totals are shown while the rows are read");
+            }
+            self.ui_state.toast(text);
         }
         self.focus_on_import(&pending);
     }

@@ -14,7 +14,8 @@ use crate::model::products::PairProducts;
 pub enum DatasetStatus {
     /// Being read; the latest progress report.
     Loading(Option<Progress>),
-    /// Ready to use.
+    /// Ready to use: its rows, or while they are read after a large release's totals, the
+    /// totals (`TradeTable::totals_only`), which serve every sum but no product or row.
     Ready(Arc<TradeTable>),
     /// Could not be read: why.
     Failed(String),
@@ -63,7 +64,16 @@ pub struct LoadedDataset {
     /// Files of a linked folder or archive that could not be read (name, reason): the
     /// figures come from the other files.
     pub failed_files: Vec<(String, String)>,
+    /// How far the reading of its rows has come, while its totals are shown.
+    pub rows_progress: Option<Progress>,
     pub(crate) cancel: Arc<AtomicBool>,
+}
+
+impl LoadedDataset {
+    /// True while its totals are shown and its rows are being read.
+    pub fn reading_rows(&self) -> bool {
+        matches!(&self.status, DatasetStatus::Ready(t) if t.totals_only.is_some())
+    }
 }
 
 /// What the sums were computed for.
@@ -126,7 +136,7 @@ pub trait DatasetsView {
     fn entries(&self) -> &[LoadedDataset];
     /// True while rows are being read, filtered or summed.
     fn working(&self) -> bool;
-    /// The rows of dataset `index`, when ready.
+    /// The rows of dataset `index`, when ready (not while only its totals are).
     fn table(&self, index: usize) -> Option<&Arc<TradeTable>>;
     /// The latest row list, when it is the one last asked for.
     fn row_list(&self) -> Option<&RowList>;

@@ -362,7 +362,7 @@ fn product_details(
                 product: p.code.clone(),
             };
             for (index, entry) in view.datasets.entries().iter().enumerate() {
-                if !matches!(entry.status, DatasetStatus::Ready(_)) {
+                if !matches!(entry.status, DatasetStatus::Ready(_)) || entry.reading_rows() {
                     continue;
                 }
                 if ui

@@ -146,6 +146,21 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Comm
                     format::bytes(short.available),
                 ));
             }
+            DatasetStatus::Ready(_) if entry.reading_rows() => {
+                ui.separator();
+                let done = entry.rows_progress.map_or(0.0, |p| p.fraction());
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .desired_width(120.0)
+                        .show_percentage(),
+                );
+                segment(ui, format!("Reading the rows of {}", entry.name), 260.0).on_hover_text(
+                    "Its totals are shown already: every total, ranking, time chart and map. \
+                     What is traded, the Analysis view and the rows table follow once its rows \
+                     are read.",
+                );
+                ui.ctx().request_repaint_after(super::busy::PROGRESS_STEP);
+            }
             DatasetStatus::Ready(_) if entry.changed_since_link => {
                 ui.separator();
                 let text = format!("Dataset {} changed since it was linked", entry.name);
@@ -181,7 +196,7 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Comm
             .datasets
             .entries()
             .iter()
-            .all(|e| matches!(e.status, DatasetStatus::Ready(_)))
+            .all(|e| matches!(e.status, DatasetStatus::Ready(_)) && !e.reading_rows())
     {
         ui.separator();
         super::busy::spinner(ui);

@@ -8,6 +8,9 @@
         (product codes as integers), OUTDIR/decimal.parquet (value as DECIMAL(18,3), gzip),
         and OUTDIR/hive/ partitioned by t (snappy, t only in the folder names);
         prints DuckDB's own SUM of v in US dollars, the row count and the years as JSON.
+    python tests/independent/duckdb_parquet.py pairs FOLDER
+        DuckDB reads every Parquet file below FOLDER (hive partitions as columns) and
+        prints, per year, exporter and importer, SUM(v) in US dollars and the row count.
     python tests/independent/duckdb_parquet.py sum EXPORT.parquet
         DuckDB reads a Parquet file the app exported and prints SUM(value_usd) of the rows
         between two countries, the row count and the sum per year as JSON.
@@ -69,9 +72,21 @@ def read_sum(path):
     )
 
 
+def pairs(folder):
+    con = duckdb.connect()
+    rows = con.execute(
+        "SELECT t, i, j, SUM(v) * 1000, COUNT(*) FROM "
+        "read_parquet(?, hive_partitioning = true) GROUP BY t, i, j ORDER BY t, i, j",
+        [f"{folder}/**/*.parquet"],
+    ).fetchall()
+    print(json.dumps([[t, i, j, v, n] for t, i, j, v, n in rows]))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "write":
         write(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "pairs":
+        pairs(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == "sum":
         read_sum(sys.argv[2])
     else:

@@ -288,7 +288,8 @@ impl TradeApp {
             .entries()
             .iter()
             .filter_map(|e| match &e.status {
-                DatasetStatus::Ready(t) => Some(Arc::clone(t)),
+                // Products need the rows, not the totals shown while they are read.
+                DatasetStatus::Ready(t) if t.totals_only.is_none() => Some(Arc::clone(t)),
                 _ => None,
             })
             .collect();
@@ -377,7 +378,7 @@ impl TradeApp {
             .datasets
             .entries()
             .iter()
-            .filter(|e| matches!(e.status, DatasetStatus::Ready(_)))
+            .filter(|e| matches!(e.status, DatasetStatus::Ready(_)) && !e.reading_rows())
             .map(|e| format!("dataset {}", e.name))
             .collect();
         AnalysisNames {

@@ -93,6 +93,7 @@ pub(super) struct Mark {
     products: usize,
     rejected: usize,
     rows_rejected: u64,
+    summed: u64,
 }
 
 /// The rows read so far, and the refused ones.
@@ -109,6 +110,13 @@ pub(super) struct Accumulator {
     part_maps: Vec<(Vec<usize>, Vec<usize>)>,
     /// Former ISO country codes met, with the current code each was read as.
     recoded: Vec<(&'static str, &'static str)>,
+    /// Of parts that sum their rows ([`super::totals`]): the rows summed into each row of
+    /// the table, and into all of them.
+    counts: Option<Vec<u32>>,
+    summed: u64,
+    /// Set when a part's rows were not all of six-digit products: their sums are not the
+    /// totals.
+    mixed: bool,
 }
 
 impl Accumulator {
@@ -127,6 +135,17 @@ impl Accumulator {
             parts: Vec::new(),
             part_maps: Vec::new(),
             recoded: Vec::new(),
+            counts: None,
+            summed: 0,
+            mixed: false,
+        }
+    }
+
+    /// The rows read and kept so far (for a table of sums, the rows summed into it).
+    pub(super) fn rows_kept(&self) -> u64 {
+        match self.counts {
+            Some(_) => self.summed,
+            None => self.table.len() as u64,
         }
     }
 
@@ -168,6 +187,7 @@ impl Accumulator {
             products: self.table.products.len(),
             rejected: self.rejected.len(),
             rows_rejected: self.rows_rejected,
+            summed: self.summed,
         }
     }
 
@@ -177,6 +197,10 @@ impl Accumulator {
             .truncate(mark.rows, mark.countries, mark.products);
         self.rejected.truncate(mark.rejected);
         self.rows_rejected = mark.rows_rejected;
+        if let Some(counts) = &mut self.counts {
+            counts.truncate(mark.rows);
+        }
+        self.summed = mark.summed;
         self.index = crate::model::dataset::DictionaryIndex::of(&self.table);
     }
 
@@ -202,9 +226,22 @@ impl Accumulator {
         }
         self.table
             .append_growing(&part.table, maps, &mut self.index);
+        if let Some(sums) = &part.sums {
+            self.counts.get_or_insert_default().extend(&sums.counts);
+            self.summed += sums.rows;
+            self.mixed |= sums.mixed;
+        }
     }
 
     pub(super) fn finish(mut self, layout: Layout, codes_origin: Option<String>) -> ImportOutcome {
+        let rows_kept = self.rows_kept();
+        if let Some(counts) = self.counts.take() {
+            self.table = super::totals::merged(std::mem::take(&mut self.table), &counts);
+            if self.mixed {
+                // Not the totals: the caller reads the rows instead.
+                self.table.totals_only = None;
+            }
+        }
         if layout == Layout::Baci {
             let _ = self.table.pad_product_codes(6);
         }
@@ -215,7 +252,7 @@ impl Accumulator {
             .map(|(former, now)| ((*former).to_owned(), (*now).to_owned()))
             .collect();
         ImportOutcome {
-            rows_read: self.table.len() as u64 + self.rows_rejected,
+            rows_read: rows_kept + self.rows_rejected,
             rows_rejected: self.rows_rejected,
             rejected: self.rejected,
             layout,

@@ -151,6 +151,33 @@ fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
     return std::os::windows::fs::FileExt::seek_read(file, buf, at);
 }
 
+/// [`read_at`] into memory that need not be initialised; the bytes read are at its start.
+fn read_at_uninit(
+    file: &File,
+    buf: &mut [std::mem::MaybeUninit<u8>],
+    at: u64,
+) -> io::Result<usize> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let offset = libc::off_t::try_from(at)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "offset too large"))?;
+        // SAFETY: `buf` is writable for its length; pread writes at most that many bytes.
+        let n =
+            unsafe { libc::pread(file.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), offset) };
+        usize::try_from(n).map_err(|_| io::Error::last_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        for b in buf.iter_mut() {
+            b.write(0);
+        }
+        // SAFETY: every byte was just written.
+        let buf = unsafe { &mut *(buf as *mut [std::mem::MaybeUninit<u8>] as *mut [u8]) };
+        read_at(file, buf, at)
+    }
+}
+
 /// Reads a file onwards from a position, without moving the file's cursor.
 pub(super) struct PositionalRead {
     file: Arc<File>,
@@ -223,16 +250,19 @@ impl ::parquet::file::reader::ChunkReader for PositionalFile {
                 self.size
             )));
         }
-        let mut buffer = vec![0u8; length];
-        let mut done = 0;
-        while done < length {
-            match read_at(&self.file, &mut buffer[done..], start + done as u64) {
+        // Read into memory not zeroed first: zeroing each chunk cost as much as reading it.
+        let mut buffer: Vec<u8> = Vec::with_capacity(length);
+        while buffer.len() < length {
+            let done = buffer.len();
+            let spare = &mut buffer.spare_capacity_mut()[..length - done];
+            match read_at_uninit(&self.file, spare, start + done as u64) {
                 Ok(0) => {
                     return Err(::parquet::errors::ParquetError::EOF(format!(
                         "expected {length} bytes at {start}, the file ends after {done}"
                     )));
                 }
-                Ok(n) => done += n,
+                // SAFETY: the read wrote `n` bytes at the start of the spare room.
+                Ok(n) => unsafe { buffer.set_len(done + n.min(length - done)) },
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e.into()),
             }

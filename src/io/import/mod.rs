@@ -28,6 +28,7 @@ mod records;
 pub mod release;
 mod sniff;
 mod stream;
+mod totals;
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -38,7 +39,10 @@ pub use formats::{ColumnMap, Layout, MappingRoles, detect, expected_columns, hea
 pub use memory::{
     FREE_MEMORY_VARIABLE, Shortfall, available_memory, memory_needed, shortfall, source_shortfall,
 };
-pub use opening::{OpenedDataset, PendingCache, link_for, open_dataset, open_dataset_then_cache};
+pub use opening::{
+    OpenedDataset, PendingCache, TOTALS_FIRST_ROWS, link_for, open_dataset,
+    open_dataset_then_cache, open_totals,
+};
 pub use sniff::peek;
 use sniff::{peek_input, refuse_binary, refuse_workbook};
 

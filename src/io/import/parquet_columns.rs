@@ -17,7 +17,7 @@ use super::ColumnMap;
 use super::fields::{Fields, keepable, parse_f64, quantity_field, value_field, year_field};
 use super::guard::CheckedPages;
 use super::parquet::{ParquetInfo, invalid};
-use super::parquet_pages::{Chunk, Entries, NULL, decode_chunk, readable};
+use super::parquet_pages::{Chunk, Entries, NULL, decode_chunk, dictionary_only, readable};
 use super::parquet_rows::{Held, MISSING};
 use super::parse::{Part, PartContext};
 use crate::model::dataset::{DatasetRow, RowFlow};
@@ -85,7 +85,7 @@ enum Indices<'a> {
 }
 
 impl Indices<'_> {
-    #[inline]
+    #[inline(always)]
     fn at(self, row: usize) -> u32 {
         match self {
             Indices::Column(rows) => rows[row],
@@ -193,15 +193,43 @@ fn entries(chunks: &[Chunk], column: usize) -> usize {
 }
 
 /// Decodes the used columns of row group `group` into `chunks`; `Ok(false)` when a page
-/// needs the general reader.
+/// needs the general reader. With `sums` (a pass of each pair's totals), the product
+/// column's codes are only checked, from its dictionary alone where the metadata allows.
 pub(super) fn decode_group(
-    info: &ParquetInfo,
+    (info, plan): (&ParquetInfo, &Plan),
     group: &dyn RowGroupReader,
     rows: usize,
     chunks: &mut [Chunk],
+    sums: Option<&mut super::totals::Sums>,
 ) -> std::io::Result<bool> {
+    let product = match (sums, plan.product) {
+        (Some(sums), Some(c)) if c < chunks.len() => {
+            let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
+            let meta = group.metadata().column(c);
+            let chunk = &mut chunks[c];
+            if dictionary_only(pages.as_mut(), &info.columns[c], meta, &mut chunk.entries)? {
+                chunk.identity = true;
+                chunk.rows.clear();
+                check_products(Some(Some(chunk)), sums);
+                Some(c)
+            } else {
+                let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
+                if !decode_chunk(pages.as_mut(), &info.columns[c], rows, chunk)? {
+                    return Ok(false);
+                }
+                check_products(Some(Some(chunk)), sums);
+                Some(c)
+            }
+        }
+        (Some(sums), Some(_)) => {
+            // The product is a partition folder's value.
+            check_products(Some(None), sums);
+            None
+        }
+        _ => None,
+    };
     for (c, chunk) in chunks.iter_mut().enumerate() {
-        if !info.wanted(c) {
+        if !info.wanted(c) || Some(c) == product {
             continue;
         }
         let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
@@ -255,61 +283,186 @@ pub(super) fn add_rows(
     };
     let (value_numbers, quantity_numbers) = (numbers(Some(plan.value)), numbers(plan.quantity));
     let map = ctx.map;
+    let summing = part.sums.is_some();
+    let mut read = |r: usize, part: &mut Part| -> Result<DatasetRow, Arc<str>> {
+        let y = year_at.at(r);
+        let year = years.get(y, || year_field(&entry(plan.year, y), map))?;
+        let v = value_at.at(r);
+        // A number that passes is taken as it is; anything else gets value_field's
+        // verdict and message.
+        let value = match value_numbers.and_then(|n| n.get(v as usize)) {
+            Some(&raw) if keepable(raw * map.value_scale) => raw * map.value_scale,
+            _ => value_field(&entry(plan.value, v), map).map_err(Arc::<str>::from)?,
+        };
+        let i = reporter_at.at(r);
+        let reporter = reporters.get(i, || {
+            part.side_country(false, &entry(plan.reporter, i), ctx)
+        })?;
+        let j = partner_at.at(r);
+        let partner = partners.get(j, || part.side_country(true, &entry(plan.partner, j), ctx))?;
+        let flow = match (plan.flow, flow_at) {
+            (Some(c), Some(at)) => {
+                let f = at.at(r);
+                flows.get(f, || part.flow(&entry(c, f), ctx))?
+            }
+            _ => RowFlow::Export,
+        };
+        let (column, k) = match (plan.product, product_at) {
+            // Sums are of every product: its codes are checked once per entry, below.
+            (Some(c), Some(at)) if !summing => (c, at.at(r)),
+            // No product column: every row is the same (total) product.
+            _ => (usize::MAX, 0),
+        };
+        let product = products.get(k, || Ok(part.product(&entry(column, k), ctx)))?;
+        let quantity = match (plan.quantity, quantity_at) {
+            (Some(c), Some(at)) => {
+                let q = at.at(r);
+                match quantity_numbers.and_then(|n| n.get(q as usize)) {
+                    Some(&raw) if raw.is_finite() => Some(raw as f32),
+                    _ => quantity_field(&entry(c, q), map),
+                }
+            }
+            _ => None,
+        };
+        Ok(DatasetRow {
+            year,
+            reporter,
+            partner,
+            flow,
+            product,
+            value,
+            quantity,
+        })
+    };
+    if part.sums.is_some() {
+        // The products were checked as the row group was decoded.
+        let keys = RunKeys {
+            roles: [year_at, reporter_at, partner_at],
+            flow: flow_at,
+            value: value_at,
+            numbers: value_numbers,
+            scale: map.value_scale,
+        };
+        sum_runs(rows, &keys, &mut read, ctx, (part, line));
+        return;
+    }
     super::reserve(&mut part.table, rows);
     for r in 0..rows {
-        let read = (|| -> Result<DatasetRow, Arc<str>> {
-            let y = year_at.at(r);
-            let year = years.get(y, || year_field(&entry(plan.year, y), map))?;
-            let v = value_at.at(r);
-            // A number that passes is taken as it is; anything else gets value_field's
-            // verdict and message.
-            let value = match value_numbers.and_then(|n| n.get(v as usize)) {
-                Some(&raw) if keepable(raw * map.value_scale) => raw * map.value_scale,
-                _ => value_field(&entry(plan.value, v), map).map_err(Arc::<str>::from)?,
-            };
-            let i = reporter_at.at(r);
-            let reporter = reporters.get(i, || {
-                part.side_country(false, &entry(plan.reporter, i), ctx)
-            })?;
-            let j = partner_at.at(r);
-            let partner =
-                partners.get(j, || part.side_country(true, &entry(plan.partner, j), ctx))?;
-            let flow = match (plan.flow, flow_at) {
-                (Some(c), Some(at)) => {
-                    let f = at.at(r);
-                    flows.get(f, || part.flow(&entry(c, f), ctx))?
-                }
-                _ => RowFlow::Export,
-            };
-            let (column, k) = match (plan.product, product_at) {
-                (Some(c), Some(at)) => (c, at.at(r)),
-                // No product column: every row is the same (total) product.
-                _ => (usize::MAX, 0),
-            };
-            let product = products.get(k, || Ok(part.product(&entry(column, k), ctx)))?;
-            let quantity = match (plan.quantity, quantity_at) {
-                (Some(c), Some(at)) => {
-                    let q = at.at(r);
-                    match quantity_numbers.and_then(|n| n.get(q as usize)) {
-                        Some(&raw) if raw.is_finite() => Some(raw as f32),
-                        _ => quantity_field(&entry(c, q), map),
-                    }
-                }
-                _ => None,
-            };
-            Ok(DatasetRow {
-                year,
-                reporter,
-                partner,
-                flow,
-                product,
-                value,
-                quantity,
-            })
-        })();
+        let read = read(r, part);
         match read {
             Ok(row) => part.push(row),
             Err(reason) => part.reject(ctx, line + r as u64, reason.to_string()),
         }
+    }
+}
+
+/// Notes every product code of a row group's product column (`None`: the file has none;
+/// `Some(None)`: a partition folder's value), as [`super::totals::Sums`] asks.
+fn check_products(column: Option<Option<&Chunk>>, sums: &mut super::totals::Sums) {
+    let chunk = match column {
+        None => return,
+        Some(Some(chunk)) => chunk,
+        Some(None) => {
+            sums.mixed = true;
+            return;
+        }
+    };
+    // A row without a product is read as the total of its group.
+    if !chunk.identity && chunk.rows.contains(&NULL) {
+        sums.mixed = true;
+    }
+    match &chunk.entries {
+        Entries::Texts(texts) => (0..texts.ends.len()).for_each(|i| sums.check_text(texts.get(i))),
+        Entries::Integers(codes) => codes.iter().for_each(|&c| sums.check_integer(c)),
+        Entries::Numbers(_) => sums.mixed = true,
+    }
+}
+
+/// Reads row `r` of a row group the general way, every check made.
+type ReadRow<'a> = dyn FnMut(usize, &mut Part) -> Result<DatasetRow, Arc<str>> + 'a;
+
+/// Where a row's entries and value are, for [`sum_runs`].
+struct RunKeys<'a> {
+    /// Year, reporter and partner.
+    roles: [Indices<'a>; 3],
+    flow: Option<Indices<'a>>,
+    value: Indices<'a>,
+    /// The value column's numbers, when it is a column of numbers.
+    numbers: Option<&'a [f64]>,
+    scale: f64,
+}
+
+impl RunKeys<'_> {
+    /// The entries of row `r`'s year, reporter, partner and flow.
+    #[inline(always)]
+    fn raw(&self, r: usize) -> [u32; 4] {
+        let [year, reporter, partner] = self.roles;
+        let flow = self.flow.map_or(0, |at| at.at(r));
+        [year.at(r), reporter.at(r), partner.at(r), flow]
+    }
+
+    /// How far from row `start` the rows have `entries` and values kept as they are (the
+    /// end, not included), and the sum of their values.
+    fn extend(&self, entries: [u32; 4], start: usize, rows: usize) -> (usize, f64) {
+        let mut sum = 0.0;
+        let mut r = start;
+        while r < rows && self.raw(r) == entries {
+            match self.value(r) {
+                Some(v) => sum += v,
+                None => break,
+            }
+            r += 1;
+        }
+        (r, sum)
+    }
+
+    /// Row `r`'s value in dollars, when it is a number kept as it is.
+    #[inline(always)]
+    fn value(&self, r: usize) -> Option<f64> {
+        let raw = self.numbers?.get(self.value.at(r) as usize)?;
+        Some(raw * self.scale).filter(|&v| keepable(v))
+    }
+}
+
+/// The rows of a row group summed per year, reporter, partner and flow: a row whose
+/// entries (`raw`) are those of the row before and whose value is a plain number (`value`)
+/// adds to the run of rows before it; any other row is read by `read`, the general way,
+/// with every check, and starts a run. A release in its usual order holds each pair's
+/// products in a row, so nearly every row costs a comparison and an addition.
+fn sum_runs(
+    rows: usize,
+    keys: &RunKeys<'_>,
+    read: &mut ReadRow<'_>,
+    ctx: &PartContext<'_>,
+    (part, line): (&mut Part, u64),
+) {
+    // The run: its first row (its value the run's sum once done), and its entries.
+    let mut run: Option<(DatasetRow, u32)> = None;
+    let mut entries = [u32::MAX; 4];
+    let mut r = 0;
+    while r < rows {
+        if let Some((row, count)) = &mut run {
+            let (end, sum) = keys.extend(entries, r, rows);
+            if end > r {
+                row.value += sum;
+                *count += (end - r) as u32;
+                r = end;
+                continue;
+            }
+        }
+        match read(r, part) {
+            Ok(row) => {
+                if let Some((done, count)) = run.take() {
+                    part.push_summed(done, count);
+                }
+                entries = keys.raw(r);
+                run = Some((row, 1));
+            }
+            Err(reason) => part.reject(ctx, line + r as u64, reason.to_string()),
+        }
+        r += 1;
+    }
+    if let Some((done, count)) = run {
+        part.push_summed(done, count);
     }
 }

@@ -199,6 +199,57 @@ pub(super) fn decode_chunk(
     Ok(true)
 }
 
+/// The entries of a column chunk every data page of which, its metadata says, indexes its
+/// dictionary and none of whose rows is missing: only its dictionary page is read, into
+/// `entries`. `Ok(false)` when the metadata does not say so (a writer that keeps no page
+/// encoding statistics, or plain pages after the dictionary filled): the chunk must then be
+/// decoded whole to know its values.
+pub(super) fn dictionary_only(
+    pages: &mut dyn PageReader,
+    column: &ColumnDescPtr,
+    meta: &parquet::file::metadata::ColumnChunkMetaData,
+    entries: &mut Entries,
+) -> io::Result<bool> {
+    use parquet::basic::PageType;
+    let Some(stats) = meta.page_encoding_stats() else {
+        return Ok(false);
+    };
+    let dictionary_pages = stats.iter().all(|s| match s.page_type {
+        PageType::DICTIONARY_PAGE => true,
+        PageType::DATA_PAGE | PageType::DATA_PAGE_V2 => {
+            matches!(
+                s.encoding,
+                Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY
+            )
+        }
+        _ => false,
+    });
+    let none_missing = column.max_def_level() == 0
+        || meta.statistics().and_then(|s| s.null_count_opt()) == Some(0);
+    if !dictionary_pages || !none_missing || !readable(column) {
+        return Ok(false);
+    }
+    let physical = column.physical_type();
+    if !entries.clear_for(physical) {
+        return Ok(false);
+    }
+    match pages.get_next_page().map_err(invalid)? {
+        Some(Page::DictionaryPage {
+            buf,
+            num_values,
+            encoding: Encoding::PLAIN | Encoding::PLAIN_DICTIONARY,
+            ..
+        }) => {
+            let n = num_values as usize;
+            if plain(&buf, n, physical, entries)? != n {
+                return Err(invalid("a dictionary page shorter than its values"));
+            }
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// A data page's parts: its values' bytes, how many rows it holds, their encoding, and its
 /// definition levels (for a column that can be missing).
 struct DataPage<'a> {

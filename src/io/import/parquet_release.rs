@@ -67,6 +67,8 @@ struct Shared<'a> {
     queued: Condvar,
     stop: AtomicBool,
     cancel: &'a AtomicBool,
+    /// Each pair's totals only ([`super::totals`]), not the rows.
+    totals_only: bool,
     /// Rows of all the files, and their bytes as stored: a task's share of the bytes.
     rows: u64,
     total_bytes: u64,
@@ -98,7 +100,12 @@ impl Shared<'_> {
                 detail: "the file is no longer a Parquet file".to_owned(),
             });
         };
-        let prepared = Prepared::of(&path, &info, self.mapping.cloned(), &self.companions)?;
+        let prepared = Prepared::of(
+            &path,
+            &info,
+            (self.mapping.cloned(), self.totals_only),
+            &self.companions,
+        )?;
         let shape = Shape::of(&info, &prepared.map);
         let described = FileInfo {
             layout: prepared.layout,
@@ -171,7 +178,11 @@ impl Shared<'_> {
     /// One reading thread: tasks until there are none.
     fn work(&self, tx: &mpsc::SyncSender<Report>) {
         while let Some((file, task)) = self.next_task(tx) {
-            let reused = spare_part(&self.spare, file.index);
+            let mut reused = spare_part(&self.spare, file.index);
+            let pad = file.prepared.layout == super::Layout::Baci;
+            if reused.sums.as_ref().map(|s| s.pad_to_six) != self.totals_only.then_some(pad) {
+                reused.sum_rows(self.totals_only.then_some(pad));
+            }
             let job = (&file.tasks[task], &file.shape);
             let part = read_task(&file.info, job, &file.ctx(), self.cancel, reused).map_err(|e| {
                 ImportError::Parquet {
@@ -195,10 +206,11 @@ impl Shared<'_> {
 }
 
 /// Imports every data file of a release of Parquet files (`rows` rows in all, as their
-/// footers say) as one dataset.
+/// footers say) as one dataset; with `totals_only`, each pair's totals per year instead of
+/// the rows ([`super::totals`]).
 pub(super) fn import(
     release: &Release,
-    mapping: Option<ColumnMap>,
+    (mapping, totals_only): (Option<ColumnMap>, bool),
     rows: u64,
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
@@ -213,11 +225,14 @@ pub(super) fn import(
         queued: Condvar::new(),
         stop: AtomicBool::new(false),
         cancel,
+        totals_only,
         rows,
         total_bytes: super::release::stored_bytes(release),
         spare: Mutex::default(),
     };
-    let mut appending = Appending::new(release, Some(rows), progress);
+    // The totals take a few megabytes: no room is made for the rows.
+    let room = (!totals_only).then_some(rows);
+    let mut appending = Appending::new(release, room, progress);
     let (tx, rx) = mpsc::sync_channel::<Report>(threads * 2);
     let appended = std::thread::scope(|scope| {
         for _ in 0..threads {

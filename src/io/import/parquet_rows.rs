@@ -221,14 +221,22 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    /// Resolves the layout (or takes `mapping`) and chooses the columns to decode.
+    /// Resolves the layout (or takes `mapping`) and chooses the columns to decode; with
+    /// `totals_only`, not the quantity and product name columns (each pair's totals need
+    /// neither, [`super::totals`]).
     pub(super) fn of(
         path: &Path,
         info: &ParquetInfo,
-        mapping: Option<ColumnMap>,
+        (mapping, totals_only): (Option<ColumnMap>, bool),
         companions: &Companions<'_>,
     ) -> Result<Self, ImportError> {
-        let (layout, map) = super::resolve_layout(path, mapping, &info.header)?;
+        let (layout, mut map) = super::resolve_layout(path, mapping, &info.header)?;
+        if totals_only {
+            // The product column stays: its codes tell whether every row counts in the
+            // totals (see `totals::Sums::check_text`).
+            map.product_name = None;
+            map.quantity = None;
+        }
         // Columns are chosen before the first row is decoded.
         info.select(path, &map)?;
         let codes = companions.code_table(layout, &map);
@@ -256,7 +264,7 @@ pub(super) fn import(
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
     let started = std::time::Instant::now();
-    let Prepared { layout, map, codes } = Prepared::of(path, info, mapping, companions)?;
+    let Prepared { layout, map, codes } = Prepared::of(path, info, (mapping, false), companions)?;
     let codes_for_parse = codes.clone().unwrap_or_default();
     let ctx = PartContext {
         delim: b',',
@@ -388,7 +396,13 @@ fn read_task_pages(
         let group = info.file.get_row_group(g).map_err(invalid)?;
         let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(0);
         if let Some(plan) = &shape.plan
-            && decode_group(info, group.as_ref(), rows, &mut chunks)?
+            && decode_group(
+                (info, plan),
+                group.as_ref(),
+                rows,
+                &mut chunks,
+                part.sums.as_mut(),
+            )?
         {
             let how = (info, plan, shape.partition_integers.as_slice());
             add_rows(how, &chunks, rows, ctx, &mut part, line);
@@ -579,7 +593,9 @@ mod tests {
             let group = info.file.get_row_group(g).expect("a row group");
             let rows = group.metadata().num_rows() as usize;
             // The same parts go on from group to group, dictionaries and all.
-            if decode_group(&info, group.as_ref(), rows, &mut chunks).expect("decodes") {
+            if decode_group((&info, plan), group.as_ref(), rows, &mut chunks, None)
+                .expect("decodes")
+            {
                 let how = (&info, plan, shape.partition_integers.as_slice());
                 add_rows(how, &chunks, rows, &ctx, &mut by_columns, line);
                 fast += 1;

@@ -196,6 +196,9 @@ pub struct Part {
     interner: Interner,
     /// Countries by numeric code, for [`super::plain`].
     known: super::plain::Known,
+    /// When set, rows are summed per year, reporter, partner and flow instead of kept
+    /// ([`super::totals`]).
+    pub(super) sums: Option<super::totals::Sums>,
 }
 
 /// How a part reads its rows.
@@ -445,7 +448,7 @@ fn parse_fields<F: Fields + ?Sized>(
     ctx: &PartContext<'_>,
     table: &mut TradeTable,
     interner: &mut Interner,
-) -> Result<(), String> {
+) -> Result<DatasetRow, String> {
     let map = ctx.map;
     if fields.count() <= interner.max_column {
         return Err(format!(
@@ -461,7 +464,7 @@ fn parse_fields<F: Fields + ?Sized>(
     let flow = flow_field(fields, map, interner)?;
     let product = product(fields, map, table, interner);
     let quantity = quantity_field(fields, map);
-    table.push(DatasetRow {
+    Ok(DatasetRow {
         year,
         reporter,
         partner,
@@ -469,8 +472,7 @@ fn parse_fields<F: Fields + ?Sized>(
         product,
         value,
         quantity,
-    });
-    Ok(())
+    })
 }
 
 impl Part {
@@ -482,8 +484,9 @@ impl Part {
         ctx: &PartContext<'_>,
         line: u64,
     ) {
-        if let Err(reason) = parse_fields(fields, ctx, &mut self.table, &mut self.interner) {
-            self.reject(ctx, line, reason);
+        match parse_fields(fields, ctx, &mut self.table, &mut self.interner) {
+            Ok(row) => self.push(row),
+            Err(reason) => self.reject(ctx, line, reason),
         }
     }
 
@@ -514,7 +517,31 @@ impl Part {
 
     /// Appends a record read field by field.
     pub(super) fn push(&mut self, row: DatasetRow) {
-        self.table.push(row);
+        match &mut self.sums {
+            None => self.table.push(row),
+            Some(sums) => {
+                let code = self.table.products.get(row.product as usize);
+                sums.check_text(code.map_or(&b""[..], |p| p.code.as_bytes()));
+                sums.add(&mut self.table, row);
+            }
+        }
+    }
+
+    /// Adds `count` rows summed into `row` (a part that sums its rows; otherwise `row` is
+    /// kept as one row).
+    pub(super) fn push_summed(&mut self, row: DatasetRow, count: u32) {
+        match &mut self.sums {
+            None => self.table.push(row),
+            Some(sums) => sums.add_rows(&mut self.table, row, count),
+        }
+    }
+
+    /// Sums the rows per year, reporter, partner and flow from now on (`Some`; `true`
+    /// when product codes are padded to six digits, as BACI's), or keeps them (`None`);
+    /// the part's rows so far are emptied.
+    pub(super) fn sum_rows(&mut self, sum: Option<bool>) {
+        self.clear();
+        self.sums = sum.map(super::totals::Sums::new);
     }
 
     /// Counts a record as refused at `line` (within the part).
@@ -536,6 +563,9 @@ impl Part {
         self.rejected.clear();
         self.rejected_count = 0;
         self.lines = 0;
+        if let Some(sums) = &mut self.sums {
+            sums.clear();
+        }
     }
 
     /// A part holding an import's rows and refusals (a file read whole on its own).
@@ -604,7 +634,7 @@ pub(super) fn parse_part_with(buf: &[u8], ctx: &PartContext<'_>, part: &mut Part
             && let Some((row, next)) =
                 plan.read(buf, start, &part.known, &part.interner.short_products)
         {
-            part.table.push(row);
+            part.push(row);
             line_no += 1;
             start = next;
             continue;

@@ -439,6 +439,42 @@ fn check_layouts(
     release: &Release,
     mapping: Option<&ColumnMap>,
 ) -> Result<Option<u64>, ImportError> {
+    // A Parquet file's columns are in its footer: its first megabyte of rows need not be
+    // decoded as text, as a text file's must be to find its header. Only when the layouts
+    // seem to differ are the rows peeked at too, so that a damaged file (whose rows do not
+    // decode) is named among the failures rather than as another layout.
+    let (seen, parquet_rows) = layouts(release, mapping, false);
+    let (seen, parquet_rows) = match seen
+        .iter()
+        .all(|(_, l)| Some(l) == seen.first().map(|f| &f.1))
+    {
+        true => (seen, parquet_rows),
+        false => layouts(release, mapping, true),
+    };
+    let Some((_, first)) = seen.first() else {
+        return Ok(None);
+    };
+    if seen.iter().all(|(_, l)| l == first) {
+        return Ok(parquet_rows);
+    }
+    let listing = seen
+        .iter()
+        .map(|(name, layout)| format!("- {name}: {layout}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(ImportError::MixedLayouts {
+        path: release.root.clone(),
+        listing,
+    })
+}
+
+/// Each readable data file's layout (with `peek_parquet`, a Parquet file only when its
+/// first rows decode), and the rows of all when every file is Parquet.
+fn layouts(
+    release: &Release,
+    mapping: Option<&ColumnMap>,
+    peek_parquet: bool,
+) -> (Vec<(String, String)>, Option<u64>) {
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut parquet_rows = Some(0u64);
     for member in &release.data {
@@ -455,31 +491,21 @@ fn check_layouts(
             Err(_) if member.is_parquet() => {}
             Err(_) => parquet_rows = None,
         }
-        let Ok(peek) = input.and_then(|input| peek_input(&label(release, member), input, 0)) else {
+        let header = input.and_then(|input| match &input.parquet {
+            Some(info) if !peek_parquet => Ok(info.header.clone()),
+            _ => peek_input(&label(release, member), input, 0).map(|peek| peek.header),
+        });
+        let Ok(header) = header else {
             continue;
         };
-        let layout = match (mapping, detect(&peek.header)) {
-            (Some(_), _) => format!("columns {}", peek.header.join(", ")),
+        let layout = match (mapping, detect(&header)) {
+            (Some(_), _) => format!("columns {}", header.join(", ")),
             (None, Some((layout, _))) => layout.label().to_owned(),
-            (None, None) => format!("unknown columns ({})", peek.header.join(", ")),
+            (None, None) => format!("unknown columns ({})", header.join(", ")),
         };
         seen.push((member.name.clone(), layout));
     }
-    let Some((_, first)) = seen.first() else {
-        return Ok(None);
-    };
-    if seen.iter().all(|(_, l)| l == first) {
-        return Ok(parquet_rows);
-    }
-    let listing = seen
-        .iter()
-        .map(|(name, layout)| format!("- {name}: {layout}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Err(ImportError::MixedLayouts {
-        path: release.root.clone(),
-        listing,
-    })
+    (seen, parquet_rows)
 }
 
 /// BACI's code lists, read from the release.
@@ -515,10 +541,41 @@ pub fn import_release(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<ImportOutcome, ImportError> {
+    super::memory::keep_freed_buffers();
     let release = list(path)?;
     match check_layouts(&release, mapping.as_ref())? {
-        Some(rows) => super::parquet_release::import(&release, mapping, rows, progress, cancel),
+        Some(rows) => {
+            super::parquet_release::import(&release, (mapping, false), rows, progress, cancel)
+        }
         None => super::csv_release::import(&release, mapping, progress, cancel),
+    }
+}
+
+/// Each pair's totals per year of a folder or archive of Parquet files holding at least
+/// `min_rows` rows, read without keeping the rows ([`crate::model::dataset::TotalsOnly`]);
+/// `None` for anything else (a single file, CSV files, a smaller release, or products that
+/// are not all six-digit codes, as BACI's are), which is read whole.
+pub fn import_release_totals(
+    path: &Path,
+    mapping: Option<ColumnMap>,
+    min_rows: u64,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<Option<ImportOutcome>, ImportError> {
+    if kind_of(path) == SourceKind::File {
+        return Ok(None);
+    }
+    super::memory::keep_freed_buffers();
+    let release = list(path)?;
+    match check_layouts(&release, mapping.as_ref())? {
+        Some(rows) if rows >= min_rows => {
+            let how = (mapping, true);
+            let outcome = super::parquet_release::import(&release, how, rows, progress, cancel)?;
+            // Products of several levels (a chapter and its headings) are counted by the
+            // aggregation rule, which needs the rows.
+            Ok(outcome.table.totals_only.is_some().then_some(outcome))
+        }
+        _ => Ok(None),
     }
 }
 

@@ -298,7 +298,7 @@ impl<'a> Appending<'a> {
         (self.progress)(&Progress {
             bytes: self.bytes_done.min(self.total_bytes),
             total_bytes: self.total_bytes,
-            rows: self.acc.table.len() as u64,
+            rows: self.acc.rows_kept(),
             elapsed: self.started.elapsed(),
             files: (self.file, self.release.data.len()),
         });

@@ -152,6 +152,22 @@ pub struct TradeTable {
     pub reconciled: bool,
     /// Where each country's rows are, built on first use (see [`CountryBlocks`]).
     pub blocks: BlocksCell,
+    /// Set while the table holds only each pair's totals per year, read before a large
+    /// release's rows (see [`TotalsOnly`]).
+    pub totals_only: Option<TotalsOnly>,
+}
+
+/// A table of each pair's totals: one row per year, reporter, partner and flow, its
+/// product `TOTAL` and its value the sum of the release's rows. A release of hundreds of
+/// millions of rows gives its totals in a pass that keeps none of them, so that every
+/// total, chart and ranking is there in seconds; products and rows wait for the rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TotalsOnly {
+    /// The release's rows summed into the table (refused rows not among them).
+    pub rows: u64,
+    /// Of those, the rows of a country's trade with itself that
+    /// [`TradeTable::trade_with_itself`] counts.
+    pub rows_with_itself: u64,
 }
 
 /// A table's [`CountryBlocks`], built once when first asked for (from any thread) and
@@ -178,6 +194,7 @@ impl PartialEq for TradeTable {
             && self.countries == other.countries
             && self.products == other.products
             && self.reconciled == other.reconciled
+            && self.totals_only == other.totals_only
     }
 }
 
@@ -506,6 +523,8 @@ impl TradeTable {
     /// among exports and imports, and their value: kept, but counted in no total.
     pub fn trade_with_itself(&self) -> (usize, f64) {
         let mut found = (0, 0.0);
+        // Counted in rows of the release, not in the rows of its totals.
+        let rows = self.totals_only.map(|t| t.rows_with_itself as usize);
         for (i, (reporter, partner)) in self.reporter.iter().zip(&self.partner).enumerate() {
             if reporter != partner {
                 continue;
@@ -520,7 +539,7 @@ impl TradeTable {
                 found.1 += self.value[i];
             }
         }
-        found
+        (rows.unwrap_or(found.0), found.1)
     }
 
     /// Sum of the values of rows that count in totals.
