@@ -68,11 +68,15 @@ fn reopen(path: &std::path::Path) {
 fn totals(path: &std::path::Path) {
     let cancel = AtomicBool::new(false);
     let started = Instant::now();
-    let outcome = match import::release::import_release_totals(path, None, 0, &mut |_| {}, &cancel)
-    {
-        Ok(Some(outcome)) => outcome,
+    // As the app links a release: its fingerprint, the totals, its main country.
+    let opened = import::open_totals(path, None, (None, 0), &mut |_| {}, &cancel);
+    let outcome = match opened {
+        Ok(Some(opened)) => opened.outcome,
         Ok(None) => {
-            eprintln!("{} is not a release of Parquet files", path.display());
+            eprintln!(
+                "{} is not a release of Parquet files of six-digit products",
+                path.display()
+            );
             std::process::exit(1);
         }
         Err(err) => {
@@ -83,11 +87,12 @@ fn totals(path: &std::path::Path) {
     let pairs = pair_totals(&outcome.table);
     let _ = outcome.table.country_blocks();
     println!(
-        "totals: {:.3} s; {} rows read, {} rows of totals, {} pairs; peak {:.0} MiB",
+        "totals: {:.3} s; {} rows read, {} rows of totals, {} pairs, total {:.0} USD; peak {:.0} MiB",
         started.elapsed().as_secs_f64(),
         outcome.rows_read,
         outcome.table.len(),
         pairs.len(),
+        outcome.table.total_usd(),
         peak_mib().unwrap_or(f64::NAN),
     );
 }

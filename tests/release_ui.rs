@@ -41,6 +41,14 @@ fn write_folder(dir: &std::path::Path) {
     .unwrap();
 }
 
+/// The (year, value) points of the relationship's "Total trade" series.
+fn total_trade(explore: &trade_explorer::app::ExploreData) -> Vec<(f64, f64)> {
+    let chart = explore.trade_chart.as_ref().expect("a trade chart");
+    let total = chart.series.iter().find(|s| s.name == "Total trade");
+    let total = total.expect("a total trade series");
+    total.points.iter().map(|p| (p.x, p.value)).collect()
+}
+
 #[test]
 fn a_folder_with_a_failing_file_links_the_others_when_asked() {
     let dir = tempfile::tempdir().unwrap();
@@ -71,14 +79,10 @@ fn a_folder_with_a_failing_file_links_the_others_when_asked() {
     // Both files' years are one series: total trade 14 thousand in 2021, 25 in 2022.
     let explore = harness.state().explore();
     assert_eq!(explore.partner_years, [2021, 2022]);
-    let chart = explore.trade_chart.as_ref().unwrap();
-    let total = chart
-        .series
-        .iter()
-        .find(|s| s.name == "Total trade")
-        .unwrap();
-    let points: Vec<(f64, f64)> = total.points.iter().map(|p| (p.x, p.value)).collect();
-    assert_eq!(points, [(2021.0, 14_000.0), (2022.0, 25_000.0)]);
+    assert_eq!(
+        total_trade(explore),
+        [(2021.0, 14_000.0), (2022.0, 25_000.0)]
+    );
 
     // The products chart shows the latest year, and any other through its year picker.
     harness
@@ -368,14 +372,10 @@ fn a_large_parquet_release_is_linked_with_its_totals_then_its_rows() {
     assert_eq!(table.len(), 5);
     common::open_pak_kaz(&mut harness);
     let explore = harness.state().explore();
-    let chart = explore.trade_chart.as_ref().unwrap();
-    let total = chart
-        .series
-        .iter()
-        .find(|s| s.name == "Total trade")
-        .unwrap();
-    let points: Vec<(f64, f64)> = total.points.iter().map(|p| (p.x, p.value)).collect();
-    assert_eq!(points, [(2021.0, 14_000.0), (2022.0, 27_500.0)]);
+    assert_eq!(
+        total_trade(explore),
+        [(2021.0, 14_000.0), (2022.0, 27_500.0)]
+    );
     assert!(
         explore.product_chart.is_some(),
         "what is traded, from the rows"

@@ -378,6 +378,21 @@ fn check_products(column: Option<Option<&Chunk>>, sums: &mut super::totals::Sums
     }
 }
 
+/// The first row from `start` (before `end`) whose entry in `at` is not `entry`, or `end`.
+fn run_end(at: Indices<'_>, entry: u32, start: usize, end: usize) -> usize {
+    match at {
+        // A partition folder's value: every row has it.
+        Indices::Constant if entry == 0 => end,
+        Indices::Constant => start,
+        Indices::Identity if start < end && entry as usize == start => start + 1,
+        Indices::Identity => start,
+        Indices::Column(rows) => match rows.get(start..end) {
+            Some(rows) => start + rows.iter().position(|&e| e != entry).unwrap_or(rows.len()),
+            None => start,
+        },
+    }
+}
+
 /// Reads row `r` of a row group the general way, every check made.
 type ReadRow<'a> = dyn FnMut(usize, &mut Part) -> Result<DatasetRow, Arc<str>> + 'a;
 
@@ -404,16 +419,48 @@ impl RunKeys<'_> {
     /// How far from row `start` the rows have `entries` and values kept as they are (the
     /// end, not included), and the sum of their values.
     fn extend(&self, entries: [u32; 4], start: usize, rows: usize) -> (usize, f64) {
+        // Each role's column is scanned on its own for the first row that differs (a scan
+        // of a slice of integers, which the compiler vectorises), a block of rows at a
+        // time: an exporter's entry goes on for thousands of rows past its partner's.
+        let [year, reporter, partner] = self.roles;
+        let roles = [
+            (Some(year), entries[0]),
+            (Some(reporter), entries[1]),
+            (Some(partner), entries[2]),
+            (self.flow, entries[3]),
+        ];
+        let mut end = start;
+        loop {
+            let block = (end + 64).min(rows);
+            let stop = roles.iter().fold(block, |stop, &(at, entry)| match at {
+                Some(at) => run_end(at, entry, end, stop),
+                None => stop,
+            });
+            end = stop;
+            if stop < block || stop == rows {
+                break;
+            }
+        }
         let mut sum = 0.0;
-        let mut r = start;
-        while r < rows && self.raw(r) == entries {
+        if let (Indices::Identity, Some(numbers)) = (self.value, self.numbers)
+            && let Some(values) = numbers.get(start..end)
+        {
+            for (i, &raw) in values.iter().enumerate() {
+                let v = raw * self.scale;
+                if !keepable(v) {
+                    return (start + i, sum);
+                }
+                sum += v;
+            }
+            return (end, sum);
+        }
+        for r in start..end {
             match self.value(r) {
                 Some(v) => sum += v,
-                None => break,
+                None => return (r, sum),
             }
-            r += 1;
         }
-        (r, sum)
+        (end, sum)
     }
 
     /// Row `r`'s value in dollars, when it is a number kept as it is.
