@@ -463,6 +463,10 @@ impl TradeApp {
         match path {
             Some(path) => self.use_picked_path(purpose, path),
             None if elapsed < NO_DIALOG_THRESHOLD => {
+                // The system has no dialog: asked again, rfd may take longer to say so
+                // (with gigabytes of rows in memory, starting zenity's process alone took
+                // over the threshold), and that would read as Cancel.
+                self.native_dialogs = false;
                 let note = "No file dialog is available on this system (install \
                             xdg-desktop-portal or zenity for one). Type the path instead."
                     .to_owned();

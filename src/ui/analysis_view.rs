@@ -32,6 +32,22 @@ pub fn show(
                 ui.label("Computing the indicators…");
                 return;
             }
+            // A release whose totals are shown while its rows are read: the indicators
+            // need the rows, and come once they are in.
+            if let Some(entry) = view.datasets.entries().iter().find(|e| e.reading_rows()) {
+                let done = entry.rows_progress.map_or(0.0, |p| p.fraction());
+                ui.horizontal(|ui| {
+                    crate::ui::busy::spinner(ui);
+                    ui.label(format!(
+                        "Reading the rows of {} ({:.0}%): the indicators need every row and \
+                         appear once they are in. Until then they come from what else is \
+                         open.",
+                        entry.name,
+                        done * 100.0
+                    ));
+                });
+                ui.add_space(6.0);
+            }
             for note in [&data.scope, &data.message].into_iter().flatten() {
                 ui.colored_label(ui.visuals().warn_fg_color, note);
                 ui.add_space(6.0);
