@@ -159,11 +159,8 @@ impl Datasets {
                 .is_some_and(|(_, d, _)| self.table(*d).is_some());
         rows_pending
             || self.agg_running
-            || self.entries.iter().any(|e| match &e.status {
-                DatasetStatus::Loading(_) => true,
-                DatasetStatus::Ready(t) => t.totals_only.is_some(),
-                _ => false,
-            })
+            || (self.entries.iter())
+                .any(|e| matches!(e.status, DatasetStatus::Loading(_)) || e.reading_rows())
     }
 
     /// The main country of the first ready dataset that has one.
@@ -176,7 +173,7 @@ impl Datasets {
 
     /// The rows of dataset `index`, when ready (not while only its totals are).
     pub fn table(&self, index: usize) -> Option<&Arc<TradeTable>> {
-        self.totals(index).filter(|t| t.totals_only.is_none())
+        self.entries.get(index)?.rows()
     }
 
     /// The rows of dataset `index`, or its totals while its rows are read: what its sums
@@ -421,7 +418,7 @@ impl Datasets {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.key == key)
                         && matches!(e.status, DatasetStatus::Loading(_))
                     {
-                        e.take(loaded);
+                        take_loaded(e, loaded);
                         self.generation += 1;
                         changed = true;
                     }
@@ -429,7 +426,7 @@ impl Datasets {
                 LoadMessage::Done(key, result) => {
                     if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
                         match result {
-                            Ok(loaded) => e.take(loaded),
+                            Ok(loaded) => take_loaded(e, loaded),
                             Err(err) => e.status = DatasetStatus::Failed(err),
                         }
                         self.generation += 1;
@@ -521,21 +518,15 @@ fn changed_since(opened: &import::OpenedDataset, linked_fingerprint: &str) -> bo
             .is_some_and(|f| f.sample != linked_fingerprint)
 }
 
-trait TakeLoaded {
-    fn take(&mut self, loaded: Loaded);
-}
-
-impl TakeLoaded for LoadedDataset {
-    /// Shows what was read: the rows, or the totals before them.
-    fn take(&mut self, loaded: Loaded) {
-        self.countries = countries_of(&loaded.table);
-        self.country_names = names_of(&loaded.table);
-        self.main_country = loaded.main_country;
-        self.changed_since_link = loaded.changed;
-        self.failed_files = loaded.failed_files;
-        self.rows_progress = None;
-        self.status = DatasetStatus::Ready(loaded.table);
-    }
+/// Shows in `entry` what was read: the rows, or the totals before them.
+fn take_loaded(entry: &mut LoadedDataset, loaded: Loaded) {
+    entry.countries = countries_of(&loaded.table);
+    entry.country_names = names_of(&loaded.table);
+    entry.main_country = loaded.main_country;
+    entry.changed_since_link = loaded.changed;
+    entry.failed_files = loaded.failed_files;
+    entry.rows_progress = None;
+    entry.status = DatasetStatus::Ready(loaded.table);
 }
 
 /// (code, name) of the codes that are not ISO codes and that the file names.

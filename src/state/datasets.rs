@@ -74,6 +74,14 @@ impl LoadedDataset {
     pub fn reading_rows(&self) -> bool {
         matches!(&self.status, DatasetStatus::Ready(t) if t.totals_only.is_some())
     }
+
+    /// Its rows, when they are in (not while only its totals are).
+    pub fn rows(&self) -> Option<&Arc<TradeTable>> {
+        match &self.status {
+            DatasetStatus::Ready(t) if t.totals_only.is_none() => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// What the sums were computed for.

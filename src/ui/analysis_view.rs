@@ -7,9 +7,7 @@ use eframe::egui;
 use super::{AppView, chart};
 use crate::model::dataset::RowFilter;
 use crate::model::format;
-use crate::state::{
-    AnalysisData, Card, Command, DatasetStatus, POTENTIAL_BARS, PotentialRow, UiState,
-};
+use crate::state::{AnalysisData, Card, Command, POTENTIAL_BARS, PotentialRow, UiState};
 
 /// Rows of the potential table drawn (all of them go to the CSV export).
 const TABLE_ROWS: usize = 50;
@@ -34,20 +32,12 @@ pub fn show(
             }
             // A release whose totals are shown while its rows are read: the indicators
             // need the rows, and come once they are in.
-            if let Some(entry) = view.datasets.entries().iter().find(|e| e.reading_rows()) {
-                let done = entry.rows_progress.map_or(0.0, |p| p.fraction());
-                ui.horizontal(|ui| {
-                    crate::ui::busy::spinner(ui);
-                    ui.label(format!(
-                        "Reading the rows of {} ({:.0}%): the indicators need every row and \
-                         appear once they are in. Until then they come from what else is \
-                         open.",
-                        entry.name,
-                        done * 100.0
-                    ));
-                });
-                ui.add_space(6.0);
-            }
+            crate::ui::busy::rows_being_read(ui, view.datasets, |name, percent| {
+                format!(
+                    "Reading the rows of {name} ({percent:.0}%): the indicators need every row \
+                     and appear once they are in. Until then they come from what else is open."
+                )
+            });
             for note in [&data.scope, &data.message].into_iter().flatten() {
                 ui.colored_label(ui.visuals().warn_fg_color, note);
                 ui.add_space(6.0);
@@ -378,7 +368,7 @@ fn product_details(
                 product: p.code.clone(),
             };
             for (index, entry) in view.datasets.entries().iter().enumerate() {
-                if !matches!(entry.status, DatasetStatus::Ready(_)) || entry.reading_rows() {
+                if entry.rows().is_none() {
                     continue;
                 }
                 if ui

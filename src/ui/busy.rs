@@ -45,3 +45,21 @@ pub fn spinner(ui: &mut Ui) -> Response {
         .add(Shape::line(points, Stroke::new(3.0, color)));
     response
 }
+
+/// While a linked release's totals are shown and its rows read, a spinner and `say(name,
+/// percent read)` (what waits for the rows), then a little space; nothing otherwise.
+pub fn rows_being_read(
+    ui: &mut Ui,
+    datasets: &dyn crate::state::DatasetsView,
+    say: impl FnOnce(&str, f32) -> String,
+) {
+    let Some(entry) = datasets.entries().iter().find(|e| e.reading_rows()) else {
+        return;
+    };
+    let percent = entry.rows_progress.map_or(0.0, |p| p.fraction()) * 100.0;
+    ui.horizontal(|ui| {
+        spinner(ui);
+        ui.label(say(&entry.name, percent));
+    });
+    ui.add_space(6.0);
+}

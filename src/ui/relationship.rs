@@ -121,17 +121,10 @@ fn charts(ui: &mut egui::Ui, view: &AppView<'_>, state: &mut UiState, commands: 
         );
         ui.add_space(6.0);
     }
-    if !products && let Some(entry) = view.datasets.entries().iter().find(|e| e.reading_rows()) {
-        let done = entry.rows_progress.map_or(0.0, |p| p.fraction());
-        ui.horizontal(|ui| {
-            super::busy::spinner(ui);
-            ui.label(format!(
-                "What is traded appears once the rows of {} are read ({:.0}%).",
-                entry.name,
-                done * 100.0
-            ));
+    if !products {
+        super::busy::rows_being_read(ui, view.datasets, |name, percent| {
+            format!("What is traded appears once the rows of {name} are read ({percent:.0}%).")
         });
-        ui.add_space(6.0);
     }
     if let Some(categories) = categories {
         treemap::layout_toggle(ui, state);

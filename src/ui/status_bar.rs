@@ -191,13 +191,7 @@ fn datasets_state(ui: &mut egui::Ui, view: &AppView<'_>, commands: &mut Vec<Comm
             DatasetStatus::Ready(_) => {}
         }
     }
-    if view.datasets.working()
-        && view
-            .datasets
-            .entries()
-            .iter()
-            .all(|e| matches!(e.status, DatasetStatus::Ready(_)) && !e.reading_rows())
-    {
+    if view.datasets.working() && view.datasets.entries().iter().all(|e| e.rows().is_some()) {
         ui.separator();
         super::busy::spinner(ui);
         ui.label("Summing datasets…");

@@ -26,9 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::model::dataset::TradeTable;
 use crate::model::indicators::{self, Flows, Span};
 use crate::model::sync::lock;
-use crate::state::{
-    AnalysisData, AnalysisKey, AnalysisNames, DatasetStatus, View, compute_analysis,
-};
+use crate::state::{AnalysisData, AnalysisKey, AnalysisNames, View, compute_analysis};
 
 use super::TradeApp;
 use super::jobs::Jobs;
@@ -287,11 +285,8 @@ impl TradeApp {
             .datasets
             .entries()
             .iter()
-            .filter_map(|e| match &e.status {
-                // Products need the rows, not the totals shown while they are read.
-                DatasetStatus::Ready(t) if t.totals_only.is_none() => Some(Arc::clone(t)),
-                _ => None,
-            })
+            // Products need the rows, not the totals shown while they are read.
+            .filter_map(|e| e.rows().map(Arc::clone))
             .collect();
         let rows: usize = tables.iter().map(|t| t.len()).sum();
         if rows > self.analysis.max_rows {
@@ -378,7 +373,7 @@ impl TradeApp {
             .datasets
             .entries()
             .iter()
-            .filter(|e| matches!(e.status, DatasetStatus::Ready(_)) && !e.reading_rows())
+            .filter(|e| e.rows().is_some())
             .map(|e| format!("dataset {}", e.name))
             .collect();
         AnalysisNames {

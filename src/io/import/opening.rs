@@ -57,6 +57,10 @@ pub fn open_totals(
     progress: &mut dyn FnMut(&Progress),
     cancel: &AtomicBool,
 ) -> Result<Option<OpenedDataset>, ImportError> {
+    // A single file is read whole: no fingerprint or cache lookup for it here.
+    if super::release::kind_of(path) == super::release::SourceKind::File {
+        return Ok(None);
+    }
     let fingerprint = cache::Fingerprint::of(path).ok();
     if let (Some(folder), Some(fp)) = (cache, &fingerprint)
         && cache::holds(&cache::cache_path_for(folder, path, mapping.as_ref()), fp)

@@ -204,26 +204,25 @@ pub(super) fn decode_group(
 ) -> std::io::Result<bool> {
     let product = match (sums, plan.product) {
         (Some(sums), Some(c)) if c < chunks.len() => {
-            let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
             let meta = group.metadata().column(c);
             let chunk = &mut chunks[c];
+            let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
             if dictionary_only(pages.as_mut(), &info.columns[c], meta, &mut chunk.entries)? {
                 chunk.identity = true;
                 chunk.rows.clear();
-                check_products(Some(Some(chunk)), sums);
-                Some(c)
             } else {
+                // Read again from its start: a first page that was not a dictionary is gone.
                 let mut pages = CheckedPages::of(group, c).map_err(invalid)?;
                 if !decode_chunk(pages.as_mut(), &info.columns[c], rows, chunk)? {
                     return Ok(false);
                 }
-                check_products(Some(Some(chunk)), sums);
-                Some(c)
             }
+            check_products(chunk, sums);
+            Some(c)
         }
         (Some(sums), Some(_)) => {
-            // The product is a partition folder's value.
-            check_products(Some(None), sums);
+            // The product is a partition folder's value: not one this pass checks.
+            sums.mixed = true;
             None
         }
         _ => None,
@@ -334,7 +333,7 @@ pub(super) fn add_rows(
             quantity,
         })
     };
-    if part.sums.is_some() {
+    if summing {
         // The products were checked as the row group was decoded.
         let keys = RunKeys {
             roles: [year_at, reporter_at, partner_at],
@@ -356,17 +355,9 @@ pub(super) fn add_rows(
     }
 }
 
-/// Notes every product code of a row group's product column (`None`: the file has none;
-/// `Some(None)`: a partition folder's value), as [`super::totals::Sums`] asks.
-fn check_products(column: Option<Option<&Chunk>>, sums: &mut super::totals::Sums) {
-    let chunk = match column {
-        None => return,
-        Some(Some(chunk)) => chunk,
-        Some(None) => {
-            sums.mixed = true;
-            return;
-        }
-    };
+/// Notes every product code of a row group's product column, as
+/// [`super::totals::Sums`] asks.
+fn check_products(chunk: &Chunk, sums: &mut super::totals::Sums) {
     // A row without a product is read as the total of its group.
     if !chunk.identity && chunk.rows.contains(&NULL) {
         sums.mixed = true;

@@ -443,18 +443,15 @@ fn check_layouts(
     // decoded as text, as a text file's must be to find its header. Only when the layouts
     // seem to differ are the rows peeked at too, so that a damaged file (whose rows do not
     // decode) is named among the failures rather than as another layout.
-    let (seen, parquet_rows) = layouts(release, mapping, false);
-    let (seen, parquet_rows) = match seen
-        .iter()
-        .all(|(_, l)| Some(l) == seen.first().map(|f| &f.1))
-    {
-        true => (seen, parquet_rows),
-        false => layouts(release, mapping, true),
-    };
-    let Some((_, first)) = seen.first() else {
+    let one_layout = |seen: &[(String, String)]| seen.iter().all(|(_, l)| *l == seen[0].1);
+    let (mut seen, mut parquet_rows) = layouts(release, mapping, false);
+    if !one_layout(&seen) {
+        (seen, parquet_rows) = layouts(release, mapping, true);
+    }
+    if seen.is_empty() {
         return Ok(None);
-    };
-    if seen.iter().all(|(_, l)| l == first) {
+    }
+    if one_layout(&seen) {
         return Ok(parquet_rows);
     }
     let listing = seen

@@ -11,9 +11,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::model::dataset::{
-    DatasetProduct, DatasetRow, FLOW_MASK, RowFlow, TotalsOnly, TradeTable,
-};
+use crate::model::dataset::{DatasetProduct, DatasetRow, TotalsOnly, TradeTable};
 
 /// A part's sums: where each (year, reporter, partner, flow) row is in the part's table,
 /// and how many rows were summed into each.
@@ -127,9 +125,7 @@ pub(super) fn merged(table: TradeTable, counts: &[u32]) -> TradeTable {
     for (i, &count) in counts.iter().enumerate().take(table.len()) {
         let Some(row) = table.row(i) else { continue };
         totals.rows += u64::from(count);
-        let world = |c: u16| table.countries.get(usize::from(c)).is_some_and(|c| c.world);
-        let flow = RowFlow::from_bits(row.flow as u8 & FLOW_MASK);
-        if row.reporter == row.partner && flow.counts_in_totals() && !world(row.reporter) {
+        if table.is_trade_with_itself(i) {
             totals.rows_with_itself += u64::from(count);
         }
         match at.entry(key(&row)) {
@@ -147,7 +143,7 @@ pub(super) fn merged(table: TradeTable, counts: &[u32]) -> TradeTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::dataset::DatasetCountry;
+    use crate::model::dataset::{DatasetCountry, RowFlow};
 
     fn row(year: u16, reporter: u16, partner: u16, value: f64) -> DatasetRow {
         DatasetRow {

@@ -523,23 +523,24 @@ impl TradeTable {
     /// among exports and imports, and their value: kept, but counted in no total.
     pub fn trade_with_itself(&self) -> (usize, f64) {
         let mut found = (0, 0.0);
+        for i in (0..self.len()).filter(|&i| self.is_trade_with_itself(i)) {
+            found.0 += 1;
+            found.1 += self.value[i];
+        }
         // Counted in rows of the release, not in the rows of its totals.
         let rows = self.totals_only.map(|t| t.rows_with_itself as usize);
-        for (i, (reporter, partner)) in self.reporter.iter().zip(&self.partner).enumerate() {
-            if reporter != partner {
-                continue;
-            }
-            let flow = RowFlow::from_bits(self.flow[i] & FLOW_MASK);
-            let world = self
-                .countries
-                .get(usize::from(*reporter))
-                .is_some_and(|c| c.world);
-            if flow.counts_in_totals() && !world {
-                found.0 += 1;
-                found.1 += self.value[i];
-            }
-        }
         (rows.unwrap_or(found.0), found.1)
+    }
+
+    /// Whether row `i` is an export or import of a country with itself (not World), as
+    /// [`TradeTable::trade_with_itself`] counts them.
+    pub fn is_trade_with_itself(&self, i: usize) -> bool {
+        let (Some(&reporter), Some(&partner)) = (self.reporter.get(i), self.partner.get(i)) else {
+            return false;
+        };
+        let world = (self.countries.get(usize::from(reporter))).is_some_and(|c| c.world);
+        let flow = RowFlow::from_bits(self.flow[i] & FLOW_MASK);
+        reporter == partner && !world && flow.counts_in_totals()
     }
 
     /// Sum of the values of rows that count in totals.
